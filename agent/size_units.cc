@@ -1,0 +1,1 @@
+#include "agent/size_units.h"

@@ -80,18 +80,21 @@ class Store {
                           absl::Time now);
 
   // Stores `pool` for `host_id` (which must exist). Writes a pool_snapshots row and
-  // refreshes the pool's vdev rows only when the pool differs from its latest snapshot;
-  // always updates last_seen in place and marks the pool present.
+  // refreshes the pool's vdev rows only when the pool differs from its latest snapshot
+  // (any field, including presence of an optional one); always updates last_seen in place
+  // and marks the pool present. NotFound if the host is unknown.
   absl::StatusOr<PoolWrite> RecordPool(const std::string& host_id, const v1::Pool& pool,
                                        absl::Time now);
 
   // Marks the host's pools whose names are not in `present` as no longer present (they are
-  // kept with their history but left out of ListPools).
+  // kept with their history but left out of ListPools). An unknown host is a no-op.
   absl::Status MarkPoolsAbsent(const std::string& host_id,
                                const std::vector<std::string>& present);
 
   // Runs `fn` inside BEGIN IMMEDIATE … COMMIT; rolls back and returns fn's error, or the
-  // commit's error. Nested calls are not supported (REQUIRES: not already inside one).
+  // commit's error. Nested calls are not supported (REQUIRES: not already inside one; a
+  // nested call returns FailedPrecondition). Store methods called inside `fn` that fail
+  // undo only their own writes, so `fn` may carry on after one.
   absl::Status RunInTransaction(const std::function<absl::Status()>& fn);
 
   // --- Reads. ---
@@ -104,11 +107,13 @@ class Store {
                                                     const std::string& pool);
 
   // --- Scrub runs. ---
-  // Inserts a run; returns its id. `run.id` is ignored.
+  // Inserts a run for the pool named by run.host_id/run.pool; returns its id. `run.id` is
+  // ignored. NotFound if that pool was never reported.
   absl::StatusOr<int64_t> InsertScrubRun(const v1::ScrubRun& run);
-  // Overwrites the run with id `run.id`; NotFound if there is none.
+  // Overwrites the run with id `run.id` (its host_id and pool are ignored: a run never
+  // moves); NotFound if there is none.
   absl::Status UpdateScrubRun(const v1::ScrubRun& run);
-  // Runs of one pool, newest (highest id) first, at most `limit`.
+  // Runs of one pool, newest (highest id) first, at most `limit` (none if limit <= 0).
   absl::StatusOr<std::vector<v1::ScrubRun>> ListScrubRuns(const std::string& host_id,
                                                           const std::string& pool,
                                                           int limit);
@@ -116,12 +121,14 @@ class Store {
   absl::StatusOr<std::vector<v1::ScrubRun>> OpenScrubRuns(const std::string& host_id);
 
   // --- Commands. ---
+  // NotFound if the host is unknown; Internal if the id is already taken.
   absl::Status InsertCommand(const CommandRecord& command);
   // Pending commands for the host, oldest first.
   absl::StatusOr<std::vector<CommandRecord>> PendingCommands(const std::string& host_id);
-  // Marks a pending command done or failed. Returns the command as it is now, or nullopt
-  // when no command with that id exists for that host. Acking an already acked command is
-  // a no-op that returns it unchanged (repeated acks are harmless).
+  // Marks a pending command done (ack.ok) or failed (error = ack.error), acked_at = now.
+  // Returns the command as it is now, or nullopt when no command with that id exists for
+  // that host. Acking an already acked command is a no-op that returns it unchanged
+  // (repeated acks are harmless).
   absl::StatusOr<std::optional<CommandRecord>> AckCommand(const std::string& host_id,
                                                           const v1::CommandAck& ack,
                                                           absl::Time now);

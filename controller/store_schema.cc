@@ -1,0 +1,152 @@
+#include "controller/store_schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace zfleet::controller {
+namespace {
+
+// Times are unix seconds. uint64 counters are stored as their int64 bit pattern (SQLite
+// integers are signed) and read back the same way. Optional proto fields map to NULL.
+//
+// vdevs holds the latest snapshot's config tree, one row per node in pre-order. Rows are
+// keyed by position rather than name because a name can appear twice in one pool (an
+// in-use hot spare is listed under spare-N and again under "spares").
+constexpr const char* kMigrations[] = {
+    // Version 1.
+    R"sql(
+CREATE TABLE hosts (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT    NOT NULL UNIQUE,
+  instance_id   TEXT    NOT NULL,
+  first_seen    INTEGER NOT NULL,
+  last_seen     INTEGER NOT NULL,
+  info          BLOB    NOT NULL,  -- serialized zfleet.v1.HostInfo
+  collect_error TEXT    NOT NULL DEFAULT ''
+);
+
+CREATE TABLE pools (
+  id               INTEGER PRIMARY KEY,
+  host_id          INTEGER NOT NULL REFERENCES hosts(id),
+  name             TEXT    NOT NULL,
+  present          INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),
+  first_seen       INTEGER NOT NULL,
+  last_seen        INTEGER NOT NULL,
+  changed_at       INTEGER NOT NULL,
+  last_snapshot_id INTEGER REFERENCES pool_snapshots(id),
+  UNIQUE (host_id, name)
+);
+
+CREATE TABLE pool_snapshots (
+  id            INTEGER PRIMARY KEY,
+  pool_id       INTEGER NOT NULL REFERENCES pools(id),
+  taken_at      INTEGER NOT NULL,
+  state         TEXT    NOT NULL,
+  scan_function TEXT    NOT NULL,
+  scan_state    TEXT    NOT NULL,
+  pool          BLOB    NOT NULL  -- serialized zfleet.v1.Pool
+);
+CREATE INDEX pool_snapshots_by_pool ON pool_snapshots (pool_id, taken_at);
+
+CREATE TABLE vdevs (
+  id              INTEGER PRIMARY KEY,
+  pool_id         INTEGER NOT NULL REFERENCES pools(id),
+  position        INTEGER NOT NULL,  -- pre-order index in the config tree
+  parent_position INTEGER,           -- NULL for a root vdev
+  name            TEXT    NOT NULL,
+  path            TEXT    NOT NULL,
+  type            TEXT    NOT NULL,
+  role            TEXT    NOT NULL,
+  state           TEXT    NOT NULL,
+  serial          TEXT,
+  model           TEXT,
+  wwn             TEXT,
+  read_errors     INTEGER,
+  write_errors    INTEGER,
+  checksum_errors INTEGER,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (pool_id, position)
+);
+-- Triage starts from a disk's serial: which host and pool is it in?
+CREATE INDEX vdevs_by_serial ON vdevs (serial) WHERE serial IS NOT NULL;
+
+CREATE TABLE scrub_runs (
+  id             INTEGER PRIMARY KEY,
+  pool_id        INTEGER NOT NULL REFERENCES pools(id),
+  triggered_by   TEXT    NOT NULL,  -- ScrubRun.trigger ("trigger" is an SQL keyword)
+  state          TEXT    NOT NULL,
+  requested_at   INTEGER NOT NULL,
+  started_at     INTEGER,
+  ended_at       INTEGER,
+  bytes_scanned  INTEGER,
+  bytes_repaired INTEGER,
+  errors         INTEGER,
+  message        TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX scrub_runs_by_pool ON scrub_runs (pool_id, id);
+CREATE INDEX scrub_runs_open ON scrub_runs (pool_id)
+  WHERE state IN ('requested', 'running');
+
+CREATE TABLE commands (
+  id           TEXT    PRIMARY KEY,
+  host_id      INTEGER NOT NULL REFERENCES hosts(id),
+  pool_name    TEXT    NOT NULL,
+  kind         INTEGER NOT NULL,  -- zfleet.v1.CommandKind number
+  scrub_run_id INTEGER REFERENCES scrub_runs(id),
+  created_at   INTEGER NOT NULL,
+  state        TEXT    NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+  error        TEXT    NOT NULL DEFAULT '',
+  acked_at     INTEGER
+);
+CREATE INDEX commands_pending ON commands (host_id, created_at) WHERE state = 'pending';
+)sql",
+};
+
+absl::Status CheckNotNewer(int version, size_t known) {
+  if (version < 0 || static_cast<size_t>(version) > known) {
+    return absl::FailedPreconditionError(absl::StrCat("database schema version ", version,
+                                                      " is newer than this binary knows (", known,
+                                                      "); run a newer zfleet-controller"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Span<const char* const> StoreMigrations() { return kMigrations; }
+
+absl::StatusOr<int> SchemaVersion(Database& db) {
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError("PRAGMA user_version returned no row");
+  return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+absl::Status MigrateSchema(Database& db, absl::Span<const char* const> migrations) {
+  // Checked outside a transaction first so an up-to-date database takes no write lock.
+  ASSIGN_OR_RETURN(int version, SchemaVersion(db));
+  RETURN_IF_ERROR(CheckNotNewer(version, migrations.size()));
+  if (static_cast<size_t>(version) == migrations.size()) return absl::OkStatus();
+
+  RETURN_IF_ERROR(WithContext(db.Exec("BEGIN IMMEDIATE"), "migrating schema"));
+  auto apply = [&]() -> absl::Status {
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    ASSIGN_OR_RETURN(version, SchemaVersion(db));
+    RETURN_IF_ERROR(CheckNotNewer(version, migrations.size()));
+    for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
+      RETURN_IF_ERROR(
+          WithContext(db.Exec(migrations[v]), absl::StrCat("migrating schema to version ", v + 1)));
+    }
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    RETURN_IF_ERROR(db.Exec(absl::StrCat("PRAGMA user_version = ", migrations.size())));
+    return db.Exec("COMMIT");
+  };
+  absl::Status status = apply();
+  if (!status.ok() && !db.InAutocommit()) {
+    // The original error is what matters; a failed rollback leaves nothing committed.
+    db.Exec("ROLLBACK").IgnoreError();
+  }
+  return status;
+}
+
+}  // namespace zfleet::controller

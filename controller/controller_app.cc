@@ -1,0 +1,55 @@
+#include "controller/controller_app.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "controller/server.h"
+#include "common/log.h"
+
+namespace zfleet::controller {
+namespace {
+
+int Fail(absl::string_view message) {
+  std::fprintf(stderr, "zfleet-controller: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+  return 1;
+}
+
+}  // namespace
+
+int RunController(const ControllerFlags& flags) {
+  InitLogging("zfleet-controller");
+  if (flags.db.empty()) return Fail("--db PATH is required");
+  if (!flags.metrics_listen.empty()) {
+    return Fail("--metrics-listen is not available in this version");
+  }
+  auto config = LoadControllerConfig(flags.config);
+  if (!config.ok()) return Fail(config.status().message());
+  auto store = Store::Open(flags.db);
+  if (!store.ok()) return Fail(absl::StrCat("cannot open --db ", flags.db, ": ", store.status().message()));
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = ControllerServer::Start(flags.listen, store->get(), &*config, &SystemClock::Get());
+  if (!server.ok()) return Fail(server.status().message());
+  spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
+               flags.db, absl::FormatDuration(config->report_interval));
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace zfleet::controller

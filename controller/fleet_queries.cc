@@ -1,0 +1,174 @@
+#include "controller/fleet_queries.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+
+namespace zfleet::controller {
+namespace {
+
+std::string NewCommandId() {
+  absl::BitGen gen;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
+}
+
+bool Scanning(const v1::Scan& scan) { return scan.state() == "scanning"; }
+
+}  // namespace
+
+bool FleetQueries::Reporting(absl::Time last_seen, absl::Time now) const {
+  return now - last_seen <= config_->MissingAfter();
+}
+
+absl::StatusOr<v1::ListHostsResponse> FleetQueries::ListHosts() {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->ListHosts());
+  v1::ListHostsResponse response;
+  for (const HostRecord& h : hosts) {
+    v1::HostSummary* s = response.add_hosts();
+    s->set_host_id(h.host_id);
+    s->set_instance_id(h.instance_id);
+    s->set_first_seen(absl::ToUnixSeconds(h.first_seen));
+    s->set_last_seen(absl::ToUnixSeconds(h.last_seen));
+    s->set_reporting(Reporting(h.last_seen, now));
+    *s->mutable_info() = h.info;
+    s->set_pool_count(h.pool_count);
+    s->set_collect_error(h.collect_error);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->ListHosts());
+  absl::flat_hash_map<std::string, absl::Time> last_seen;
+  for (const HostRecord& h : hosts) last_seen[h.host_id] = h.last_seen;
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->ListPools());
+  v1::ListPoolsResponse response;
+  for (PoolRecord& p : pools) {
+    v1::PoolSummary* s = response.add_pools();
+    s->set_host_id(p.host_id);
+    s->set_last_seen(absl::ToUnixSeconds(p.last_seen));
+    s->set_host_reporting(Reporting(last_seen[p.host_id], now));
+    ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
+                     store_->ListScrubRuns(p.host_id, p.pool.name(), 1));
+    if (!runs.empty()) *s->mutable_last_scrub() = runs.front();
+    *s->mutable_pool() = std::move(p.pool);
+  }
+  return response;
+}
+
+absl::StatusOr<PoolRecord> FleetQueries::FindPool(const std::string& host_id,
+                                                  const std::string& pool) {
+  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(host_id));
+  if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
+  ASSIGN_OR_RETURN(std::optional<PoolRecord> record, store_->GetPool(host_id, pool));
+  if (record.has_value()) return *std::move(record);
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> all, store_->ListPools());
+  std::vector<std::string> names;
+  for (const auto& p : all) {
+    if (p.host_id == host_id) names.push_back(p.pool.name());
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "unknown pool ", host_id, "/", pool,
+      names.empty() ? " (the host reports no pools)"
+                    : absl::StrCat(" (pools on ", host_id, ": ", absl::StrJoin(names, ", "), ")")));
+}
+
+absl::StatusOr<v1::GetPoolResponse> FleetQueries::GetPool(const v1::GetPoolRequest& request) {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(PoolRecord record, FindPool(request.host_id(), request.pool()));
+  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(request.host_id()));
+  v1::GetPoolResponse response;
+  v1::PoolSummary* s = response.mutable_pool();
+  s->set_host_id(record.host_id);
+  s->set_last_seen(absl::ToUnixSeconds(record.last_seen));
+  s->set_host_reporting(host.has_value() && Reporting(host->last_seen, now));
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
+                   store_->ListScrubRuns(request.host_id(), request.pool(), 20));
+  if (!runs.empty()) *s->mutable_last_scrub() = runs.front();
+  for (auto& run : runs) *response.add_scrub_runs() = std::move(run);
+  *s->mutable_pool() = std::move(record.pool);
+  return response;
+}
+
+absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
+    const v1::RequestScrubRequest& request) {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(PoolRecord record, FindPool(request.host_id(), request.pool()));
+  const std::string where = absl::StrCat(request.host_id(), "/", request.pool());
+  const v1::Scan& scan = record.pool.scan();
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store_->OpenScrubRuns(request.host_id()));
+  const v1::ScrubRun* open_run = nullptr;
+  for (const auto& run : open) {
+    if (run.pool() == request.pool()) open_run = &run;
+  }
+
+  CommandRecord command;
+  command.id = NewCommandId();
+  command.host_id = request.host_id();
+  command.pool = request.pool();
+  command.created_at = now;
+  v1::RequestScrubResponse response;
+  response.set_command_id(command.id);
+
+  RETURN_IF_ERROR(store_->RunInTransaction([&]() -> absl::Status {
+    switch (request.action()) {
+      case v1::START: {
+        if (scan.function() == "resilver" && Scanning(scan)) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(where, " is resilvering; scrub it after the resilver finishes"));
+        }
+        if (scan.function() == "scrub" && Scanning(scan)) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              where, " is already scrubbing; use --stop or --pause to change that"));
+        }
+        if (open_run != nullptr && open_run->state() == "requested") {
+          return absl::FailedPreconditionError(
+              absl::StrCat("a scrub of ", where, " is already requested (run ", open_run->id(), ")"));
+        }
+        v1::ScrubRun run;
+        run.set_host_id(request.host_id());
+        run.set_pool(request.pool());
+        run.set_trigger("manual");
+        run.set_state("requested");
+        run.set_requested_at(absl::ToUnixSeconds(now));
+        ASSIGN_OR_RETURN(int64_t run_id, store_->InsertScrubRun(run));
+        command.kind = v1::SCRUB_START;
+        command.scrub_run_id = run_id;
+        response.set_scrub_run_id(run_id);
+        break;
+      }
+      case v1::STOP:
+      case v1::PAUSE: {
+        const bool active = scan.function() == "scrub" &&
+                            (Scanning(scan) || (request.action() == v1::STOP && scan.state() == "paused"));
+        if (!active && (open_run == nullptr || open_run->state() != "requested")) {
+          return absl::FailedPreconditionError(absl::StrCat("no scrub is running on ", where));
+        }
+        command.kind = request.action() == v1::STOP ? v1::SCRUB_STOP : v1::SCRUB_PAUSE;
+        if (open_run != nullptr) {
+          command.scrub_run_id = open_run->id();
+          response.set_scrub_run_id(open_run->id());
+        }
+        break;
+      }
+      default:
+        return absl::InvalidArgumentError("action must be START, STOP or PAUSE");
+    }
+    return store_->InsertCommand(command);
+  }));
+  return response;
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,45 @@
+// Handles one agent report: stores what changed, follows scrub runs, and answers with the
+// host's pending commands. The reply is sent only after the report's transaction commits,
+// so nothing acknowledged to an agent is lost by a controller crash.
+#ifndef ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
+#define ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "controller/controller_config.h"
+#include "controller/store.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+// Validates a report's identity fields: InvalidArgument naming the bad field.
+absl::Status ValidateReport(const v1::ReportRequest& report);
+
+// Thread-safe: all store access happens under `store_mu`, shared with the fleet service.
+class ReportProcessor {
+ public:
+  ReportProcessor(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
+                  const Clock* clock)
+      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+
+  // Returns InvalidArgument for a malformed report, Internal for a store failure (the agent
+  // then retries and nothing of the report was kept).
+  absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
+
+ private:
+  absl::Status ApplyAcks(const v1::ReportRequest& report, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+  absl::Status ApplyPools(const v1::ReportRequest& report, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+
+  Store* store_;
+  absl::Mutex* store_mu_;
+  const ControllerConfig* config_;
+  const Clock* clock_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_

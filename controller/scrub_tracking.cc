@@ -1,0 +1,124 @@
+#include "controller/scrub_tracking.h"
+
+namespace zfleet::controller {
+namespace {
+
+// zpool prints times to the second and the agent truncates its own; a scan that ended in the
+// same second the command ran belongs to that command.
+constexpr int64_t kClockSlackSeconds = 1;
+
+bool IsScrub(const v1::Scan& scan) { return scan.function() == "scrub"; }
+bool IsActive(const v1::Scan& scan) {
+  return scan.state() == "scanning" || scan.state() == "paused";
+}
+bool IsEnded(const v1::Scan& scan) {
+  return scan.state() == "finished" || scan.state() == "canceled";
+}
+
+void CopyFigures(const v1::Scan& scan, v1::ScrubRun& run) {
+  if (scan.has_bytes_scanned()) run.set_bytes_scanned(scan.bytes_scanned());
+  if (scan.has_bytes_repaired()) run.set_bytes_repaired(scan.bytes_repaired());
+  if (scan.has_errors()) run.set_errors(scan.errors());
+}
+
+// Ends `run` from a finished or canceled scan.
+void EndRun(const v1::Scan& scan, v1::ScrubRun& run) {
+  run.set_state(scan.state() == "finished" ? "finished" : "canceled");
+  if (scan.has_end_time()) run.set_ended_at(scan.end_time());
+  CopyFigures(scan, run);
+  run.set_message("");
+}
+
+v1::ScrubRun ExternalRun(const std::string& host_id, const v1::Pool& pool) {
+  v1::ScrubRun run;
+  run.set_host_id(host_id);
+  run.set_pool(pool.name());
+  run.set_trigger("external");
+  const v1::Scan& scan = pool.scan();
+  if (scan.has_start_time()) run.set_started_at(scan.start_time());
+  run.set_requested_at(scan.has_start_time() ? scan.start_time()
+                                             : (scan.has_end_time() ? scan.end_time() : 0));
+  if (IsEnded(scan)) {
+    EndRun(scan, run);
+  } else {
+    run.set_state("running");
+    CopyFigures(scan, run);
+    if (scan.state() == "paused") run.set_message("paused");
+  }
+  return run;
+}
+
+}  // namespace
+
+ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<v1::Pool>& before,
+                                const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs) {
+  ScrubTrackingResult result;
+  const v1::Scan& scan = after.scan();
+  bool has_running = false;
+  for (const v1::ScrubRun& open : open_runs) {
+    if (open.state() != "running") continue;
+    has_running = true;
+    v1::ScrubRun run = open;
+    if (!IsScrub(scan)) {
+      if (scan.function() == "resilver" && IsActive(scan)) {
+        run.set_state("canceled");
+        run.set_message("superseded by a resilver");
+      }
+    } else if (IsEnded(scan) && scan.has_end_time() &&
+               scan.end_time() + kClockSlackSeconds >= run.started_at()) {
+      EndRun(scan, run);
+    } else if (IsActive(scan)) {
+      CopyFigures(scan, run);
+      run.set_message(scan.state() == "paused" ? "paused" : "");
+    }
+    if (run.SerializeAsString() != open.SerializeAsString()) result.updated.push_back(run);
+  }
+  if (has_running || !IsScrub(scan)) return result;
+
+  bool requested = false;
+  for (const v1::ScrubRun& open : open_runs) requested |= open.state() == "requested";
+  if (IsActive(scan)) {
+    // Ours would already be running (its ack arrives before the pools), so this one is not.
+    if (!requested) result.external = ExternalRun(host_id, after);
+  } else if (IsEnded(scan) && scan.has_end_time()) {
+    // First sight of the pool records its last scrub; later, a scrub that began and ended
+    // between two reports shows up only as a new end time.
+    const bool new_end = !before.has_value() || !IsScrub(before->scan()) ||
+                         before->scan().end_time() != scan.end_time() ||
+                         IsActive(before->scan());
+    if (new_end && !requested) result.external = ExternalRun(host_id, after);
+  }
+  return result;
+}
+
+v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandAck& ack) {
+  if (!ack.ok()) {
+    if (kind == v1::SCRUB_START && run.state() == "requested") {
+      run.set_state("failed");
+      run.set_ended_at(ack.executed_at());
+    }
+    run.set_message(ack.error());
+    return run;
+  }
+  switch (kind) {
+    case v1::SCRUB_START:
+      if (run.state() == "requested") {
+        run.set_state("running");
+        run.set_started_at(ack.executed_at());
+      }
+      break;
+    case v1::SCRUB_STOP:
+      run.set_state("canceled");
+      run.set_ended_at(ack.executed_at());
+      run.set_message("stopped by request");
+      break;
+    case v1::SCRUB_PAUSE:
+      run.set_message("paused");
+      break;
+    default:
+      break;
+  }
+  return run;
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,34 @@
+#include "controller/validation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace zfleet::controller {
+
+absl::Status ValidateHostId(absl::string_view host_id) {
+  if (host_id.empty() || host_id.size() > 253) {
+    return absl::InvalidArgumentError("host id must be 1 to 253 characters");
+  }
+  for (char c : host_id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
+      return absl::InvalidArgumentError(absl::StrCat("bad host id \"", host_id,
+                                                     "\": use letters, digits, '.', '-', '_'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePoolName(absl::string_view pool) {
+  if (pool.empty() || pool.size() > 255 || !absl::ascii_isalpha(static_cast<unsigned char>(pool[0]))) {
+    return absl::InvalidArgumentError(absl::StrCat("bad pool name \"", pool, "\""));
+  }
+  for (char c : pool) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+        absl::string_view("_-.: ").find(c) == absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("bad pool name \"", pool, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace zfleet::controller

@@ -1,1 +1,28 @@
-int main() { return 0; }
+// zfleet-agent: reports this host's pools to the controller and runs its scrub commands.
+#include "CLI/CLI.hpp"
+#include "agent/agent_app.h"
+
+int main(int argc, char** argv) {
+  zfleet::agent::AgentFlags flags;
+  CLI::App app{"zfleet-agent: reports this host's ZFS pools to zfleet-controller and runs the "
+               "scrubs it asks for"};
+  app.add_option("--controller", flags.controller, "controller address HOST:PORT")
+      ->capture_default_str();
+  app.add_option("--host-id", flags.host_id, "name of this host in the fleet (default: hostname)");
+  app.add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
+  app.add_option("--config", flags.config, "agent.toml (poll interval, labels, class overrides)");
+  app.add_option("--state-dir", flags.state_dir, "directory for the agent's state");
+  CLI::App* inspect = app.add_subcommand("inspect", "print what the agent would report and exit");
+  inspect->add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
+  inspect->add_option("--config", flags.config, "agent.toml");
+  inspect->add_flag("--json", flags.json, "one JSON document");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "zfleet-agent: %s (see --help)\n", e.what());
+    return 2;
+  }
+  return inspect->parsed() ? zfleet::agent::RunInspect(flags) : zfleet::agent::RunAgent(flags);
+}

@@ -1,0 +1,27 @@
+// Wiring of the zfleet-agent binary: real clock, real zpool, real gRPC.
+#ifndef ZFLEET_AGENT_AGENT_APP_H_
+#define ZFLEET_AGENT_AGENT_APP_H_
+
+#include <string>
+
+namespace zfleet::agent {
+
+struct AgentFlags {
+  std::string controller = "127.0.0.1:7400";
+  std::string host_id;     // default: the hostname
+  std::string zpool;       // default: `zpool` found on PATH
+  std::string config;      // agent.toml; empty = defaults
+  std::string state_dir;   // empty = remember executed commands in memory only
+  bool json = false;       // inspect only
+};
+
+// Runs the report loop until SIGINT/SIGTERM. Returns the process exit code; prints one
+// error line to stderr on bad flags or config.
+int RunAgent(const AgentFlags& flags);
+
+// `zfleet-agent inspect`: prints the agent's view of this host and exits.
+int RunInspect(const AgentFlags& flags);
+
+}  // namespace zfleet::agent
+
+#endif  // ZFLEET_AGENT_AGENT_APP_H_

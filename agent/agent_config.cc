@@ -1,0 +1,139 @@
+#include "agent/agent_config.h"
+
+#include <fnmatch.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/duration.h"
+#include "toml++/toml.h"
+
+namespace zfleet::agent {
+namespace {
+
+absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+absl::Status ErrorAt(absl::string_view source, const toml::node& node, absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(source, ":", node.source().begin.line, ": ", why));
+}
+
+absl::StatusOr<absl::Duration> DurationAt(absl::string_view source, const toml::node& node,
+                                          absl::string_view key) {
+  const auto* s = node.as_string();
+  if (s == nullptr) return ErrorAt(source, node, absl::StrCat(key, " must be a string like \"10s\""));
+  auto d = ParseHumanDuration(s->get());
+  if (!d.ok()) return ErrorAt(source, node, absl::StrCat(key, ": ", d.status().message()));
+  if (*d <= absl::ZeroDuration()) return ErrorAt(source, node, absl::StrCat(key, " must be > 0"));
+  return *d;
+}
+
+absl::Status ParseGlobMap(absl::string_view source, const toml::node& node,
+                          absl::string_view key,
+                          std::vector<std::pair<std::string, std::string>>& out) {
+  const auto* table = node.as_table();
+  if (table == nullptr) return ErrorAt(source, node, absl::StrCat(key, " must be a table of glob = class"));
+  for (const auto& [glob, value] : *table) {
+    const auto* cls = value.as_string();
+    if (cls == nullptr || !IsKnownClass(cls->get())) {
+      return ErrorAt(source, value,
+                     absl::StrCat("class for \"", ToAbsl(glob.str()),
+                                  "\" must be one of sata, scsi, usb, sas, fc, nvme, virtual, unknown"));
+    }
+    out.emplace_back(std::string(glob.str()), cls->get());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseTable(absl::string_view source, const toml::table& root, AgentConfig& config) {
+  for (const auto& [key, node] : root) {
+    if (key == "agent") {
+      const auto* t = node.as_table();
+      if (t == nullptr) return ErrorAt(source, node, "[agent] must be a table");
+      for (const auto& [k, v] : *t) {
+        if (k == "poll_interval") {
+          auto d = DurationAt(source, v, "poll_interval");
+          if (!d.ok()) return d.status();
+          config.poll_interval = *d;
+        } else if (k == "zpool_timeout") {
+          auto d = DurationAt(source, v, "zpool_timeout");
+          if (!d.ok()) return d.status();
+          config.zpool_timeout = *d;
+        } else {
+          return ErrorAt(source, v, absl::StrCat("unknown key agent.", ToAbsl(k.str())));
+        }
+      }
+    } else if (key == "labels") {
+      const auto* t = node.as_table();
+      if (t == nullptr) return ErrorAt(source, node, "[labels] must be a table");
+      for (const auto& [k, v] : *t) {
+        const auto* s = v.as_string();
+        if (s == nullptr) return ErrorAt(source, v, absl::StrCat("label ", ToAbsl(k.str()), " must be a string"));
+        config.labels[std::string(k.str())] = s->get();
+      }
+    } else if (key == "classes") {
+      const auto* t = node.as_table();
+      if (t == nullptr) return ErrorAt(source, node, "[classes] must be a table");
+      for (const auto& [k, v] : *t) {
+        if (k == "pools") {
+          if (auto s = ParseGlobMap(source, v, "classes.pools", config.pool_classes); !s.ok()) return s;
+        } else if (k == "devices") {
+          if (auto s = ParseGlobMap(source, v, "classes.devices", config.device_classes); !s.ok()) return s;
+        } else {
+          return ErrorAt(source, v, absl::StrCat("unknown key classes.", ToAbsl(k.str())));
+        }
+      }
+    } else {
+      return ErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsKnownClass(absl::string_view cls) {
+  for (absl::string_view known : {"sata", "scsi", "usb", "sas", "fc", "nvme", "virtual", "unknown"}) {
+    if (cls == known) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<AgentConfig> ParseAgentConfig(absl::string_view text,
+                                             absl::string_view source_name) {
+  AgentConfig config;
+  // toml++ reports syntax errors by exception; it stops here.
+  try {
+    toml::table root = toml::parse(std::string_view(text.data(), text.size()),
+                                   std::string_view(source_name.data(), source_name.size()));
+    if (auto s = ParseTable(source_name, root, config); !s.ok()) return s;
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ":", e.source().begin.line, ": ", ToAbsl(e.description())));
+  }
+  return config;
+}
+
+absl::StatusOr<AgentConfig> LoadAgentConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseAgentConfig(buffer.str(), path);
+}
+
+std::string ClassOverride(const AgentConfig& config, absl::string_view pool,
+                          absl::string_view device_path) {
+  std::string dev(device_path);
+  for (const auto& [glob, cls] : config.device_classes) {
+    if (!dev.empty() && fnmatch(glob.c_str(), dev.c_str(), 0) == 0) return cls;
+  }
+  std::string name(pool);
+  for (const auto& [glob, cls] : config.pool_classes) {
+    if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return cls;
+  }
+  return "";
+}
+
+}  // namespace zfleet::agent

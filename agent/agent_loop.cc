@@ -1,0 +1,171 @@
+#include "agent/agent_loop.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "agent/pool_assembly.h"
+#include "common/log.h"
+
+namespace zfleet::agent {
+namespace {
+
+constexpr absl::Duration kMinBackoff = absl::Seconds(1);
+constexpr absl::Duration kMaxBackoff = absl::Seconds(60);
+
+// What the controller would store: the pools and the collection error, serialized
+// deterministically so equal views compare equal.
+std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error) {
+  v1::ReportRequest r;
+  for (const auto& p : pools) *r.add_pools() = p;
+  r.set_collect_error(error);
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  r.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+}  // namespace
+
+AgentLoop::AgentLoop(const Clock* clock, ZpoolClient* zpool, ControllerLink* link,
+                     CommandJournal* journal, AgentConfig config, AgentIdentity identity,
+                     StatusParseOptions parse_options,
+                     std::function<std::optional<double>()> load_reader)
+    : clock_(clock),
+      zpool_(zpool),
+      link_(link),
+      journal_(journal),
+      config_(std::move(config)),
+      identity_(std::move(identity)),
+      parse_options_(std::move(parse_options)),
+      load_reader_(std::move(load_reader)) {}
+
+void AgentLoop::Poll(absl::Time now) {
+  next_poll_ = now + config_.poll_interval;
+  auto caps = zpool_->Probe();
+  if (caps.ok()) generation_ = caps->generation;
+  auto outputs = zpool_->Collect();
+  if (!outputs.ok()) {
+    if (collect_error_ != outputs.status().message()) {
+      spdlog::warn("cannot read pools: {}", outputs.status().message());
+    }
+    collect_error_ = std::string(outputs.status().message());
+    return;
+  }
+  auto assembled = AssemblePools(*outputs, config_, parse_options_);
+  if (!assembled.ok()) {
+    if (collect_error_ != assembled.status().message()) {
+      spdlog::warn("cannot parse zpool output: {}", assembled.status().message());
+    }
+    collect_error_ = std::string(assembled.status().message());
+    return;
+  }
+  if (assembled->unparsed_count != unparsed_logged_) {
+    spdlog::info("zpool output has {} line(s) this agent does not understand; they are kept "
+                 "in each pool's unparsed list",
+                 assembled->unparsed_count);
+    unparsed_logged_ = assembled->unparsed_count;
+  }
+  collect_error_.clear();
+  pools_ = std::move(assembled->pools);
+}
+
+v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
+  v1::ReportRequest r;
+  r.set_host_id(identity_.host_id);
+  r.set_instance_id(identity_.instance_id);
+  r.set_sequence(++sequence_);
+  r.set_report_time(absl::ToUnixSeconds(now));
+  v1::HostInfo& host = *r.mutable_host();
+  host.set_hostname(identity_.hostname);
+  host.set_agent_version(identity_.agent_version);
+  host.set_zpool_path(zpool_->zpool_path());
+  host.set_zpool_generation(generation_);
+  for (const auto& [k, v] : config_.labels) (*host.mutable_labels())[k] = v;
+  if (auto load = load_reader_ ? load_reader_() : std::nullopt) host.set_load1(*load);
+  r.set_pools_valid(collect_error_.empty());
+  r.set_collect_error(collect_error_);
+  if (collect_error_.empty()) {
+    for (const auto& p : pools_) *r.add_pools() = p;
+  }
+  for (const auto& ack : journal_->PendingAcks()) *r.add_acks() = ack;
+  return r;
+}
+
+void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
+  if (const v1::CommandAck* done = journal_->Find(command.id())) {
+    (void)journal_->Record(*done);  // repeated command: answer again, do not run again
+    return;
+  }
+  absl::Status status = zpool_->Scrub(command.pool(), command.kind());
+  v1::CommandAck ack;
+  ack.set_id(command.id());
+  ack.set_ok(status.ok());
+  ack.set_error(std::string(status.message()));
+  ack.set_executed_at(absl::ToUnixSeconds(now));
+  spdlog::info("command {} ({} on {}): {}", command.id(), v1::CommandKind_Name(command.kind()),
+               command.pool(), status.ok() ? "done" : status.ToString());
+  if (absl::Status s = journal_->Record(ack); !s.ok()) {
+    spdlog::error("cannot journal command {}: {}", command.id(), s.message());
+  }
+}
+
+void AgentLoop::SendReport(absl::Time now) {
+  v1::ReportRequest request = BuildReport(now);
+  const size_t acks_sent = static_cast<size_t>(request.acks_size());
+  absl::StatusOr<v1::ReportResponse> reply = link_->Report(request);
+  if (!reply.ok()) {
+    // One line when the controller goes away, one when it is back: no flood.
+    if (failures_ == 0) {
+      spdlog::warn("controller unreachable ({}); retrying with back-off",
+                   reply.status().message());
+    }
+    ++failures_;
+    backoff_ = std::clamp(backoff_ * 2, kMinBackoff, kMaxBackoff);
+    retry_at_ = now + backoff_;
+    return;
+  }
+  if (failures_ > 0) spdlog::info("controller reachable again after {} failed attempt(s)", failures_);
+  failures_ = 0;
+  backoff_ = absl::ZeroDuration();
+  ++reports_sent_;
+  journal_->ConfirmDelivered(acks_sent);
+  last_sent_digest_ = Digest(pools_, collect_error_);
+  if (reply->next_report_interval_s() > 0) {
+    report_interval_ = absl::Seconds(reply->next_report_interval_s());
+  }
+  next_report_ = now + report_interval_;
+  for (const auto& command : reply->commands()) Execute(command, now);
+  // A command changes what zpool says: look again and report at once.
+  if (reply->commands_size() > 0) next_poll_ = now;
+}
+
+absl::Time AgentLoop::Tick() {
+  const absl::Time now = clock_->Now();
+  if (now >= next_poll_) Poll(now);
+  const bool changed = Digest(pools_, collect_error_) != last_sent_digest_;
+  const bool due = now >= next_report_ || changed || !journal_->PendingAcks().empty();
+  if (due && now >= retry_at_) SendReport(now);
+  // While the controller is away a report is always due, so the retry time governs.
+  absl::Time next = std::min(next_poll_, failures_ > 0 ? retry_at_ : next_report_);
+  return std::max(next, now);
+}
+
+void AgentLoop::Run() {
+  while (true) {
+    absl::Time next = Tick();
+    absl::MutexLock lock(&stop_mu_);
+    // Real-time wait: the clock only says what time it is; sleeping is the shell's job.
+    stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), next - clock_->Now());
+    if (stop_) return;
+  }
+}
+
+void AgentLoop::Stop() {
+  absl::MutexLock lock(&stop_mu_);
+  stop_ = true;
+}
+
+}  // namespace zfleet::agent

@@ -1,0 +1,26 @@
+#include "agent/controller_link.h"
+
+#include <chrono>
+
+#include "common/grpc_status.h"
+#include "grpcpp/grpcpp.h"
+
+namespace zfleet::agent {
+
+GrpcControllerLink::GrpcControllerLink(const std::string& target, absl::Duration deadline)
+    : stub_(v1::AgentService::NewStub(
+          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+      deadline_(deadline) {}
+
+absl::StatusOr<v1::ReportResponse> GrpcControllerLink::Report(
+    const v1::ReportRequest& request) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(absl::ToInt64Milliseconds(deadline_)));
+  v1::ReportResponse response;
+  grpc::Status status = stub_->Report(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+}  // namespace zfleet::agent

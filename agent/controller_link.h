@@ -1,0 +1,36 @@
+// The agent's side of AgentService.Report, behind an interface so the loop is tested
+// without sockets.
+#ifndef ZFLEET_AGENT_CONTROLLER_LINK_H_
+#define ZFLEET_AGENT_CONTROLLER_LINK_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "zfleet/v1/zfleet.grpc.pb.h"
+
+namespace zfleet::agent {
+
+class ControllerLink {
+ public:
+  virtual ~ControllerLink() = default;
+  // Sends one report. Returns the controller's reply, or the RPC's error (Unavailable when
+  // the controller cannot be reached).
+  virtual absl::StatusOr<v1::ReportResponse> Report(const v1::ReportRequest& request) = 0;
+};
+
+// gRPC implementation; every call carries `deadline`. Thread-safe.
+class GrpcControllerLink final : public ControllerLink {
+ public:
+  GrpcControllerLink(const std::string& target, absl::Duration deadline);
+  absl::StatusOr<v1::ReportResponse> Report(const v1::ReportRequest& request) override;
+
+ private:
+  std::unique_ptr<v1::AgentService::Stub> stub_;
+  absl::Duration deadline_;
+};
+
+}  // namespace zfleet::agent
+
+#endif  // ZFLEET_AGENT_CONTROLLER_LINK_H_

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A stand-in for `zpool` that prints recorded output, for tests that need a scrub in
+# progress, many hosts, or another zpool generation. Its state lives beside it: tests copy
+# this script as DIR/zpool and write DIR/list.txt, DIR/status.txt and optionally
+# DIR/usage.txt (usage text printed for `CMD -?`, default: legacy zfs-fuse's) and
+# DIR/on_scrub.txt (becomes status.txt when a scrub starts). Every call is appended to
+# DIR/calls.log. DIR/fail.txt, if present, makes every call fail with its content.
+set -u
+dir=$(cd "$(dirname "$0")" && pwd)
+echo "$*" >>"$dir/calls.log"
+if [ -f "$dir/fail.txt" ]; then
+  cat "$dir/fail.txt" >&2
+  exit 1
+fi
+case "${1:-}" in
+  list|status|scrub)
+    if [ "${2:-}" = "-?" ]; then
+      if [ -f "$dir/usage.txt" ]; then cat "$dir/usage.txt"; else
+        printf 'usage:\n\tlist [-H] [-o property[,...]] [pool] ...\n\tstatus [-vx] [pool] ...\n\tscrub [-s] <pool> ...\n'
+      fi
+      exit 2
+    fi
+    ;;
+esac
+case "${1:-}" in
+  list) cat "$dir/list.txt" ;;
+  status) cat "$dir/status.txt" ;;
+  scrub)
+    shift
+    stop=0
+    [ "${1:-}" = "-s" ] && { stop=1; shift; }
+    pool="${1:-}"
+    if ! cut -f1 "$dir/list.txt" | grep -qx -- "$pool"; then
+      echo "cannot open '$pool': no such pool" >&2
+      exit 1
+    fi
+    if [ $stop = 0 ] && [ -f "$dir/on_scrub.txt" ]; then cp "$dir/on_scrub.txt" "$dir/status.txt"; fi
+    ;;
+  *)
+    echo "unrecognized command '${1:-}'" >&2
+    exit 2
+    ;;
+esac

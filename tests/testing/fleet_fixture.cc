@@ -1,0 +1,81 @@
+#include "tests/testing/fleet_fixture.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+namespace zfleet::testing {
+
+std::string BinaryPath(const std::string& name) {
+  const std::string folder = name == "zfleet" ? "cli" : name == "zfleet-agent" ? "agent" : "controller";
+  return std::string(ZFLEET_BIN_DIR) + "/" + folder + "/" + name;
+}
+
+int FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+void ProcessFleet::StartController() {
+  if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
+  dir_->Write("controller.toml", "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n");
+  controller_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{BinaryPath("zfleet-controller"), "--listen", address_, "--db",
+                               dir_->File("zfleet.db"), "--config", dir_->File("controller.toml")},
+      dir_->File("controller.log"));
+}
+
+void ProcessFleet::StartAgent(const std::string& host_id, const std::string& zpool,
+                              const std::string& agent_toml) {
+  if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
+  dir_->Write("agent.toml", agent_toml);
+  agent_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{BinaryPath("zfleet-agent"), "--controller", address_, "--host-id",
+                               host_id, "--zpool", zpool, "--config", dir_->File("agent.toml"),
+                               "--state-dir", dir_->File("agent-state")},
+      dir_->File("agent.log"));
+}
+
+RunResult ProcessFleet::Cli(const std::vector<std::string>& args, int timeout_s) const {
+  std::vector<std::string> argv = {BinaryPath("zfleet"), "--controller", address_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, timeout_s);
+}
+
+nlohmann::json ProcessFleet::CliJson(const std::vector<std::string>& args) const {
+  std::vector<std::string> with_json = {"--json"};
+  with_json.insert(with_json.end(), args.begin(), args.end());
+  RunResult r = Cli(with_json);
+  if (r.exit_code != 0) return nullptr;
+  return nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+}
+
+nlohmann::json ProcessFleet::WaitForJson(const std::vector<std::string>& args,
+                                         const std::function<bool(const nlohmann::json&)>& done,
+                                         int timeout_s) const {
+  nlohmann::json last;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    last = CliJson(args);
+    if (!last.is_null() && !last.is_discarded() && done(last)) return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return last;
+}
+
+std::string ProcessFleet::Logs() const {
+  return "--- controller.log\n" + ReadFile(dir_->File("controller.log")) + "--- agent.log\n" +
+         ReadFile(dir_->File("agent.log"));
+}
+
+}  // namespace zfleet::testing

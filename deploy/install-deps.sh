@@ -9,7 +9,7 @@ packages=(
   libabsl-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev
-  zfs-fuse fuse procps
+  zfs-fuse fuse procps jq
 )
 
 missing=()

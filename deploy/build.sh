@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds zfleet in Release into build-release/ (shared by the demo and the
+# tests). Extra arguments are passed to `cmake --build` (e.g. --target zfleet).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="${ZFLEET_BUILD_DIR:-$root/build-release}"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j "$(nproc)" "$@"

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::agent {
@@ -32,6 +32,8 @@ struct PoolListEntry {
 absl::StatusOr<std::vector<PoolListEntry>> ParseZpoolList(absl::string_view text);
 
 // Copies the list facts onto `pool` (size, allocated, free, fragmentation, capacity, health).
+// A fact absent from `entry` clears the field. Does not touch the name: matching entries to
+// pools is the caller's job.
 void ApplyListEntry(const PoolListEntry& entry, v1::Pool& pool);
 
 }  // namespace zfleet::agent

@@ -1,0 +1,28 @@
+// `zfleet scrub HOST/POOL [--stop|--pause]`: what the controller accepted. Pure.
+#ifndef ZFLEET_CLI_RENDER_SCRUB_H_
+#define ZFLEET_CLI_RENDER_SCRUB_H_
+
+#include <string>
+
+#include "cli/pool_ref.h"
+#include "nlohmann/json.hpp"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::cli {
+
+// "start", "stop" or "pause" (the JSON "action" values).
+std::string ScrubActionName(v1::ScrubAction action);
+
+// "scrub requested on h1/tank (run 12, command abc)\n"; "stop requested on …",
+// "pause requested on …". The run or command part is left out when the controller
+// returned none (a stop has no new run).
+std::string RenderScrubText(const PoolRef& ref, v1::ScrubAction action,
+                            const v1::RequestScrubResponse& response);
+
+// {"host", "pool", "action", "command_id", "scrub_run_id"}; the ids are null when absent.
+nlohmann::ordered_json RenderScrubJson(const PoolRef& ref, v1::ScrubAction action,
+                                       const v1::RequestScrubResponse& response);
+
+}  // namespace zfleet::cli
+
+#endif  // ZFLEET_CLI_RENDER_SCRUB_H_

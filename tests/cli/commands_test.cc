@@ -1,0 +1,209 @@
+#include "cli/commands.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/cli/fleet_fixtures.h"
+
+namespace zfleet::cli {
+namespace {
+
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Json = nlohmann::ordered_json;
+
+// Canned answers; records what the commands asked for.
+struct FakeFleet {
+  v1::ListHostsResponse hosts;
+  v1::ListPoolsResponse pools;
+  absl::Status error;  // when set, every call fails with it
+  std::vector<v1::GetPoolRequest> get_pool;
+  std::vector<v1::RequestScrubRequest> scrub;
+};
+
+class FakeFleetApi final : public FleetApi {
+ public:
+  explicit FakeFleetApi(FakeFleet* fleet) : fleet_(fleet) {}
+  absl::StatusOr<v1::ListHostsResponse> ListHosts() override {
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->hosts;
+  }
+  absl::StatusOr<v1::ListPoolsResponse> ListPools() override {
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->pools;
+  }
+  absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request) override {
+    fleet_->get_pool.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    v1::GetPoolResponse response;
+    *response.mutable_pool() = fleet_->pools.pools(0);
+    return response;
+  }
+  absl::StatusOr<v1::RequestScrubResponse> RequestScrub(
+      const v1::RequestScrubRequest& request) override {
+    fleet_->scrub.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    v1::RequestScrubResponse response;
+    response.set_command_id("abc");
+    response.set_scrub_run_id(12);
+    return response;
+  }
+
+ private:
+  FakeFleet* fleet_;
+};
+
+class CommandsTest : public ::testing::Test {
+ protected:
+  CommandsTest() {
+    *fleet_.hosts.add_hosts() = fixtures::Host("h1");
+    *fleet_.pools.add_pools() = fixtures::Summary("h1", fixtures::HealthyPool("tank"));
+    env_.now = fixtures::Now();
+  }
+
+  CliResult Run(std::vector<std::string> args) {
+    return RunCli(args, env_, [this](const std::string& target, absl::Duration timeout) {
+      targets_.push_back(target);
+      timeouts_.push_back(timeout);
+      return std::make_unique<FakeFleetApi>(&fleet_);
+    });
+  }
+
+  void ExpectUsageError(const std::vector<std::string>& args, const std::string& reason) {
+    const CliResult r = Run(args);
+    EXPECT_EQ(r.exit_code, kExitUsage) << ::testing::PrintToString(args);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, StartsWith("zfleet: "));
+    EXPECT_THAT(r.err, HasSubstr(reason));
+    EXPECT_THAT(r.err, EndsWith("run 'zfleet --help'\n"));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+
+  FakeFleet fleet_;
+  Environment env_;
+  std::vector<std::string> targets_;
+  std::vector<absl::Duration> timeouts_;
+};
+
+TEST_F(CommandsTest, BadArgumentsExitTwoWithOneLineAndNoCall) {
+  ExpectUsageError({}, "subcommand is required");
+  ExpectUsageError({"bogus"}, "unknown command \"bogus\"");
+  ExpectUsageError({"status", "--bogus"}, "--bogus");
+  ExpectUsageError({"hosts", "-x"}, "-x");
+  ExpectUsageError({"pool"}, "missing HOST/POOL");
+  ExpectUsageError({"pool", "tank"}, "bad pool \"tank\"");
+  ExpectUsageError({"pool", "h1/tank/home"}, "a dataset, not a pool");
+  ExpectUsageError({"scrub", "/tank"}, "empty host");
+  ExpectUsageError({"scrub", "h1/tank", "--stop", "--pause"}, "--stop excludes --pause");
+  ExpectUsageError({"pool", "h1/a", "h1/b"}, "h1/b");
+  ExpectUsageError({"--timeout", "soon", "hosts"}, "--timeout: bad duration");
+  ExpectUsageError({"--timeout", "0s", "hosts"}, "--timeout: must be longer than 0s");
+  ExpectUsageError({"--controller", "ctl", "hosts"}, "bad controller address \"ctl\"");
+  ExpectUsageError({"--controller", "ctl:99999", "hosts"}, "bad controller address");
+  EXPECT_TRUE(targets_.empty()) << "no client may be made for bad arguments";
+}
+
+TEST_F(CommandsTest, HelpWorksEverywhere) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"-h"},
+                                             {"status", "--help"},
+                                             {"hosts", "--help"},
+                                             {"pools", "--help"},
+                                             {"pool", "--help"},
+                                             {"scrub", "--help"}}) {
+    const CliResult r = Run(args);
+    EXPECT_EQ(r.exit_code, kExitOk) << args[0];
+    EXPECT_THAT(r.out, HasSubstr("Usage: zfleet")) << args[0];
+    EXPECT_EQ(r.err, "");
+  }
+  EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--pause"));
+  EXPECT_THAT(Run({"--help"}).out, HasSubstr("Exit codes"));
+  EXPECT_TRUE(targets_.empty());
+}
+
+TEST_F(CommandsTest, ControllerFromFlagThenEnvThenDefault) {
+  Run({"hosts"});
+  env_.controller_env = "ctl.example.net:7400";
+  Run({"hosts"});
+  Run({"--controller", "10.0.0.1:9000", "hosts"});
+  Run({"hosts", "--controller", "[::1]:7400"});
+  EXPECT_THAT(targets_, ::testing::ElementsAre("127.0.0.1:7400", "ctl.example.net:7400",
+                                               "10.0.0.1:9000", "[::1]:7400"));
+}
+
+TEST_F(CommandsTest, TimeoutDefaultsToTenSeconds) {
+  Run({"hosts"});
+  Run({"--timeout", "1m30s", "hosts"});
+  EXPECT_THAT(timeouts_, ::testing::ElementsAre(absl::Seconds(10), absl::Seconds(90)));
+}
+
+TEST_F(CommandsTest, JsonBeforeOrAfterTheCommandIsOneDocument) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--json", "status"}, {"status", "--json"}, {"status", "-x", "--json"}}) {
+    const CliResult r = Run(args);
+    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+    const Json doc = Json::parse(r.out);  // throws (fails the test) on a second document
+    EXPECT_TRUE(doc["all_healthy"].get<bool>());
+    EXPECT_EQ(r.out.back(), '\n');
+  }
+  EXPECT_EQ(Json::parse(Run({"hosts", "--json"}).out)["hosts"].size(), 1u);
+  EXPECT_EQ(Json::parse(Run({"pools", "--json"}).out)["pools"][0]["pool"], "tank");
+  EXPECT_EQ(Json::parse(Run({"pool", "h1/tank", "--json"}).out)["host"], "h1");
+}
+
+TEST_F(CommandsTest, StatusDashXOnHealthyFleet) {
+  const CliResult r = Run({"status", "-x"});
+  EXPECT_EQ(r.exit_code, kExitOk);
+  EXPECT_EQ(r.out, "all pools are healthy\n");
+}
+
+TEST_F(CommandsTest, PoolAsksForTheRightPool) {
+  const CliResult r = Run({"pool", "h1/tank"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("   pool: tank\n"));
+  ASSERT_EQ(fleet_.get_pool.size(), 1u);
+  EXPECT_EQ(fleet_.get_pool[0].host_id(), "h1");
+  EXPECT_EQ(fleet_.get_pool[0].pool(), "tank");
+}
+
+TEST_F(CommandsTest, ScrubMapsFlagsToActions) {
+  EXPECT_EQ(Run({"scrub", "h1/tank"}).out, "scrub requested on h1/tank (run 12, command abc)\n");
+  EXPECT_EQ(Run({"scrub", "h1/tank", "--stop"}).out,
+            "stop requested on h1/tank (run 12, command abc)\n");
+  EXPECT_EQ(Json::parse(Run({"--json", "scrub", "--pause", "h1/tank"}).out)["action"], "pause");
+  ASSERT_EQ(fleet_.scrub.size(), 3u);
+  EXPECT_EQ(fleet_.scrub[0].action(), v1::START);
+  EXPECT_EQ(fleet_.scrub[1].action(), v1::STOP);
+  EXPECT_EQ(fleet_.scrub[2].action(), v1::PAUSE);
+}
+
+TEST_F(CommandsTest, ServerErrorsExitOneWithTheServersMessage) {
+  fleet_.error = absl::NotFoundError("unknown pool h1/nope");
+  const CliResult r = Run({"--json", "pool", "h1/nope"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_EQ(r.out, "");  // no half document
+  EXPECT_EQ(r.err, "zfleet: unknown pool h1/nope\n");
+
+  fleet_.error = absl::UnavailableError("cannot reach controller at 127.0.0.1:7400: refused\nx");
+  const CliResult down = Run({"status"});
+  EXPECT_EQ(down.exit_code, kExitFailure);
+  EXPECT_EQ(down.err, "zfleet: cannot reach controller at 127.0.0.1:7400: refused; x\n");
+}
+
+TEST_F(CommandsTest, ColourOnlyForTerminalsAndNeverInJson) {
+  env_.color = true;
+  EXPECT_THAT(Run({"status"}).out, HasSubstr("\033["));
+  EXPECT_THAT(Run({"status", "--json"}).out, ::testing::Not(HasSubstr("\033[")));
+  env_.color = false;
+  EXPECT_THAT(Run({"status"}).out, ::testing::Not(HasSubstr("\033[")));
+}
+
+}  // namespace
+}  // namespace zfleet::cli

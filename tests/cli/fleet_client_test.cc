@@ -1,0 +1,87 @@
+#include "cli/fleet_client.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace zfleet::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// A loopback port nothing listens on: bind to port 0, read the port, close.
+int UnusedLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  EXPECT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(FleetClientTest, UnreachableControllerFailsWithinTheTimeout) {
+  const std::string target = absl::StrCat("127.0.0.1:", UnusedLoopbackPort());
+  FleetClient client(target, absl::Seconds(1));
+  // The test measures elapsed time, so it may read the wall clock itself.
+  const absl::Time start = absl::Now();
+  absl::StatusOr<v1::ListPoolsResponse> pools = client.ListPools();
+  const absl::Duration elapsed = absl::Now() - start;
+  ASSERT_FALSE(pools.ok());
+  EXPECT_THAT(std::string(pools.status().message()),
+              StartsWith(absl::StrCat("cannot reach controller at ", target, ": ")));
+  EXPECT_LT(elapsed, absl::Seconds(3));
+
+  v1::GetPoolRequest request;
+  request.set_host_id("h1");
+  request.set_pool("tank");
+  EXPECT_THAT(std::string(client.GetPool(request).status().message()),
+              StartsWith("cannot reach controller at"));
+  EXPECT_THAT(std::string(client.ListHosts().status().message()),
+              StartsWith("cannot reach controller at"));
+  EXPECT_THAT(std::string(client.RequestScrub(v1::RequestScrubRequest()).status().message()),
+              StartsWith("cannot reach controller at"));
+}
+
+TEST(ControllerErrorTest, UnreachableCodesNameTheController) {
+  const absl::Status deadline =
+      ControllerError(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"),
+                      "ctl:7400", absl::Seconds(10));
+  EXPECT_EQ(deadline.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(deadline.message(), "cannot reach controller at ctl:7400: no answer within 10s");
+
+  const absl::Status down =
+      ControllerError(grpc::Status(grpc::StatusCode::UNAVAILABLE, "Connection refused"), "ctl:7400",
+                      absl::Seconds(10));
+  EXPECT_EQ(down.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(down.message(), "cannot reach controller at ctl:7400: Connection refused");
+}
+
+TEST(ControllerErrorTest, OtherCodesKeepTheServersMessage) {
+  const absl::Status not_found =
+      ControllerError(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown pool h1/tank"), "ctl:7400",
+                      absl::Seconds(10));
+  EXPECT_EQ(not_found.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(not_found.message(), "unknown pool h1/tank");
+
+  const absl::Status bare = ControllerError(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""),
+                                            "ctl:7400", absl::Seconds(10));
+  EXPECT_EQ(bare.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(std::string(bare.message()),
+              HasSubstr("controller at ctl:7400 answered UNIMPLEMENTED"));
+}
+
+}  // namespace
+}  // namespace zfleet::cli

@@ -1,0 +1,87 @@
+// Hand-built FleetService answers for the CLI tests: a healthy two-disk mirror that each
+// test bends into the case it needs.
+#ifndef ZFLEET_TESTS_CLI_FLEET_FIXTURES_H_
+#define ZFLEET_TESTS_CLI_FLEET_FIXTURES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::cli::fixtures {
+
+// 2026-11-21T10:00:00Z, the "now" of every rendering test.
+inline constexpr int64_t kNow = 1795255200;
+inline absl::Time Now() { return absl::FromUnixSeconds(kNow); }
+
+inline v1::Vdev Leaf(const std::string& name, uint64_t read = 0, uint64_t write = 0,
+                     uint64_t cksum = 0) {
+  v1::Vdev v;
+  v.set_name(name);
+  v.set_type("disk");
+  v.set_role("data");
+  v.set_state("ONLINE");
+  v.set_read_errors(read);
+  v.set_write_errors(write);
+  v.set_checksum_errors(cksum);
+  v.set_path("/dev/" + name);
+  return v;
+}
+
+// ONLINE mirror of sda+sdb, no errors, last scrub finished 2026-11-21 09:48:00 UTC.
+inline v1::Pool HealthyPool(const std::string& name) {
+  v1::Pool p;
+  p.set_name(name);
+  p.set_state("ONLINE");
+  p.mutable_errors()->set_count(0);
+  p.mutable_errors()->set_text("No known data errors");
+  p.mutable_scan()->set_function("scrub");
+  p.mutable_scan()->set_state("finished");
+  p.mutable_scan()->set_end_time(kNow - 12 * 60);
+  p.mutable_scan()->set_percent_done(100);
+  v1::Vdev* mirror = p.add_vdevs();
+  mirror->set_name("mirror-0");
+  mirror->set_type("mirror");
+  mirror->set_role("data");
+  mirror->set_state("ONLINE");
+  mirror->set_read_errors(0);
+  mirror->set_write_errors(0);
+  mirror->set_checksum_errors(0);
+  *mirror->add_children() = Leaf("sda");
+  *mirror->add_children() = Leaf("sdb");
+  p.set_size_bytes(uint64_t{1} << 40);         // 1T
+  p.set_allocated_bytes(uint64_t{400} << 30);  // 400G
+  p.set_free_bytes(uint64_t{624} << 30);
+  p.set_capacity_percent(39);
+  p.set_fragmentation_percent(3);
+  return p;
+}
+
+inline v1::PoolSummary Summary(const std::string& host, const v1::Pool& pool,
+                               bool reporting = true) {
+  v1::PoolSummary s;
+  s.set_host_id(host);
+  *s.mutable_pool() = pool;
+  s.set_last_seen(kNow - 12);
+  s.set_host_reporting(reporting);
+  return s;
+}
+
+inline v1::HostSummary Host(const std::string& id, bool reporting = true, uint32_t pool_count = 1) {
+  v1::HostSummary h;
+  h.set_host_id(id);
+  h.set_instance_id("inst-" + id);
+  h.set_first_seen(kNow - 86400);
+  h.set_last_seen(reporting ? kNow - 12 : kNow - 3 * 3600);
+  h.set_reporting(reporting);
+  h.set_pool_count(pool_count);
+  h.mutable_info()->set_hostname(id + ".example.net");
+  h.mutable_info()->set_agent_version("0.1.0");
+  h.mutable_info()->set_zpool_generation("openzfs-2");
+  return h;
+}
+
+}  // namespace zfleet::cli::fixtures
+
+#endif  // ZFLEET_TESTS_CLI_FLEET_FIXTURES_H_

@@ -51,14 +51,27 @@ absl::StatusOr<std::unique_ptr<ZfsFuse>> ZfsFuse::Acquire() {
     return absl::FailedPreconditionError("/dev/fuse is missing: zfs-fuse cannot run");
   }
   const std::string pidfile = "/run/zfleet-test-zfs-fuse.pid";
-  RunResult started = RunProgram({daemon, "--pidfile", pidfile, "--no-kstat-mount"}, 30);
-  if (started.exit_code != 0) {
-    return absl::FailedPreconditionError(absl::StrCat("zfs-fuse did not start: ", started.err));
-  }
-  absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(pidfile)), &zfs->started_pid_);
-  for (int i = 0; i < 100; ++i) {
+  // A daemon stopped by an earlier test may take a few seconds to exit and release its
+  // socket; until then a new one refuses to start. Bounded: 20 attempts, ~30 s.
+  std::string last_error;
+  for (int attempt = 0; attempt < 20; ++attempt) {
     if (RunProgram({zfs->zpool_, "list", "-H"}, 10).exit_code == 0) return zfs;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    RunResult started = RunProgram({daemon, "--pidfile", pidfile, "--no-kstat-mount"}, 30);
+    if (started.exit_code == 0) {
+      if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(pidfile)), &zfs->started_pid_)) {
+        zfs->started_pid_ = 0;
+      }
+      for (int i = 0; i < 100; ++i) {
+        if (RunProgram({zfs->zpool_, "list", "-H"}, 10).exit_code == 0) return zfs;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      break;
+    }
+    last_error = absl::StrCat("exit ", started.exit_code, " ", started.err);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  }
+  if (zfs->started_pid_ == 0) {
+    return absl::FailedPreconditionError(absl::StrCat("zfs-fuse did not start: ", last_error));
   }
   return absl::FailedPreconditionError("zfs-fuse started but zpool cannot reach it");
 }
@@ -66,9 +79,10 @@ absl::StatusOr<std::unique_ptr<ZfsFuse>> ZfsFuse::Acquire() {
 ZfsFuse::~ZfsFuse() {
   if (started_pid_ <= 0) return;
   kill(started_pid_, SIGTERM);
-  for (int i = 0; i < 100 && kill(started_pid_, 0) == 0; ++i) {
+  for (int i = 0; i < 300 && kill(started_pid_, 0) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  if (kill(started_pid_, 0) == 0) kill(started_pid_, SIGKILL);
 }
 
 absl::Status ZfsFuse::Zpool(const std::vector<std::string>& args) const {

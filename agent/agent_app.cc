@@ -16,6 +16,8 @@
 #include "agent/agent_loop.h"
 #include "agent/inspect_render.h"
 #include "agent/pool_assembly.h"
+#include "agent/stack_checks.h"
+#include "common/status_macros.h"
 #include "common/log.h"
 
 namespace zfleet::agent {
@@ -57,6 +59,16 @@ std::string Hostname() {
   return buf;
 }
 
+std::vector<v1::StackCheck> CheckStack(const std::string& zpool_path, const CommandRunner& runner) {
+  StackCommands commands;
+  commands.zpool = zpool_path;
+  std::vector<v1::StackCheck> out;
+  for (const StackCheck& check : RunStackChecks(StackPaths(), commands, runner)) {
+    out.push_back(StackCheckToProto(check));
+  }
+  return out;
+}
+
 absl::StatusOr<AgentConfig> LoadConfig(const std::string& path) {
   if (path.empty()) return AgentConfig{};
   return LoadAgentConfig(path);
@@ -71,15 +83,26 @@ int RunInspect(const AgentFlags& flags) {
   if (!config.ok()) return Fail(config.status().message());
   SubprocessRunner runner;
   ZpoolClient zpool(&runner, *zpool_path, config->zpool_timeout);
-  auto caps = zpool.Probe();
-  if (!caps.ok()) return Fail(caps.status().message());
-  auto outputs = zpool.Collect();
-  if (!outputs.ok()) return Fail(outputs.status().message());
-  auto assembled = AssemblePools(*outputs, *config, {absl::LocalTimeZone()});
-  if (!assembled.ok()) return Fail(assembled.status().message());
-  InspectView view{*zpool_path, *caps, std::move(assembled->pools), assembled->unparsed_count};
+  // The stack checks matter most when zpool cannot be read (no module after a kernel
+  // update), so the view is printed either way and the zpool error follows on stderr.
+  InspectView view;
+  view.zpool_path = *zpool_path;
+  view.stack_checks = CheckStack(*zpool_path, runner);
+  absl::Status collected = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(view.capabilities, zpool.Probe());
+    ASSIGN_OR_RETURN(ZpoolOutputs outputs, zpool.Collect());
+    ASSIGN_OR_RETURN(AssembledPools assembled,
+                     AssemblePools(outputs, *config, {absl::LocalTimeZone()}));
+    DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, &*config);
+    disks.Enrich(assembled.pools, SystemClock::Get().Now());
+    view.pools = std::move(assembled.pools);
+    view.unparsed_count = assembled.unparsed_count;
+    return absl::OkStatus();
+  }();
+  view.collect_error = std::string(collected.message());
   std::cout << (flags.json ? RenderInspectJson(view) : RenderInspectText(view));
-  return 0;
+  std::cout.flush();
+  return collected.ok() ? 0 : Fail(collected.message());
 }
 
 int RunAgent(const AgentFlags& flags) {
@@ -110,8 +133,16 @@ int RunAgent(const AgentFlags& flags) {
   SubprocessRunner runner;
   ZpoolClient zpool(&runner, *zpool_path, config->zpool_timeout);
   GrpcControllerLink link(flags.controller, absl::Seconds(10));
-  AgentLoop loop(&SystemClock::Get(), &zpool, &link, &*journal, *config, identity,
-                 {absl::LocalTimeZone()}, ReadLoadAverage);
+  DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, &*config);
+  AgentDeps deps;
+  deps.clock = &SystemClock::Get();
+  deps.zpool = &zpool;
+  deps.link = &link;
+  deps.journal = &*journal;
+  deps.disks = &disks;
+  deps.load_reader = ReadLoadAverage;
+  deps.stack_checker = [&] { return CheckStack(*zpool_path, runner); };
+  AgentLoop loop(std::move(deps), *config, identity, {absl::LocalTimeZone()});
   spdlog::info("agent {} (instance {}) reporting to {} using {}", identity.host_id,
                identity.instance_id, flags.controller, *zpool_path);
   std::thread waiter([&] {

@@ -13,6 +13,8 @@ struct AgentFlags {
   std::string config;      // agent.toml; empty = defaults
   std::string state_dir;   // empty = remember executed commands in memory only
   bool json = false;       // inspect only
+  std::string dev_root = "/dev";  // where leaf device paths are resolved (tests: a fixture)
+  std::string sys_root = "/sys";
 };
 
 // Runs the report loop until SIGINT/SIGTERM. Returns the process exit code; prints one

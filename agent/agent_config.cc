@@ -60,6 +60,10 @@ absl::Status ParseTable(absl::string_view source, const toml::table& root, Agent
           auto d = DurationAt(source, v, "zpool_timeout");
           if (!d.ok()) return d.status();
           config.zpool_timeout = *d;
+        } else if (k == "stack_check_interval") {
+          auto d = DurationAt(source, v, "stack_check_interval");
+          if (!d.ok()) return d.status();
+          config.stack_check_interval = *d;
         } else {
           return ErrorAt(source, v, absl::StrCat("unknown key agent.", ToAbsl(k.str())));
         }

@@ -4,6 +4,7 @@
 //   [agent]
 //   poll_interval = "10s"     # how often zpool is read; a change is reported at once
 //   zpool_timeout = "60s"
+//   stack_check_interval = "10m"  # kernel module, DKMS, services: checked this often
 //   [labels]
 //   rack = "r07"
 //   [classes]
@@ -26,6 +27,7 @@ namespace zfleet::agent {
 struct AgentConfig {
   absl::Duration poll_interval = absl::Seconds(10);
   absl::Duration zpool_timeout = absl::Seconds(60);
+  absl::Duration stack_check_interval = absl::Minutes(10);
   std::map<std::string, std::string> labels;
   // Glob → class, in file order; the first match wins.
   std::vector<std::pair<std::string, std::string>> pool_classes;

@@ -14,10 +14,12 @@ constexpr absl::Duration kMaxBackoff = absl::Seconds(60);
 
 // What the controller would store: the pools and the collection error, serialized
 // deterministically so equal views compare equal.
-std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error) {
+std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error,
+                   const std::vector<v1::StackCheck>& checks) {
   v1::ReportRequest r;
   for (const auto& p : pools) *r.add_pools() = p;
   r.set_collect_error(error);
+  for (const auto& c : checks) *r.mutable_host()->add_stack_checks() = c;
   std::string out;
   google::protobuf::io::StringOutputStream stream(&out);
   google::protobuf::io::CodedOutputStream coded(&stream);
@@ -29,24 +31,18 @@ std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error)
 
 }  // namespace
 
-AgentLoop::AgentLoop(const Clock* clock, ZpoolClient* zpool, ControllerLink* link,
-                     CommandJournal* journal, AgentConfig config, AgentIdentity identity,
-                     StatusParseOptions parse_options,
-                     std::function<std::optional<double>()> load_reader)
-    : clock_(clock),
-      zpool_(zpool),
-      link_(link),
-      journal_(journal),
+AgentLoop::AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity,
+                     StatusParseOptions parse_options)
+    : deps_(std::move(deps)),
       config_(std::move(config)),
       identity_(std::move(identity)),
-      parse_options_(std::move(parse_options)),
-      load_reader_(std::move(load_reader)) {}
+      parse_options_(std::move(parse_options)) {}
 
 void AgentLoop::Poll(absl::Time now) {
   next_poll_ = now + config_.poll_interval;
-  auto caps = zpool_->Probe();
+  auto caps = deps_.zpool->Probe();
   if (caps.ok()) generation_ = caps->generation;
-  auto outputs = zpool_->Collect();
+  auto outputs = deps_.zpool->Collect();
   if (!outputs.ok()) {
     if (collect_error_ != outputs.status().message()) {
       spdlog::warn("cannot read pools: {}", outputs.status().message());
@@ -70,6 +66,7 @@ void AgentLoop::Poll(absl::Time now) {
   }
   collect_error_.clear();
   pools_ = std::move(assembled->pools);
+  if (deps_.disks != nullptr) deps_.disks->Enrich(pools_, now);
 }
 
 v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
@@ -81,25 +78,26 @@ v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
   v1::HostInfo& host = *r.mutable_host();
   host.set_hostname(identity_.hostname);
   host.set_agent_version(identity_.agent_version);
-  host.set_zpool_path(zpool_->zpool_path());
+  host.set_zpool_path(deps_.zpool->zpool_path());
   host.set_zpool_generation(generation_);
   for (const auto& [k, v] : config_.labels) (*host.mutable_labels())[k] = v;
-  if (auto load = load_reader_ ? load_reader_() : std::nullopt) host.set_load1(*load);
+  if (auto load = deps_.load_reader ? deps_.load_reader() : std::nullopt) host.set_load1(*load);
+  for (const auto& check : stack_checks_) *host.add_stack_checks() = check;
   r.set_pools_valid(collect_error_.empty());
   r.set_collect_error(collect_error_);
   if (collect_error_.empty()) {
     for (const auto& p : pools_) *r.add_pools() = p;
   }
-  for (const auto& ack : journal_->PendingAcks()) *r.add_acks() = ack;
+  for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
   return r;
 }
 
 void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
-  if (const v1::CommandAck* done = journal_->Find(command.id())) {
-    (void)journal_->Record(*done);  // repeated command: answer again, do not run again
+  if (const v1::CommandAck* done = deps_.journal->Find(command.id())) {
+    (void)deps_.journal->Record(*done);  // repeated command: answer again, do not run again
     return;
   }
-  absl::Status status = zpool_->Scrub(command.pool(), command.kind());
+  absl::Status status = deps_.zpool->Scrub(command.pool(), command.kind());
   v1::CommandAck ack;
   ack.set_id(command.id());
   ack.set_ok(status.ok());
@@ -107,7 +105,7 @@ void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
   ack.set_executed_at(absl::ToUnixSeconds(now));
   spdlog::info("command {} ({} on {}): {}", command.id(), v1::CommandKind_Name(command.kind()),
                command.pool(), status.ok() ? "done" : status.ToString());
-  if (absl::Status s = journal_->Record(ack); !s.ok()) {
+  if (absl::Status s = deps_.journal->Record(ack); !s.ok()) {
     spdlog::error("cannot journal command {}: {}", command.id(), s.message());
   }
 }
@@ -115,7 +113,7 @@ void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
 void AgentLoop::SendReport(absl::Time now) {
   v1::ReportRequest request = BuildReport(now);
   const size_t acks_sent = static_cast<size_t>(request.acks_size());
-  absl::StatusOr<v1::ReportResponse> reply = link_->Report(request);
+  absl::StatusOr<v1::ReportResponse> reply = deps_.link->Report(request);
   if (!reply.ok()) {
     // One line when the controller goes away, one when it is back: no flood.
     if (failures_ == 0) {
@@ -131,8 +129,8 @@ void AgentLoop::SendReport(absl::Time now) {
   failures_ = 0;
   backoff_ = absl::ZeroDuration();
   ++reports_sent_;
-  journal_->ConfirmDelivered(acks_sent);
-  last_sent_digest_ = Digest(pools_, collect_error_);
+  deps_.journal->ConfirmDelivered(acks_sent);
+  last_sent_digest_ = Digest(pools_, collect_error_, stack_checks_);
   if (reply->next_report_interval_s() > 0) {
     report_interval_ = absl::Seconds(reply->next_report_interval_s());
   }
@@ -143,13 +141,18 @@ void AgentLoop::SendReport(absl::Time now) {
 }
 
 absl::Time AgentLoop::Tick() {
-  const absl::Time now = clock_->Now();
+  const absl::Time now = deps_.clock->Now();
   if (now >= next_poll_) Poll(now);
-  const bool changed = Digest(pools_, collect_error_) != last_sent_digest_;
-  const bool due = now >= next_report_ || changed || !journal_->PendingAcks().empty();
+  if (deps_.stack_checker && now >= next_stack_check_) {
+    stack_checks_ = deps_.stack_checker();
+    next_stack_check_ = now + config_.stack_check_interval;
+  }
+  const bool changed = Digest(pools_, collect_error_, stack_checks_) != last_sent_digest_;
+  const bool due = now >= next_report_ || changed || !deps_.journal->PendingAcks().empty();
   if (due && now >= retry_at_) SendReport(now);
   // While the controller is away a report is always due, so the retry time governs.
   absl::Time next = std::min(next_poll_, failures_ > 0 ? retry_at_ : next_report_);
+  if (deps_.stack_checker) next = std::min(next, next_stack_check_);
   return std::max(next, now);
 }
 
@@ -158,7 +161,7 @@ void AgentLoop::Run() {
     absl::Time next = Tick();
     absl::MutexLock lock(&stop_mu_);
     // Real-time wait: the clock only says what time it is; sleeping is the shell's job.
-    stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), next - clock_->Now());
+    stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), next - deps_.clock->Now());
     if (stop_) return;
   }
 }

@@ -16,6 +16,7 @@
 #include "agent/agent_config.h"
 #include "agent/command_journal.h"
 #include "agent/controller_link.h"
+#include "agent/disk_enrichment.h"
 #include "agent/zpool_client.h"
 #include "agent/zpool_status_parser.h"
 #include "common/clock.h"
@@ -29,15 +30,24 @@ struct AgentIdentity {
   std::string agent_version;
 };
 
+// What the loop works with. Pointers must outlive the loop.
+struct AgentDeps {
+  const Clock* clock = nullptr;
+  ZpoolClient* zpool = nullptr;
+  ControllerLink* link = nullptr;
+  CommandJournal* journal = nullptr;
+  DiskEnricher* disks = nullptr;  // null: leaves get class from overrides/transport only
+  // The 1-minute load average, or nullopt when unknown. May be empty.
+  std::function<std::optional<double>()> load_reader;
+  // The ZFS stack checks, run every config.stack_check_interval. May be empty.
+  std::function<std::vector<v1::StackCheck>()> stack_checker;
+};
+
 // Not thread-safe except Stop(), which may be called from any thread while Run() runs.
 class AgentLoop {
  public:
-  // All pointers must outlive the loop. `load_reader` returns the 1-minute load average, or
-  // nullopt when unknown.
-  AgentLoop(const Clock* clock, ZpoolClient* zpool, ControllerLink* link,
-            CommandJournal* journal, AgentConfig config, AgentIdentity identity,
-            StatusParseOptions parse_options,
-            std::function<std::optional<double>()> load_reader);
+  AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity,
+            StatusParseOptions parse_options);
 
   // Does everything due at clock->Now() and returns when it next wants to run.
   absl::Time Tick();
@@ -57,19 +67,17 @@ class AgentLoop {
   void Execute(const v1::Command& command, absl::Time now);
   v1::ReportRequest BuildReport(absl::Time now);
 
-  const Clock* clock_;
-  ZpoolClient* zpool_;
-  ControllerLink* link_;
-  CommandJournal* journal_;
+  AgentDeps deps_;
   const AgentConfig config_;
   const AgentIdentity identity_;
   const StatusParseOptions parse_options_;
-  std::function<std::optional<double>()> load_reader_;
 
   // The latest view of the host.
   std::vector<v1::Pool> pools_;
   std::string collect_error_;
   std::string generation_;
+  std::vector<v1::StackCheck> stack_checks_;
+  absl::Time next_stack_check_ = absl::InfinitePast();
   std::string last_sent_digest_;  // what the controller last received, to detect change
 
   absl::Duration report_interval_ = absl::Seconds(30);

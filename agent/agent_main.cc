@@ -16,6 +16,12 @@ int main(int argc, char** argv) {
   inspect->add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
   inspect->add_option("--config", flags.config, "agent.toml");
   inspect->add_flag("--json", flags.json, "one JSON document");
+  for (CLI::App* a : {&app, inspect}) {
+    a->add_option("--dev-root", flags.dev_root, "root of /dev for disk identity")
+        ->capture_default_str();
+    a->add_option("--sys-root", flags.sys_root, "root of /sys for disk identity")
+        ->capture_default_str();
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

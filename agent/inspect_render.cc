@@ -38,10 +38,18 @@ std::string RenderInspectJson(const InspectView& view) {
                 {"status_exact", view.capabilities.status_exact},
                 {"status_full_paths", view.capabilities.status_full_paths},
                 {"scrub_pause", view.capabilities.scrub_pause}};
+  j["collect_error"] = view.collect_error.empty() ? nlohmann::ordered_json(nullptr)
+                                                  : nlohmann::ordered_json(view.collect_error);
   nlohmann::ordered_json pools = nlohmann::ordered_json::array();
   for (const auto& p : view.pools) pools.push_back(PoolToJson(p));
   j["pools"] = std::move(pools);
   j["unparsed_lines"] = view.unparsed_count;
+  nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+  for (const auto& c : view.stack_checks) {
+    checks.push_back({{"name", c.name()}, {"level", c.level()}, {"evidence", c.evidence()},
+                      {"fix", c.fix()}});
+  }
+  j["stack_checks"] = std::move(checks);
   return j.dump(2) + "\n";
 }
 
@@ -49,7 +57,17 @@ std::string RenderInspectText(const InspectView& view) {
   std::string out = absl::StrCat("zpool: ", view.zpool_path, " (", view.capabilities.generation,
                                  view.capabilities.scrub_pause ? ", can pause scrubs" : "",
                                  ")\n");
-  if (view.pools.empty()) out += "no pools\n";
+  if (!view.stack_checks.empty()) out += "\nZFS stack:\n";
+  for (const auto& c : view.stack_checks) {
+    absl::StrAppend(&out, "  ", c.level(), std::string(c.level().size() < 5 ? 5 - c.level().size() : 0, ' '),
+                    c.name(), ": ", c.evidence(), "\n");
+    if (!c.fix().empty()) absl::StrAppend(&out, "        fix: ", c.fix(), "\n");
+  }
+  if (!view.collect_error.empty()) {
+    absl::StrAppend(&out, "\ncannot read pools: ", view.collect_error, "\n");
+  } else if (view.pools.empty()) {
+    out += "\nno pools\n";
+  }
   for (const auto& p : view.pools) {
     absl::StrAppend(&out, "\npool ", p.name(), "  ", p.state(), "\n");
     if (!p.status().empty()) absl::StrAppend(&out, "  status: ", p.status(), "\n");

@@ -16,9 +16,13 @@ struct InspectView {
   ZpoolCapabilities capabilities;
   std::vector<v1::Pool> pools;
   int unparsed_count = 0;
+  std::vector<v1::StackCheck> stack_checks;
+  std::string collect_error;  // why zpool could not be read; "" when it could
 };
 
-// One JSON document: {"zpool": {...}, "pools": [pool JSON…], "unparsed_lines": N}.
+// One JSON document: {"zpool": {...}, "collect_error": null|"…", "pools": [pool JSON…],
+// "unparsed_lines": N,
+// "stack_checks": [{"name", "level", "evidence", "fix"}…]}.
 std::string RenderInspectJson(const InspectView& view);
 // zpool-status-like text with identity and class per leaf.
 std::string RenderInspectText(const InspectView& view);

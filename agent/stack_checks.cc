@@ -331,4 +331,13 @@ std::vector<StackCheck> RunStackChecks(const StackPaths& paths, const StackComma
   return EvaluateStack(ProbeStack(paths, commands, runner));
 }
 
+v1::StackCheck StackCheckToProto(const StackCheck& check) {
+  v1::StackCheck out;
+  out.set_name(check.name);
+  out.set_level(std::string(LevelName(check.level)));
+  out.set_evidence(check.evidence);
+  out.set_fix(check.fix);
+  return out;
+}
+
 }  // namespace zfleet::agent

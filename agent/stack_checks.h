@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "agent/command_runner.h"
 #include "agent/stack_probe.h"
+#include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::agent {
 
@@ -42,6 +43,9 @@ std::vector<StackCheck> EvaluateStack(const StackFacts& facts);
 // ProbeStack then EvaluateStack. `runner` must outlive the call.
 std::vector<StackCheck> RunStackChecks(const StackPaths& paths, const StackCommands& commands,
                                        const CommandRunner& runner);
+
+// The wire form of a check (level as LevelName).
+v1::StackCheck StackCheckToProto(const StackCheck& check);
 
 }  // namespace zfleet::agent
 

@@ -45,9 +45,10 @@ struct FakeHost {
         zpool(&runner, zpool_path, absl::Seconds(10)),
         link(target, absl::Seconds(5)),
         journal(*agent::CommandJournal::Open("")),
-        loop(clock, &zpool, &link, &journal, agent::AgentConfig{},
+        loop(agent::AgentDeps{clock, &zpool, &link, &journal, nullptr, [] { return 0.5; }, {}},
+             agent::AgentConfig{},
              agent::AgentIdentity{host_id, host_id + "-instance", host_id, "test"},
-             agent::StatusParseOptions{absl::UTCTimeZone()}, [] { return 0.5; }) {}
+             agent::StatusParseOptions{absl::UTCTimeZone()}) {}
 
   TempDir dir;
   std::string zpool_path;

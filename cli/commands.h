@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "cli/command_line.h"
 #include "cli/fleet_client.h"
 
 namespace zfleet::cli {
@@ -19,13 +20,12 @@ namespace zfleet::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the controller said no, or could not be reached
 inline constexpr int kExitUsage = 2;    // bad arguments; nothing was sent
-inline constexpr absl::string_view kDefaultController = "127.0.0.1:7400";
-inline constexpr absl::string_view kDefaultTimeout = "10s";
 
 struct Environment {
-  std::string controller_env;  // $ZFLEET_CONTROLLER; "" when unset
-  bool color = false;          // stdout is a terminal that wants colour
-  absl::Time now = absl::UnixEpoch();
+  std::string controller_env;          // $ZFLEET_CONTROLLER; "" when unset
+  bool color = false;                  // stdout is a terminal that wants colour
+  absl::Time now = absl::UnixEpoch();  // what `events --since` counts back from
+  std::string user{};                  // $USER, recorded by `ack`; "" when unset
 };
 
 // Called once per run, after the arguments are valid, with the controller address and
@@ -41,9 +41,14 @@ struct CliResult {
 
 // Runs `zfleet ARGS...` (ARGS without the program name). Never throws.
 //   kExitOk:      result (or --help text) in `out`.
-//   kExitUsage:   unknown flag, missing or unknown command, bad HOST/POOL, --timeout or
-//                 controller address; `err` is one line ending in "run 'zfleet --help'".
+//   kExitUsage:   unknown flag, missing or unknown command, bad HOST/POOL, --timeout,
+//                 controller address, --since, --severity or event id, `scrub --now`
+//                 with --stop or --pause; `err` is one line ending in
+//                 "run 'zfleet --help'". No FleetApi is made.
 //   kExitFailure: the controller returned an error or was unreachable; `err` is one line.
+//                 `ack` with ids the controller does not know also exits here, after
+//                 the known ones were acknowledged: `out` holds the usual result and
+//                 `err` is "zfleet: unknown event ids 7, 9".
 // The controller is --controller, else env.controller_env, else kDefaultController.
 CliResult RunCli(const std::vector<std::string>& args, const Environment& env,
                  const FleetApiFactory& make_api);

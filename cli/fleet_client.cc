@@ -8,16 +8,6 @@
 #include "grpcpp/security/credentials.h"
 
 namespace zfleet::cli {
-namespace {
-
-template <typename Response>
-absl::StatusOr<Response> Finish(const grpc::Status& status, Response response,
-                                absl::string_view target, absl::Duration timeout) {
-  if (!status.ok()) return ControllerError(status, target, timeout);
-  return response;
-}
-
-}  // namespace
 
 absl::Status ControllerError(const grpc::Status& status, absl::string_view target,
                              absl::Duration timeout) {
@@ -46,41 +36,77 @@ FleetClient::FleetClient(std::string target, absl::Duration timeout, const Clock
       stub_(v1::FleetService::NewStub(
           grpc::CreateChannel(target_, grpc::InsecureChannelCredentials()))) {}
 
-void FleetClient::Prepare(grpc::ClientContext* context) const {
-  context->set_deadline(absl::ToChronoTime(clock_.Now() + timeout_));
+template <typename Response, typename Rpc>
+absl::StatusOr<Response> FleetClient::Call(Rpc rpc) const {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(clock_.Now() + timeout_));
+  Response response;
+  const grpc::Status status = rpc(&context, &response);
+  if (!status.ok()) return ControllerError(status, target_, timeout_);
+  return response;
 }
 
 absl::StatusOr<v1::ListHostsResponse> FleetClient::ListHosts() {
-  grpc::ClientContext context;
-  Prepare(&context);
-  v1::ListHostsResponse response;
-  grpc::Status status = stub_->ListHosts(&context, v1::ListHostsRequest(), &response);
-  return Finish(status, std::move(response), target_, timeout_);
+  return Call<v1::ListHostsResponse>([this](grpc::ClientContext* c, v1::ListHostsResponse* r) {
+    return stub_->ListHosts(c, v1::ListHostsRequest(), r);
+  });
 }
 
 absl::StatusOr<v1::ListPoolsResponse> FleetClient::ListPools() {
-  grpc::ClientContext context;
-  Prepare(&context);
-  v1::ListPoolsResponse response;
-  grpc::Status status = stub_->ListPools(&context, v1::ListPoolsRequest(), &response);
-  return Finish(status, std::move(response), target_, timeout_);
+  return Call<v1::ListPoolsResponse>([this](grpc::ClientContext* c, v1::ListPoolsResponse* r) {
+    return stub_->ListPools(c, v1::ListPoolsRequest(), r);
+  });
 }
 
 absl::StatusOr<v1::GetPoolResponse> FleetClient::GetPool(const v1::GetPoolRequest& request) {
-  grpc::ClientContext context;
-  Prepare(&context);
-  v1::GetPoolResponse response;
-  grpc::Status status = stub_->GetPool(&context, request, &response);
-  return Finish(status, std::move(response), target_, timeout_);
+  return Call<v1::GetPoolResponse>([&](grpc::ClientContext* c, v1::GetPoolResponse* r) {
+    return stub_->GetPool(c, request, r);
+  });
 }
 
 absl::StatusOr<v1::RequestScrubResponse> FleetClient::RequestScrub(
     const v1::RequestScrubRequest& request) {
-  grpc::ClientContext context;
-  Prepare(&context);
-  v1::RequestScrubResponse response;
-  grpc::Status status = stub_->RequestScrub(&context, request, &response);
-  return Finish(status, std::move(response), target_, timeout_);
+  return Call<v1::RequestScrubResponse>([&](grpc::ClientContext* c, v1::RequestScrubResponse* r) {
+    return stub_->RequestScrub(c, request, r);
+  });
+}
+
+absl::StatusOr<v1::GetScheduleResponse> FleetClient::GetSchedule() {
+  return Call<v1::GetScheduleResponse>([this](grpc::ClientContext* c, v1::GetScheduleResponse* r) {
+    return stub_->GetSchedule(c, v1::GetScheduleRequest(), r);
+  });
+}
+
+absl::StatusOr<v1::GetHistoryResponse> FleetClient::GetHistory(
+    const v1::GetHistoryRequest& request) {
+  return Call<v1::GetHistoryResponse>([&](grpc::ClientContext* c, v1::GetHistoryResponse* r) {
+    return stub_->GetHistory(c, request, r);
+  });
+}
+
+absl::StatusOr<v1::ListEventsResponse> FleetClient::ListEvents(
+    const v1::ListEventsRequest& request) {
+  return Call<v1::ListEventsResponse>([&](grpc::ClientContext* c, v1::ListEventsResponse* r) {
+    return stub_->ListEvents(c, request, r);
+  });
+}
+
+absl::StatusOr<v1::AckEventsResponse> FleetClient::AckEvents(const v1::AckEventsRequest& request) {
+  return Call<v1::AckEventsResponse>([&](grpc::ClientContext* c, v1::AckEventsResponse* r) {
+    return stub_->AckEvents(c, request, r);
+  });
+}
+
+absl::StatusOr<v1::ListDisksResponse> FleetClient::ListDisks(const v1::ListDisksRequest& request) {
+  return Call<v1::ListDisksResponse>([&](grpc::ClientContext* c, v1::ListDisksResponse* r) {
+    return stub_->ListDisks(c, request, r);
+  });
+}
+
+absl::StatusOr<v1::TriageResponse> FleetClient::Triage() {
+  return Call<v1::TriageResponse>([this](grpc::ClientContext* c, v1::TriageResponse* r) {
+    return stub_->Triage(c, v1::TriageRequest(), r);
+  });
 }
 
 }  // namespace zfleet::cli

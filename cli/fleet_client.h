@@ -27,6 +27,15 @@ class FleetApi {
   virtual absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request) = 0;
   virtual absl::StatusOr<v1::RequestScrubResponse> RequestScrub(
       const v1::RequestScrubRequest& request) = 0;
+  virtual absl::StatusOr<v1::GetScheduleResponse> GetSchedule() = 0;
+  virtual absl::StatusOr<v1::GetHistoryResponse> GetHistory(
+      const v1::GetHistoryRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListEventsResponse> ListEvents(
+      const v1::ListEventsRequest& request) = 0;
+  // Acknowledges the known ids; unknown ones come back in the response, not as an error.
+  virtual absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) = 0;
+  virtual absl::StatusOr<v1::TriageResponse> Triage() = 0;
 };
 
 // Owns a FleetService stub on an insecure channel to `target` ("HOST:PORT"). The channel
@@ -42,10 +51,18 @@ class FleetClient final : public FleetApi {
   absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request) override;
   absl::StatusOr<v1::RequestScrubResponse> RequestScrub(
       const v1::RequestScrubRequest& request) override;
+  absl::StatusOr<v1::GetScheduleResponse> GetSchedule() override;
+  absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest& request) override;
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request) override;
+  absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) override;
+  absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) override;
+  absl::StatusOr<v1::TriageResponse> Triage() override;
 
  private:
-  // Sets the per-call deadline on `context`.
-  void Prepare(grpc::ClientContext* context) const;
+  // Runs one unary call, `rpc(context, response)`, on a fresh context carrying the
+  // per-call deadline; converts a failure with ControllerError.
+  template <typename Response, typename Rpc>
+  absl::StatusOr<Response> Call(Rpc rpc) const;
 
   const std::string target_;
   const absl::Duration timeout_;

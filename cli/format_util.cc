@@ -48,15 +48,19 @@ std::string FormatSecond(int64_t unix_seconds) {
                           absl::UTCTimeZone());
 }
 
-std::string FormatAge(int64_t unix_seconds, absl::Time now) {
-  if (unix_seconds == 0) return "never";
-  int64_t s = absl::ToInt64Seconds(now - absl::FromUnixSeconds(unix_seconds));
+std::string FormatSpan(absl::Duration span) {
+  int64_t s = absl::ToInt64Seconds(span);
   if (s < 0) s = 0;
   // Two units are enough to tell "just now" from "an hour ago"; more is noise.
-  if (s < 60) return absl::StrCat(s, "s ago");
-  if (s < 3600) return absl::StrCat(s / 60, "m", s % 60, "s ago");
-  if (s < 86400) return absl::StrCat(s / 3600, "h", s % 3600 / 60, "m ago");
-  return absl::StrCat(s / 86400, "d", s % 86400 / 3600, "h ago");
+  if (s < 60) return absl::StrCat(s, "s");
+  if (s < 3600) return absl::StrCat(s / 60, "m", s % 60, "s");
+  if (s < 86400) return absl::StrCat(s / 3600, "h", s % 3600 / 60, "m");
+  return absl::StrCat(s / 86400, "d", s % 86400 / 3600, "h");
+}
+
+std::string FormatAge(int64_t unix_seconds, absl::Time now) {
+  if (unix_seconds == 0) return "never";
+  return FormatSpan(now - absl::FromUnixSeconds(unix_seconds)) + " ago";
 }
 
 std::string ScanSummary(const v1::Scan& scan) {
@@ -92,6 +96,19 @@ Json TimeOrNull(int64_t unix_seconds) {
 }
 
 Json StringOrNull(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
+
+Color SeverityColor(absl::string_view severity) {
+  if (severity == "critical") return Color::kRed;
+  if (severity == "warning") return Color::kYellow;
+  return Color::kNone;
+}
+
+int SeverityRank(absl::string_view severity) {
+  if (severity == "critical") return 0;
+  if (severity == "warning") return 1;
+  if (severity == "info") return 2;
+  return 3;
+}
 
 Color StateColor(absl::string_view state) {
   if (state.empty()) return Color::kNone;

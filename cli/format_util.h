@@ -28,6 +28,10 @@ std::string FormatMinute(int64_t unix_seconds);
 // Unix seconds → "2026-11-21 09:48:23" (UTC).
 std::string FormatSecond(int64_t unix_seconds);
 
+// A span of time in its two largest units: "12s", "5m12s", "3h12m", "2d4h"; negative
+// spans read "0s".
+std::string FormatSpan(absl::Duration span);
+
 // How long before `now` the stamp was: "12s ago", "5m12s ago", "3h12m ago", "2d4h ago";
 // "never" for 0 (the controller's "not seen"); stamps in the future read "0s ago".
 std::string FormatAge(int64_t unix_seconds, absl::Time now);
@@ -45,6 +49,12 @@ nlohmann::ordered_json TimeOrNull(int64_t unix_seconds);
 
 // A string, or null when empty (proto3 strings cannot say "unknown" otherwise).
 nlohmann::ordered_json StringOrNull(const std::string& text);
+
+// Event and triage severities: critical red, warning yellow, anything else plain.
+Color SeverityColor(absl::string_view severity);
+
+// Sort key, most severe first: critical 0, warning 1, info 2, anything else 3.
+int SeverityRank(absl::string_view severity);
 
 // Colour of a pool or vdev state: ONLINE/AVAIL green, DEGRADED yellow, other states red.
 Color StateColor(absl::string_view state);

@@ -22,22 +22,24 @@ std::string ScrubActionName(v1::ScrubAction action) {
 }
 
 std::string RenderScrubText(const PoolRef& ref, v1::ScrubAction action,
-                            const v1::RequestScrubResponse& response) {
+                            const v1::RequestScrubResponse& response, bool now) {
   const std::string what = action == v1::START ? "scrub" : ScrubActionName(action);
   std::vector<std::string> ids;
   if (response.scrub_run_id() != 0) ids.push_back(absl::StrCat("run ", response.scrub_run_id()));
   if (!response.command_id().empty()) ids.push_back("command " + response.command_id());
   std::string text = absl::StrCat(what, " requested on ", ref.host, "/", ref.pool);
+  if (now && action == v1::START) absl::StrAppend(&text, " now, bypassing caps and windows");
   if (!ids.empty()) absl::StrAppend(&text, " (", absl::StrJoin(ids, ", "), ")");
   return text + "\n";
 }
 
 Json RenderScrubJson(const PoolRef& ref, v1::ScrubAction action,
-                     const v1::RequestScrubResponse& response) {
+                     const v1::RequestScrubResponse& response, bool now) {
   Json doc;
   doc["host"] = ref.host;
   doc["pool"] = ref.pool;
   doc["action"] = ScrubActionName(action);
+  doc["now"] = now;
   doc["command_id"] = StringOrNull(response.command_id());
   doc["scrub_run_id"] =
       response.scrub_run_id() != 0 ? Json(response.scrub_run_id()) : Json(nullptr);

@@ -1,4 +1,4 @@
-// `zfleet scrub HOST/POOL [--stop|--pause]`: what the controller accepted. Pure.
+// `zfleet scrub HOST/POOL [--now | --stop | --pause]`: what the controller accepted. Pure.
 #ifndef ZFLEET_CLI_RENDER_SCRUB_H_
 #define ZFLEET_CLI_RENDER_SCRUB_H_
 
@@ -15,13 +15,15 @@ std::string ScrubActionName(v1::ScrubAction action);
 
 // "scrub requested on h1/tank (run 12, command abc)\n"; "stop requested on …",
 // "pause requested on …". The run or command part is left out when the controller
-// returned none (a stop has no new run).
+// returned none (a stop has no new run). A start with `now` reads "scrub requested on
+// h1/tank now, bypassing caps and windows (…)".
 std::string RenderScrubText(const PoolRef& ref, v1::ScrubAction action,
-                            const v1::RequestScrubResponse& response);
+                            const v1::RequestScrubResponse& response, bool now = false);
 
-// {"host", "pool", "action", "command_id", "scrub_run_id"}; the ids are null when absent.
+// {"host", "pool", "action", "now", "command_id", "scrub_run_id"}; the ids are null when
+// absent.
 nlohmann::ordered_json RenderScrubJson(const PoolRef& ref, v1::ScrubAction action,
-                                       const v1::RequestScrubResponse& response);
+                                       const v1::RequestScrubResponse& response, bool now = false);
 
 }  // namespace zfleet::cli
 

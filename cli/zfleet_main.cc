@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   zfleet::cli::Environment env;
   if (const char* controller = std::getenv("ZFLEET_CONTROLLER")) env.controller_env = controller;
+  if (const char* user = std::getenv("USER")) env.user = user;
   env.color = WantsColor();
   env.now = zfleet::SystemClock::Get().Now();
 

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli/cli_harness.h"
 #include "tests/cli/fleet_fixtures.h"
 
 namespace zfleet::cli {
@@ -18,78 +19,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::ordered_json;
 
-// Canned answers; records what the commands asked for.
-struct FakeFleet {
-  v1::ListHostsResponse hosts;
-  v1::ListPoolsResponse pools;
-  absl::Status error;  // when set, every call fails with it
-  std::vector<v1::GetPoolRequest> get_pool;
-  std::vector<v1::RequestScrubRequest> scrub;
-};
-
-class FakeFleetApi final : public FleetApi {
- public:
-  explicit FakeFleetApi(FakeFleet* fleet) : fleet_(fleet) {}
-  absl::StatusOr<v1::ListHostsResponse> ListHosts() override {
-    if (!fleet_->error.ok()) return fleet_->error;
-    return fleet_->hosts;
-  }
-  absl::StatusOr<v1::ListPoolsResponse> ListPools() override {
-    if (!fleet_->error.ok()) return fleet_->error;
-    return fleet_->pools;
-  }
-  absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request) override {
-    fleet_->get_pool.push_back(request);
-    if (!fleet_->error.ok()) return fleet_->error;
-    v1::GetPoolResponse response;
-    *response.mutable_pool() = fleet_->pools.pools(0);
-    return response;
-  }
-  absl::StatusOr<v1::RequestScrubResponse> RequestScrub(
-      const v1::RequestScrubRequest& request) override {
-    fleet_->scrub.push_back(request);
-    if (!fleet_->error.ok()) return fleet_->error;
-    v1::RequestScrubResponse response;
-    response.set_command_id("abc");
-    response.set_scrub_run_id(12);
-    return response;
-  }
-
- private:
-  FakeFleet* fleet_;
-};
-
-class CommandsTest : public ::testing::Test {
- protected:
-  CommandsTest() {
-    *fleet_.hosts.add_hosts() = fixtures::Host("h1");
-    *fleet_.pools.add_pools() = fixtures::Summary("h1", fixtures::HealthyPool("tank"));
-    env_.now = fixtures::Now();
-  }
-
-  CliResult Run(std::vector<std::string> args) {
-    return RunCli(args, env_, [this](const std::string& target, absl::Duration timeout) {
-      targets_.push_back(target);
-      timeouts_.push_back(timeout);
-      return std::make_unique<FakeFleetApi>(&fleet_);
-    });
-  }
-
-  void ExpectUsageError(const std::vector<std::string>& args, const std::string& reason) {
-    const CliResult r = Run(args);
-    EXPECT_EQ(r.exit_code, kExitUsage) << ::testing::PrintToString(args);
-    EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, StartsWith("zfleet: "));
-    EXPECT_THAT(r.err, HasSubstr(reason));
-    EXPECT_THAT(r.err, EndsWith("run 'zfleet --help'\n"));
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  }
-
-  FakeFleet fleet_;
-  Environment env_;
-  std::vector<std::string> targets_;
-  std::vector<absl::Duration> timeouts_;
-};
+class CommandsTest : public CliTest {};
 
 TEST_F(CommandsTest, BadArgumentsExitTwoWithOneLineAndNoCall) {
   ExpectUsageError({}, "subcommand is required");
@@ -101,6 +31,10 @@ TEST_F(CommandsTest, BadArgumentsExitTwoWithOneLineAndNoCall) {
   ExpectUsageError({"pool", "h1/tank/home"}, "a dataset, not a pool");
   ExpectUsageError({"scrub", "/tank"}, "empty host");
   ExpectUsageError({"scrub", "h1/tank", "--stop", "--pause"}, "--stop excludes --pause");
+  ExpectUsageError({"history"}, "missing HOST/POOL");
+  ExpectUsageError({"history", "h1"}, "bad pool \"h1\"");
+  ExpectUsageError({"schedule", "h1/tank"}, "h1/tank");
+  ExpectUsageError({"triage", "--since", "1h"}, "--since");
   ExpectUsageError({"pool", "h1/a", "h1/b"}, "h1/b");
   ExpectUsageError({"--timeout", "soon", "hosts"}, "--timeout: bad duration");
   ExpectUsageError({"--timeout", "0s", "hosts"}, "--timeout: must be longer than 0s");
@@ -117,14 +51,28 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
                                              {"hosts", "--help"},
                                              {"pools", "--help"},
                                              {"pool", "--help"},
-                                             {"scrub", "--help"}}) {
+                                             {"scrub", "--help"},
+                                             {"history", "--help"},
+                                             {"schedule", "--help"},
+                                             {"events", "--help"},
+                                             {"ack", "--help"},
+                                             {"triage", "--help"},
+                                             {"disks", "--help"}}) {
     const CliResult r = Run(args);
     EXPECT_EQ(r.exit_code, kExitOk) << args[0];
     EXPECT_THAT(r.out, HasSubstr("Usage: zfleet")) << args[0];
     EXPECT_EQ(r.err, "");
   }
   EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--pause"));
-  EXPECT_THAT(Run({"--help"}).out, HasSubstr("Exit codes"));
+  EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--now"));
+  EXPECT_THAT(Run({"events", "--help"}).out, HasSubstr("--since DURATION=24h"));
+  EXPECT_THAT(Run({"disks", "--help"}).out, HasSubstr("--by-model"));
+  const std::string help = Run({"--help"}).out;
+  EXPECT_THAT(help, HasSubstr("Exit codes"));
+  for (const char* command : {"status", "hosts", "pools", "pool", "history", "scrub", "schedule",
+                              "events", "ack", "triage", "disks"}) {
+    EXPECT_THAT(help, HasSubstr(std::string("\n  ") + command + " ")) << command;
+  }
   EXPECT_TRUE(targets_.empty());
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "cli/commands.h"
 #include "cli/fleet_client.h"
@@ -11,11 +12,16 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace zfleet::cli {
 namespace {
 
+using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using Json = nlohmann::ordered_json;
+
+constexpr int64_t kEvaluatedAt = 1795255200;  // 2026-11-21T10:00:00Z
 
 class CannedFleetService final : public v1::FleetService::Service {
   grpc::Status ListPools(grpc::ServerContext*, const v1::ListPoolsRequest*,
@@ -39,10 +45,82 @@ class CannedFleetService final : public v1::FleetService::Service {
   }
   grpc::Status RequestScrub(grpc::ServerContext*, const v1::RequestScrubRequest* request,
                             v1::RequestScrubResponse* response) override {
-    response->set_command_id(absl::StrCat("cmd-", request->action()));
     response->set_scrub_run_id(12);
+    response->set_command_id(absl::StrCat("cmd-", request->action(), request->now() ? "-now" : ""));
     return grpc::Status::OK;
   }
+  grpc::Status GetSchedule(grpc::ServerContext*, const v1::GetScheduleRequest*,
+                           v1::GetScheduleResponse* response) override {
+    response->set_evaluated_at(kEvaluatedAt);
+    v1::ScheduleRow* row = response->add_rows();
+    row->set_host_id("h1");
+    row->set_pool("tank");
+    row->set_class_("sata");
+    row->set_status("waiting");
+    row->set_reason("load 12.3 > 8.0");
+    return grpc::Status::OK;
+  }
+  grpc::Status GetHistory(grpc::ServerContext*, const v1::GetHistoryRequest* request,
+                          v1::GetHistoryResponse* response) override {
+    v1::PoolChange* change = response->add_changes();
+    change->set_time(kEvaluatedAt);
+    change->set_state("DEGRADED");
+    change->set_summary(absl::StrCat("history of ", request->host_id(), "/", request->pool()));
+    return grpc::Status::OK;
+  }
+  // Echoes the query in the one event's message.
+  grpc::Status ListEvents(grpc::ServerContext*, const v1::ListEventsRequest* request,
+                          v1::ListEventsResponse* response) override {
+    v1::Event* event = response->add_events();
+    event->set_id(5);
+    event->set_time(kEvaluatedAt);
+    event->set_severity("critical");
+    event->set_host_id("h1");
+    event->set_kind("stack_check");
+    event->set_message(absl::StrCat("since=", request->since(), " min=", request->min_severity(),
+                                    " host=", request->host_id(),
+                                    " unacked=", request->unacknowledged_only()));
+    return grpc::Status::OK;
+  }
+  // Ids below 100 exist.
+  grpc::Status AckEvents(grpc::ServerContext*, const v1::AckEventsRequest* request,
+                         v1::AckEventsResponse* response) override {
+    for (int64_t id : request->ids()) {
+      if (id < 100) {
+        response->add_acknowledged(id);
+      } else {
+        response->add_unknown(id);
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    ack_by_ = request->by();
+    return grpc::Status::OK;
+  }
+  grpc::Status ListDisks(grpc::ServerContext*, const v1::ListDisksRequest* request,
+                         v1::ListDisksResponse* response) override {
+    v1::Disk* disk = response->add_disks();
+    disk->set_host_id(request->host_id());
+    disk->set_pool("tank");
+    disk->set_path("/dev/sdb");
+    disk->mutable_identity()->set_model(request->model());
+    disk->set_checksum_errors(7);
+    return grpc::Status::OK;
+  }
+  grpc::Status Triage(grpc::ServerContext*, const v1::TriageRequest*,
+                      v1::TriageResponse* response) override {
+    response->set_evaluated_at(kEvaluatedAt);
+    return grpc::Status::OK;
+  }
+
+ public:
+  std::string ack_by() {
+    absl::MutexLock lock(&mu_);
+    return ack_by_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::string ack_by_ ABSL_GUARDED_BY(mu_);
 };
 
 class FleetClientServerTest : public ::testing::Test {
@@ -120,7 +198,43 @@ TEST_F(FleetClientServerTest, CommandsOverTheWire) {
   EXPECT_EQ(scrub.exit_code, kExitOk) << scrub.err;
   EXPECT_EQ(scrub.out,
             "{\n  \"host\": \"h1\",\n  \"pool\": \"tank\",\n  \"action\": \"start\",\n"
-            "  \"command_id\": \"cmd-1\",\n  \"scrub_run_id\": 12\n}\n");
+            "  \"now\": false,\n  \"command_id\": \"cmd-1\",\n  \"scrub_run_id\": 12\n}\n");
+}
+
+// One command per FleetService RPC the scheduling and on-call commands added.
+TEST_F(FleetClientServerTest, OnCallCommandsOverTheWire) {
+  const FleetApiFactory make_api = [](const std::string& target, absl::Duration timeout) {
+    return std::make_unique<FleetClient>(target, timeout);
+  };
+  const Environment env{
+      .controller_env = target_, .now = absl::FromUnixSeconds(kEvaluatedAt), .user = "carol"};
+  auto run = [&](std::vector<std::string> args) {
+    const CliResult r = RunCli(args, env, make_api);
+    EXPECT_EQ(r.err, "") << args[0];
+    return r;
+  };
+
+  EXPECT_THAT(run({"schedule"}).out, HasSubstr("waiting  load 12.3 > 8.0\n"));
+  EXPECT_EQ(Json::parse(run({"history", "h1/tank", "--json"}).out)["changes"][0]["summary"],
+            "history of h1/tank");
+  EXPECT_EQ(
+      run({"scrub", "h1/tank", "--now"}).out,
+      "scrub requested on h1/tank now, bypassing caps and windows (run 12, command cmd-1-now)\n");
+  EXPECT_EQ(Json::parse(run({"events", "--since", "2h", "--severity", "critical", "--host", "h1",
+                             "--unacked", "--json"})
+                            .out)["events"][0]["message"],
+            absl::StrCat("since=", kEvaluatedAt - 7200, " min=critical host=h1 unacked=1"));
+  EXPECT_EQ(run({"triage"}).out, "nothing needs attention\n");
+  EXPECT_EQ(
+      Json::parse(
+          run({"disks", "--model", "ST4000", "--host", "h9", "--json"}).out)["disks"][0]["model"],
+      "ST4000");
+
+  const CliResult ack = RunCli({"ack", "1", "2", "100"}, env, make_api);
+  EXPECT_EQ(ack.exit_code, kExitFailure);
+  EXPECT_EQ(ack.out, "acknowledged 2 events\n");
+  EXPECT_EQ(ack.err, "zfleet: unknown event id 100\n");
+  EXPECT_EQ(service_.ack_by(), "carol");
 }
 
 }  // namespace

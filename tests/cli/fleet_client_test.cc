@@ -53,6 +53,13 @@ TEST(FleetClientTest, UnreachableControllerFailsWithinTheTimeout) {
               StartsWith("cannot reach controller at"));
   EXPECT_THAT(std::string(client.RequestScrub(v1::RequestScrubRequest()).status().message()),
               StartsWith("cannot reach controller at"));
+  for (const absl::Status& status :
+       {client.GetSchedule().status(), client.GetHistory(v1::GetHistoryRequest()).status(),
+        client.ListEvents(v1::ListEventsRequest()).status(),
+        client.AckEvents(v1::AckEventsRequest()).status(),
+        client.ListDisks(v1::ListDisksRequest()).status(), client.Triage().status()}) {
+    EXPECT_THAT(std::string(status.message()), StartsWith("cannot reach controller at"));
+  }
 }
 
 TEST(ControllerErrorTest, UnreachableCodesNameTheController) {

@@ -82,6 +82,48 @@ inline v1::HostSummary Host(const std::string& id, bool reporting = true, uint32
   return h;
 }
 
+// A leaf disk at /dev/NAME with full identity and current counters, no history.
+inline v1::Disk Disk(const std::string& host, const std::string& pool, const std::string& name,
+                     const std::string& model, uint64_t read = 0, uint64_t write = 0,
+                     uint64_t cksum = 0) {
+  v1::Disk d;
+  d.set_host_id(host);
+  d.set_pool(pool);
+  d.set_vdev(name);
+  d.set_path("/dev/" + name);
+  d.set_state("ONLINE");
+  d.mutable_identity()->set_serial("SN-" + name);
+  d.mutable_identity()->set_model(model);
+  d.mutable_identity()->set_class_("sata");
+  d.mutable_identity()->set_enclosure_slot("3");
+  d.set_read_errors(read);
+  d.set_write_errors(write);
+  d.set_checksum_errors(cksum);
+  return d;
+}
+
+inline void AddSample(v1::Disk* disk, int64_t time, uint64_t read, uint64_t write, uint64_t cksum) {
+  v1::CounterSample* s = disk->add_history();
+  s->set_time(time);
+  s->set_read_errors(read);
+  s->set_write_errors(write);
+  s->set_checksum_errors(cksum);
+}
+
+inline v1::Event Event(int64_t id, int64_t time, const std::string& severity,
+                       const std::string& host, const std::string& pool, const std::string& kind,
+                       const std::string& message) {
+  v1::Event e;
+  e.set_id(id);
+  e.set_time(time);
+  e.set_severity(severity);
+  e.set_host_id(host);
+  e.set_pool(pool);
+  e.set_kind(kind);
+  e.set_message(message);
+  return e;
+}
+
 }  // namespace zfleet::cli::fixtures
 
 #endif  // ZFLEET_TESTS_CLI_FLEET_FIXTURES_H_

@@ -146,6 +146,8 @@ TEST(RenderScrubTest, TextPerAction) {
   EXPECT_EQ(RenderScrubText(ref, v1::STOP, response), "stop requested on h1/tank (command abc)\n");
   EXPECT_EQ(RenderScrubText(ref, v1::PAUSE, v1::RequestScrubResponse()),
             "pause requested on h1/tank\n");
+  EXPECT_EQ(RenderScrubText(ref, v1::START, v1::RequestScrubResponse(), /*now=*/true),
+            "scrub requested on h1/tank now, bypassing caps and windows\n");
 }
 
 TEST(RenderScrubTest, JsonShape) {
@@ -154,9 +156,12 @@ TEST(RenderScrubTest, JsonShape) {
   response.set_command_id("abc");
   response.set_scrub_run_id(12);
   EXPECT_EQ(RenderScrubJson(ref, v1::START, response).dump(),
-            R"({"host":"h1","pool":"tank","action":"start","command_id":"abc","scrub_run_id":12})");
+            R"({"host":"h1","pool":"tank","action":"start","now":false,"command_id":"abc",)"
+            R"("scrub_run_id":12})");
   EXPECT_EQ(RenderScrubJson(ref, v1::STOP, v1::RequestScrubResponse()).dump(),
-            R"({"host":"h1","pool":"tank","action":"stop","command_id":null,"scrub_run_id":null})");
+            R"({"host":"h1","pool":"tank","action":"stop","now":false,"command_id":null,)"
+            R"("scrub_run_id":null})");
+  EXPECT_EQ(RenderScrubJson(ref, v1::START, response, /*now=*/true)["now"], true);
   EXPECT_EQ(RenderScrubJson(ref, v1::PAUSE, response)["action"], "pause");
 }
 

@@ -1,0 +1,81 @@
+#include "cli/command_line.h"
+
+#include "CLI/CLI.hpp"
+
+namespace zfleet::cli {
+namespace {
+
+constexpr char kFooter[] =
+    "Run 'zfleet COMMAND --help' for a command's options.\n"
+    "HOST/POOL names one pool, e.g. h1/tank. DURATION is e.g. 30s, 5m, 2h, 7d or 1h30m.\n"
+    "Times are UTC. --json prints one JSON document per call (see README).\n"
+    "Exit codes: 0 ok; 1 the controller refused or could not be reached, or 'ack' named\n"
+    "unknown events; 2 bad arguments (nothing was sent).";
+
+void AddPoolArg(CLI::App* sub, Flags& f) {
+  // HOST/POOL is checked by ParsePoolRef (also when missing) for one kind of message.
+  sub->add_option("pool", f.pool_arg, "the pool, e.g. h1/tank")->type_name("HOST/POOL");
+}
+
+}  // namespace
+
+Subcommands BuildApp(CLI::App& app, Flags& f) {
+  app.require_subcommand(1);
+  app.footer(kFooter);
+  app.add_option("--controller", f.controller,
+                 "controller address HOST:PORT (default: $ZFLEET_CONTROLLER, else " +
+                     std::string(kDefaultController) + ")");
+  app.add_flag("--json", f.json, "print one JSON document instead of text");
+  app.add_option("--timeout", f.timeout, "deadline for each call to the controller")
+      ->type_name("DURATION")
+      ->default_str(std::string(kDefaultTimeout));
+
+  Subcommands s;
+  s.status = app.add_subcommand("status", "fleet summary and one line per pool");
+  s.status->add_flag("-x", f.unhealthy_only, "only unhealthy pools");
+  s.hosts = app.add_subcommand("hosts", "agents known to the controller");
+  s.pools = app.add_subcommand("pools", "pools with size, capacity and last scrub");
+  s.pool = app.add_subcommand("pool", "one pool in detail, like zpool status");
+  AddPoolArg(s.pool, f);
+  s.history = app.add_subcommand("history", "a pool's scrub runs and state changes, newest first");
+  AddPoolArg(s.history, f);
+
+  s.scrub = app.add_subcommand("scrub", "ask the controller to start, stop or pause a scrub");
+  AddPoolArg(s.scrub, f);
+  CLI::Option* stop = s.scrub->add_flag("--stop", f.stop, "stop a running scrub");
+  CLI::Option* pause = s.scrub->add_flag("--pause", f.pause, "pause a running scrub");
+  CLI::Option* now = s.scrub->add_flag("--now", f.now,
+                                       "start at once, bypassing the scheduler's caps and windows");
+  stop->excludes(pause);
+  now->excludes(stop);
+  now->excludes(pause);
+  s.schedule = app.add_subcommand(
+      "schedule", "each pool's last scrub, next due date, and why a due pool waits");
+
+  s.events = app.add_subcommand("events", "the controller's event log, newest first");
+  s.events->add_option("--since", f.since, "events newer than this")
+      ->type_name("DURATION")
+      ->default_str(std::string(kDefaultSince));
+  s.events->add_option("--severity", f.severity, "this severity and worse")
+      ->type_name("info|warning|critical");
+  s.events->add_option("--host", f.host, "only this host")->type_name("HOST");
+  s.events->add_flag("--unacked", f.unacked, "only events nobody acknowledged");
+  s.ack = app.add_subcommand("ack", "acknowledge events (as $USER)");
+  s.ack->add_option("ids", f.event_ids, "event ids as 'zfleet events' shows them")
+      ->type_name("ID...");
+
+  s.triage = app.add_subcommand(
+      "triage", "what needs attention now, most severe first, with the action to take");
+  s.disks = app.add_subcommand("disks", "every disk with identity and error counters");
+  s.disks->add_option("--model", f.model, "models containing this text")->type_name("MODEL");
+  s.disks->add_option("--host", f.host, "only this host")->type_name("HOST");
+  s.disks->add_flag("--by-model", f.by_model, "error counts summed per model across the fleet");
+
+  for (CLI::App* sub : {s.status, s.hosts, s.pools, s.pool, s.history, s.scrub, s.schedule,
+                        s.events, s.ack, s.triage, s.disks}) {
+    sub->fallthrough();
+  }
+  return s;
+}
+
+}  // namespace zfleet::cli

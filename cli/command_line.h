@@ -1,0 +1,69 @@
+// The zfleet command line grammar: every flag and command, and the help text. CLI11
+// writes what it parses into Flags; nothing here checks values or talks to anyone.
+#ifndef ZFLEET_CLI_COMMAND_LINE_H_
+#define ZFLEET_CLI_COMMAND_LINE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "cli/event_args.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace zfleet::cli {
+
+inline constexpr absl::string_view kDefaultController = "127.0.0.1:7400";
+inline constexpr absl::string_view kDefaultTimeout = "10s";
+
+// Raw values as typed; the commands check them before anything is sent.
+struct Flags {
+  // Global.
+  std::string controller;
+  std::string timeout{kDefaultTimeout};
+  bool json = false;
+  // status
+  bool unhealthy_only = false;
+  // pool, history, scrub: HOST/POOL
+  std::string pool_arg;
+  // scrub
+  bool stop = false;
+  bool pause = false;
+  bool now = false;
+  // events
+  std::string since{kDefaultSince};
+  std::string severity;
+  bool unacked = false;
+  // events, disks
+  std::string host;
+  // ack
+  std::vector<std::string> event_ids;
+  // disks
+  std::string model;
+  bool by_model = false;
+};
+
+// The subcommands, for telling which one was given. Owned by the App.
+struct Subcommands {
+  CLI::App* status;
+  CLI::App* hosts;
+  CLI::App* pools;
+  CLI::App* pool;
+  CLI::App* history;
+  CLI::App* scrub;
+  CLI::App* schedule;
+  CLI::App* events;
+  CLI::App* ack;
+  CLI::App* triage;
+  CLI::App* disks;
+};
+
+// Adds every option and subcommand to `app`, bound to `flags`. Exactly one subcommand
+// is required; global options may also follow the command. `flags` must outlive `app`.
+Subcommands BuildApp(CLI::App& app, Flags& flags);
+
+}  // namespace zfleet::cli
+
+#endif  // ZFLEET_CLI_COMMAND_LINE_H_

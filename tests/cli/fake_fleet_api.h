@@ -1,0 +1,110 @@
+// A FleetApi with canned answers that records what the commands asked for, so whole
+// commands run in tests without a controller.
+#ifndef ZFLEET_TESTS_CLI_FAKE_FLEET_API_H_
+#define ZFLEET_TESTS_CLI_FAKE_FLEET_API_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "cli/fleet_client.h"
+
+namespace zfleet::cli {
+
+struct FakeFleet {
+  v1::ListHostsResponse hosts;
+  v1::ListPoolsResponse pools;
+  v1::GetScheduleResponse schedule;
+  v1::GetHistoryResponse history;
+  v1::ListEventsResponse events;
+  std::vector<int64_t> known_event_ids;  // AckEvents acknowledges these, reports the rest
+  v1::ListDisksResponse disks;
+  v1::TriageResponse triage;
+  absl::Status error;  // when set, every call fails with it
+
+  std::vector<v1::GetPoolRequest> get_pool;
+  std::vector<v1::RequestScrubRequest> scrub;
+  std::vector<v1::GetHistoryRequest> get_history;
+  std::vector<v1::ListEventsRequest> list_events;
+  std::vector<v1::AckEventsRequest> ack_events;
+  std::vector<v1::ListDisksRequest> list_disks;
+  int get_schedule_calls = 0;
+  int triage_calls = 0;
+};
+
+class FakeFleetApi final : public FleetApi {
+ public:
+  explicit FakeFleetApi(FakeFleet* fleet) : fleet_(fleet) {}
+
+  absl::StatusOr<v1::ListHostsResponse> ListHosts() override {
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->hosts;
+  }
+  absl::StatusOr<v1::ListPoolsResponse> ListPools() override {
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->pools;
+  }
+  absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request) override {
+    fleet_->get_pool.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    v1::GetPoolResponse response;
+    *response.mutable_pool() = fleet_->pools.pools(0);
+    return response;
+  }
+  absl::StatusOr<v1::RequestScrubResponse> RequestScrub(
+      const v1::RequestScrubRequest& request) override {
+    fleet_->scrub.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    v1::RequestScrubResponse response;
+    response.set_command_id("abc");
+    response.set_scrub_run_id(12);
+    return response;
+  }
+  absl::StatusOr<v1::GetScheduleResponse> GetSchedule() override {
+    ++fleet_->get_schedule_calls;
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->schedule;
+  }
+  absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest& request) override {
+    fleet_->get_history.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->history;
+  }
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request) override {
+    fleet_->list_events.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->events;
+  }
+  absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) override {
+    fleet_->ack_events.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    v1::AckEventsResponse response;
+    const auto& known = fleet_->known_event_ids;
+    for (int64_t id : request.ids()) {
+      if (std::find(known.begin(), known.end(), id) != known.end()) {
+        response.add_acknowledged(id);
+      } else {
+        response.add_unknown(id);
+      }
+    }
+    return response;
+  }
+  absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) override {
+    fleet_->list_disks.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->disks;
+  }
+  absl::StatusOr<v1::TriageResponse> Triage() override {
+    ++fleet_->triage_calls;
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->triage;
+  }
+
+ private:
+  FakeFleet* fleet_;
+};
+
+}  // namespace zfleet::cli
+
+#endif  // ZFLEET_TESTS_CLI_FAKE_FLEET_API_H_

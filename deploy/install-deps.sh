@@ -8,7 +8,8 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libabsl-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev
+  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libcpp-httplib-dev
+  clang-14 libclang-rt-14-dev
   zfs-fuse fuse procps jq
 )
 

@@ -1,0 +1,43 @@
+// Runs a function every `period` on its own thread, and at once when kicked (e.g. after a
+// manual scrub request, so it need not wait for the next period).
+#ifndef ZFLEET_CONTROLLER_PERIODIC_RUNNER_H_
+#define ZFLEET_CONTROLLER_PERIODIC_RUNNER_H_
+
+#include <functional>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace zfleet::controller {
+
+// Thread-safe. Start()/Stop() are idempotent; the destructor stops.
+class PeriodicRunner {
+ public:
+  PeriodicRunner(absl::Duration period, std::function<void()> fn)
+      : period_(period), fn_(std::move(fn)) {}
+  ~PeriodicRunner() { Stop(); }
+  PeriodicRunner(const PeriodicRunner&) = delete;
+  PeriodicRunner& operator=(const PeriodicRunner&) = delete;
+
+  void Start();
+  void Stop();
+  // Runs the function as soon as the thread is free; kicks coalesce.
+  void Kick();
+
+ private:
+  void Loop();
+
+  const absl::Duration period_;
+  const std::function<void()> fn_;
+  absl::Mutex mu_;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool kicked_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_PERIODIC_RUNNER_H_

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -34,14 +35,22 @@ absl::Status ParseGlobMap(absl::string_view source, const toml::node& node,
                           std::vector<std::pair<std::string, std::string>>& out) {
   const auto* table = node.as_table();
   if (table == nullptr) return ErrorAt(source, node, absl::StrCat(key, " must be a table of glob = class"));
-  for (const auto& [glob, value] : *table) {
-    const auto* cls = value.as_string();
+  // toml++ keeps keys sorted; "first match wins" needs the order of the file.
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (const auto& [glob, value] : *table) entries.emplace_back(&glob, &value);
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    const auto& pa = a.second->source().begin;
+    const auto& pb = b.second->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+  for (const auto& [glob, value] : entries) {
+    const auto* cls = value->as_string();
     if (cls == nullptr || !IsKnownClass(cls->get())) {
-      return ErrorAt(source, value,
-                     absl::StrCat("class for \"", ToAbsl(glob.str()),
+      return ErrorAt(source, *value,
+                     absl::StrCat("class for \"", ToAbsl(glob->str()),
                                   "\" must be one of sata, scsi, usb, sas, fc, nvme, virtual, unknown"));
     }
-    out.emplace_back(std::string(glob.str()), cls->get());
+    out.emplace_back(std::string(glob->str()), cls->get());
   }
   return absl::OkStatus();
 }

@@ -147,11 +147,16 @@ absl::Time AgentLoop::Tick() {
     stack_checks_ = deps_.stack_checker();
     next_stack_check_ = now + config_.stack_check_interval;
   }
-  const bool changed = Digest(pools_, collect_error_, stack_checks_) != last_sent_digest_;
-  const bool due = now >= next_report_ || changed || !deps_.journal->PendingAcks().empty();
-  if (due && now >= retry_at_) SendReport(now);
-  // While the controller is away a report is always due, so the retry time governs.
-  absl::Time next = std::min(next_poll_, failures_ > 0 ? retry_at_ : next_report_);
+  auto report_due = [&] {
+    return now >= next_report_ ||
+           Digest(pools_, collect_error_, stack_checks_) != last_sent_digest_ ||
+           !deps_.journal->PendingAcks().empty();
+  };
+  if (report_due() && now >= retry_at_) SendReport(now);
+  // While the controller is away and a report is still due, the retry time governs; when
+  // nothing is due any more (a change was undone), the regular schedule does.
+  const bool retrying = failures_ > 0 && report_due();
+  absl::Time next = std::min(next_poll_, retrying ? retry_at_ : next_report_);
   if (deps_.stack_checker) next = std::min(next, next_stack_check_);
   return std::max(next, now);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -11,21 +12,38 @@
 namespace zfleet::agent {
 
 // One line per executed command: "ID\tok" or "ID\terror\tMESSAGE". A torn last line (crash
-// mid-write) is skipped: that command may then run twice, which zpool scrub tolerates.
+// mid-write) is dropped by rewriting the file: that command may then run twice, which
+// zpool scrub tolerates.
 absl::StatusOr<CommandJournal> CommandJournal::Open(const std::string& state_dir) {
   CommandJournal journal;
   if (state_dir.empty()) return journal;
   journal.path_ = state_dir + "/commands.journal";
-  std::ifstream in(journal.path_);
-  std::string line;
-  while (std::getline(in, line)) {
+  std::string content;
+  {
+    std::ifstream in(journal.path_);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    content = buffer.str();
+  }
+  // Only newline-terminated lines are whole; a crash mid-append leaves a torn tail.
+  const size_t whole = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
+  size_t lines = 0;
+  for (absl::string_view line :
+       absl::StrSplit(absl::string_view(content).substr(0, whole), '\n', absl::SkipEmpty())) {
     std::vector<std::string> parts = absl::StrSplit(line, absl::MaxSplits('\t', 2));
-    if (parts.size() < 2 || parts[0].empty()) continue;
+    const bool ok = parts.size() == 2 && parts[1] == "ok";
+    const bool error = parts.size() >= 2 && parts[1] == "error";
+    if (parts[0].empty() || (!ok && !error)) continue;
     v1::CommandAck ack;
     ack.set_id(parts[0]);
-    ack.set_ok(parts[1] == "ok");
+    ack.set_ok(ok);
     if (parts.size() == 3) ack.set_error(parts[2]);
     journal.Remember(ack);
+    ++lines;
+  }
+  journal.appended_ = lines;
+  if (whole != content.size() || lines > kRemembered) {
+    if (absl::Status s = journal.Rewrite(); !s.ok()) return s;
   }
   std::ofstream touch(journal.path_, std::ios::app);
   if (!touch) return absl::PermissionDeniedError(absl::StrCat("cannot write ", journal.path_));

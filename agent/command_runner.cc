@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -85,7 +86,9 @@ absl::StatusOr<CommandResult> SubprocessRunner::Run(const std::vector<std::strin
   }
 
   CommandResult result;
-  const int64_t deadline = MonotonicMillis() + absl::ToInt64Milliseconds(timeout);
+  // Clamped so an infinite timeout cannot overflow the sum.
+  const int64_t deadline =
+      MonotonicMillis() + std::min<int64_t>(absl::ToInt64Milliseconds(timeout), int64_t{1} << 50);
   bool timed_out = false;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   std::string* sinks[2] = {&result.stdout_text, &result.stderr_text};
@@ -117,9 +120,23 @@ absl::StatusOr<CommandResult> SubprocessRunner::Run(const std::vector<std::strin
   for (auto& fd : fds) {
     if (fd.fd >= 0) close(fd.fd);
   }
-  if (timed_out) kill(-pid, SIGKILL);
+  // The program may close its output and keep running: the deadline holds for the wait too.
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (!timed_out) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) break;
+    if (r == 0) {
+      if (MonotonicMillis() >= deadline) {
+        timed_out = true;
+        break;
+      }
+      usleep(10 * 1000);
+    }
+  }
+  if (timed_out) {
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   if (timed_out) {
     return absl::DeadlineExceededError(absl::StrCat(

@@ -1,6 +1,6 @@
-// Turns one round of raw zpool outputs into the pools the agent reports: parse status,
-// merge `zpool list` facts, and give every leaf a transport and scheduling class.
-// Pure: no I/O.
+// Turns one round of raw zpool outputs into the pools the agent reports: parse status (text
+// or JSON, as collected), merge `zpool list` facts, and give every leaf a transport and
+// scheduling class. Pure: no I/O.
 #ifndef ZFLEET_AGENT_POOL_ASSEMBLY_H_
 #define ZFLEET_AGENT_POOL_ASSEMBLY_H_
 
@@ -19,7 +19,13 @@ struct AssembledPools {
   int unparsed_count = 0;       // unknown lines across the whole output
 };
 
-// Returns InvalidArgument when either output is not zpool output at all.
+// Parses `outputs.status_text` with the JSON parser when `outputs.status_is_json`, else with
+// the text parser. Pools come in `zpool list` order; a listed pool missing from status gets
+// list's facts only. When list names no pool, status is not parsed (text zpool prints
+// "no pools available" on stderr only) and the result is empty. Every string is valid UTF-8
+// (what proto3 requires of the report): a byte that is not, as in a file name in another
+// encoding, is written as "\xNN". Returns InvalidArgument when either output is not zpool
+// output at all.
 absl::StatusOr<AssembledPools> AssemblePools(const ZpoolOutputs& outputs,
                                              const AgentConfig& config,
                                              const StatusParseOptions& options);

@@ -1,29 +1,64 @@
 #include "agent/zpool_client.h"
 
+#include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/status_macros.h"
+#include "nlohmann/json.hpp"
 
 namespace zfleet::agent {
 namespace {
 
-// True when the usage line of `command` offers flag `flag`, e.g. "[-H] [-p]" or
-// "[-s | -p]". Older zpools print "status [-vx] [pool]", so single-letter clusters count.
-bool UsageOffers(absl::string_view usage, absl::string_view command, char flag) {
+// Display column of the first non-blank character, tabs counting to the next multiple of 8.
+int IndentColumn(absl::string_view line) {
+  int column = 0;
+  for (char c : line) {
+    if (c == '\t') {
+      column = (column / 8 + 1) * 8;
+    } else if (c == ' ') {
+      ++column;
+    } else {
+      break;
+    }
+  }
+  return column;
+}
+
+// The usage of `command` in `usage`: its line and the deeper-indented lines continuing it,
+// joined by spaces ("" when the command has no usage line).
+std::string UsageOf(absl::string_view usage, absl::string_view command) {
+  std::string out;
+  int command_column = -1;  // >= 0 while inside the command's usage
   for (absl::string_view line : absl::StrSplit(usage, '\n')) {
-    line = absl::StripLeadingAsciiWhitespace(line);
-    if (!absl::StartsWith(line, command)) continue;
-    for (size_t i = 0; i + 1 < line.size(); ++i) {
-      if (line[i] != '-') continue;
-      if (i > 0 && line[i - 1] != '[' && line[i - 1] != ' ' && line[i - 1] != '|') continue;
-      for (size_t j = i + 1; j < line.size() && absl::ascii_isalpha(line[j]); ++j) {
-        if (line[j] == flag) return true;
-      }
+    const absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (command_column >= 0 && !text.empty() && IndentColumn(line) > command_column) {
+      absl::StrAppend(&out, " ", text);
+      continue;
+    }
+    command_column = -1;
+    absl::string_view rest = text;
+    if (absl::ConsumePrefix(&rest, command) && (rest.empty() || rest[0] == ' ')) {
+      command_column = IndentColumn(line);
+      absl::StrAppend(&out, out.empty() ? "" : " ", text);
+    }
+  }
+  return out;
+}
+
+// True when `usage` offers flag `flag`, e.g. "[-H] [-p]", "[-s | -p]" or a single-letter
+// cluster such as "[-vx]" or "[-gHLpPv]". Long options ("--json-int") are not clusters.
+bool Offers(absl::string_view usage, char flag) {
+  for (size_t i = 0; i + 1 < usage.size(); ++i) {
+    if (usage[i] != '-') continue;
+    if (i > 0 && usage[i - 1] != '[' && usage[i - 1] != ' ' && usage[i - 1] != '|') continue;
+    for (size_t j = i + 1; j < usage.size() && absl::ascii_isalpha(usage[j]); ++j) {
+      if (usage[j] == flag) return true;
     }
   }
   return false;
@@ -39,12 +74,18 @@ std::string FirstLine(absl::string_view text) {
 ZpoolCapabilities CapabilitiesFromUsage(absl::string_view list_usage,
                                         absl::string_view status_usage,
                                         absl::string_view scrub_usage) {
+  const std::string list = UsageOf(list_usage, "list");
+  const std::string status = UsageOf(status_usage, "status");
+  const std::string scrub = UsageOf(scrub_usage, "scrub");
   ZpoolCapabilities caps;
-  caps.list_exact = UsageOffers(list_usage, "list", 'p');
-  caps.status_exact = UsageOffers(status_usage, "status", 'p');
-  caps.status_full_paths = UsageOffers(status_usage, "status", 'P');
-  caps.scrub_pause = UsageOffers(scrub_usage, "scrub", 'p');
-  caps.generation = caps.status_exact || caps.scrub_pause ? "openzfs" : "legacy";
+  caps.list_exact = Offers(list, 'p');
+  caps.status_exact = Offers(status, 'p');
+  caps.status_full_paths = Offers(status, 'P');
+  caps.status_json = Offers(status, 'j') && absl::StrContains(status, "--json-int");
+  caps.scrub_pause = Offers(scrub, 'p');
+  caps.generation = caps.status_json                        ? "openzfs-json"
+                    : caps.status_exact || caps.scrub_pause ? "openzfs"
+                                                            : "legacy";
   return caps;
 }
 
@@ -52,8 +93,7 @@ ZpoolClient::ZpoolClient(const CommandRunner* runner, std::string zpool_path,
                          absl::Duration timeout)
     : runner_(runner), zpool_path_(std::move(zpool_path)), timeout_(timeout) {}
 
-absl::StatusOr<CommandResult> ZpoolClient::RunZpool(
-    const std::vector<std::string>& args) const {
+absl::StatusOr<CommandResult> ZpoolClient::RunZpool(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {zpool_path_};
   argv.insert(argv.end(), args.begin(), args.end());
   return runner_->Run(argv, timeout_);
@@ -84,18 +124,33 @@ absl::StatusOr<ZpoolOutputs> ZpoolClient::Collect() {
   if (caps.list_exact) list_args.push_back("-p");
   ASSIGN_OR_RETURN(CommandResult list, RunZpool(list_args));
   if (list.exit_code != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("zpool list failed (exit ", list.exit_code, "): ",
-                     FirstLine(list.stderr_text + list.stdout_text)));
+    return absl::UnavailableError(absl::StrCat("zpool list failed (exit ", list.exit_code, "): ",
+                                               FirstLine(list.stderr_text + list.stdout_text)));
   }
-  std::vector<std::string> status_args = {"status", "-v"};
-  if (caps.status_exact) status_args.push_back("-p");
-  if (caps.status_full_paths) status_args.push_back("-P");
-  ASSIGN_OR_RETURN(CommandResult status, RunZpool(status_args));
-  if (status.exit_code != 0) {
+  // -P in both formats, so that vdev names stay the same when an upgrade brings -j.
+  std::optional<CommandResult> status;
+  bool is_json = false;
+  if (caps.status_json) {
+    std::vector<std::string> json_args = {"status", "-v", "-j", "--json-int"};
+    if (caps.status_full_paths) json_args.push_back("-P");
+    ASSIGN_OR_RETURN(CommandResult json, RunZpool(json_args));
+    // zpool stops mid-document, exit status 0, on a name it cannot encode in its locale
+    // (nvlist_print_json_string()); the text output prints such names as they are.
+    if (json.exit_code == 0 && nlohmann::json::accept(json.stdout_text)) {
+      status = std::move(json);
+      is_json = true;
+    }
+  }
+  if (!status) {
+    std::vector<std::string> text_args = {"status", "-v"};
+    if (caps.status_exact) text_args.push_back("-p");
+    if (caps.status_full_paths) text_args.push_back("-P");
+    ASSIGN_OR_RETURN(status, RunZpool(text_args));
+  }
+  if (status->exit_code != 0) {
     return absl::UnavailableError(
-        absl::StrCat("zpool status failed (exit ", status.exit_code, "): ",
-                     FirstLine(status.stderr_text + status.stdout_text)));
+        absl::StrCat("zpool status failed (exit ", status->exit_code,
+                     "): ", FirstLine(status->stderr_text + status->stdout_text)));
   }
   absl::flat_hash_set<std::string> names;
   for (absl::string_view line : absl::StrSplit(list.stdout_text, '\n', absl::SkipEmpty())) {
@@ -105,7 +160,7 @@ absl::StatusOr<ZpoolOutputs> ZpoolClient::Collect() {
     absl::MutexLock lock(&mu_);
     discovered_ = std::move(names);
   }
-  return ZpoolOutputs{std::move(list.stdout_text), std::move(status.stdout_text)};
+  return ZpoolOutputs{std::move(list.stdout_text), std::move(status->stdout_text), is_json};
 }
 
 absl::Status ZpoolClient::Scrub(const std::string& pool, v1::CommandKind kind) {
@@ -136,9 +191,8 @@ absl::Status ZpoolClient::Scrub(const std::string& pool, v1::CommandKind kind) {
   args.push_back(pool);
   ASSIGN_OR_RETURN(CommandResult r, RunZpool(args));
   if (r.exit_code != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("zpool ", absl::StrJoin(args, " "), ": ",
-                     FirstLine(r.stderr_text + r.stdout_text)));
+    return absl::FailedPreconditionError(absl::StrCat("zpool ", absl::StrJoin(args, " "), ": ",
+                                                      FirstLine(r.stderr_text + r.stdout_text)));
   }
   return absl::OkStatus();
 }

@@ -18,23 +18,31 @@ namespace zfleet::agent {
 
 // What this host's `zpool` accepts, learnt from its usage text, not from a version string.
 struct ZpoolCapabilities {
-  bool list_exact = false;    // `zpool list -p`
-  bool status_exact = false;  // `zpool status -p`
+  bool list_exact = false;         // `zpool list -p`
+  bool status_exact = false;       // `zpool status -p`
   bool status_full_paths = false;  // `zpool status -P`
-  bool scrub_pause = false;   // `zpool scrub -p`
-  std::string generation;     // "legacy" or "openzfs"
+  bool status_json = false;        // `zpool status -j --json-int` (OpenZFS 2.3+)
+  bool scrub_pause = false;        // `zpool scrub -p`
+  // "legacy" (Solaris, zfs-fuse), "openzfs" (text with -p or scrub -p: 0.6 to 2.2) or
+  // "openzfs-json" (status -j).
+  std::string generation;
 };
 
-// Pure: derives capabilities from the usage text `zpool` prints for `list`, `status` and
-// `scrub` without arguments.
+// Pure: derives capabilities from the usage text `zpool CMD -?` prints for `list`, `status`
+// and `scrub` (stdout and stderr together; other lines are ignored). A command's usage is
+// its line ("\tstatus [-vx] [pool] ...") plus the deeper-indented lines that continue it, as
+// 0.8+ wraps long usages ("\t    [interval [count]]"). A flag counts when it appears in a
+// cluster such as "[-gHLpPv]" or "[-s | -p]"; `status_json` also needs "--json-int".
 ZpoolCapabilities CapabilitiesFromUsage(absl::string_view list_usage,
                                         absl::string_view status_usage,
                                         absl::string_view scrub_usage);
 
 // Raw outputs of one collection round, for parsing.
 struct ZpoolOutputs {
-  std::string list_text;    // `zpool list -H [-p]`
-  std::string status_text;  // `zpool status -v [-p] [-P]`
+  std::string list_text;  // `zpool list -H [-p]`
+  // `zpool status -v -j --json-int [-P]` when status_is_json, else `zpool status -v [-p] [-P]`.
+  std::string status_text;
+  bool status_is_json = false;
 };
 
 // Thread-safe.
@@ -47,8 +55,10 @@ class ZpoolClient {
   // running `zpool` when it cannot be executed at all.
   absl::StatusOr<ZpoolCapabilities> Probe();
 
-  // Runs list and status. Records the listed pool names as the discovered set. Returns
-  // Unavailable with zpool's own message when zpool fails (e.g. the daemon is down).
+  // Runs list and status: status as JSON where the probe found `-j`, and as text when that
+  // is unsupported or the JSON run fails or prints no complete JSON document (then the text
+  // run decides). Records the listed pool names as the discovered set. Returns Unavailable
+  // with zpool's own message when zpool fails (e.g. the daemon is down).
   absl::StatusOr<ZpoolOutputs> Collect();
 
   // `zpool scrub [-s|-p] POOL`. Returns NotFound for a pool not discovered by the last

@@ -3,8 +3,9 @@
 # progress, many hosts, or another zpool generation. Its state lives beside it: tests copy
 # this script as DIR/zpool and write DIR/list.txt, DIR/status.txt and optionally
 # DIR/usage.txt (usage text printed for `CMD -?`, default: legacy zfs-fuse's) and
-# DIR/on_scrub.txt (becomes status.txt when a scrub starts). Every call is appended to
-# DIR/calls.log. DIR/fail.txt, if present, makes every call fail with its content.
+# DIR/on_scrub.txt (becomes status.txt when a scrub starts). `status` with -j prints
+# DIR/status.json, or fails as a zpool without -j does when there is none. Every call is
+# appended to DIR/calls.log. DIR/fail.txt, if present, makes every call fail with its content.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 echo "$*" >>"$dir/calls.log"
@@ -24,7 +25,18 @@ case "${1:-}" in
 esac
 case "${1:-}" in
   list) cat "$dir/list.txt" ;;
-  status) cat "$dir/status.txt" ;;
+  status)
+    case " $* " in
+      *" -j "*)
+        if [ ! -f "$dir/status.json" ]; then
+          echo "invalid option 'j'" >&2
+          exit 2
+        fi
+        cat "$dir/status.json"
+        ;;
+      *) cat "$dir/status.txt" ;;
+    esac
+    ;;
   scrub)
     shift
     stop=0

@@ -122,6 +122,9 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
   v1::RequestScrubResponse response;
   response.set_command_id(command.id);
 
+  if (request.now() && request.action() != v1::START) {
+    return absl::InvalidArgumentError("--now applies only to starting a scrub");
+  }
   RETURN_IF_ERROR(store_->RunInTransaction([&]() -> absl::Status {
     switch (request.action()) {
       case v1::START: {
@@ -137,6 +140,13 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
           return absl::FailedPreconditionError(
               absl::StrCat("a scrub of ", where, " is already requested (run ", open_run->id(), ")"));
         }
+        command.kind = v1::SCRUB_START;
+        if (scan.function() == "scrub" && scan.state() == "paused" && open_run != nullptr) {
+          // `zpool scrub` resumes a paused scrub: the same run goes on.
+          command.scrub_run_id = open_run->id();
+          response.set_scrub_run_id(open_run->id());
+          break;
+        }
         v1::ScrubRun run;
         run.set_host_id(request.host_id());
         run.set_pool(request.pool());
@@ -144,9 +154,14 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
         run.set_state("requested");
         run.set_requested_at(absl::ToUnixSeconds(now));
         ASSIGN_OR_RETURN(int64_t run_id, store_->InsertScrubRun(run));
-        command.kind = v1::SCRUB_START;
-        command.scrub_run_id = run_id;
         response.set_scrub_run_id(run_id);
+        // Without --now the request waits for the scheduler, which obeys windows and caps;
+        // with --now the command goes out at once.
+        if (!request.now()) {
+          response.set_command_id("");
+          return absl::OkStatus();
+        }
+        command.scrub_run_id = run_id;
         break;
       }
       case v1::STOP:
@@ -168,6 +183,7 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
     }
     return store_->InsertCommand(command);
   }));
+  if (on_scrub_requested_) on_scrub_requested_();
   return response;
 }
 

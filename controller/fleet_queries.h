@@ -3,6 +3,8 @@
 #ifndef ZFLEET_CONTROLLER_FLEET_QUERIES_H_
 #define ZFLEET_CONTROLLER_FLEET_QUERIES_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
@@ -23,10 +25,16 @@ class FleetQueries {
   absl::StatusOr<v1::ListPoolsResponse> ListPools();
   // NotFound "unknown host H" / "unknown pool H/P (pools on H: …)".
   absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request);
-  // Queues a command for the pool's agent. NotFound as GetPool; FailedPrecondition when the
-  // pool's state forbids it (already scrubbing, resilvering, nothing to stop or pause, a
-  // scrub already requested), with the reason.
+  // START records a manual run that the scheduler starts when windows and caps allow
+  // (`now`: the command goes out at once); a paused scrub is resumed in its own run.
+  // STOP/PAUSE queue the command for the pool's agent. NotFound as GetPool;
+  // FailedPrecondition when the pool's state forbids it (already scrubbing, resilvering,
+  // nothing to stop or pause, a scrub already requested), with the reason.
   absl::StatusOr<v1::RequestScrubResponse> RequestScrub(const v1::RequestScrubRequest& request);
+
+  // Called after each accepted scrub request, so the scheduler can act at once instead of
+  // at its next tick. Runs with the store lock held: it must not block.
+  void set_on_scrub_requested(std::function<void()> fn) { on_scrub_requested_ = std::move(fn); }
 
  private:
   absl::StatusOr<PoolRecord> FindPool(const std::string& host_id, const std::string& pool)
@@ -37,6 +45,7 @@ class FleetQueries {
   absl::Mutex* store_mu_;
   const ControllerConfig* config_;
   const Clock* clock_;
+  std::function<void()> on_scrub_requested_;
 };
 
 }  // namespace zfleet::controller

@@ -50,7 +50,13 @@ absl::Status ReportProcessor::ApplyPools(const v1::ReportRequest& report, absl::
     for (const auto& run : open) {
       if (run.pool() == pool.name()) pool_runs.push_back(run);
     }
-    ScrubTrackingResult tracked = TrackScrubs(report.host_id(), write.previous, pool, pool_runs);
+    // Only a changed scan can reveal a scrub that ended unseen; look up the latest run then.
+    std::vector<v1::ScrubRun> latest;
+    if (write.changed) {
+      ASSIGN_OR_RETURN(latest, store_->ListScrubRuns(report.host_id(), pool.name(), 1));
+    }
+    ScrubTrackingResult tracked = TrackScrubs(report.host_id(), write.previous, pool, pool_runs,
+                                              latest.empty() ? nullptr : &latest.front());
     for (const auto& run : tracked.updated) RETURN_IF_ERROR(store_->UpdateScrubRun(run));
     if (tracked.external.has_value()) {
       RETURN_IF_ERROR(store_->InsertScrubRun(*tracked.external).status());

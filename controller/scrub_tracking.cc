@@ -1,5 +1,9 @@
 #include "controller/scrub_tracking.h"
 
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+
 namespace zfleet::controller {
 namespace {
 
@@ -29,6 +33,22 @@ void EndRun(const v1::Scan& scan, v1::ScrubRun& run) {
   run.set_message("");
 }
 
+// The scrub this scan reports, if `run` is it: a run that started within a minute of the
+// scan's start, or ended within a minute of its end (or started before it and has not
+// ended). zpool prints its own times, acks carry the agent's time of the command, and the
+// two differ by the report round trip.
+bool IsSameScrub(const v1::ScrubRun* run, const v1::Scan& scan) {
+  constexpr int64_t kSameScrubSeconds = 60;
+  if (run == nullptr || !run->has_started_at()) return false;
+  if (scan.has_start_time() &&
+      std::abs(run->started_at() - scan.start_time()) <= kSameScrubSeconds) {
+    return true;
+  }
+  if (!scan.has_end_time()) return false;
+  if (run->started_at() > scan.end_time() + kClockSlackSeconds) return false;
+  return !run->has_ended_at() || run->ended_at() + kSameScrubSeconds >= scan.end_time();
+}
+
 v1::ScrubRun ExternalRun(const std::string& host_id, const v1::Pool& pool) {
   v1::ScrubRun run;
   run.set_host_id(host_id);
@@ -51,7 +71,8 @@ v1::ScrubRun ExternalRun(const std::string& host_id, const v1::Pool& pool) {
 }  // namespace
 
 ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<v1::Pool>& before,
-                                const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs) {
+                                const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
+                                const v1::ScrubRun* latest_run) {
   ScrubTrackingResult result;
   const v1::Scan& scan = after.scan();
   bool has_running = false;
@@ -69,7 +90,11 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<
       EndRun(scan, run);
     } else if (IsActive(scan)) {
       CopyFigures(scan, run);
-      run.set_message(scan.state() == "paused" ? "paused" : "");
+      if (scan.state() == "scanning") {
+        run.set_message("");
+      } else if (!absl::StartsWith(run.message(), "paused")) {
+        run.set_message("paused");  // keeps a more specific "paused at window end"
+      }
     }
     if (run.SerializeAsString() != open.SerializeAsString()) result.updated.push_back(run);
   }
@@ -79,14 +104,16 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<
   for (const v1::ScrubRun& open : open_runs) requested |= open.state() == "requested";
   if (IsActive(scan)) {
     // Ours would already be running (its ack arrives before the pools), so this one is not.
-    if (!requested) result.external = ExternalRun(host_id, after);
+    if (!requested && !IsSameScrub(latest_run, scan)) result.external = ExternalRun(host_id, after);
   } else if (IsEnded(scan) && scan.has_end_time()) {
     // First sight of the pool records its last scrub; later, a scrub that began and ended
     // between two reports shows up only as a new end time.
     const bool new_end = !before.has_value() || !IsScrub(before->scan()) ||
                          before->scan().end_time() != scan.end_time() ||
                          IsActive(before->scan());
-    if (new_end && !requested) result.external = ExternalRun(host_id, after);
+    if (new_end && !requested && !IsSameScrub(latest_run, scan)) {
+      result.external = ExternalRun(host_id, after);
+    }
   }
   return result;
 }
@@ -113,7 +140,7 @@ v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandA
       run.set_message("stopped by request");
       break;
     case v1::SCRUB_PAUSE:
-      run.set_message("paused");
+      if (!absl::StartsWith(run.message(), "paused")) run.set_message("paused");
       break;
     default:
       break;

@@ -20,9 +20,13 @@ struct ScrubTrackingResult {
 };
 
 // `before` is the pool's previous snapshot (nullopt on first sight), `after` the reported
-// one, `open_runs` the pool's requested/running runs.
+// one, `open_runs` the pool's requested/running runs, `latest_run` the pool's newest run
+// in any state (nullptr when none): a scan that started around that run's start or ended
+// around its end is that run (e.g. one just canceled by a stop ack), not a new external
+// scrub.
 ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<v1::Pool>& before,
-                                const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs);
+                                const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
+                                const v1::ScrubRun* latest_run = nullptr);
 
 // Applies an agent's ack of the command that belongs to `run`. `executed_at` is the agent's
 // time of execution (unix seconds).

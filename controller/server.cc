@@ -38,7 +38,12 @@ class ControllerServer::AgentServiceImpl final : public v1::AgentService::Servic
 
 class ControllerServer::FleetServiceImpl final : public v1::FleetService::Service {
  public:
-  explicit FleetServiceImpl(FleetQueries* queries) : queries_(queries) {}
+  FleetServiceImpl(FleetQueries* queries, ScheduleService* schedule)
+      : queries_(queries), schedule_(schedule) {}
+  grpc::Status GetSchedule(grpc::ServerContext*, const v1::GetScheduleRequest*,
+                           v1::GetScheduleResponse* response) override {
+    return Reply(schedule_->GetSchedule(), response);
+  }
   grpc::Status ListHosts(grpc::ServerContext*, const v1::ListHostsRequest*,
                          v1::ListHostsResponse* response) override {
     return Reply(queries_->ListHosts(), response);
@@ -64,14 +69,24 @@ class ControllerServer::FleetServiceImpl final : public v1::FleetService::Servic
 
  private:
   FleetQueries* queries_;
+  ScheduleService* schedule_;
 };
 
 ControllerServer::ControllerServer(Store* store, const ControllerConfig* config,
                                    const Clock* clock)
     : reports_(store, &store_mu_, config, clock),
       queries_(store, &store_mu_, config, clock),
+      schedule_(store, &store_mu_, config, clock),
+      scheduler_runner_(config->scheduler.tick,
+                        [this] {
+                          if (absl::Status s = schedule_.Tick(); !s.ok()) {
+                            spdlog::error("scheduler: {}", s.message());
+                          }
+                        }),
       agent_service_(std::make_unique<AgentServiceImpl>(&reports_)),
-      fleet_service_(std::make_unique<FleetServiceImpl>(&queries_)) {}
+      fleet_service_(std::make_unique<FleetServiceImpl>(&queries_, &schedule_)) {
+  queries_.set_on_scrub_requested([this] { scheduler_runner_.Kick(); });
+}
 
 absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
     const std::string& listen, Store* store, const ControllerConfig* config,
@@ -85,6 +100,7 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
   }
+  server->scheduler_runner_.Start();
   return server;
 }
 
@@ -92,6 +108,8 @@ void ControllerServer::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
+  scheduler_runner_.Stop();
+  if (server_ == nullptr) return;  // never started
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
 }

@@ -11,7 +11,9 @@
 #include "common/clock.h"
 #include "controller/controller_config.h"
 #include "controller/fleet_queries.h"
+#include "controller/periodic_runner.h"
 #include "controller/report_processor.h"
+#include "controller/schedule_service.h"
 #include "controller/store.h"
 #include "grpcpp/grpcpp.h"
 
@@ -19,8 +21,9 @@ namespace zfleet::controller {
 
 class ControllerServer {
  public:
-  // Starts serving on `listen` ("127.0.0.1:0" picks a free port). `store`, `config` and
-  // `clock` must outlive the server. Returns Unavailable when the address cannot be bound.
+  // Starts serving on `listen` ("127.0.0.1:0" picks a free port) and the scheduler's tick
+  // (every config->scheduler.tick). `store`, `config` and `clock` must outlive the server.
+  // Returns Unavailable when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<ControllerServer>> Start(const std::string& listen,
                                                                  Store* store,
                                                                  const ControllerConfig* config,
@@ -28,6 +31,8 @@ class ControllerServer {
   ~ControllerServer();  // shuts down
 
   int port() const { return port_; }
+  // The scheduler, for tests that tick it by hand (its own thread ticks it too).
+  ScheduleService& schedule() { return schedule_; }
   // Stops accepting calls and waits (at most `grace`) for calls under way. Idempotent.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   // Blocks until Shutdown().
@@ -41,6 +46,8 @@ class ControllerServer {
   absl::Mutex store_mu_;
   ReportProcessor reports_;
   FleetQueries queries_;
+  ScheduleService schedule_;
+  PeriodicRunner scheduler_runner_;
   std::unique_ptr<AgentServiceImpl> agent_service_;
   std::unique_ptr<FleetServiceImpl> fleet_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -64,6 +64,8 @@ class AgentControllerTest : public ::testing::Test {
   void SetUp() override {
     store_ = *controller::Store::Open(":memory:");
     config_.report_interval = absl::Seconds(30);
+    // Nothing falls due during these tests: only the scrubs they request run.
+    for (auto& cls : config_.scheduler.classes) cls.interval = absl::Hours(24 * 365);
     StartController("127.0.0.1:0");
   }
 
@@ -142,7 +144,9 @@ TEST_F(AgentControllerTest, ManualScrubRunsFromRequestToFinishedWithRepairs) {
   v1::RequestScrubResponse requested;
   ASSERT_TRUE(Call(&v1::FleetService::Stub::RequestScrub, request, &requested).ok());
   EXPECT_GT(requested.scrub_run_id(), 0);
+  EXPECT_EQ(requested.command_id(), "");  // queued for the scheduler
   EXPECT_EQ(GetPool("h1", "tank").scrub_runs(0).state(), "requested");
+  ASSERT_TRUE(server_->schedule().Tick().ok());
 
   // The next report fetches the command; the agent runs it, looks again, reports at once.
   clock_.Advance(absl::Seconds(30));
@@ -241,8 +245,10 @@ TEST_F(AgentControllerTest, CommandForPoolTheAgentDidNotDiscoverFailsTheRun) {
   request.set_host_id("h1");
   request.set_pool("fast");
   request.set_action(v1::START);
+  request.set_now(true);  // the command goes out at once, bypassing the scheduler
   v1::RequestScrubResponse response;
   ASSERT_TRUE(Call(&v1::FleetService::Stub::RequestScrub, request, &response).ok());
+  EXPECT_NE(response.command_id(), "");
   // The pool disappears from the host before the command arrives.
   host.dir.Write("list.txt", "tank\t7.25T\t3.10T\t4.15T\t42%\t1.00x\tONLINE\t-\n");
   clock_.Advance(absl::Seconds(30));
@@ -260,6 +266,48 @@ TEST_F(AgentControllerTest, CommandForPoolTheAgentDidNotDiscoverFailsTheRun) {
   EXPECT_EQ(runs->front().state(), "failed");
   EXPECT_THAT(runs->front().message(), HasSubstr("not on this host"));
   EXPECT_THAT(testing::ReadFile(host.dir.File("calls.log")), ::testing::Not(HasSubstr("scrub fast")));
+}
+
+TEST_F(AgentControllerTest, SchedulerStartsOverduePoolAndHoldsTheNextAtTheHostCap) {
+  // A weekly class: tank's last scrub (Nov 1) is three weeks old, fast never scrubbed.
+  for (auto& cls : config_.scheduler.classes) cls.interval = absl::Hours(24 * 7);
+  FakeHost host("h1", target_, &clock_);
+  host.dir.Write("on_scrub.txt", testing::ReadFile(std::string(ZFLEET_TESTDATA_DIR) +
+                                                   "/fake_host/scrubbing.txt"));
+  host.loop.Tick();
+  ASSERT_TRUE(server_->schedule().Tick().ok());
+  v1::GetPoolResponse tank = GetPool("h1", "tank");
+  ASSERT_GE(tank.scrub_runs_size(), 1);
+  EXPECT_EQ(tank.scrub_runs(0).trigger(), "scheduled");
+  EXPECT_EQ(tank.scrub_runs(0).state(), "requested");
+
+  // A manual request for the other pool of the same host waits for max_per_host = 1.
+  v1::RequestScrubRequest request;
+  request.set_host_id("h1");
+  request.set_pool("fast");
+  request.set_action(v1::START);
+  v1::RequestScrubResponse response;
+  ASSERT_TRUE(Call(&v1::FleetService::Stub::RequestScrub, request, &response).ok());
+  ASSERT_TRUE(server_->schedule().Tick().ok());
+  v1::GetScheduleResponse schedule;
+  ASSERT_TRUE(
+      Call(&v1::FleetService::Stub::GetSchedule, v1::GetScheduleRequest(), &schedule).ok());
+  ASSERT_EQ(schedule.rows_size(), 2);
+  for (const auto& row : schedule.rows()) {
+    if (row.pool() == "fast") {
+      EXPECT_EQ(row.status(), "waiting");
+      EXPECT_EQ(row.reason(), "cap max_per_host reached");
+    } else {
+      EXPECT_EQ(row.status(), "running");
+    }
+  }
+  // The agent runs the scheduled scrub; only tank was asked.
+  clock_.Advance(absl::Seconds(30));
+  host.loop.Tick();
+  host.loop.Tick();
+  EXPECT_THAT(testing::ReadFile(host.dir.File("calls.log")), HasSubstr("scrub tank\n"));
+  EXPECT_THAT(testing::ReadFile(host.dir.File("calls.log")),
+              ::testing::Not(HasSubstr("scrub fast")));
 }
 
 }  // namespace

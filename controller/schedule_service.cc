@@ -1,0 +1,234 @@
+#include "controller/schedule_service.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace zfleet::controller {
+
+constexpr char kPausedAtWindowEnd[] = "paused at window end";
+
+// Everything one decision needs, with store identities beside the scheduler's indexes.
+struct ScheduleService::Inputs {
+  FleetSnapshot fleet;
+  std::vector<RunningScrub> running;
+  std::vector<ManualRequest> manual;
+  std::vector<std::string> host_ids;               // by host index
+  std::vector<int64_t> open_run;                   // by pool index; 0 = none
+  std::vector<bool> command_pending;               // by pool index
+};
+
+namespace {
+
+void CollectClasses(const v1::Vdev& vdev, const SchedulerPolicy& policy, bool* found,
+                    DiskClass* best) {
+  if (vdev.role() == "cache" || vdev.role() == "spare") return;
+  for (const auto& child : vdev.children()) CollectClasses(child, policy, found, best);
+  if (vdev.children_size() > 0 || !vdev.disk().has_class_()) return;
+  DiskClass c = DiskClassOrUnknown(vdev.disk().class_());
+  if (!*found || policy.For(c).interval < policy.For(*best).interval) *best = c;
+  *found = true;
+}
+
+std::string NewCommandId() {
+  absl::BitGen gen;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
+}
+
+std::string PhaseStatus(PoolPhase phase) {
+  switch (phase) {
+    case PoolPhase::kNotDue: return "ok";
+    case PoolPhase::kWaiting: return "waiting";
+    case PoolPhase::kStarting: return "due";
+    case PoolPhase::kRunning: return "running";
+    case PoolPhase::kPaused: return "paused";
+  }
+  return "ok";
+}
+
+ScrubTrigger TriggerOf(const std::string& trigger) {
+  if (trigger == "manual") return ScrubTrigger::kManual;
+  if (trigger == "external") return ScrubTrigger::kExternal;
+  return ScrubTrigger::kScheduled;
+}
+
+}  // namespace
+
+DiskClass PoolClass(const v1::Pool& pool, const SchedulerPolicy& policy) {
+  bool found = false;
+  DiskClass best = DiskClass::kUnknown;
+  for (const auto& vdev : pool.vdevs()) CollectClasses(vdev, policy, &found, &best);
+  return best;
+}
+
+absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) {
+  Inputs in;
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->ListHosts());
+  absl::flat_hash_map<std::string, size_t> host_index;
+  for (const HostRecord& h : hosts) {
+    HostSnapshot snap;
+    snap.id = h.host_id;
+    for (const auto& [k, v] : h.info.labels()) snap.labels[k] = v;
+    snap.load1 = h.info.has_load1() ? h.info.load1() : -1;
+    snap.reporting = now - h.last_seen <= config_->MissingAfter();
+    snap.can_pause = h.info.zpool_generation() != "legacy";
+    host_index[h.host_id] = in.fleet.hosts.size();
+    in.fleet.hosts.push_back(std::move(snap));
+    in.host_ids.push_back(h.host_id);
+  }
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->ListPools());
+  absl::flat_hash_map<std::string, std::vector<CommandRecord>> pending_by_host;
+  absl::flat_hash_map<std::string, std::vector<v1::ScrubRun>> open_by_host;
+  for (const HostRecord& h : hosts) {
+    ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->PendingCommands(h.host_id));
+    ASSIGN_OR_RETURN(open_by_host[h.host_id], store_->OpenScrubRuns(h.host_id));
+  }
+  absl::MutexLock progress_lock(&progress_mu_);
+  for (const PoolRecord& p : pools) {
+    auto hit = host_index.find(p.host_id);
+    if (hit == host_index.end()) continue;
+    const size_t index = in.fleet.pools.size();
+    PoolSnapshot snap;
+    snap.host = hit->second;
+    snap.name = p.pool.name();
+    snap.disk_class = PoolClass(p.pool, config_->scheduler);
+    snap.state = p.pool.state();
+    snap.scan_function = ParseScanFunction(p.pool.scan().function());
+    snap.scan_state = ParseScanState(p.pool.scan().state());
+    snap.percent_done = p.pool.scan().percent_done();
+    snap.first_seen = p.first_seen;
+    if (p.pool.has_size_bytes()) snap.size_bytes = static_cast<double>(p.pool.size_bytes());
+    ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
+                     store_->ListScrubRuns(p.host_id, p.pool.name(), 50));
+    for (const auto& run : runs) {
+      if (run.state() != "finished") continue;
+      if (run.has_started_at()) snap.last_scrub_start = absl::FromUnixSeconds(run.started_at());
+      if (run.has_ended_at()) snap.last_scrub_end = absl::FromUnixSeconds(run.ended_at());
+      break;
+    }
+    bool pending = false;
+    for (const auto& c : pending_by_host[p.host_id]) pending |= c.pool == p.pool.name();
+    in.command_pending.push_back(pending);
+    in.open_run.push_back(0);
+    for (const auto& run : open_by_host[p.host_id]) {
+      if (run.pool() != p.pool.name()) continue;
+      in.open_run[index] = run.id();
+      if (run.state() == "requested" && !pending && run.trigger() == "manual") {
+        in.manual.push_back({index, false, absl::FromUnixSeconds(run.requested_at())});
+        continue;
+      }
+      RunningScrub r;
+      r.pool = index;
+      r.trigger = TriggerOf(run.trigger());
+      r.started = absl::FromUnixSeconds(run.has_started_at() ? run.started_at() : run.requested_at());
+      r.state = RunState::kRunning;
+      if (snap.scan_state == ScanState::kPaused) {
+        r.state = run.message() == kPausedAtWindowEnd ? RunState::kPausedByWindow
+                                                      : RunState::kPausedByOperator;
+      }
+      const std::string key = absl::StrCat(p.host_id, "/", p.pool.name());
+      auto& [percent, at] = progress_.try_emplace(key, snap.percent_done, r.started).first->second;
+      if (snap.percent_done > percent) {
+        percent = snap.percent_done;
+        at = now;
+      }
+      r.last_progress = at;
+      in.running.push_back(r);
+    }
+    in.fleet.pools.push_back(std::move(snap));
+  }
+  return in;
+}
+
+absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, absl::Time now) {
+  return store_->RunInTransaction([&]() -> absl::Status {
+    for (const Action& action : decision.actions) {
+      if (action.pool >= in.fleet.pools.size() || in.command_pending[action.pool]) continue;
+      const PoolSnapshot& pool = in.fleet.pools[action.pool];
+      const std::string& host = in.host_ids[pool.host];
+      CommandRecord command;
+      command.id = NewCommandId();
+      command.host_id = host;
+      command.pool = pool.name;
+      command.created_at = now;
+      command.scrub_run_id = in.open_run[action.pool];
+      switch (action.kind) {
+        case ActionKind::kStart:
+          command.kind = v1::SCRUB_START;
+          if (action.trigger != ScrubTrigger::kManual || command.scrub_run_id == 0) {
+            v1::ScrubRun run;
+            run.set_host_id(host);
+            run.set_pool(pool.name);
+            run.set_trigger(std::string(ScrubTriggerName(action.trigger)));
+            run.set_state("requested");
+            run.set_requested_at(absl::ToUnixSeconds(now));
+            run.set_message(action.reason);
+            ASSIGN_OR_RETURN(command.scrub_run_id, store_->InsertScrubRun(run));
+          }
+          break;
+        case ActionKind::kResume:
+          command.kind = v1::SCRUB_START;  // `zpool scrub` resumes a paused scrub
+          break;
+        case ActionKind::kPause:
+          command.kind = v1::SCRUB_PAUSE;
+          break;
+        case ActionKind::kStop:
+          command.kind = v1::SCRUB_STOP;
+          break;
+      }
+      if (command.scrub_run_id != 0 &&
+          (action.kind == ActionKind::kPause || action.kind == ActionKind::kResume)) {
+        ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs, store_->OpenScrubRuns(host));
+        for (v1::ScrubRun run : runs) {
+          if (run.id() != command.scrub_run_id) continue;
+          run.set_message(action.kind == ActionKind::kPause ? kPausedAtWindowEnd : "");
+          RETURN_IF_ERROR(store_->UpdateScrubRun(run));
+        }
+      }
+      RETURN_IF_ERROR(store_->InsertCommand(command));
+      spdlog::info("scheduler: {} {}/{} ({})", ActionKindName(action.kind), host, pool.name,
+                   action.reason);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ScheduleService::Tick() {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(Inputs in, Gather(now));
+  DecideOptions options;
+  options.explain = false;
+  Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual, options);
+  return Apply(in, decision, now);
+}
+
+absl::StatusOr<v1::GetScheduleResponse> ScheduleService::GetSchedule() {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(Inputs in, Gather(now));
+  Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual);
+  v1::GetScheduleResponse response;
+  response.set_evaluated_at(absl::ToUnixSeconds(now));
+  for (const PoolRow& row : decision.rows) {
+    const PoolSnapshot& pool = in.fleet.pools[row.pool];
+    v1::ScheduleRow* out = response.add_rows();
+    out->set_host_id(in.host_ids[pool.host]);
+    out->set_pool(pool.name);
+    out->set_class_(std::string(DiskClassName(row.disk_class)));
+    if (row.last_scrub.has_value()) out->set_last_scrub_end(absl::ToUnixSeconds(*row.last_scrub));
+    out->set_next_due(absl::ToUnixSeconds(row.next_due));
+    out->set_status(PhaseStatus(row.phase));
+    out->set_reason(row.reason);
+    out->set_overdue(row.next_due < now && row.phase != PoolPhase::kRunning);
+  }
+  return response;
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,57 @@
+// The scheduler inside the running controller: builds the fleet snapshot from the store,
+// asks the pure scheduler (scheduler.h) what to do, and turns its actions into agent
+// commands and scrub runs. Also answers `zfleet schedule` with the same snapshot.
+#ifndef ZFLEET_CONTROLLER_SCHEDULE_SERVICE_H_
+#define ZFLEET_CONTROLLER_SCHEDULE_SERVICE_H_
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "controller/controller_config.h"
+#include "controller/scheduler.h"
+#include "controller/store.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+// The class a pool is scrubbed by: the one with the shortest interval among its data
+// disks (DESIGN.md); kUnknown when no leaf names a class.
+DiskClass PoolClass(const v1::Pool& pool, const SchedulerPolicy& policy);
+
+// Thread-safe: store access under `store_mu`, shared with the other services.
+class ScheduleService {
+ public:
+  ScheduleService(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
+                  const Clock* clock)
+      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+
+  // Evaluates the schedule now and queues the commands it decides. Returns the store's
+  // error; nothing is half-applied (one transaction).
+  absl::Status Tick();
+
+  // The schedule as it stands, without acting on it.
+  absl::StatusOr<v1::GetScheduleResponse> GetSchedule();
+
+ private:
+  struct Inputs;
+  absl::StatusOr<Inputs> Gather(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+  absl::Status Apply(const Inputs& in, const Decision& decision, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+
+  Store* store_;
+  absl::Mutex* store_mu_;
+  const ControllerConfig* config_;
+  const Clock* clock_;
+  // When each running scrub last made progress ("host/pool" → percent, time). In memory:
+  // after a restart the stall clock starts again, which only delays a stall event.
+  absl::Mutex progress_mu_;
+  absl::flat_hash_map<std::string, std::pair<double, absl::Time>> progress_
+      ABSL_GUARDED_BY(progress_mu_);
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_SCHEDULE_SERVICE_H_

@@ -107,7 +107,7 @@ say "zfleet-controller and zfleet-agent"
 port=7400
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 address="127.0.0.1:$port"
-printf '[agents]\nreport_interval = "2s"\n' >"$state/controller.toml"
+printf '[agents]\nreport_interval = "2s"\n[scheduler]\ntick = "1s"\n' >"$state/controller.toml"
 printf '[agent]\npoll_interval = "1s"\n[classes]\npools = { "zfleet-demo-*" = "sata" }\n' >"$state/agent.toml"
 "$bin/controller/zfleet-controller" --listen "$address" --db "$state/zfleet.db" \
   --config "$state/controller.toml" >>"$state/controller.log" 2>&1 &
@@ -142,6 +142,8 @@ done
 
 say "zfleet status"
 "$zfleet" status || true
+say "zfleet schedule"
+"$zfleet" schedule || true
 say "zfleet pool $host/$mirror"
 "$zfleet" pool "$host/$mirror"
 say "zfleet pool $host/$single"

@@ -28,7 +28,8 @@ int FreeLoopbackPort() {
 
 void ProcessFleet::StartController() {
   if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-  dir_->Write("controller.toml", "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n");
+  dir_->Write("controller.toml",
+              "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n[scheduler]\ntick = \"1s\"\n");
   controller_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{BinaryPath("zfleet-controller"), "--listen", address_, "--db",
                                dir_->File("zfleet.db"), "--config", dir_->File("controller.toml")},

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "controller/metrics_server.h"
 #include "controller/server.h"
 #include "common/log.h"
 
@@ -23,9 +24,6 @@ int Fail(absl::string_view message) {
 int RunController(const ControllerFlags& flags) {
   InitLogging("zfleet-controller");
   if (flags.db.empty()) return Fail("--db PATH is required");
-  if (!flags.metrics_listen.empty()) {
-    return Fail("--metrics-listen is not available in this version");
-  }
   auto config = LoadControllerConfig(flags.config);
   if (!config.ok()) return Fail(config.status().message());
   auto store = Store::Open(flags.db);
@@ -41,6 +39,18 @@ int RunController(const ControllerFlags& flags) {
   if (!server.ok()) return Fail(server.status().message());
   spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
                flags.db, absl::FormatDuration(config->report_interval));
+  std::unique_ptr<MetricsServer> metrics;
+  if (!flags.metrics_listen.empty()) {
+    ControllerServer* controller = server->get();
+    auto started = MetricsServer::Start(flags.metrics_listen,
+                                        [controller] { return controller->events().Metrics(); });
+    if (!started.ok()) {
+      (*server)->Shutdown();
+      return Fail(absl::StrCat("--metrics-listen: ", started.status().message()));
+    }
+    metrics = *std::move(started);
+    spdlog::info("serving /metrics on port {}", metrics->port());
+  }
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -48,6 +58,7 @@ int RunController(const ControllerFlags& flags) {
   });
   (*server)->Wait();
   waiter.join();
+  if (metrics != nullptr) metrics->Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -209,10 +209,22 @@ absl::Status ParseClasses(absl::string_view source, const toml::table& t, Schedu
   return absl::OkStatus();
 }
 
+absl::Status ParseHistory(absl::string_view source, const toml::table& t, ControllerConfig& c) {
+  for (const auto& [key, node] : t) {
+    if (key == "retention") {
+      RETURN_IF_ERROR(ReadDuration(source, node, "history.retention", absl::Hours(24),
+                                   c.history_retention));
+    } else {
+      return ErrorAt(source, node, absl::StrCat("unknown key history.", ToAbsl(key.str())));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseRoot(absl::string_view source, const toml::table& root, ControllerConfig& c) {
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
-    if (key != "agents" && key != "scheduler" && key != "classes") {
+    if (key != "agents" && key != "scheduler" && key != "classes" && key != "history") {
       return ErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
     if (table == nullptr) {
@@ -221,6 +233,7 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
     if (key == "agents") RETURN_IF_ERROR(ParseAgents(source, *table, c));
     if (key == "scheduler") RETURN_IF_ERROR(ParseScheduler(source, *table, c.scheduler));
     if (key == "classes") RETURN_IF_ERROR(ParseClasses(source, *table, c.scheduler));
+    if (key == "history") RETURN_IF_ERROR(ParseHistory(source, *table, c));
   }
   return absl::OkStatus();
 }

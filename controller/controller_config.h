@@ -22,6 +22,9 @@
 //   interval = "7d"                   # default 7d for sata/scsi/usb/unknown, 30d for the rest
 //   windows = ["Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"]   # default: always open
 //
+//   [history]
+//   retention = "30d"                 # snapshots older than this are thinned
+//
 // Window syntax: scrub_window.h.
 #ifndef ZFLEET_CONTROLLER_CONTROLLER_CONFIG_H_
 #define ZFLEET_CONTROLLER_CONTROLLER_CONFIG_H_
@@ -39,6 +42,9 @@ struct ControllerConfig {
   absl::Duration report_interval = absl::Seconds(30);
   int missing_after = 3;
   SchedulerPolicy scheduler;
+  // Pool snapshots older than this are thinned (first and last of each day and every state
+  // change kept); scrub runs and events are kept.
+  absl::Duration history_retention = absl::Hours(24 * 30);
 
   // How long a host may be silent before it counts as not reporting.
   absl::Duration MissingAfter() const { return report_interval * missing_after; }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "controller/event_hooks.h"
 #include "controller/scrub_tracking.h"
 #include "controller/validation.h"
 
@@ -31,6 +32,7 @@ absl::Status ReportProcessor::ApplyAcks(const v1::ReportRequest& report, absl::T
       v1::ScrubRun acked = ApplyAck(run, command->kind, ack);
       if (acked.SerializeAsString() != run.SerializeAsString()) {
         RETURN_IF_ERROR(store_->UpdateScrubRun(acked));
+        RETURN_IF_ERROR(OnScrubRunUpdated(*store_, run, acked, now));
         run = acked;
       }
     }
@@ -46,6 +48,7 @@ absl::Status ReportProcessor::ApplyPools(const v1::ReportRequest& report, absl::
   for (const v1::Pool& pool : report.pools()) {
     present.push_back(pool.name());
     ASSIGN_OR_RETURN(PoolWrite write, store_->RecordPool(report.host_id(), pool, now));
+    RETURN_IF_ERROR(OnPoolStored(*store_, report.host_id(), write, pool, now));
     std::vector<v1::ScrubRun> pool_runs;
     for (const auto& run : open) {
       if (run.pool() == pool.name()) pool_runs.push_back(run);
@@ -57,11 +60,20 @@ absl::Status ReportProcessor::ApplyPools(const v1::ReportRequest& report, absl::
     }
     ScrubTrackingResult tracked = TrackScrubs(report.host_id(), write.previous, pool, pool_runs,
                                               latest.empty() ? nullptr : &latest.front());
-    for (const auto& run : tracked.updated) RETURN_IF_ERROR(store_->UpdateScrubRun(run));
+    for (const auto& run : tracked.updated) {
+      RETURN_IF_ERROR(store_->UpdateScrubRun(run));
+      for (const auto& old : pool_runs) {
+        if (old.id() == run.id()) RETURN_IF_ERROR(OnScrubRunUpdated(*store_, old, run, now));
+      }
+    }
     if (tracked.external.has_value()) {
-      RETURN_IF_ERROR(store_->InsertScrubRun(*tracked.external).status());
+      v1::ScrubRun run = *tracked.external;
+      ASSIGN_OR_RETURN(int64_t id, store_->InsertScrubRun(run));
+      run.set_id(id);
+      RETURN_IF_ERROR(OnScrubRunUpdated(*store_, std::nullopt, run, now));
     }
   }
+  RETURN_IF_ERROR(OnPoolsReported(*store_, report.host_id(), present, now));
   return store_->MarkPoolsAbsent(report.host_id(), present);
 }
 
@@ -71,8 +83,10 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   v1::ReportResponse response;
   absl::MutexLock lock(store_mu_);
   RETURN_IF_ERROR(WithContext(store_->RunInTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<HostRecord> before, store_->GetHost(report.host_id()));
     RETURN_IF_ERROR(store_->UpsertHost(report.host_id(), report.instance_id(), report.host(),
                                        report.collect_error(), now));
+    RETURN_IF_ERROR(OnHostReported(*store_, *config_, report.host_id(), before, report.host(), now));
     RETURN_IF_ERROR(ApplyAcks(report, now));
     return ApplyPools(report, now);
   }), absl::StrCat("storing report of ", report.host_id())));

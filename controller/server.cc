@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "controller/event_hooks.h"
 #include "common/log.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
 
@@ -38,8 +39,28 @@ class ControllerServer::AgentServiceImpl final : public v1::AgentService::Servic
 
 class ControllerServer::FleetServiceImpl final : public v1::FleetService::Service {
  public:
-  FleetServiceImpl(FleetQueries* queries, ScheduleService* schedule)
-      : queries_(queries), schedule_(schedule) {}
+  FleetServiceImpl(FleetQueries* queries, ScheduleService* schedule, EventQueries* events)
+      : queries_(queries), schedule_(schedule), events_(events) {}
+  grpc::Status ListEvents(grpc::ServerContext*, const v1::ListEventsRequest* request,
+                          v1::ListEventsResponse* response) override {
+    return Reply(events_->ListEvents(*request), response);
+  }
+  grpc::Status AckEvents(grpc::ServerContext*, const v1::AckEventsRequest* request,
+                         v1::AckEventsResponse* response) override {
+    return Reply(events_->AckEvents(*request), response);
+  }
+  grpc::Status GetHistory(grpc::ServerContext*, const v1::GetHistoryRequest* request,
+                          v1::GetHistoryResponse* response) override {
+    return Reply(events_->GetHistory(*request), response);
+  }
+  grpc::Status ListDisks(grpc::ServerContext*, const v1::ListDisksRequest* request,
+                         v1::ListDisksResponse* response) override {
+    return Reply(events_->ListDisks(*request), response);
+  }
+  grpc::Status Triage(grpc::ServerContext*, const v1::TriageRequest* request,
+                      v1::TriageResponse* response) override {
+    return Reply(events_->Triage(*request), response);
+  }
   grpc::Status GetSchedule(grpc::ServerContext*, const v1::GetScheduleRequest*,
                            v1::GetScheduleResponse* response) override {
     return Reply(schedule_->GetSchedule(), response);
@@ -70,22 +91,32 @@ class ControllerServer::FleetServiceImpl final : public v1::FleetService::Servic
  private:
   FleetQueries* queries_;
   ScheduleService* schedule_;
+  EventQueries* events_;
 };
 
 ControllerServer::ControllerServer(Store* store, const ControllerConfig* config,
                                    const Clock* clock)
-    : reports_(store, &store_mu_, config, clock),
+    : store_(store),
+      config_(config),
+      clock_(clock),
+      reports_(store, &store_mu_, config, clock),
       queries_(store, &store_mu_, config, clock),
+      events_(store, &store_mu_, config, clock),
       schedule_(store, &store_mu_, config, clock),
-      scheduler_runner_(config->scheduler.tick,
-                        [this] {
-                          if (absl::Status s = schedule_.Tick(); !s.ok()) {
-                            spdlog::error("scheduler: {}", s.message());
-                          }
-                        }),
+      scheduler_runner_(config->scheduler.tick, [this] { Tick(); }),
       agent_service_(std::make_unique<AgentServiceImpl>(&reports_)),
-      fleet_service_(std::make_unique<FleetServiceImpl>(&queries_, &schedule_)) {
+      fleet_service_(std::make_unique<FleetServiceImpl>(&queries_, &schedule_, &events_)) {
   queries_.set_on_scrub_requested([this] { scheduler_runner_.Kick(); });
+}
+
+void ControllerServer::Tick() {
+  if (absl::Status s = schedule_.Tick(); !s.ok()) spdlog::error("scheduler: {}", s.message());
+  HistoryPolicy history;
+  history.retention = config_->history_retention;
+  absl::MutexLock lock(&store_mu_);
+  if (absl::Status s = OnTick(*store_, *config_, history, clock_->Now()); !s.ok()) {
+    spdlog::error("event checks: {}", s.message());
+  }
 }
 
 absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(

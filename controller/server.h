@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "controller/controller_config.h"
+#include "controller/event_queries.h"
 #include "controller/fleet_queries.h"
 #include "controller/periodic_runner.h"
 #include "controller/report_processor.h"
@@ -33,6 +34,11 @@ class ControllerServer {
   int port() const { return port_; }
   // The scheduler, for tests that tick it by hand (its own thread ticks it too).
   ScheduleService& schedule() { return schedule_; }
+  // Events, history, triage and the /metrics text.
+  EventQueries& events() { return events_; }
+  // One controller tick: the scheduler, then event checks (hosts missing, stalled and
+  // overdue scrubs, retention). Its own thread runs it every scheduler.tick.
+  void Tick();
   // Stops accepting calls and waits (at most `grace`) for calls under way. Idempotent.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   // Blocks until Shutdown().
@@ -43,9 +49,14 @@ class ControllerServer {
   class FleetServiceImpl;
   ControllerServer(Store* store, const ControllerConfig* config, const Clock* clock);
 
+  Store* store_;
+  const ControllerConfig* config_;
+  const Clock* clock_;
+
   absl::Mutex store_mu_;
   ReportProcessor reports_;
   FleetQueries queries_;
+  EventQueries events_;
   ScheduleService schedule_;
   PeriodicRunner scheduler_runner_;
   std::unique_ptr<AgentServiceImpl> agent_service_;

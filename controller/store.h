@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,97 @@ struct PoolWrite {
   std::optional<v1::Pool> previous;  // the snapshot before this report; nullopt if new
   bool changed = false;              // a new snapshot row was written
 };
+
+// --- History, events and triage (issue 5): types of the section at the end of Store. ---
+
+enum class Severity : uint8_t { kInfo, kWarning, kCritical };
+// "info", "warning", "critical".
+const char* SeverityName(Severity s);
+// The names above → severity; nullopt for anything else.
+std::optional<Severity> ParseSeverity(const std::string& name);
+
+struct EventFilter {
+  absl::Time since = absl::InfinitePast();
+  std::optional<Severity> min_severity;  // nullopt: all
+  std::string host_id;                   // "": all hosts
+  std::string pool;                      // "": all pools (with host_id: that host's pool)
+  bool unacknowledged_only = false;
+  int limit = 1000;  // at most this many, newest first
+};
+
+struct AckResult {
+  std::vector<int64_t> acknowledged;  // now or earlier (an earlier ack is kept as it was)
+  std::vector<int64_t> unknown;
+};
+
+struct HostLiveness {
+  std::string host_id;
+  absl::Time last_seen;
+  std::optional<absl::Time> missing_since;  // set while the host is declared missing
+  std::optional<bool> stack_attention;      // a stack check at warn or fail; nullopt: unknown
+};
+
+// A running or paused scan, and when its progress last moved.
+struct ScanProgress {
+  std::string function;               // scrub, resilver
+  std::optional<int64_t> start_time;  // as zpool reported it (unix seconds)
+  double progress = 0;                // bytes issued, else scanned, else percent done
+  std::optional<double> percent_done;
+  bool paused = false;
+  absl::Time progressed_at;
+};
+struct ScanProgressRecord {
+  std::string host_id;
+  std::string pool;
+  ScanProgress progress;
+};
+
+// A pool whose scrub is overdue or stalled (found by the controller's tick).
+struct ScrubConcern {
+  enum class Kind : uint8_t { kOverdue, kStalled };
+  Kind kind = Kind::kOverdue;
+  std::string host_id;
+  std::string pool;
+  absl::Time since;    // overdue: when it fell due; stalled: when progress last moved
+  std::string detail;  // one line, e.g. "last scrub 2026-01-02T03:04:05Z, interval 7d"
+};
+const char* ScrubConcernKindName(ScrubConcern::Kind kind);  // "overdue", "stalled"
+
+// A present pool's latest state and scrub outcome, read without parsing its snapshot.
+struct PoolStatusRow {
+  std::string host_id;
+  std::string pool;
+  std::string state;
+  std::string scan_function;
+  std::string scan_state;
+  // PoolFacts.disk_classes split; nullopt when not known (not stored since schema v2).
+  std::optional<std::vector<std::string>> disk_classes;
+  absl::Time first_seen;
+  std::optional<v1::ScrubRun> last_ended;     // latest finished, canceled or failed run
+  std::optional<v1::ScrubRun> last_finished;  // latest finished run
+  std::optional<uint64_t> device_errors;      // sum of the leaves' counters, when known
+};
+
+// A leaf's counters as the latest snapshot has them (the vdevs rows).
+struct LeafCounterRow {
+  std::string host_id;
+  std::string pool;
+  std::string vdev;
+  std::string path;
+  std::string state;
+  std::optional<uint64_t> read_errors;
+  std::optional<uint64_t> write_errors;
+  std::optional<uint64_t> checksum_errors;
+};
+
+struct EventCount {
+  std::string severity;
+  int64_t total = 0;
+  int64_t unacknowledged = 0;
+};
+
+// Per leaf vdev name: its counter samples, oldest first.
+using DiskHistory = std::map<std::string, std::vector<v1::CounterSample>>;
 
 class Store {
  public:
@@ -133,8 +225,99 @@ class Store {
                                                           const v1::CommandAck& ack,
                                                           absl::Time now);
 
+  // ===== History, events and triage (issue 5): store_events.cc, store_history.cc,
+  // store_state.cc. When RecordPool writes a new snapshot it also writes its summary
+  // (snapshot_facts, pools.attention and disk_classes) and the leaves' changed counters
+  // (vdev_counters); the hooks of event_hooks.h write the rest on the report path and the
+  // tick; event_queries.h reads. =====
+
+  // --- Events (store_events.cc). ---
+  // Inserts `event` (its id and acknowledgement fields are ignored) unless an event with
+  // the same `dedup_key` exists. Returns the new id, or nullopt when it was a duplicate.
+  // NotFound if event.host_id is unknown; InvalidArgument for an unknown severity or an
+  // empty dedup_key.
+  absl::StatusOr<std::optional<int64_t>> InsertEvent(const v1::Event& event,
+                                                     const std::string& dedup_key);
+  // Events matching `filter`, newest first.
+  absl::StatusOr<std::vector<v1::Event>> ListEvents(const EventFilter& filter);
+  // Acknowledges each id not yet acknowledged (by, now); ids already acknowledged keep
+  // their first acknowledgement and are listed as acknowledged; missing ids as unknown.
+  absl::StatusOr<AckResult> AckEvents(const std::vector<int64_t>& ids, const std::string& by,
+                                      absl::Time now);
+  // Events per severity (all time, and not yet acknowledged), ordered by severity name.
+  absl::StatusOr<std::vector<EventCount>> CountEvents();
+
+  // --- Hosts' liveness (store_events.cc). ---
+  // Every host with last_seen and its missing flag, ordered by name.
+  absl::StatusOr<std::vector<HostLiveness>> ListHostLiveness();
+  // One host's liveness; nullopt if unknown.
+  absl::StatusOr<std::optional<HostLiveness>> GetHostLiveness(const std::string& host_id);
+  // Sets (a time) or clears (nullopt) the host's missing flag. NotFound if unknown.
+  absl::Status SetHostMissing(const std::string& host_id, std::optional<absl::Time> since);
+  // Records whether the host has a stack check at warn or fail. NotFound if unknown.
+  absl::Status SetHostStackAttention(const std::string& host_id, bool attention);
+  // Hosts with a stack check at warn or fail (or not known yet), or last seen before
+  // `seen_before`: the hosts triage looks at. Ordered by name.
+  absl::StatusOr<std::vector<HostRecord>> ListHostsNeedingAttention(absl::Time seen_before);
+
+  // --- History (store_history.cc). ---
+  // The pool's snapshots that changed its health (state, scan function or state, data
+  // errors, a leaf's state or counters; see pool_facts.h), newest first, at most `limit`,
+  // with `summary` saying what changed from the previous snapshot. NotFound if the pool
+  // was never reported.
+  absl::StatusOr<std::vector<v1::PoolChange>> ListPoolChanges(const std::string& host_id,
+                                                              const std::string& pool, int limit);
+  // The leaves of present pools with identity, latest counters and the last
+  // `history_limit` counter samples, ordered by host, pool, position. `model` is a
+  // case-insensitive substring ("" = all), `host_id` "" = all hosts.
+  absl::StatusOr<std::vector<v1::Disk>> ListDisks(const std::string& model,
+                                                  const std::string& host_id, int history_limit);
+  // The last `limit` counter samples of each leaf of one pool (empty if unknown).
+  absl::StatusOr<DiskHistory> GetDiskHistory(const std::string& host_id, const std::string& pool,
+                                             int limit);
+  // Deletes pool snapshots taken in the whole UTC days within [from, before) except, per
+  // pool, the first and last of each day, every snapshot whose health summary differs from
+  // the snapshot before it, and each pool's latest snapshot. Scrub runs, events and
+  // vdev_counters are never thinned. Returns the number of rows deleted.
+  absl::StatusOr<int64_t> ThinSnapshots(absl::Time from, absl::Time before);
+
+  // --- Fleet state for triage, metrics and the tick (store_state.cc). ---
+  // Present pools whose latest snapshot needs attention (PoolFacts.needs_attention; pools
+  // not stored since schema version 2 are included to be safe), ordered by host then pool.
+  absl::StatusOr<std::vector<PoolRecord>> ListPoolsNeedingAttention();
+  // Names of the host's present pools, sorted (empty for an unknown host).
+  absl::StatusOr<std::vector<std::string>> ListPresentPoolNames(const std::string& host_id);
+  // Every present pool with its state and last scrub runs, ordered by host then pool.
+  absl::StatusOr<std::vector<PoolStatusRow>> ListPoolStatus();
+  // The leaves of present pools with a non-zero counter, ordered by host, pool, position.
+  absl::StatusOr<std::vector<LeafCounterRow>> ListDevicesWithErrors();
+  absl::StatusOr<std::optional<ScanProgress>> GetScanProgress(const std::string& host_id,
+                                                              const std::string& pool);
+  // Stores (or with nullopt deletes) the pool's scan progress. NotFound if the pool is
+  // unknown.
+  absl::Status SetScanProgress(const std::string& host_id, const std::string& pool,
+                               const std::optional<ScanProgress>& progress);
+  // Scan progress of present pools, ordered by host then pool.
+  absl::StatusOr<std::vector<ScanProgressRecord>> ListScanProgress();
+  // Replaces every concern of `kind` by `concerns` (their kind must be `kind`; unknown
+  // pools are skipped). A concern already stored keeps nothing of the old row.
+  absl::Status ReplaceScrubConcerns(ScrubConcern::Kind kind,
+                                    const std::vector<ScrubConcern>& concerns);
+  // Drops the pool's concern of `kind`, if any.
+  absl::Status ClearScrubConcern(const std::string& host_id, const std::string& pool,
+                                 ScrubConcern::Kind kind);
+  // Concerns of present pools, ordered by host, pool, kind.
+  absl::StatusOr<std::vector<ScrubConcern>> ListScrubConcerns();
+  // The controller's own bookkeeping values (e.g. when it last thinned history).
+  absl::StatusOr<std::optional<int64_t>> GetControllerValue(const std::string& key);
+  absl::Status SetControllerValue(const std::string& key, int64_t value);
+
  private:
   class Impl;
+  // Appends a vdev_counters row for each leaf of `pool` whose counters differ from its
+  // last row (or that has none). Called by RecordPool when a new snapshot is written.
+  absl::Status RecordVdevCounters(int64_t pool_id, const v1::Pool& pool, absl::Time now);
+
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "controller/pool_facts.h"
 #include "controller/sqlite.h"
 #include "controller/store.h"
 #include "controller/store_impl.h"
@@ -105,10 +106,23 @@ absl::Status WriteSnapshot(Database& db, int64_t pool_id, const v1::Pool& pool,
   RETURN_IF_ERROR(insert.Run());
   const int64_t snapshot_id = db.LastInsertRowId();
 
+  const PoolFacts facts = ComputePoolFacts(pool);
+  ASSIGN_OR_RETURN(Statement summary, db.Prepare(R"sql(
+    INSERT INTO snapshot_facts (snapshot_id, health, data_errors, device_errors, bad_devices)
+    VALUES (?1, ?2, ?3, ?4, ?5))sql"));
+  summary.BindInt64(1, snapshot_id).BindInt64(2, static_cast<int64_t>(facts.health));
+  BindOptional(summary, 3, Optional(facts.data_errors.has_value(), facts.data_errors.value_or(0)));
+  BindOptional(summary, 4,
+               Optional(facts.device_errors.has_value(), facts.device_errors.value_or(0)));
+  summary.BindInt64(5, facts.bad_devices);
+  RETURN_IF_ERROR(summary.Run());
+
   ASSIGN_OR_RETURN(Statement update, db.Prepare(R"sql(
-    UPDATE pools SET last_snapshot_id = ?2, changed_at = ?3, last_seen = ?3, present = 1
+    UPDATE pools SET last_snapshot_id = ?2, changed_at = ?3, last_seen = ?3, present = 1,
+                     attention = ?4, disk_classes = ?5
     WHERE id = ?1)sql"));
   update.BindInt64(1, pool_id).BindInt64(2, snapshot_id).BindInt64(3, now);
+  update.BindInt64(4, facts.needs_attention ? 1 : 0).BindText(5, facts.disk_classes);
   RETURN_IF_ERROR(update.Run());
   return ReplaceVdevs(db, pool_id, pool, now);
 }
@@ -157,7 +171,10 @@ absl::StatusOr<PoolWrite> Store::RecordPool(const std::string& host_id, const v1
     }
 
     find.Reset();  // done reading; do not keep a read cursor open across the writes
-    if (result.changed) return WriteSnapshot(db, pool_id, pool, bytes, now_s);
+    if (result.changed) {
+      RETURN_IF_ERROR(WriteSnapshot(db, pool_id, pool, bytes, now_s));
+      return RecordVdevCounters(pool_id, pool, now);
+    }
     ASSIGN_OR_RETURN(Statement touch,
                      db.Prepare("UPDATE pools SET last_seen = ?2, present = 1 WHERE id = ?1"));
     touch.BindInt64(1, pool_id).BindInt64(2, now_s);

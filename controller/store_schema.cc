@@ -100,6 +100,92 @@ CREATE TABLE commands (
 );
 CREATE INDEX commands_pending ON commands (host_id, created_at) WHERE state = 'pending';
 )sql",
+
+    // Version 2: history, events and triage.
+    //
+    // events.dedup_key names the change an event is about (store.h, InsertEvent), so a
+    // condition found again after a restart or on the next tick is not raised twice.
+    // vdev_counters holds one row per leaf whenever its counters differ from its last row
+    // (the first row is the baseline): the error trend of a disk across scrubs.
+    // snapshot_facts summarizes each snapshot (pool_facts.h) in a narrow table, so history
+    // and retention compare snapshots without reading their blobs; snapshots written before
+    // version 2 have no row. pools.attention and hosts.stack_attention flag what triage must
+    // look at (1), so it reads a few blobs instead of the whole fleet's; NULL = not known yet.
+    // hosts.missing_since is the last_seen of a host declared missing (NULL: reporting).
+    // scan_progress follows each running or paused scan: when its progress last moved.
+    // scrub_concerns are the pools currently overdue or stalled, as the controller's tick
+    // last found them. controller_state keeps the tick's bookkeeping (last thinning, …).
+    R"sql(
+CREATE TABLE events (
+  id              INTEGER PRIMARY KEY,
+  time            INTEGER NOT NULL,
+  severity        TEXT    NOT NULL CHECK (severity IN ('critical', 'warning', 'info')),
+  host_id         INTEGER NOT NULL REFERENCES hosts(id),
+  pool            TEXT    NOT NULL DEFAULT '',
+  device          TEXT    NOT NULL DEFAULT '',
+  kind            TEXT    NOT NULL,
+  message         TEXT    NOT NULL,
+  dedup_key       TEXT    NOT NULL UNIQUE,
+  acknowledged_by TEXT    NOT NULL DEFAULT '',
+  acknowledged_at INTEGER
+);
+CREATE INDEX events_by_time ON events (time);
+CREATE INDEX events_by_severity ON events (severity, time);
+CREATE INDEX events_by_host ON events (host_id, time);
+CREATE INDEX events_unacknowledged ON events (time) WHERE acknowledged_at IS NULL;
+
+CREATE TABLE vdev_counters (
+  id              INTEGER PRIMARY KEY,
+  pool_id         INTEGER NOT NULL REFERENCES pools(id),
+  vdev            TEXT    NOT NULL,  -- leaf name as zpool prints it
+  path            TEXT    NOT NULL,
+  time            INTEGER NOT NULL,
+  read_errors     INTEGER,
+  write_errors    INTEGER,
+  checksum_errors INTEGER
+);
+CREATE INDEX vdev_counters_by_leaf ON vdev_counters (pool_id, vdev, id);
+
+CREATE TABLE snapshot_facts (
+  snapshot_id   INTEGER PRIMARY KEY REFERENCES pool_snapshots(id) ON DELETE CASCADE,
+  health        INTEGER NOT NULL,  -- PoolFacts.health (uint64 bit pattern)
+  data_errors   INTEGER,
+  device_errors INTEGER,
+  bad_devices   INTEGER NOT NULL
+);
+
+ALTER TABLE pools ADD COLUMN attention INTEGER;
+ALTER TABLE pools ADD COLUMN disk_classes TEXT;  -- PoolFacts.disk_classes; NULL = not known yet
+ALTER TABLE hosts ADD COLUMN stack_attention INTEGER;
+ALTER TABLE hosts ADD COLUMN missing_since INTEGER;
+
+-- The metrics page lists the devices that have errors, not all of them.
+CREATE INDEX vdevs_with_errors ON vdevs (pool_id, position)
+  WHERE read_errors > 0 OR write_errors > 0 OR checksum_errors > 0;
+
+CREATE TABLE scan_progress (
+  pool_id       INTEGER PRIMARY KEY REFERENCES pools(id),
+  function      TEXT    NOT NULL,
+  start_time    INTEGER,
+  progress      REAL    NOT NULL,  -- bytes issued, else scanned, else percent done
+  percent_done  REAL,
+  paused        INTEGER NOT NULL CHECK (paused IN (0, 1)),
+  progressed_at INTEGER NOT NULL
+);
+
+CREATE TABLE scrub_concerns (
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  kind    TEXT    NOT NULL CHECK (kind IN ('overdue', 'stalled')),
+  since   INTEGER NOT NULL,
+  detail  TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (pool_id, kind)
+);
+
+CREATE TABLE controller_state (
+  key   TEXT    PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

@@ -1,0 +1,139 @@
+#include "controller/event_queries.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "controller/metrics.h"
+#include "controller/pool_facts.h"
+#include "controller/triage.h"
+
+namespace zfleet::controller {
+namespace {
+
+constexpr int kDefaultEvents = 1000;
+constexpr int kMaxEvents = 10000;
+constexpr int kDefaultHistory = 50;
+constexpr int kMaxHistory = 1000;
+constexpr int kDiskSamples = 20;
+constexpr int kTriageSamples = 10;
+constexpr int kTriageEvents = 100;
+
+bool HasBadLeaf(const v1::Pool& pool) {
+  bool bad = false;
+  ForEachLeaf(pool, [&](const v1::Vdev& leaf) { bad |= LeafIsBad(leaf); });
+  return bad;
+}
+
+}  // namespace
+
+absl::Status EventQueries::CheckHost(const std::string& host_id) {
+  ASSIGN_OR_RETURN(std::optional<HostLiveness> host, store_->GetHostLiveness(host_id));
+  if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListEventsResponse> EventQueries::ListEvents(
+    const v1::ListEventsRequest& request) {
+  EventFilter filter;
+  if (!request.min_severity().empty()) {
+    filter.min_severity = ParseSeverity(request.min_severity());
+    if (!filter.min_severity.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown severity '", request.min_severity(),
+                                                     "' (use info, warning or critical)"));
+    }
+  }
+  if (request.limit() < 0) return absl::InvalidArgumentError("limit must not be negative");
+  if (request.since() > 0) filter.since = absl::FromUnixSeconds(request.since());
+  filter.host_id = request.host_id();
+  filter.unacknowledged_only = request.unacknowledged_only();
+  filter.limit = request.limit() == 0 ? kDefaultEvents : std::min(request.limit(), kMaxEvents);
+  absl::MutexLock lock(store_mu_);
+  if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(filter.host_id));
+  ASSIGN_OR_RETURN(std::vector<v1::Event> events, store_->ListEvents(filter));
+  v1::ListEventsResponse response;
+  for (v1::Event& e : events) *response.add_events() = std::move(e);
+  return response;
+}
+
+absl::StatusOr<v1::AckEventsResponse> EventQueries::AckEvents(const v1::AckEventsRequest& request) {
+  if (request.ids().empty()) return absl::InvalidArgumentError("no event ids to acknowledge");
+  if (request.by().empty()) return absl::InvalidArgumentError("by (who acknowledges) is empty");
+  const std::vector<int64_t> ids(request.ids().begin(), request.ids().end());
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(AckResult result, store_->AckEvents(ids, request.by(), now));
+  v1::AckEventsResponse response;
+  for (int64_t id : result.acknowledged) response.add_acknowledged(id);
+  for (int64_t id : result.unknown) response.add_unknown(id);
+  return response;
+}
+
+absl::StatusOr<v1::GetHistoryResponse> EventQueries::GetHistory(
+    const v1::GetHistoryRequest& request) {
+  if (request.limit() < 0) return absl::InvalidArgumentError("limit must not be negative");
+  const int limit = request.limit() == 0 ? kDefaultHistory : std::min(request.limit(), kMaxHistory);
+  absl::MutexLock lock(store_mu_);
+  RETURN_IF_ERROR(CheckHost(request.host_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::PoolChange> changes,
+                   store_->ListPoolChanges(request.host_id(), request.pool(), limit));
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
+                   store_->ListScrubRuns(request.host_id(), request.pool(), limit));
+  v1::GetHistoryResponse response;
+  for (v1::ScrubRun& run : runs) *response.add_scrub_runs() = std::move(run);
+  for (v1::PoolChange& change : changes) *response.add_changes() = std::move(change);
+  return response;
+}
+
+absl::StatusOr<v1::ListDisksResponse> EventQueries::ListDisks(const v1::ListDisksRequest& request) {
+  absl::MutexLock lock(store_mu_);
+  if (!request.host_id().empty()) RETURN_IF_ERROR(CheckHost(request.host_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::Disk> disks,
+                   store_->ListDisks(request.model(), request.host_id(), kDiskSamples));
+  v1::ListDisksResponse response;
+  for (v1::Disk& disk : disks) *response.add_disks() = std::move(disk);
+  return response;
+}
+
+absl::StatusOr<v1::TriageResponse> EventQueries::Triage(const v1::TriageRequest& request) {
+  TriageInput input;
+  input.now = clock_->Now();
+  input.missing_after = config_->MissingAfter();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(input.pools, store_->ListPoolsNeedingAttention());
+  for (const PoolRecord& p : input.pools) {
+    if (!HasBadLeaf(p.pool)) continue;
+    ASSIGN_OR_RETURN(DiskHistory history,
+                     store_->GetDiskHistory(p.host_id, p.pool.name(), kTriageSamples));
+    input.disk_history[absl::StrCat(p.host_id, "/", p.pool.name())] = std::move(history);
+  }
+  ASSIGN_OR_RETURN(input.hosts, store_->ListHostsNeedingAttention(input.now - input.missing_after));
+  ASSIGN_OR_RETURN(input.scrub_concerns, store_->ListScrubConcerns());
+  EventFilter filter;
+  filter.min_severity = Severity::kWarning;
+  filter.unacknowledged_only = true;
+  filter.limit = kTriageEvents;
+  ASSIGN_OR_RETURN(input.events, store_->ListEvents(filter));
+  return BuildTriage(input);
+}
+
+absl::StatusOr<std::string> EventQueries::Metrics() {
+  const absl::Time now = clock_->Now();
+  MetricsInput input;
+  {
+    absl::MutexLock lock(store_mu_);
+    ASSIGN_OR_RETURN(input.pools, store_->ListPoolStatus());
+    ASSIGN_OR_RETURN(input.leaves, store_->ListDevicesWithErrors());
+    ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store_->ListHostLiveness());
+    input.hosts = static_cast<int64_t>(hosts.size());
+    for (const HostLiveness& h : hosts) {
+      if (now - h.last_seen <= config_->MissingAfter()) ++input.hosts_reporting;
+    }
+    ASSIGN_OR_RETURN(input.events, store_->CountEvents());
+  }
+  return RenderMetrics(input);
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,52 @@
+// What the CLI and Prometheus ask about history, events and triage, as plain calls (the
+// gRPC FleetService and the metrics server are thin shells over this).
+#ifndef ZFLEET_CONTROLLER_EVENT_QUERIES_H_
+#define ZFLEET_CONTROLLER_EVENT_QUERIES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "controller/controller_config.h"
+#include "controller/store.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+// Thread-safe: store access happens under `store_mu`, shared with the report processor.
+// Store errors come back as Internal.
+class EventQueries {
+ public:
+  EventQueries(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
+               const Clock* clock)
+      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+
+  // Newest first. InvalidArgument for an unknown min_severity or a negative limit;
+  // limit 0 means 1000, larger limits are capped at 10000.
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request);
+  // InvalidArgument when ids or by is empty. Unknown ids are listed, not an error.
+  absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request);
+  // Scrub runs and pool changes, newest first, `limit` of each (0 means 50, capped at
+  // 1000). Also for pools no longer present. NotFound "unknown host H" / "unknown pool H/P".
+  absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest& request);
+  // Every disk of present pools with its last 20 counter samples. NotFound for an unknown
+  // host_id.
+  absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request);
+  // triage.h. Empty items: nothing needs attention.
+  absl::StatusOr<v1::TriageResponse> Triage(const v1::TriageRequest& request);
+  // The /metrics page (metrics.h).
+  absl::StatusOr<std::string> Metrics();
+
+ private:
+  absl::Status CheckHost(const std::string& host_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+
+  Store* store_;
+  absl::Mutex* store_mu_;
+  const ControllerConfig* config_;
+  const Clock* clock_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_EVENT_QUERIES_H_

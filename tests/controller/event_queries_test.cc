@@ -1,0 +1,384 @@
+// History, events and triage end to end inside the controller: reports go through the store
+// and the event hooks the way ReportProcessor calls them, the tick runs on a fake clock,
+// and EventQueries answers the CLI's questions.
+#include "controller/event_queries.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "controller/event_hooks.h"
+#include "controller/scrub_tracking.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace zfleet::controller {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'700'006'400);
+
+v1::Vdev Leaf(const std::string& name, uint64_t cksum = 0, const std::string& state = "ONLINE") {
+  v1::Vdev v;
+  v.set_name(name);
+  v.set_type("file");
+  v.set_role("data");
+  v.set_state(state);
+  v.set_path("/var/tmp/" + name);
+  v.set_read_errors(0);
+  v.set_write_errors(0);
+  v.set_checksum_errors(cksum);
+  v.mutable_disk()->set_class_("sata");
+  return v;
+}
+
+v1::Pool Mirror(const std::string& state = "ONLINE", uint64_t f2_cksum = 0,
+                const std::string& f2_state = "ONLINE") {
+  v1::Pool pool;
+  pool.set_name("tank");
+  pool.set_state(state);
+  pool.mutable_errors()->set_count(0);
+  v1::Vdev* mirror = pool.add_vdevs();
+  mirror->set_name("mirror-0");
+  mirror->set_type("mirror");
+  mirror->set_state(state);
+  *mirror->add_children() = Leaf("f1");
+  *mirror->add_children() = Leaf("f2", f2_cksum, f2_state);
+  return pool;
+}
+
+v1::Pool WithScan(v1::Pool pool, const std::string& function, const std::string& state,
+                  uint64_t issued = 0, uint64_t repaired = 0) {
+  v1::Scan* scan = pool.mutable_scan();
+  scan->set_function(function);
+  scan->set_state(state);
+  scan->set_start_time(absl::ToUnixSeconds(kT0));
+  scan->set_bytes_issued(issued);
+  if (state == "finished") {
+    scan->set_end_time(absl::ToUnixSeconds(kT0) + 600);
+    scan->set_bytes_repaired(repaired);
+    scan->set_errors(0);
+  }
+  return pool;
+}
+
+class EventQueriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = Store::Open(":memory:");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    queries_ = std::make_unique<EventQueries>(store_.get(), &mu_, &config_, &clock_);
+  }
+
+  // What ReportProcessor does with a report, with the hooks where the lead wires them.
+  void Report(const std::string& host, const std::vector<v1::Pool>& pools,
+              const v1::HostInfo& info = v1::HostInfo()) {
+    const absl::Time now = clock_.Now();
+    absl::MutexLock lock(&mu_);
+    absl::Status status = store_->RunInTransaction([&]() -> absl::Status {
+      ASSIGN_OR_RETURN(std::optional<HostRecord> before, store_->GetHost(host));
+      RETURN_IF_ERROR(store_->UpsertHost(host, "i", info, "", now));
+      RETURN_IF_ERROR(OnHostReported(*store_, config_, host, before, info, now));
+      ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store_->OpenScrubRuns(host));
+      std::vector<std::string> names;
+      for (const v1::Pool& pool : pools) {
+        names.push_back(pool.name());
+        ASSIGN_OR_RETURN(PoolWrite write, store_->RecordPool(host, pool, now));
+        RETURN_IF_ERROR(OnPoolStored(*store_, host, write, pool, now));
+        ScrubTrackingResult tracked = TrackScrubs(host, write.previous, pool, open);
+        for (const v1::ScrubRun& run : tracked.updated) {
+          RETURN_IF_ERROR(store_->UpdateScrubRun(run));
+          std::optional<v1::ScrubRun> was;
+          for (const v1::ScrubRun& o : open) {
+            if (o.id() == run.id()) was = o;
+          }
+          RETURN_IF_ERROR(OnScrubRunUpdated(*store_, was, run, now));
+        }
+        if (tracked.external.has_value()) {
+          v1::ScrubRun run = *tracked.external;
+          ASSIGN_OR_RETURN(int64_t id, store_->InsertScrubRun(run));
+          run.set_id(id);
+          RETURN_IF_ERROR(OnScrubRunUpdated(*store_, std::nullopt, run, now));
+        }
+      }
+      RETURN_IF_ERROR(OnPoolsReported(*store_, host, names, now));
+      return store_->MarkPoolsAbsent(host, names);
+    });
+    ASSERT_TRUE(status.ok()) << status;
+  }
+
+  void Tick() {
+    absl::MutexLock lock(&mu_);
+    absl::Status status = OnTick(*store_, config_, history_, clock_.Now());
+    ASSERT_TRUE(status.ok()) << status;
+  }
+
+  std::vector<std::string> Events() {
+    auto response = queries_->ListEvents(v1::ListEventsRequest());
+    EXPECT_TRUE(response.ok()) << response.status();
+    std::vector<std::string> out;
+    for (const v1::Event& e : response->events()) {
+      out.push_back(
+          absl::StrCat(e.severity(), " ", e.kind(), e.device().empty() ? "" : " " + e.device()));
+    }
+    return out;
+  }
+
+  std::vector<std::string> TriageKinds() {
+    auto response = queries_->Triage(v1::TriageRequest());
+    EXPECT_TRUE(response.ok()) << response.status();
+    std::vector<std::string> out;
+    for (const auto& item : response->items()) out.push_back(item.kind());
+    return out;
+  }
+
+  ControllerConfig config_;
+  HistoryPolicy history_;
+  FakeClock clock_{kT0};
+  absl::Mutex mu_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<EventQueries> queries_;
+};
+
+TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
+  Report("nas1", {Mirror()});
+  Report("nas1", {Mirror()});
+  EXPECT_THAT(Events(), IsEmpty());
+  EXPECT_THAT(TriageKinds(), IsEmpty());
+
+  clock_.Advance(absl::Seconds(30));
+  Report("nas1", {WithScan(Mirror("ONLINE", 7), "scrub", "scanning", 100)});
+  clock_.Advance(absl::Seconds(30));
+  Report("nas1", {WithScan(Mirror("ONLINE", 7), "scrub", "finished", 200, 45'000)});
+  Report("nas1", {WithScan(Mirror("ONLINE", 7), "scrub", "finished", 200, 45'000)});
+  EXPECT_THAT(Events(), ElementsAre("warning scrub_repaired", "warning device_errors /var/tmp/f2"));
+
+  auto triage = queries_->Triage(v1::TriageRequest());
+  ASSERT_TRUE(triage.ok()) << triage.status();
+  ASSERT_GE(triage->items_size(), 1);
+  const v1::TriageItem& disk = triage->items(0);
+  EXPECT_EQ(disk.kind(), "bad_disk");
+  EXPECT_EQ(disk.disk().path(), "/var/tmp/f2");
+  EXPECT_EQ(disk.disk().checksum_errors(), 7u);
+  EXPECT_EQ(disk.disk().history_size(), 2);  // 0, then 7
+  EXPECT_THAT(disk.action(), HasSubstr("`zpool clear tank /var/tmp/f2`"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("bad_disk", "event", "event"));
+
+  auto history = queries_->GetHistory([] {
+    v1::GetHistoryRequest r;
+    r.set_host_id("nas1");
+    r.set_pool("tank");
+    return r;
+  }());
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->scrub_runs_size(), 1);
+  EXPECT_EQ(history->scrub_runs(0).state(), "finished");
+  ASSERT_EQ(history->changes_size(), 3);
+  EXPECT_EQ(history->changes(0).summary(), "scrub finished");
+  EXPECT_EQ(history->changes(1).summary(), "f2 CKSUM 0 → 7; scrub started");
+
+  auto disks = queries_->ListDisks(v1::ListDisksRequest());
+  ASSERT_TRUE(disks.ok()) << disks.status();
+  EXPECT_EQ(disks->disks_size(), 2);
+
+  auto metrics = queries_->Metrics();
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_THAT(*metrics, HasSubstr("device=\"/var/tmp/f2\",kind=\"checksum\"} 7\n"));
+  EXPECT_THAT(*metrics, HasSubstr("result=\"repaired\"} 1\n"));
+  EXPECT_THAT(*metrics, HasSubstr("zfleet_events{severity=\"warning\"} 2\n"));
+
+  // Acknowledged events leave triage; the disk stays until its counters are cleared.
+  v1::AckEventsRequest ack;
+  for (int64_t id : {1, 2}) ack.add_ids(id);
+  ack.set_by("oncall");
+  auto acked = queries_->AckEvents(ack);
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->acknowledged_size(), 2);
+  EXPECT_THAT(TriageKinds(), ElementsAre("bad_disk"));
+  Report("nas1", {WithScan(Mirror(), "scrub", "finished", 200, 45'000)});
+  EXPECT_THAT(TriageKinds(), IsEmpty());
+}
+
+TEST_F(EventQueriesTest, OfflineDegradedThenResilverFinished) {
+  Report("nas1", {Mirror()});
+  clock_.Advance(absl::Minutes(1));
+  Report("nas1", {Mirror("DEGRADED", 0, "OFFLINE")});
+  clock_.Advance(absl::Minutes(1));
+  Report("nas1", {WithScan(Mirror("DEGRADED"), "resilver", "scanning", 10)});
+  clock_.Advance(absl::Minutes(1));
+  Report("nas1", {WithScan(Mirror(), "resilver", "finished", 20, 4096)});
+  EXPECT_THAT(Events(),
+              ElementsAre("info resilver_finished", "info pool_state", "warning pool_state"));
+  auto events = queries_->ListEvents(v1::ListEventsRequest());
+  EXPECT_THAT(events->events(2).message(), HasSubstr("/var/tmp/f2 OFFLINE"));
+  EXPECT_THAT(events->events(0).message(), HasSubstr("4.0K resilvered"));
+}
+
+TEST_F(EventQueriesTest, PermanentErrorsAreCriticalWithTheFiles) {
+  Report("nas1", {Mirror()});
+  v1::Pool broken = Mirror("ONLINE", 3);
+  broken.mutable_errors()->set_count(1);
+  broken.mutable_errors()->add_files("/tank/file-3");
+  Report("nas1", {broken});
+  EXPECT_THAT(Events(), Contains("critical data_errors"));
+  auto triage = queries_->Triage(v1::TriageRequest());
+  ASSERT_TRUE(triage.ok());
+  EXPECT_EQ(triage->items(0).severity(), "critical");
+  EXPECT_THAT(triage->items(0).problem(), HasSubstr("/tank/file-3"));
+}
+
+TEST_F(EventQueriesTest, HostMissingAfterIntervalsAndBackOnReport) {
+  Report("nas1", {Mirror()});
+  clock_.Advance(config_.MissingAfter());
+  Tick();
+  EXPECT_THAT(Events(), IsEmpty());
+  clock_.Advance(absl::Seconds(1));
+  Tick();
+  Tick();
+  EXPECT_THAT(Events(), ElementsAre("warning host_missing"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("host_missing", "event"));
+  clock_.Advance(absl::Hours(1));
+  Tick();
+  Report("nas1", {Mirror()});
+  Tick();
+  EXPECT_THAT(Events(), ElementsAre("info host_back", "warning host_missing"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("event"));
+  auto metrics = queries_->Metrics();
+  EXPECT_THAT(*metrics, HasSubstr("zfleet_hosts_reporting 1\n"));
+}
+
+TEST_F(EventQueriesTest, FailingModuleCheckIsCritical) {
+  v1::HostInfo info;
+  v1::StackCheck* check = info.add_stack_checks();
+  check->set_name("zfs-module-installed:6.1.0-13-amd64");
+  check->set_level("ok");
+  Report("nas1", {Mirror()}, info);
+  check->set_level("fail");
+  check->set_fix("run `dkms install zfs/2.1.11 -k 6.1.0-13-amd64`");
+  Report("nas1", {Mirror()}, info);
+  Report("nas1", {Mirror()}, info);
+  EXPECT_THAT(Events(), ElementsAre("critical stack_check"));
+  auto triage = queries_->Triage(v1::TriageRequest());
+  ASSERT_TRUE(triage.ok());
+  EXPECT_EQ(triage->items(0).kind(), "stack");
+  EXPECT_THAT(triage->items(0).action(),
+              HasSubstr("rebuild the zfs module for kernel 6.1.0-13-amd64"));
+}
+
+TEST_F(EventQueriesTest, StalledScrubRaisesOnceAndClearsWhenItMoves) {
+  Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 100)});
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(absl::Minutes(30));
+    Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 100)});
+    Tick();
+  }
+  EXPECT_THAT(Events(), ElementsAre("warning scrub_stalled"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("scrub_stalled", "event"));
+  clock_.Advance(absl::Minutes(1));
+  Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 200)});
+  EXPECT_THAT(TriageKinds(), ElementsAre("event"));
+}
+
+TEST_F(EventQueriesTest, OverdueScrubFromTheClassInterval) {
+  // First sight two days after the pool's last scrub (started at kT0): old news, no event.
+  clock_.Advance(absl::Hours(48));
+  const v1::Pool scrubbed = WithScan(Mirror(), "scrub", "finished", 200);
+  Report("nas1", {scrubbed});
+  clock_.Advance(absl::Hours(24 * 5));  // due now (7d, the sata interval)
+  Report("nas1", {scrubbed});
+  Tick();
+  EXPECT_THAT(Events(), IsEmpty());
+  clock_.Advance(absl::Hours(24));  // past due by more than a tenth of the interval
+  Report("nas1", {scrubbed});
+  Tick();
+  clock_.Advance(absl::Hours(2));
+  Report("nas1", {scrubbed});
+  Tick();
+  EXPECT_THAT(Events(), ElementsAre("warning scrub_overdue"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("scrub_overdue", "event"));
+  // A scrub starts: the concern goes at once, not at the next hourly check.
+  Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 10)});
+  EXPECT_THAT(TriageKinds(), ElementsAre("event"));
+}
+
+TEST_F(EventQueriesTest, RetentionThinsOncePerDay) {
+  history_.retention = absl::Hours(24);
+  for (int i = 0; i < 10; ++i) {
+    Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 100 + i)});
+    clock_.Advance(absl::Minutes(10));
+  }
+  clock_.Advance(absl::Hours(72));
+  Report("nas1", {WithScan(Mirror(), "scrub", "finished", 200)});
+  Tick();
+  const int64_t day = 86400;
+  const int64_t cut = absl::ToUnixSeconds(clock_.Now() - history_.retention) / day * day;
+  EXPECT_EQ(**store_->GetControllerValue("history_thinned_before"), cut);
+  clock_.Advance(absl::Hours(1));
+  Report("nas1", {WithScan(Mirror(), "scrub", "finished", 200)});
+  Tick();  // the same day: no second thinning
+  EXPECT_EQ(**store_->GetControllerValue("history_thinned_before"), cut);
+  auto history = queries_->GetHistory([] {
+    v1::GetHistoryRequest r;
+    r.set_host_id("nas1");
+    r.set_pool("tank");
+    return r;
+  }());
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_EQ(history->changes_size(), 2);  // first seen scrubbing, then scrub finished
+  EXPECT_EQ(history->scrub_runs_size(), 1);
+}
+
+TEST_F(EventQueriesTest, APoolThatVanishesIsAWarningOnce) {
+  Report("nas1", {Mirror()});
+  clock_.Advance(absl::Minutes(1));
+  Report("nas1", {});
+  Report("nas1", {});
+  EXPECT_THAT(Events(), ElementsAre("warning pool_state"));
+  // Back again: its history continues, and nothing was lost meanwhile.
+  Report("nas1", {Mirror()});
+  EXPECT_THAT(Events(), ElementsAre("warning pool_state"));
+}
+
+TEST(PoolIntervalTest, ShortestClassIntervalOfTheDisks) {
+  SchedulerPolicy policy;
+  v1::Pool pool = Mirror();
+  EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 7));
+  for (auto& leaf : *pool.mutable_vdevs(0)->mutable_children())
+    leaf.mutable_disk()->set_class_("sas");
+  EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 30));
+  pool.mutable_vdevs(0)->mutable_children(0)->mutable_disk()->clear_class_();  // unknown: 7d
+  EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 7));
+  EXPECT_EQ(ClassesInterval({}, policy), absl::Hours(24 * 7));
+}
+
+TEST_F(EventQueriesTest, BadRequests) {
+  v1::ListEventsRequest events;
+  events.set_min_severity("loud");
+  EXPECT_EQ(queries_->ListEvents(events).status().code(), absl::StatusCode::kInvalidArgument);
+  events.set_min_severity("");
+  events.set_host_id("ghost");
+  EXPECT_EQ(queries_->ListEvents(events).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(queries_->AckEvents(v1::AckEventsRequest()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::GetHistoryRequest history;
+  history.set_host_id("ghost");
+  history.set_pool("tank");
+  EXPECT_THAT(queries_->GetHistory(history).status().message(), HasSubstr("unknown host ghost"));
+  Report("nas1", {Mirror()});
+  history.set_host_id("nas1");
+  history.set_pool("nope");
+  EXPECT_EQ(queries_->GetHistory(history).status().code(), absl::StatusCode::kNotFound);
+  v1::ListDisksRequest disks;
+  disks.set_host_id("ghost");
+  EXPECT_EQ(queries_->ListDisks(disks).status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace zfleet::controller

@@ -8,25 +8,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/duration.h"
-#include "toml++/toml.h"
+#include "common/toml_util.h"
 
 namespace zfleet::agent {
 namespace {
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-absl::Status ErrorAt(absl::string_view source, const toml::node& node, absl::string_view why) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(source, ":", node.source().begin.line, ": ", why));
-}
-
 absl::StatusOr<absl::Duration> DurationAt(absl::string_view source, const toml::node& node,
                                           absl::string_view key) {
   const auto* s = node.as_string();
-  if (s == nullptr) return ErrorAt(source, node, absl::StrCat(key, " must be a string like \"10s\""));
+  if (s == nullptr) return TomlErrorAt(source, node, absl::StrCat(key, " must be a string like \"10s\""));
   auto d = ParseHumanDuration(s->get());
-  if (!d.ok()) return ErrorAt(source, node, absl::StrCat(key, ": ", d.status().message()));
-  if (*d <= absl::ZeroDuration()) return ErrorAt(source, node, absl::StrCat(key, " must be > 0"));
+  if (!d.ok()) return TomlErrorAt(source, node, absl::StrCat(key, ": ", d.status().message()));
+  if (*d <= absl::ZeroDuration()) return TomlErrorAt(source, node, absl::StrCat(key, " must be > 0"));
   return *d;
 }
 
@@ -34,7 +27,7 @@ absl::Status ParseGlobMap(absl::string_view source, const toml::node& node,
                           absl::string_view key,
                           std::vector<std::pair<std::string, std::string>>& out) {
   const auto* table = node.as_table();
-  if (table == nullptr) return ErrorAt(source, node, absl::StrCat(key, " must be a table of glob = class"));
+  if (table == nullptr) return TomlErrorAt(source, node, absl::StrCat(key, " must be a table of glob = class"));
   // toml++ keeps keys sorted; "first match wins" needs the order of the file.
   std::vector<std::pair<const toml::key*, const toml::node*>> entries;
   for (const auto& [glob, value] : *table) entries.emplace_back(&glob, &value);
@@ -46,7 +39,7 @@ absl::Status ParseGlobMap(absl::string_view source, const toml::node& node,
   for (const auto& [glob, value] : entries) {
     const auto* cls = value->as_string();
     if (cls == nullptr || !IsKnownClass(cls->get())) {
-      return ErrorAt(source, *value,
+      return TomlErrorAt(source, *value,
                      absl::StrCat("class for \"", ToAbsl(glob->str()),
                                   "\" must be one of sata, scsi, usb, sas, fc, nvme, virtual, unknown"));
     }
@@ -59,7 +52,7 @@ absl::Status ParseTable(absl::string_view source, const toml::table& root, Agent
   for (const auto& [key, node] : root) {
     if (key == "agent") {
       const auto* t = node.as_table();
-      if (t == nullptr) return ErrorAt(source, node, "[agent] must be a table");
+      if (t == nullptr) return TomlErrorAt(source, node, "[agent] must be a table");
       for (const auto& [k, v] : *t) {
         if (k == "poll_interval") {
           auto d = DurationAt(source, v, "poll_interval");
@@ -74,31 +67,31 @@ absl::Status ParseTable(absl::string_view source, const toml::table& root, Agent
           if (!d.ok()) return d.status();
           config.stack_check_interval = *d;
         } else {
-          return ErrorAt(source, v, absl::StrCat("unknown key agent.", ToAbsl(k.str())));
+          return TomlErrorAt(source, v, absl::StrCat("unknown key agent.", ToAbsl(k.str())));
         }
       }
     } else if (key == "labels") {
       const auto* t = node.as_table();
-      if (t == nullptr) return ErrorAt(source, node, "[labels] must be a table");
+      if (t == nullptr) return TomlErrorAt(source, node, "[labels] must be a table");
       for (const auto& [k, v] : *t) {
         const auto* s = v.as_string();
-        if (s == nullptr) return ErrorAt(source, v, absl::StrCat("label ", ToAbsl(k.str()), " must be a string"));
+        if (s == nullptr) return TomlErrorAt(source, v, absl::StrCat("label ", ToAbsl(k.str()), " must be a string"));
         config.labels[std::string(k.str())] = s->get();
       }
     } else if (key == "classes") {
       const auto* t = node.as_table();
-      if (t == nullptr) return ErrorAt(source, node, "[classes] must be a table");
+      if (t == nullptr) return TomlErrorAt(source, node, "[classes] must be a table");
       for (const auto& [k, v] : *t) {
         if (k == "pools") {
           if (auto s = ParseGlobMap(source, v, "classes.pools", config.pool_classes); !s.ok()) return s;
         } else if (k == "devices") {
           if (auto s = ParseGlobMap(source, v, "classes.devices", config.device_classes); !s.ok()) return s;
         } else {
-          return ErrorAt(source, v, absl::StrCat("unknown key classes.", ToAbsl(k.str())));
+          return TomlErrorAt(source, v, absl::StrCat("unknown key classes.", ToAbsl(k.str())));
         }
       }
     } else {
-      return ErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
   }
   return absl::OkStatus();

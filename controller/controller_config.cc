@@ -10,27 +10,21 @@
 #include "absl/strings/str_join.h"
 #include "common/duration.h"
 #include "common/status_macros.h"
-#include "toml++/toml.h"
+#include "common/toml_util.h"
 
 namespace zfleet::controller {
 namespace {
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-absl::Status ErrorAt(absl::string_view source, const toml::node& node, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(source, ":", node.source().begin.line, ": ", why));
-}
 
 // Reads `node` as a human duration of at least `min`; `name` is the dotted key.
 absl::Status ReadDuration(absl::string_view source, const toml::node& node, absl::string_view name,
                           absl::Duration min, absl::Duration& out) {
   const auto* s = node.as_string();
   if (s == nullptr)
-    return ErrorAt(source, node, absl::StrCat(name, " must be a string like \"30s\""));
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be a string like \"30s\""));
   auto d = ParseHumanDuration(ToAbsl(s->get()));
-  if (!d.ok()) return ErrorAt(source, node, absl::StrCat(name, ": ", d.status().message()));
+  if (!d.ok()) return TomlErrorAt(source, node, absl::StrCat(name, ": ", d.status().message()));
   if (*d < min) {
-    return ErrorAt(source, node,
+    return TomlErrorAt(source, node,
                    absl::StrCat(name, " must be at least ", FormatHumanDuration(min)));
   }
   out = *d;
@@ -41,7 +35,7 @@ absl::Status ReadInt(absl::string_view source, const toml::node& node, absl::str
                      int64_t min, int64_t max, int& out) {
   const auto* i = node.as_integer();
   if (i == nullptr || i->get() < min || i->get() > max) {
-    return ErrorAt(source, node, absl::StrCat(name, " must be an integer from ", min, " to ", max));
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be an integer from ", min, " to ", max));
   }
   out = static_cast<int>(i->get());
   return absl::OkStatus();
@@ -53,7 +47,7 @@ absl::Status ReadNumber(absl::string_view source, const toml::node& node, absl::
   if (const auto* f = node.as_floating_point()) v = f->get();
   if (const auto* i = node.as_integer()) v = static_cast<double>(i->get());
   if (!v || !(*v >= min && *v <= max)) {
-    return ErrorAt(source, node, absl::StrCat(name, " must be a number from ", min, " to ", max));
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be a number from ", min, " to ", max));
   }
   out = *v;
   return absl::OkStatus();
@@ -62,7 +56,7 @@ absl::Status ReadNumber(absl::string_view source, const toml::node& node, absl::
 absl::Status ReadString(absl::string_view source, const toml::node& node, absl::string_view name,
                         std::string& out) {
   const auto* s = node.as_string();
-  if (s == nullptr) return ErrorAt(source, node, absl::StrCat(name, " must be a string"));
+  if (s == nullptr) return TomlErrorAt(source, node, absl::StrCat(name, " must be a string"));
   out = s->get();
   return absl::OkStatus();
 }
@@ -75,7 +69,7 @@ absl::Status ParseAgents(absl::string_view source, const toml::table& t, Control
     } else if (key == "missing_after") {
       RETURN_IF_ERROR(ReadInt(source, node, "agents.missing_after", 1, 1000, c.missing_after));
     } else {
-      return ErrorAt(source, node, absl::StrCat("unknown key agents.", ToAbsl(key.str())));
+      return TomlErrorAt(source, node, absl::StrCat("unknown key agents.", ToAbsl(key.str())));
     }
   }
   return absl::OkStatus();
@@ -84,7 +78,7 @@ absl::Status ParseAgents(absl::string_view source, const toml::table& t, Control
 absl::Status ParseLabelCaps(absl::string_view source, const toml::node& node, SchedulerPolicy& p) {
   const auto* t = node.as_table();
   if (t == nullptr) {
-    return ErrorAt(source, node, "scheduler.max_per_label must be a table like { rack = 4 }");
+    return TomlErrorAt(source, node, "scheduler.max_per_label must be a table like { rack = 4 }");
   }
   p.max_per_label.clear();
   for (const auto& [key, value] : *t) {
@@ -102,12 +96,12 @@ absl::Status ParseSkipStates(absl::string_view source, const toml::node& node, S
   static const std::vector<std::string> kStates = {"ONLINE",  "DEGRADED", "FAULTED",  "OFFLINE",
                                                    "UNAVAIL", "REMOVED",  "SUSPENDED"};
   const auto* a = node.as_array();
-  if (a == nullptr) return ErrorAt(source, node, "scheduler.skip_states must be a list of states");
+  if (a == nullptr) return TomlErrorAt(source, node, "scheduler.skip_states must be a list of states");
   p.skip_states.clear();
   for (const toml::node& item : *a) {
     const auto* s = item.as_string();
     if (s == nullptr || std::find(kStates.begin(), kStates.end(), s->get()) == kStates.end()) {
-      return ErrorAt(
+      return TomlErrorAt(
           source, item,
           absl::StrCat("scheduler.skip_states: want one of ", absl::StrJoin(kStates, ", ")));
     }
@@ -140,13 +134,13 @@ absl::Status ParseScheduler(absl::string_view source, const toml::table& t, Sche
       RETURN_IF_ERROR(ReadString(source, node, "scheduler.at_window_end", name));
       auto action = ParseWindowEndAction(name);
       if (!action) {
-        return ErrorAt(source, node, "scheduler.at_window_end must be pause, stop or continue");
+        return TomlErrorAt(source, node, "scheduler.at_window_end must be pause, stop or continue");
       }
       p.at_window_end = *action;
     } else if (key == "timezone") {
       RETURN_IF_ERROR(ReadString(source, node, "scheduler.timezone", p.timezone_name));
       if (!absl::LoadTimeZone(p.timezone_name, &p.timezone)) {
-        return ErrorAt(source, node,
+        return TomlErrorAt(source, node,
                        absl::StrCat("scheduler.timezone: unknown time zone \"", p.timezone_name,
                                     "\" (want an IANA name like UTC or Europe/Amsterdam)"));
       }
@@ -155,7 +149,7 @@ absl::Status ParseScheduler(absl::string_view source, const toml::table& t, Sche
     } else if (key == "early_below") {
       RETURN_IF_ERROR(ReadNumber(source, node, "scheduler.early_below", 0, 1, p.early_below));
     } else {
-      return ErrorAt(source, node, absl::StrCat("unknown key scheduler.", ToAbsl(key.str())));
+      return TomlErrorAt(source, node, absl::StrCat("unknown key scheduler.", ToAbsl(key.str())));
     }
   }
   return absl::OkStatus();
@@ -169,24 +163,24 @@ absl::Status ParseClass(absl::string_view source, absl::string_view name, const 
       RETURN_IF_ERROR(ReadDuration(source, node, dotted, absl::Seconds(1), c.interval));
     } else if (key == "windows") {
       const auto* a = node.as_array();
-      if (a == nullptr) return ErrorAt(source, node, absl::StrCat(dotted, " must be a list"));
+      if (a == nullptr) return TomlErrorAt(source, node, absl::StrCat(dotted, " must be a list"));
       std::vector<std::string> specs;
       for (const toml::node& item : *a) {
         const auto* s = item.as_string();
-        if (s == nullptr) return ErrorAt(source, item, absl::StrCat(dotted, ": want strings"));
+        if (s == nullptr) return TomlErrorAt(source, item, absl::StrCat(dotted, ": want strings"));
         specs.push_back(s->get());
         // Parse one by one so the error names the line of the bad window.
         if (auto one = ScrubWindows::Parse({s->get()}); !one.ok()) {
-          return ErrorAt(source, item, absl::StrCat(dotted, ": ", one.status().message()));
+          return TomlErrorAt(source, item, absl::StrCat(dotted, ": ", one.status().message()));
         }
       }
       auto windows = ScrubWindows::Parse(specs);
       if (!windows.ok()) {
-        return ErrorAt(source, node, absl::StrCat(dotted, ": ", windows.status().message()));
+        return TomlErrorAt(source, node, absl::StrCat(dotted, ": ", windows.status().message()));
       }
       c.windows = *std::move(windows);
     } else {
-      return ErrorAt(source, node, absl::StrCat("unknown key ", dotted));
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", dotted));
     }
   }
   return absl::OkStatus();
@@ -197,13 +191,13 @@ absl::Status ParseClasses(absl::string_view source, const toml::table& t, Schedu
     absl::string_view name = ToAbsl(key.str());
     auto c = ParseDiskClass(name);
     if (!c) {
-      return ErrorAt(source, node,
+      return TomlErrorAt(source, node,
                      absl::StrCat("unknown class classes.", name,
                                   " (want sata, scsi, usb, unknown, sas, fc, nvme or virtual)"));
     }
     const auto* table = node.as_table();
     if (table == nullptr)
-      return ErrorAt(source, node, absl::StrCat("classes.", name, " must be a table"));
+      return TomlErrorAt(source, node, absl::StrCat("classes.", name, " must be a table"));
     RETURN_IF_ERROR(ParseClass(source, name, *table, p.classes[static_cast<int>(*c)]));
   }
   return absl::OkStatus();
@@ -215,7 +209,7 @@ absl::Status ParseHistory(absl::string_view source, const toml::table& t, Contro
       RETURN_IF_ERROR(ReadDuration(source, node, "history.retention", absl::Hours(24),
                                    c.history_retention));
     } else {
-      return ErrorAt(source, node, absl::StrCat("unknown key history.", ToAbsl(key.str())));
+      return TomlErrorAt(source, node, absl::StrCat("unknown key history.", ToAbsl(key.str())));
     }
   }
   return absl::OkStatus();
@@ -225,10 +219,10 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
     if (key != "agents" && key != "scheduler" && key != "classes" && key != "history") {
-      return ErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
     if (table == nullptr) {
-      return ErrorAt(source, node, absl::StrCat(ToAbsl(key.str()), " must be a table"));
+      return TomlErrorAt(source, node, absl::StrCat(ToAbsl(key.str()), " must be a table"));
     }
     if (key == "agents") RETURN_IF_ERROR(ParseAgents(source, *table, c));
     if (key == "scheduler") RETURN_IF_ERROR(ParseScheduler(source, *table, c.scheduler));

@@ -4,19 +4,13 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "controller/command_id.h"
 
 namespace zfleet::controller {
 namespace {
-
-std::string NewCommandId() {
-  absl::BitGen gen;
-  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
-}
 
 bool Scanning(const v1::Scan& scan) { return scan.state() == "scanning"; }
 

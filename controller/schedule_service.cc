@@ -3,12 +3,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "controller/command_id.h"
 
 namespace zfleet::controller {
 
@@ -34,11 +33,6 @@ void CollectClasses(const v1::Vdev& vdev, const SchedulerPolicy& policy, bool* f
   DiskClass c = DiskClassOrUnknown(vdev.disk().class_());
   if (!*found || policy.For(c).interval < policy.For(*best).interval) *best = c;
   *found = true;
-}
-
-std::string NewCommandId() {
-  absl::BitGen gen;
-  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
 }
 
 std::string PhaseStatus(PoolPhase phase) {

@@ -161,5 +161,114 @@ TEST_F(ZfsFuseEndToEnd, ScrubOfUnknownPoolFailsWithAClearMessage) {
   EXPECT_THAT(host.err, HasSubstr("unknown host no-such-host"));
 }
 
+// The first event of `kind` for `pool` (any pool when ""), or null, from `zfleet events`.
+Json FindEvent(const Json& events, const std::string& kind, const std::string& pool) {
+  if (!events.is_object() || !events.contains("events")) return nullptr;
+  for (const Json& e : events["events"]) {
+    if (e["kind"] == kind && (pool.empty() || e["pool"] == pool)) return e;
+  }
+  return nullptr;
+}
+
+TEST_F(ZfsFuseEndToEnd, CorruptedMirrorRaisesADeviceWarningAndTriageNamesTheVdev) {
+  Json pool = ScrubAndWait(mirror_);
+  ASSERT_EQ(pool["scrub_runs"][0]["state"], "finished") << fleet_->Logs();
+  Json events = fleet_->WaitForJson({"events", "--since", "1h"}, [&](const Json& j) {
+    return !FindEvent(j, "device_errors", mirror_).is_null();
+  });
+  Json warning = FindEvent(events, "device_errors", mirror_);
+  ASSERT_FALSE(warning.is_null()) << events.dump(2);
+  EXPECT_EQ(warning["severity"], "warning");
+  EXPECT_EQ(warning["device"], dir_->File("m1"));
+  EXPECT_FALSE(FindEvent(events, "scrub_repaired", mirror_).is_null()) << events.dump(2);
+
+  Json triage = fleet_->CliJson({"triage"});
+  ASSERT_TRUE(triage.is_object()) << fleet_->Logs();
+  bool listed = false;
+  for (const Json& item : triage["items"]) {
+    if (item["disk"].is_object() && item["disk"]["path"] == dir_->File("m1")) {
+      listed = true;
+      EXPECT_GT(item["disk"]["checksum_errors"].get<uint64_t>(), 0u);
+      EXPECT_FALSE(item["action"].get<std::string>().empty());
+    }
+  }
+  EXPECT_TRUE(listed) << triage.dump(2);
+}
+
+TEST_F(ZfsFuseEndToEnd, PermanentErrorsRaiseACriticalEventWithTheFiles) {
+  Json pool = ScrubAndWait(single_);
+  ASSERT_EQ(pool["scrub_runs"][0]["state"], "finished") << fleet_->Logs();
+  Json events = fleet_->WaitForJson({"events", "--severity", "critical"}, [&](const Json& j) {
+    return !FindEvent(j, "data_errors", single_).is_null();
+  });
+  Json critical = FindEvent(events, "data_errors", single_);
+  ASSERT_FALSE(critical.is_null()) << events.dump(2);
+  EXPECT_EQ(critical["severity"], "critical");
+  EXPECT_THAT(critical["message"].get<std::string>(), HasSubstr(single_ + ":/f"));
+}
+
+TEST_F(ZfsFuseEndToEnd, OfflineThenReplaceRaisesDegradedThenResilverFinished) {
+  const std::string pool = "zfe2er" + std::to_string(getpid());
+  for (const char* f : {"r1", "r2", "r3"}) {
+    std::ofstream(dir_->File(f)).close();
+    std::filesystem::resize_file(dir_->File(f), kDevSize);
+  }
+  ASSERT_TRUE(zfs_->Zpool({"create", "-f", "-m", "none", pool, "mirror", dir_->File("r1"),
+                           dir_->File("r2")})
+                  .ok());
+  const std::string ref = kHost + "/" + pool;
+  fleet_->WaitForJson({"pool", ref}, [](const Json& j) { return j.is_object(); });
+  ASSERT_TRUE(zfs_->Zpool({"offline", pool, dir_->File("r2")}).ok());
+  Json degraded = fleet_->WaitForJson({"events", "--since", "1h"}, [&](const Json& j) {
+    return !FindEvent(j, "pool_state", pool).is_null();
+  });
+  Json state = FindEvent(degraded, "pool_state", pool);
+  ASSERT_FALSE(state.is_null()) << degraded.dump(2) << fleet_->Logs();
+  EXPECT_EQ(state["severity"], "warning");
+  EXPECT_THAT(state["message"].get<std::string>(), HasSubstr("DEGRADED"));
+
+  ASSERT_TRUE(zfs_->Zpool({"replace", pool, dir_->File("r2"), dir_->File("r3")}).ok());
+  Json resilvered = fleet_->WaitForJson({"events", "--since", "1h"}, [&](const Json& j) {
+    return !FindEvent(j, "resilver_finished", pool).is_null();
+  });
+  EXPECT_FALSE(FindEvent(resilvered, "resilver_finished", pool).is_null())
+      << resilvered.dump(2) << fleet_->Logs();
+  (void)zfs_->Zpool({"destroy", "-f", pool});
+}
+
+TEST_F(ZfsFuseEndToEnd, StoppedAgentRaisesHostMissingAndHostBackWhenItReturns) {
+  fleet_->WaitForJson({"hosts"}, [](const Json& j) { return !j["hosts"].empty(); });
+  fleet_->StopAgent();
+  Json missing = fleet_->WaitForJson({"events", "--since", "1h"}, [](const Json& j) {
+    return !FindEvent(j, "host_missing", "").is_null();
+  });
+  ASSERT_FALSE(FindEvent(missing, "host_missing", "").is_null()) << fleet_->Logs();
+  Json hosts = fleet_->CliJson({"hosts"});
+  EXPECT_EQ(hosts["hosts"][0]["reporting"], false) << hosts.dump(2);
+
+  fleet_->StartAgent(kHost, zfs_->zpool());
+  Json back = fleet_->WaitForJson({"events", "--since", "1h"}, [](const Json& j) {
+    return !FindEvent(j, "host_back", "").is_null();
+  });
+  EXPECT_FALSE(FindEvent(back, "host_back", "").is_null()) << fleet_->Logs();
+}
+
+TEST_F(ZfsFuseEndToEnd, ControllerKilledAndRestartedKeepsHistoryAndEvents) {
+  Json pool = ScrubAndWait(mirror_);
+  ASSERT_EQ(pool["scrub_runs"][0]["state"], "finished") << fleet_->Logs();
+  const Json history_before = fleet_->CliJson({"history", kHost + "/" + mirror_});
+  const Json events_before = fleet_->CliJson({"events", "--since", "1h"});
+  ASSERT_TRUE(history_before.is_object());
+  fleet_->StopController(SIGKILL);  // a crash: only what was committed survives
+  fleet_->StartController();
+  Json history_after = fleet_->WaitForJson({"history", kHost + "/" + mirror_},
+                                           [](const Json& j) { return j.is_object(); });
+  ASSERT_TRUE(history_after.is_object()) << fleet_->Logs();
+  EXPECT_GE(history_after["scrub_runs"].size(), history_before["scrub_runs"].size());
+  EXPECT_EQ(history_after["scrub_runs"][0]["id"], history_before["scrub_runs"][0]["id"]);
+  const Json events_after = fleet_->CliJson({"events", "--since", "1h"});
+  EXPECT_GE(events_after["events"].size(), events_before["events"].size());
+}
+
 }  // namespace
 }  // namespace zfleet::testing

@@ -1,9 +1,5 @@
 // The agent and the controller in one process, talking real gRPC over 127.0.0.1, with a
 // fake zpool printing recorded output. The clock is fake, so nothing sleeps.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 
 #include "agent/agent_loop.h"
@@ -12,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/fleet_fixture.h"
 #include "tests/testing/temp_dir.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
 
@@ -24,19 +21,6 @@ using testing::TempDir;
 
 const absl::Time kStart = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 10, 0, 0),
                                           absl::UTCTimeZone());
-
-// A port on 127.0.0.1 that was free a moment ago.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // One fake host: its zpool, journal and loop, reporting to `target`.
 struct FakeHost {
@@ -198,7 +182,7 @@ TEST_F(AgentControllerTest, UnknownPoolAndHostAreNotFound) {
 
 TEST_F(AgentControllerTest, AgentStartedBeforeControllerConnectsWhenItAppears) {
   server_.reset();
-  const int port = FreePort();
+  const int port = testing::FreeLoopbackPort();
   FakeHost host("h2", "127.0.0.1:" + std::to_string(port), &clock_);
   absl::Time retry = host.loop.Tick();
   EXPECT_EQ(host.loop.reports_sent(), 0);

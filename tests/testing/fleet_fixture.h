@@ -3,6 +3,8 @@
 #ifndef ZFLEET_TESTS_TESTING_FLEET_FIXTURE_H_
 #define ZFLEET_TESTS_TESTING_FLEET_FIXTURE_H_
 
+#include <signal.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,7 +28,11 @@ class ProcessFleet {
 
   // Starts zfleet-controller with agents told to report every second.
   void StartController();
-  void StopController() { controller_.reset(); }
+  // Stops the controller with `signal` (SIGKILL: as a crash would, mid-write or not).
+  void StopController(int signal = SIGTERM) {
+    if (controller_ != nullptr) controller_->Stop(signal);
+    controller_.reset();
+  }
   // Starts zfleet-agent as `host_id` using `zpool`.
   void StartAgent(const std::string& host_id, const std::string& zpool,
                   const std::string& agent_toml = "[agent]\npoll_interval = \"1s\"\n");

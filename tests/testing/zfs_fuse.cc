@@ -50,7 +50,10 @@ absl::StatusOr<std::unique_ptr<ZfsFuse>> ZfsFuse::Acquire() {
   if (access("/dev/fuse", R_OK | W_OK) != 0) {
     return absl::FailedPreconditionError("/dev/fuse is missing: zfs-fuse cannot run");
   }
-  const std::string pidfile = "/run/zfleet-test-zfs-fuse.pid";
+  // Our own pidfile: zfs-fuse refuses to start when its pidfile names a live process, and a
+  // stale one from an earlier run may name a pid that was reused since.
+  const std::string pidfile = absl::StrCat("/run/zfleet-test-zfs-fuse-", getpid(), ".pid");
+  unlink(pidfile.c_str());
   // A daemon stopped by an earlier test may take a few seconds to exit and release its
   // socket; until then a new one refuses to start. Bounded: 20 attempts, ~30 s.
   std::string last_error;
@@ -83,6 +86,7 @@ ZfsFuse::~ZfsFuse() {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (kill(started_pid_, 0) == 0) kill(started_pid_, SIGKILL);
+  unlink(absl::StrCat("/run/zfleet-test-zfs-fuse-", getpid(), ".pid").c_str());
 }
 
 absl::Status ZfsFuse::Zpool(const std::vector<std::string>& args) const {

@@ -144,6 +144,8 @@ say "zfleet status"
 "$zfleet" status || true
 say "zfleet schedule"
 "$zfleet" schedule || true
+say "zfleet triage"
+"$zfleet" triage || true
 say "zfleet pool $host/$mirror"
 "$zfleet" pool "$host/$mirror"
 say "zfleet pool $host/$single"

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fleet_fixture.h"
@@ -30,6 +32,7 @@ class ZfsFuseEndToEnd : public ::testing::Test {
       return;
     }
     zfs_ = zfs->release();
+    DestroyStalePools();
     dir_ = new TempDir();
     const std::string tag = std::to_string(getpid());
     mirror_ = "zfe2em" + tag;
@@ -39,6 +42,15 @@ class ZfsFuseEndToEnd : public ::testing::Test {
     fleet_ = new ProcessFleet(dir_);
     fleet_->StartController();
     fleet_->StartAgent(kHost, zfs_->zpool());
+  }
+
+  // Pools named zfe2e* belong to these tests; one left by an interrupted run (its files
+  // gone, so FAULTED) would show up in every later status and triage.
+  static void DestroyStalePools() {
+    RunResult list = RunProgram({zfs_->zpool(), "list", "-H", "-o", "name"}, 60);
+    for (absl::string_view name : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+      if (absl::StartsWith(name, "zfe2e")) (void)zfs_->Zpool({"destroy", "-f", std::string(name)});
+    }
   }
 
   static absl::Status CreateCorruptedPools() {

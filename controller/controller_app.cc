@@ -37,8 +37,6 @@ int RunController(const ControllerFlags& flags) {
 
   auto server = ControllerServer::Start(flags.listen, store->get(), &*config, &SystemClock::Get());
   if (!server.ok()) return Fail(server.status().message());
-  spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
-               flags.db, absl::FormatDuration(config->report_interval));
   std::unique_ptr<MetricsServer> metrics;
   if (!flags.metrics_listen.empty()) {
     ControllerServer* controller = server->get();
@@ -51,6 +49,10 @@ int RunController(const ControllerFlags& flags) {
     metrics = *std::move(started);
     spdlog::info("serving /metrics on port {}", metrics->port());
   }
+  // Logged once everything is up, so a start-up failure stays one line on stderr.
+  spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
+               flags.db, absl::FormatDuration(config->report_interval));
+
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);

@@ -1,5 +1,8 @@
 // The real binaries on bad input: one clear line, a non-zero exit, nothing lost.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -74,6 +77,53 @@ TEST(CliBinary, InspectOnMalformedZpoolOutputFailsWithOneLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
   EXPECT_THAT(r.err, StartsWith("zfleet-agent: "));
+}
+
+// A plain HTTP/1.0 GET on 127.0.0.1; "" when nothing answers.
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = read(fd, buf, sizeof(buf))) > 0) response.append(buf, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  return response;
+}
+
+TEST(ControllerBinary, ServesPrometheusMetrics) {
+  TempDir dir;
+  const int port = FreeLoopbackPort();
+  ChildProcess controller({BinaryPath("zfleet-controller"), "--listen", "127.0.0.1:0", "--db",
+                           dir.File("db"), "--metrics-listen",
+                           "127.0.0.1:" + std::to_string(port)},
+                          dir.File("controller.log"));
+  std::string page;
+  for (int i = 0; i < 100 && page.empty(); ++i) {  // bounded: ~10 s for the binary to start
+    page = HttpGet(port, "/metrics");
+    if (page.empty()) usleep(100 * 1000);
+  }
+  EXPECT_THAT(page, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(page, HasSubstr("# TYPE zfleet_hosts_reporting gauge"));
+  EXPECT_THAT(page, HasSubstr("zfleet_hosts_reporting 0"));
+  EXPECT_THAT(HttpGet(port, "/other"), StartsWith("HTTP/1.1 404"));
+}
+
+TEST(ControllerBinary, RefusesAMetricsAddressItCannotUse) {
+  TempDir dir;
+  RunResult r = RunProgram({BinaryPath("zfleet-controller"), "--listen", "127.0.0.1:0", "--db",
+                            dir.File("db"), "--metrics-listen", "not-an-address"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--metrics-listen"));
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
 }
 
 }  // namespace

@@ -29,12 +29,20 @@ absl::Status ControllerError(const grpc::Status& status, absl::string_view targe
   }
 }
 
+// Fleet-wide answers (status of thousands of pools) exceed gRPC's default 4 MiB limit.
+static grpc::ChannelArguments UnlimitedReplies() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  return args;
+}
+
 FleetClient::FleetClient(std::string target, absl::Duration timeout, const Clock& clock)
     : target_(std::move(target)),
       timeout_(timeout),
       clock_(clock),
       stub_(v1::FleetService::NewStub(
-          grpc::CreateChannel(target_, grpc::InsecureChannelCredentials()))) {}
+          grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(),
+                                    UnlimitedReplies()))) {}
 
 template <typename Response, typename Rpc>
 absl::StatusOr<Response> FleetClient::Call(Rpc rpc) const {

@@ -46,15 +46,18 @@ absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
   absl::flat_hash_map<std::string, absl::Time> last_seen;
   for (const HostRecord& h : hosts) last_seen[h.host_id] = h.last_seen;
   ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->ListPools());
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest_runs, store_->LatestScrubRuns());
+  absl::flat_hash_map<std::pair<std::string, std::string>, v1::ScrubRun*> latest;
+  for (auto& run : latest_runs) latest[{run.host_id(), run.pool()}] = &run;
   v1::ListPoolsResponse response;
   for (PoolRecord& p : pools) {
     v1::PoolSummary* s = response.add_pools();
     s->set_host_id(p.host_id);
     s->set_last_seen(absl::ToUnixSeconds(p.last_seen));
     s->set_host_reporting(Reporting(last_seen[p.host_id], now));
-    ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                     store_->ListScrubRuns(p.host_id, p.pool.name(), 1));
-    if (!runs.empty()) *s->mutable_last_scrub() = runs.front();
+    if (auto it = latest.find({p.host_id, p.pool.name()}); it != latest.end()) {
+      *s->mutable_last_scrub() = std::move(*it->second);
+    }
     *s->mutable_pool() = std::move(p.pool);
   }
   return response;

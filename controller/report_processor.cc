@@ -53,13 +53,16 @@ absl::Status ReportProcessor::ApplyPools(const v1::ReportRequest& report, absl::
     for (const auto& run : open) {
       if (run.pool() == pool.name()) pool_runs.push_back(run);
     }
-    // Only a changed scan can reveal a scrub that ended unseen; look up the latest run then.
-    std::vector<v1::ScrubRun> latest;
-    if (write.changed) {
-      ASSIGN_OR_RETURN(latest, store_->ListScrubRuns(report.host_id(), pool.name(), 1));
+    ScrubTrackingResult tracked = TrackScrubs(report.host_id(), write.previous, pool, pool_runs);
+    if (tracked.external.has_value()) {
+      // Before recording a scrub nobody asked for, check it is not the one whose run just
+      // ended (a stop ack arrives before or with the scan that shows it).
+      ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest,
+                       store_->ListScrubRuns(report.host_id(), pool.name(), 1));
+      if (!latest.empty()) {
+        tracked = TrackScrubs(report.host_id(), write.previous, pool, pool_runs, &latest.front());
+      }
     }
-    ScrubTrackingResult tracked = TrackScrubs(report.host_id(), write.previous, pool, pool_runs,
-                                              latest.empty() ? nullptr : &latest.front());
     for (const auto& run : tracked.updated) {
       RETURN_IF_ERROR(store_->UpdateScrubRun(run));
       for (const auto& old : pool_runs) {

@@ -125,6 +125,8 @@ absl::StatusOr<std::unique_ptr<ControllerServer>> ControllerServer::Start(
   std::unique_ptr<ControllerServer> server(new ControllerServer(store, config, clock));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
+  // A host with hundreds of pools sends reports past gRPC's default 4 MiB.
+  builder.SetMaxReceiveMessageSize(256 << 20);
   builder.RegisterService(server->agent_service_.get());
   builder.RegisterService(server->fleet_service_.get());
   server->server_ = builder.BuildAndStart();

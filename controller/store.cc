@@ -90,7 +90,9 @@ constexpr char kSelectHosts[] = R"sql(
          (SELECT COUNT(*) FROM pools p WHERE p.host_id = h.id AND p.present = 1)
   FROM hosts h)sql";
 
-absl::StatusOr<HostRecord> ReadHost(const Statement& stmt) {
+}  // namespace
+
+absl::StatusOr<HostRecord> store_internal::ReadHostRow(const Statement& stmt) {
   HostRecord host;
   host.host_id = stmt.ColumnText(0);
   host.instance_id = stmt.ColumnText(1);
@@ -102,8 +104,6 @@ absl::StatusOr<HostRecord> ReadHost(const Statement& stmt) {
   host.pool_count = static_cast<uint32_t>(stmt.ColumnInt64(6));
   return host;
 }
-
-}  // namespace
 
 absl::Status Store::Impl::Atomically(const std::function<absl::Status()>& fn) {
   if (db_.InAutocommit()) {
@@ -179,7 +179,7 @@ absl::StatusOr<std::vector<HostRecord>> Store::ListHosts() {
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    ASSIGN_OR_RETURN(HostRecord host, ReadHost(stmt));
+    ASSIGN_OR_RETURN(HostRecord host, store_internal::ReadHostRow(stmt));
     hosts.push_back(std::move(host));
   }
   return hosts;
@@ -191,7 +191,7 @@ absl::StatusOr<std::optional<HostRecord>> Store::GetHost(const std::string& host
   stmt.BindText(1, host_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<HostRecord>();
-  ASSIGN_OR_RETURN(HostRecord host, ReadHost(stmt));
+  ASSIGN_OR_RETURN(HostRecord host, store_internal::ReadHostRow(stmt));
   return std::optional<HostRecord>(std::move(host));
 }
 

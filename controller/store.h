@@ -172,8 +172,10 @@ class Store {
                           absl::Time now);
 
   // Stores `pool` for `host_id` (which must exist). Writes a pool_snapshots row and
-  // refreshes the pool's vdev rows only when the pool differs from its latest snapshot
-  // (any field, including presence of an optional one); always updates last_seen in place
+  // refreshes the pool's vdev rows only when the pool's material facts differ from its
+  // latest snapshot (state, status, scan kind and outcome, errors, the vdev tree with its
+  // counters and identities; presence of an optional field counts); sizes and a running
+  // scan's progress only refresh the latest snapshot in place. Always updates last_seen
   // and marks the pool present. NotFound if the host is unknown.
   absl::StatusOr<PoolWrite> RecordPool(const std::string& host_id, const v1::Pool& pool,
                                        absl::Time now);
@@ -209,6 +211,8 @@ class Store {
   absl::StatusOr<std::vector<v1::ScrubRun>> ListScrubRuns(const std::string& host_id,
                                                           const std::string& pool,
                                                           int limit);
+  // The newest run of every pool that has one (any state), in one query.
+  absl::StatusOr<std::vector<v1::ScrubRun>> LatestScrubRuns();
   // Runs in state requested or running for the host, oldest first.
   absl::StatusOr<std::vector<v1::ScrubRun>> OpenScrubRuns(const std::string& host_id);
 

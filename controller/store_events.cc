@@ -229,15 +229,8 @@ absl::StatusOr<std::vector<HostRecord>> Store::ListHostsNeedingAttention(absl::T
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    HostRecord& host = hosts.emplace_back();
-    host.host_id = stmt.ColumnText(0);
-    host.instance_id = stmt.ColumnText(1);
-    host.first_seen = FromUnix(stmt.ColumnInt64(2));
-    host.last_seen = FromUnix(stmt.ColumnInt64(3));
-    RETURN_IF_ERROR(store_internal::ParseStored(stmt.ColumnBlob(4), &host.info,
-                                                absl::StrCat("host info of ", host.host_id)));
-    host.collect_error = stmt.ColumnText(5);
-    host.pool_count = static_cast<uint32_t>(stmt.ColumnInt64(6));
+    ASSIGN_OR_RETURN(HostRecord host, store_internal::ReadHostRow(stmt));
+    hosts.push_back(std::move(host));
   }
   return hosts;
 }

@@ -67,6 +67,10 @@ Statement& BindOptional(Statement& stmt, int index, const std::optional<int64_t>
 Statement& BindOptional(Statement& stmt, int index, const std::optional<std::string>& value);
 std::optional<int64_t> ColumnOptional(const Statement& stmt, int column);
 
+// Reads a HostRecord from a row whose columns are, in order: name, instance_id,
+// first_seen, last_seen, info, collect_error, present pool count.
+absl::StatusOr<HostRecord> ReadHostRow(const Statement& stmt);
+
 }  // namespace store_internal
 }  // namespace zfleet::controller
 

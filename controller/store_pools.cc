@@ -129,12 +129,41 @@ absl::Status WriteSnapshot(Database& db, int64_t pool_id, const v1::Pool& pool,
 
 }  // namespace
 
+namespace {
+
+// What a new snapshot is kept for: state, status, scan kind and outcome, errors, the vdev
+// tree with its counters and identities. Sizes and the progress of a running scan move on
+// every report; they refresh the latest snapshot in place instead of adding rows.
+v1::Pool MaterialView(const v1::Pool& pool) {
+  v1::Pool m = pool;
+  m.clear_size_bytes();
+  m.clear_allocated_bytes();
+  m.clear_free_bytes();
+  m.clear_fragmentation_percent();
+  m.clear_capacity_percent();
+  v1::Scan& scan = *m.mutable_scan();
+  if (scan.state() == "scanning" || scan.state() == "paused") {
+    scan.clear_percent_done();
+    scan.clear_bytes_scanned();
+    scan.clear_bytes_issued();
+    scan.clear_bytes_total();
+    scan.clear_bytes_repaired();
+    scan.clear_scan_rate_bytes_per_s();
+    scan.clear_seconds_to_go();
+  }
+  return m;
+}
+
+}  // namespace
+
 absl::StatusOr<PoolWrite> Store::RecordPool(const std::string& host_id, const v1::Pool& pool,
                                             absl::Time now) {
   const int64_t now_s = ToUnix(now);
   ASSIGN_OR_RETURN(std::string bytes, store_internal::SerializeDeterministic(pool));
+  ASSIGN_OR_RETURN(std::string material, store_internal::SerializeDeterministic(MaterialView(pool)));
   Database& db = impl_->db();
   PoolWrite result;
+  bool refresh = false;  // same material facts, newer sizes or progress
   absl::Status status = impl_->Atomically([&]() -> absl::Status {
     ASSIGN_OR_RETURN(Statement find, db.Prepare(R"sql(
       SELECT p.id, s.pool
@@ -156,7 +185,10 @@ absl::StatusOr<PoolWrite> Store::RecordPool(const std::string& host_id, const v1
         // by an older build (other field order) does not count as a change.
         ASSIGN_OR_RETURN(std::string previous_bytes,
                          store_internal::SerializeDeterministic(previous));
-        result.changed = previous_bytes != bytes;
+        ASSIGN_OR_RETURN(std::string previous_material,
+                         store_internal::SerializeDeterministic(MaterialView(previous)));
+        result.changed = previous_material != material;
+        refresh = !result.changed && previous_bytes != bytes;
         result.previous = std::move(previous);
       } else {
         result.changed = true;
@@ -178,7 +210,13 @@ absl::StatusOr<PoolWrite> Store::RecordPool(const std::string& host_id, const v1
     ASSIGN_OR_RETURN(Statement touch,
                      db.Prepare("UPDATE pools SET last_seen = ?2, present = 1 WHERE id = ?1"));
     touch.BindInt64(1, pool_id).BindInt64(2, now_s);
-    return touch.Run();
+    RETURN_IF_ERROR(touch.Run());
+    if (!refresh) return absl::OkStatus();
+    ASSIGN_OR_RETURN(Statement update, db.Prepare(R"sql(
+      UPDATE pool_snapshots SET pool = ?2
+      WHERE id = (SELECT last_snapshot_id FROM pools WHERE id = ?1))sql"));
+    update.BindInt64(1, pool_id).BindBlob(2, bytes);
+    return update.Run();
   });
   RETURN_IF_ERROR(WithContext(status, absl::StrCat("recording pool ", host_id, "/", pool.name())));
   return result;

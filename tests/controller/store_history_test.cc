@@ -54,6 +54,15 @@ v1::Pool Scrubbing(double percent, const std::string& state = "ONLINE") {
   return pool;
 }
 
+// A scrub at `percent` whose report also differs in a material fact the change summary
+// does not describe (zpool's action text), so that every record keeps its own row: progress
+// alone only refreshes the latest snapshot.
+v1::Pool Reworded(double percent, const std::string& state = "ONLINE") {
+  v1::Pool pool = Scrubbing(percent, state);
+  pool.set_action(absl::StrCat("step ", percent));
+  return pool;
+}
+
 // After a scrub that found `sdb_cksum` errors.
 v1::Pool Scrubbed(uint64_t sdb_cksum, const std::string& state = "ONLINE") {
   v1::Pool pool = Tank(sdb_cksum, state);
@@ -180,16 +189,16 @@ TEST_F(StoreHistoryTest, PoolChangesNewestFirstSkippingProgress) {
 
 TEST_F(StoreHistoryTest, ThinningKeepsFirstLastOfEachDayAndEveryChange) {
   // Day 0: hours 1..6; the state changes at hour 3.
-  Record(Scrubbing(10), kDay0 + absl::Hours(1));
-  Record(Scrubbing(20), kDay0 + absl::Hours(2));
-  Record(Scrubbing(30, "DEGRADED"), kDay0 + absl::Hours(3));
-  Record(Scrubbing(40, "DEGRADED"), kDay0 + absl::Hours(4));
-  Record(Scrubbing(50, "DEGRADED"), kDay0 + absl::Hours(5));
-  Record(Scrubbing(60, "DEGRADED"), kDay0 + absl::Hours(6));
+  Record(Reworded(10), kDay0 + absl::Hours(1));
+  Record(Reworded(20), kDay0 + absl::Hours(2));
+  Record(Reworded(30, "DEGRADED"), kDay0 + absl::Hours(3));
+  Record(Reworded(40, "DEGRADED"), kDay0 + absl::Hours(4));
+  Record(Reworded(50, "DEGRADED"), kDay0 + absl::Hours(5));
+  Record(Reworded(60, "DEGRADED"), kDay0 + absl::Hours(6));
   // Day 1: hours 25..28, nothing but progress.
-  for (int h = 25; h <= 28; ++h) Record(Scrubbing(h, "DEGRADED"), kDay0 + absl::Hours(h));
+  for (int h = 25; h <= 28; ++h) Record(Reworded(h, "DEGRADED"), kDay0 + absl::Hours(h));
   // Day 2 (inside retention): untouched.
-  for (int h = 49; h <= 51; ++h) Record(Scrubbing(h, "DEGRADED"), kDay0 + absl::Hours(h));
+  for (int h = 49; h <= 51; ++h) Record(Reworded(h, "DEGRADED"), kDay0 + absl::Hours(h));
 
   v1::ScrubRun run;
   run.set_host_id("nas1");
@@ -222,7 +231,7 @@ TEST_F(StoreHistoryTest, ThinningKeepsFirstLastOfEachDayAndEveryChange) {
 }
 
 TEST_F(StoreHistoryTest, ThinningNeverDeletesTheLatestSnapshot) {
-  for (int h = 1; h <= 5; ++h) Record(Scrubbing(h), kDay0 + absl::Hours(h));
+  for (int h = 1; h <= 5; ++h) Record(Reworded(h), kDay0 + absl::Hours(h));
   // Everything is older than the cut, and the last row is also the pool's latest.
   EXPECT_EQ(*store_->ThinSnapshots(absl::UnixEpoch(), kDay0 + absl::Hours(24 * 10)), 3);
   EXPECT_THAT(SnapshotHours(), ElementsAre(1, 5));
@@ -232,12 +241,31 @@ TEST_F(StoreHistoryTest, ThinningNeverDeletesTheLatestSnapshot) {
 }
 
 TEST_F(StoreHistoryTest, ThinningOnlyWholeDaysInRange) {
-  for (int h = 1; h <= 5; ++h) Record(Scrubbing(h), kDay0 + absl::Hours(h));
+  for (int h = 1; h <= 5; ++h) Record(Reworded(h), kDay0 + absl::Hours(h));
   // `before` inside day 0: day 0 is not complete, nothing goes.
   EXPECT_EQ(*store_->ThinSnapshots(absl::UnixEpoch(), kDay0 + absl::Hours(23)), 0);
   // `from` after day 0: nothing in range.
   EXPECT_EQ(*store_->ThinSnapshots(kDay0 + absl::Hours(24), kDay0 + absl::Hours(72)), 0);
   EXPECT_EQ(SnapshotHours().size(), 5u);
+}
+
+TEST_F(StoreHistoryTest, SizesAndProgressRefreshTheLatestSnapshotInPlace) {
+  Record(Scrubbing(10), kT0);
+  v1::Pool later = Scrubbing(55);
+  later.set_allocated_bytes(123456789);
+  auto write = store_->RecordPool("nas1", later, kT0 + absl::Minutes(1));
+  ASSERT_TRUE(write.ok()) << write.status();
+  EXPECT_FALSE(write->changed);
+  EXPECT_EQ(Count("pool_snapshots"), 1);
+  auto pool = store_->GetPool("nas1", "tank");
+  ASSERT_TRUE(pool.ok() && pool->has_value());
+  EXPECT_EQ((*pool)->pool.scan().percent_done(), 55);
+  EXPECT_EQ((*pool)->pool.allocated_bytes(), 123456789u);
+  // The scrub ending is a change.
+  write = store_->RecordPool("nas1", Scrubbed(0), kT0 + absl::Minutes(2));
+  ASSERT_TRUE(write.ok());
+  EXPECT_TRUE(write->changed);
+  EXPECT_EQ(Count("pool_snapshots"), 2);
 }
 
 }  // namespace

@@ -168,6 +168,14 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
         if (!active && (open_run == nullptr || open_run->state() != "requested")) {
           return absl::FailedPreconditionError(absl::StrCat("no scrub is running on ", where));
         }
+        if (request.action() == v1::PAUSE) {
+          ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(request.host_id()));
+          if (host.has_value() && host->info.zpool_generation() == "legacy") {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "the zpool on ", request.host_id(),
+                " cannot pause a scrub (legacy zpool); use --stop, a later scrub starts over"));
+          }
+        }
         command.kind = request.action() == v1::STOP ? v1::SCRUB_STOP : v1::SCRUB_PAUSE;
         if (open_run != nullptr) {
           command.scrub_run_id = open_run->id();

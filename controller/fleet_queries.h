@@ -29,7 +29,8 @@ class FleetQueries {
   // (`now`: the command goes out at once); a paused scrub is resumed in its own run.
   // STOP/PAUSE queue the command for the pool's agent. NotFound as GetPool;
   // FailedPrecondition when the pool's state forbids it (already scrubbing, resilvering,
-  // nothing to stop or pause, a scrub already requested), with the reason.
+  // nothing to stop or pause, a pause on a legacy zpool that cannot pause, a scrub already
+  // requested), with the reason.
   absl::StatusOr<v1::RequestScrubResponse> RequestScrub(const v1::RequestScrubRequest& request);
 
   // Called after each accepted scrub request, so the scheduler can act at once instead of

@@ -143,6 +143,14 @@ TEST_F(AgentControllerTest, ManualScrubRunsFromRequestToFinishedWithRepairs) {
   EXPECT_EQ(scrubbing.scrub_runs(0).state(), "running");
   EXPECT_EQ(scrubbing.scrub_runs(0).trigger(), "manual");
 
+  // The fake host's zpool is legacy: a pause is refused up front, not failed later.
+  v1::RequestScrubRequest pause = request;
+  pause.set_action(v1::PAUSE);
+  v1::RequestScrubResponse paused;
+  grpc::Status no_pause = Call(&v1::FleetService::Stub::RequestScrub, pause, &paused);
+  EXPECT_EQ(no_pause.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(no_pause.error_message(), HasSubstr("cannot pause"));
+
   // A second request while it runs is refused with the reason.
   v1::RequestScrubResponse again;
   grpc::Status refused = Call(&v1::FleetService::Stub::RequestScrub, request, &again);

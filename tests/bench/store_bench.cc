@@ -722,29 +722,25 @@ absl::Status RunPart2(const Options& o) {
   const double reports_30d = 30.0 * 86400 / kInterval * o.fleet;
   const double bumps_30d = kBumpRate * reports_30d;
   const double scrubs_30d = pools * 30.0 / 7;
-  const double per_scrub = static_cast<double>(scrub_seconds) / kInterval + 1;
+  // A scrub is stored at its start and its end: its progress refreshes the latest snapshot
+  // in place (Store::RecordPool), so only material changes add rows.
   const double base = static_cast<double>(first.after.total());
   const double size_30d =
-      base + reports_30d * per_report + (bumps_30d + scrubs_30d * per_scrub) * per_change;
+      base + reports_30d * per_report + (bumps_30d + scrubs_30d * 2) * per_change;
   std::printf("  bytes per unchanged report: %.2f (target ~0: last_seen is updated in place)\n",
               per_report);
   std::printf(
       "  bytes per change (a new snapshot with its facts, counter rows and events): %.0f "
-      "over %lld changes\n",
-      per_change, static_cast<long long>(changes));
+      "over %lld changes in %lld reports (scrub progress adds none)\n",
+      per_change, static_cast<long long>(changes), static_cast<long long>(rare.reports));
   std::printf(
       "  30 days, extrapolated: first reports %.1f MB\n"
       "    + reports    %.0f (%d hosts x 2,880/day x 30) x %.2f B\n"
-      "    + changes    (counter bumps %.0f (%.1f%% of reports) + scrub reports %.0f "
-      "(%d pools x 30/7 scrubs x (%.1f h / %llds + 1 at the end)))\n"
-      "                 x %.0f B\n"
-      "    = %.1f MB  (%.1f MB of it from scrub progress: a running scrub changes "
-      "every report; history.retention = 30d thins none of it yet)\n"
-      "    with one snapshot per scrub start and end instead: %.1f MB\n",
-      Mb(base), reports_30d, o.fleet, per_report, bumps_30d, kBumpRate * 100,
-      scrubs_30d * per_scrub, pools, o.scrub_hours, static_cast<long long>(kInterval), per_change,
-      Mb(size_30d), Mb(scrubs_30d * per_scrub * per_change),
-      Mb(base + reports_30d * per_report + (bumps_30d + scrubs_30d * 2) * per_change));
+      "    + changes    (counter bumps %.0f (%.1f%% of reports) + scrub starts and ends %.0f "
+      "(%d pools x 30/7 scrubs x 2)) x %.0f B\n"
+      "    = %.1f MB (before history.retention thins snapshots older than 30 d)\n",
+      Mb(base), reports_30d, o.fleet, per_report, bumps_30d, kBumpRate * 100, scrubs_30d * 2,
+      pools, per_change, Mb(size_30d));
   if (live.has_value()) {
     const double per_live = static_cast<double>(live->after.total() - rare.after.total()) /
                             static_cast<double>(live->reports);

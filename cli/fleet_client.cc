@@ -117,4 +117,10 @@ absl::StatusOr<v1::TriageResponse> FleetClient::Triage() {
   });
 }
 
+absl::StatusOr<v1::GetStatusResponse> FleetClient::GetStatus() {
+  return Call<v1::GetStatusResponse>([this](grpc::ClientContext* c, v1::GetStatusResponse* r) {
+    return stub_->GetStatus(c, v1::GetStatusRequest(), r);
+  });
+}
+
 }  // namespace zfleet::cli

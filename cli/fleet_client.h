@@ -36,6 +36,8 @@ class FleetApi {
   virtual absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) = 0;
   virtual absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) = 0;
   virtual absl::StatusOr<v1::TriageResponse> Triage() = 0;
+  // Host totals and each present pool's compact status, for `zfleet status`.
+  virtual absl::StatusOr<v1::GetStatusResponse> GetStatus() = 0;
 };
 
 // Owns a FleetService stub on an insecure channel to `target` ("HOST:PORT"). The channel
@@ -57,6 +59,7 @@ class FleetClient final : public FleetApi {
   absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) override;
   absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) override;
   absl::StatusOr<v1::TriageResponse> Triage() override;
+  absl::StatusOr<v1::GetStatusResponse> GetStatus() override;
 
  private:
   // Runs one unary call, `rpc(context, response)`, on a fresh context carrying the

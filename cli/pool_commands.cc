@@ -17,8 +17,7 @@ namespace {
 absl::StatusOr<std::string> StatusOutput(FleetApi& api, const Invocation& in) {
   StatusInput input;
   input.only_unhealthy = in.flags.unhealthy_only;
-  ASSIGN_OR_RETURN(input.hosts, api.ListHosts());
-  ASSIGN_OR_RETURN(input.pools, api.ListPools());
+  ASSIGN_OR_RETURN(input.status, api.GetStatus());
   return in.flags.json ? DumpJson(RenderStatusJson(input)) : RenderStatusText(input, in.render);
 }
 

@@ -1,4 +1,4 @@
-// When on-call must look at a pool. Pure: a PoolSummary in, a verdict out.
+// When on-call must look at a pool. Pure: a PoolStatus (or PoolSummary) in, a verdict out.
 #ifndef ZFLEET_CLI_POOL_HEALTH_H_
 #define ZFLEET_CLI_POOL_HEALTH_H_
 
@@ -27,6 +27,8 @@ struct PoolHealth {
 // A pool is unhealthy when its state is not ONLINE, it has data errors, any vdev
 // (interior or leaf) has a non-zero counter, zpool printed a status text, or its host
 // is not reporting (then everything else may be stale).
+PoolHealth EvaluatePool(const v1::PoolStatus& status);
+// The same verdict from a full snapshot: EvaluatePool(PoolStatusOf(summary)).
 PoolHealth EvaluatePool(const v1::PoolSummary& summary);
 
 }  // namespace zfleet::cli

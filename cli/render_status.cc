@@ -1,14 +1,16 @@
 #include "cli/render_status.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/format_util.h"
 #include "cli/pool_health.h"
-#include "cli/render_pools.h"
 #include "cli/table.h"
+#include "common/pool_status.h"
 
 namespace zfleet::cli {
 namespace {
@@ -16,24 +18,39 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 struct Row {
-  const v1::PoolSummary* summary;
+  const v1::PoolStatus* pool;
   PoolHealth health;
 };
 
 struct FleetView {
   int hosts_reporting = 0;
   std::map<std::string, int> pools_by_state;
-  std::vector<Row> rows;  // sorted as SortedPools(); filtered by only_unhealthy
+  std::vector<Row> rows;  // sorted by host and pool; filtered by only_unhealthy
   bool all_healthy = true;
 };
 
+// The shape ScanSummary and ScanBriefJson read.
+v1::Scan ScanOf(const v1::PoolStatus& pool) {
+  v1::Scan scan;
+  scan.set_function(pool.scan_function());
+  scan.set_state(pool.scan_state());
+  if (pool.has_percent_done()) scan.set_percent_done(pool.percent_done());
+  if (pool.has_scan_end_time()) scan.set_end_time(pool.scan_end_time());
+  return scan;
+}
+
 FleetView BuildView(const StatusInput& input) {
   FleetView view;
-  for (const auto& host : input.hosts.hosts()) view.hosts_reporting += host.reporting() ? 1 : 0;
-  for (const v1::PoolSummary* summary : SortedPools(input.pools)) {
-    const std::string& state = summary->pool().state();
+  view.hosts_reporting = static_cast<int>(input.status.hosts_reporting());
+  std::vector<const v1::PoolStatus*> sorted;
+  for (const auto& pool : input.status.pools()) sorted.push_back(&pool);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return std::tie(a->host_id(), a->pool()) < std::tie(b->host_id(), b->pool());
+  });
+  for (const v1::PoolStatus* pool : sorted) {
+    const std::string& state = pool->state();
     ++view.pools_by_state[state.empty() ? "UNKNOWN" : state];
-    Row row{summary, EvaluatePool(*summary)};
+    Row row{pool, EvaluatePool(*pool)};
     if (!row.health.healthy()) view.all_healthy = false;
     if (input.only_unhealthy && row.health.healthy()) continue;
     view.rows.push_back(std::move(row));
@@ -48,11 +65,22 @@ std::string ErrorsCell(const PoolHealth& health) {
 
 }  // namespace
 
+v1::GetStatusResponse StatusFromLists(const v1::ListHostsResponse& hosts,
+                                      const v1::ListPoolsResponse& pools) {
+  v1::GetStatusResponse status;
+  status.set_hosts_total(static_cast<uint32_t>(hosts.hosts_size()));
+  uint32_t reporting = 0;
+  for (const auto& host : hosts.hosts()) reporting += host.reporting() ? 1 : 0;
+  status.set_hosts_reporting(reporting);
+  for (const auto& summary : pools.pools()) *status.add_pools() = PoolStatusOf(summary);
+  return status;
+}
+
 std::string RenderStatusText(const StatusInput& input, const RenderOptions& options) {
   const FleetView view = BuildView(input);
   if (input.only_unhealthy && view.rows.empty()) return "all pools are healthy\n";
 
-  const int hosts_total = input.hosts.hosts_size();
+  const int hosts_total = static_cast<int>(input.status.hosts_total());
   std::string out = absl::StrCat(
       "hosts: ",
       Colorize(absl::StrCat(view.hosts_reporting, " of ", hosts_total, " reporting"),
@@ -62,18 +90,17 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
   for (const auto& [state, count] : view.pools_by_state) {
     states.push_back(absl::StrCat(count, " ", Colorize(state, StateColor(state), options.color)));
   }
-  absl::StrAppend(&out, "pools: ", input.pools.pools_size());
+  absl::StrAppend(&out, "pools: ", input.status.pools_size());
   if (!states.empty()) absl::StrAppend(&out, " (", absl::StrJoin(states, ", "), ")");
   out += "\n";
   if (view.rows.empty()) return out;
 
   Table table({{"HOST"}, {"POOL"}, {"STATE"}, {"SCAN"}, {"ERRORS", Align::kRight}, {"LAST-SEEN"}});
   for (const Row& row : view.rows) {
-    const v1::PoolSummary& s = *row.summary;
+    const v1::PoolStatus& s = *row.pool;
     const std::string errors = ErrorsCell(row.health);
-    table.AddRow({s.host_id(), s.pool().name(),
-                  Cell(s.pool().state(), StateColor(s.pool().state())),
-                  ScanSummary(s.pool().scan()),
+    table.AddRow({s.host_id(), s.pool(), Cell(s.state(), StateColor(s.state())),
+                  ScanSummary(ScanOf(s)),
                   Cell(errors, errors == "0" || errors == "-" ? Color::kNone : Color::kRed),
                   Cell(FormatAge(s.last_seen(), options.now),
                        s.host_reporting() ? Color::kNone : Color::kRed)});
@@ -85,23 +112,23 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
 Json RenderStatusJson(const StatusInput& input) {
   const FleetView view = BuildView(input);
   Json doc;
-  doc["hosts_total"] = input.hosts.hosts_size();
+  doc["hosts_total"] = static_cast<int>(input.status.hosts_total());
   doc["hosts_reporting"] = view.hosts_reporting;
-  doc["pools_total"] = input.pools.pools_size();
+  doc["pools_total"] = input.status.pools_size();
   Json by_state = Json::object();
   for (const auto& [state, count] : view.pools_by_state) by_state[state] = count;
   doc["pools_by_state"] = std::move(by_state);
   doc["all_healthy"] = view.all_healthy;
   Json pools = Json::array();
   for (const Row& row : view.rows) {
-    const v1::PoolSummary& s = *row.summary;
+    const v1::PoolStatus& s = *row.pool;
     Json p;
     p["host"] = s.host_id();
-    p["pool"] = s.pool().name();
-    p["state"] = s.pool().state();
+    p["pool"] = s.pool();
+    p["state"] = s.state();
     p["healthy"] = row.health.healthy();
     p["problems"] = row.health.problems;
-    p["scan"] = ScanBriefJson(s.pool().scan());
+    p["scan"] = ScanBriefJson(ScanOf(s));
     p["data_errors"] = row.health.data_errors ? Json(*row.health.data_errors) : Json(nullptr);
     p["device_errors"] = row.health.device_errors ? Json(*row.health.device_errors) : Json(nullptr);
     p["last_seen"] = TimeOrNull(s.last_seen());

@@ -11,10 +11,14 @@
 namespace zfleet::cli {
 
 struct StatusInput {
-  v1::ListHostsResponse hosts;
-  v1::ListPoolsResponse pools;
-  bool only_unhealthy = false;  // -x
+  v1::GetStatusResponse status;  // FleetService.GetStatus; pools in any order
+  bool only_unhealthy = false;   // -x
 };
+
+// The GetStatus answer for a fleet given as full listings: host totals from `hosts`, one
+// PoolStatusOf per pool. Lets fakes and tests describe a fleet once for every command.
+v1::GetStatusResponse StatusFromLists(const v1::ListHostsResponse& hosts,
+                                      const v1::ListPoolsResponse& pools);
 
 // Summary lines ("hosts: 3 of 4 reporting", "pools: 5 (1 DEGRADED, 4 ONLINE)"), then a
 // table HOST POOL STATE SCAN ERRORS LAST-SEEN sorted by host and pool. With

@@ -63,6 +63,24 @@ absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
   return response;
 }
 
+absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus() {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(FleetStatusRecord fleet, store_->GetFleetStatus());
+  v1::GetStatusResponse response;
+  uint32_t reporting = 0;
+  for (absl::Time last_seen : fleet.host_last_seen) reporting += Reporting(last_seen, now) ? 1 : 0;
+  response.set_hosts_total(static_cast<uint32_t>(fleet.host_last_seen.size()));
+  response.set_hosts_reporting(reporting);
+  response.mutable_pools()->Reserve(static_cast<int>(fleet.pools.size()));
+  for (FleetStatusRecord::Pool& p : fleet.pools) {
+    v1::PoolStatus* s = response.add_pools();
+    *s = std::move(p.status);
+    s->set_host_reporting(Reporting(p.host_last_seen, now));
+  }
+  return response;
+}
+
 absl::StatusOr<PoolRecord> FleetQueries::FindPool(const std::string& host_id,
                                                   const std::string& pool) {
   ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(host_id));

@@ -73,6 +73,10 @@ class ControllerServer::FleetServiceImpl final : public v1::FleetService::Servic
                          v1::ListPoolsResponse* response) override {
     return Reply(queries_->ListPools(), response);
   }
+  grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+                         v1::GetStatusResponse* response) override {
+    return Reply(queries_->GetStatus(), response);
+  }
   grpc::Status GetPool(grpc::ServerContext*, const v1::GetPoolRequest* request,
                        v1::GetPoolResponse* response) override {
     return Reply(queries_->GetPool(*request), response);

@@ -131,6 +131,16 @@ struct PoolStatusRow {
   std::optional<uint64_t> device_errors;      // sum of the leaves' counters, when known
 };
 
+// The fleet as `zfleet status` needs it (Store::GetFleetStatus).
+struct FleetStatusRecord {
+  struct Pool {
+    v1::PoolStatus status;  // host_reporting left unset: the caller knows the clock
+    absl::Time host_last_seen;
+  };
+  std::vector<absl::Time> host_last_seen;  // one per host, as ListHosts lists them
+  std::vector<Pool> pools;                 // present pools, ordered by host then pool
+};
+
 // A leaf's counters as the latest snapshot has them (the vdevs rows).
 struct LeafCounterRow {
   std::string host_id;
@@ -293,6 +303,9 @@ class Store {
   absl::StatusOr<std::vector<std::string>> ListPresentPoolNames(const std::string& host_id);
   // Every present pool with its state and last scrub runs, ordered by host then pool.
   absl::StatusOr<std::vector<PoolStatusRow>> ListPoolStatus();
+  // Every host's last_seen and every present pool's PoolStatus (store_status.cc), read from
+  // columns; only snapshots written before schema version 3 are parsed.
+  absl::StatusOr<FleetStatusRecord> GetFleetStatus();
   // The leaves of present pools with a non-zero counter, ordered by host, pool, position.
   absl::StatusOr<std::vector<LeafCounterRow>> ListDevicesWithErrors();
   absl::StatusOr<std::optional<ScanProgress>> GetScanProgress(const std::string& host_id,

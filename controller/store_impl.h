@@ -71,6 +71,9 @@ std::optional<int64_t> ColumnOptional(const Statement& stmt, int column);
 // first_seen, last_seen, info, collect_error, present pool count.
 absl::StatusOr<HostRecord> ReadHostRow(const Statement& stmt);
 
+// Writes the pool_status row (schema v3) of pool `pool_id` from `pool`, its latest snapshot.
+absl::Status WritePoolStatus(Database& db, int64_t pool_id, const v1::Pool& pool);
+
 }  // namespace store_internal
 }  // namespace zfleet::controller
 

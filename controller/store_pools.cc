@@ -105,6 +105,7 @@ absl::Status WriteSnapshot(Database& db, int64_t pool_id, const v1::Pool& pool,
       .BindBlob(6, bytes);
   RETURN_IF_ERROR(insert.Run());
   const int64_t snapshot_id = db.LastInsertRowId();
+  RETURN_IF_ERROR(store_internal::WritePoolStatus(db, pool_id, pool));
 
   const PoolFacts facts = ComputePoolFacts(pool);
   ASSIGN_OR_RETURN(Statement summary, db.Prepare(R"sql(
@@ -166,18 +167,21 @@ absl::StatusOr<PoolWrite> Store::RecordPool(const std::string& host_id, const v1
   bool refresh = false;  // same material facts, newer sizes or progress
   absl::Status status = impl_->Atomically([&]() -> absl::Status {
     ASSIGN_OR_RETURN(Statement find, db.Prepare(R"sql(
-      SELECT p.id, s.pool
+      SELECT p.id, s.pool, t.pool_id IS NULL
       FROM pools p
       JOIN hosts h ON h.id = p.host_id
       LEFT JOIN pool_snapshots s ON s.id = p.last_snapshot_id
+      LEFT JOIN pool_status t ON t.pool_id = p.id
       WHERE h.name = ?1 AND p.name = ?2)sql"));
     find.BindText(1, host_id).BindText(2, pool.name());
     ASSIGN_OR_RETURN(bool found, find.Step());
 
     int64_t pool_id = 0;
+    bool status_missing = false;  // last stored before pool_status existed (schema v3)
     if (found) {
       pool_id = find.ColumnInt64(0);
       if (!find.ColumnIsNull(1)) {
+        status_missing = find.ColumnInt64(2) != 0;
         v1::Pool previous;
         RETURN_IF_ERROR(
             store_internal::ParseStored(find.ColumnBlob(1), &previous, "pool snapshot"));
@@ -211,6 +215,10 @@ absl::StatusOr<PoolWrite> Store::RecordPool(const std::string& host_id, const v1
                      db.Prepare("UPDATE pools SET last_seen = ?2, present = 1 WHERE id = ?1"));
     touch.BindInt64(1, pool_id).BindInt64(2, now_s);
     RETURN_IF_ERROR(touch.Run());
+    // A refresh moves scan progress, which pool_status holds too.
+    if (refresh || status_missing) {
+      RETURN_IF_ERROR(store_internal::WritePoolStatus(db, pool_id, pool));
+    }
     if (!refresh) return absl::OkStatus();
     ASSIGN_OR_RETURN(Statement update, db.Prepare(R"sql(
       UPDATE pool_snapshots SET pool = ?2

@@ -186,6 +186,30 @@ CREATE TABLE controller_state (
   value INTEGER NOT NULL
 );
 )sql",
+
+    // Version 3: `zfleet status` without the snapshot blobs. pool_status holds, per pool,
+    // what the status verdict needs of its latest snapshot (common/pool_status.h,
+    // PoolStatusOf): state, scan function/state/percent_done/end_time, status_text
+    // (Pool.status), error_count (Pool.errors.count), leaf_errors (READ + WRITE + CKSUM
+    // over vdevs without children; NULL when none has a counter) and noisy_vdevs (names of
+    // the vdevs with a non-zero counter, pre-order, "\n" between them). A narrow table of
+    // its own, because columns appended to pool_snapshots would sit behind the blob and
+    // every read would walk its overflow pages. A pool without a row (last stored before
+    // version 3) is read from its blob, and its next report writes the row.
+    R"sql(
+CREATE TABLE pool_status (
+  pool_id       INTEGER PRIMARY KEY REFERENCES pools(id),
+  state         TEXT    NOT NULL,
+  scan_function TEXT    NOT NULL,
+  scan_state    TEXT    NOT NULL,
+  status_text   TEXT    NOT NULL,
+  percent_done  REAL,
+  scan_end_time INTEGER,
+  error_count   INTEGER,
+  leaf_errors   INTEGER,
+  noisy_vdevs   TEXT    NOT NULL
+);
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

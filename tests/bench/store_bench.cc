@@ -3,7 +3,8 @@
 // over 30 days of reports every 30 s from 1,000 hosts with rare changes (target: with the
 // changes, not with the reports). Everything goes through the controller's own code on a
 // Store file: ReportProcessor::Process (the report path with its event hooks), OnTick (the
-// controller's tick), FleetQueries::ListHosts + ListPools (what `status` calls) and
+// controller's tick), FleetQueries::GetStatus (what `status` calls; ListHosts + ListPools,
+// what it called before, for comparison) and
 // EventQueries::Triage. Prints its figures; not a ctest test. Build in Release.
 //
 // 30 days are 86.4M reports, too many to replay: part 2 replays a window of each kind of
@@ -38,6 +39,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/pool_status.h"
 #include "common/status_macros.h"
 #include "controller/controller_config.h"
 #include "controller/event_hooks.h"
@@ -427,18 +429,28 @@ absl::Status RunPart1(const Options& o) {
       reports, load_ms / 1000, load_ms / reports, Mb(static_cast<double>(FileSize(path))),
       Mb(static_cast<double>(FileSize(path + "-wal"))), tick_ms);
 
-  std::vector<double> hosts_ms, pools_ms, status_ms, triage_ms;
+  std::vector<double> hosts_ms, pools_ms, lists_ms, status_ms, wire_ms, triage_ms;
   v1::ListHostsResponse hosts;
   v1::ListPoolsResponse pools;
+  v1::GetStatusResponse status;
   v1::TriageResponse triage;
   for (int run = 0; run < o.runs; ++run) {
+    start = SteadyClock::now();
+    ASSIGN_OR_RETURN(status, ctl.fleet->GetStatus());
+    status_ms.push_back(MsSince(start));
+    start = SteadyClock::now();
+    v1::GetStatusResponse received;
+    if (!received.ParseFromString(status.SerializeAsString())) {
+      return absl::InternalError("GetStatusResponse does not round-trip");
+    }
+    wire_ms.push_back(MsSince(start));
     start = SteadyClock::now();
     ASSIGN_OR_RETURN(hosts, ctl.fleet->ListHosts());
     hosts_ms.push_back(MsSince(start));
     auto mid = SteadyClock::now();
     ASSIGN_OR_RETURN(pools, ctl.fleet->ListPools());
     pools_ms.push_back(MsSince(mid));
-    status_ms.push_back(MsSince(start));
+    lists_ms.push_back(MsSince(start));
     start = SteadyClock::now();
     ASSIGN_OR_RETURN(triage, ctl.events->Triage(v1::TriageRequest()));
     triage_ms.push_back(MsSince(start));
@@ -449,7 +461,24 @@ absl::Status RunPart1(const Options& o) {
   for (const auto& [kind, n] : kinds)
     absl::StrAppend(&kind_text, kind_text.empty() ? "" : ", ", kind, " ", n);
   std::printf("  %d runs each:\n", o.runs);
-  PrintTimes("status (ListHosts + ListPools)", status_ms, "");
+  // GetStatus must say of every pool what the full listings say (the CLI's verdicts and
+  // output depend on it).
+  int mismatched = 0;
+  for (int i = 0; i < pools.pools_size(); ++i) {
+    if (i >= status.pools_size() || PoolStatusOf(pools.pools(i)).SerializeAsString() !=
+                                        status.pools(i).SerializeAsString()) {
+      ++mismatched;
+    }
+  }
+  if (mismatched > 0 || status.pools_size() != pools.pools_size() ||
+      status.hosts_total() != static_cast<uint32_t>(hosts.hosts_size())) {
+    return absl::InternalError(absl::StrCat("GetStatus disagrees with ListPools on ", mismatched,
+                                            " of ", pools.pools_size(), " pools"));
+  }
+  PrintTimes("status (FleetQueries::GetStatus)", status_ms,
+             absl::StrFormat("  (%d pools, all equal to ListPools')", status.pools_size()));
+  PrintTimes("  + GetStatusResponse encode/decode", wire_ms, "");
+  PrintTimes("old status (ListHosts + ListPools)", lists_ms, "");
   PrintTimes("  FleetQueries::ListHosts", hosts_ms,
              absl::StrFormat("  (%d hosts)", hosts.hosts_size()));
   PrintTimes("  FleetQueries::ListPools", pools_ms,
@@ -481,6 +510,7 @@ absl::Status RunPart1(const Options& o) {
   for (const auto& [what, bytes] :
        {std::pair<const char*, uint64_t>{"ListHostsResponse", hosts.ByteSizeLong()},
         {"ListPoolsResponse", pools.ByteSizeLong()},
+        {"GetStatusResponse", status.ByteSizeLong()},
         {"TriageResponse", triage.ByteSizeLong()}}) {
     std::printf("  %-18s %8.1f MB on the wire (gRPC's default receive limit is 4 MiB: %s)\n", what,
                 Mb(static_cast<double>(bytes)),

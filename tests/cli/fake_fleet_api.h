@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "cli/fleet_client.h"
+#include "cli/render_status.h"
 
 namespace zfleet::cli {
 
@@ -99,6 +100,11 @@ class FakeFleetApi final : public FleetApi {
     ++fleet_->triage_calls;
     if (!fleet_->error.ok()) return fleet_->error;
     return fleet_->triage;
+  }
+  // The controller's compact answer for the same fleet as ListHosts + ListPools.
+  absl::StatusOr<v1::GetStatusResponse> GetStatus() override {
+    if (!fleet_->error.ok()) return fleet_->error;
+    return StatusFromLists(fleet_->hosts, fleet_->pools);
   }
 
  private:

@@ -111,6 +111,15 @@ class CannedFleetService final : public v1::FleetService::Service {
     response->set_evaluated_at(kEvaluatedAt);
     return grpc::Status::OK;
   }
+  grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+                         v1::GetStatusResponse* response) override {
+    response->set_hosts_total(1);
+    v1::PoolStatus* pool = response->add_pools();
+    pool->set_host_id("h1");
+    pool->set_pool("tank");
+    pool->add_devices_with_errors("sdb");
+    return grpc::Status::OK;
+  }
 
  public:
   std::string ack_by() {
@@ -150,6 +159,12 @@ TEST_F(FleetClientServerTest, AnswersArrive) {
   ASSERT_TRUE(pools.ok()) << pools.status();
   ASSERT_EQ(pools->pools_size(), 1);
   EXPECT_EQ(pools->pools(0).pool().name(), "tank");
+
+  absl::StatusOr<v1::GetStatusResponse> status = client.GetStatus();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->hosts_total(), 1u);
+  ASSERT_EQ(status->pools_size(), 1);
+  EXPECT_EQ(status->pools(0).devices_with_errors(0), "sdb");
 
   v1::RequestScrubRequest request;
   request.set_action(v1::STOP);

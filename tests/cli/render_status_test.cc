@@ -18,8 +18,20 @@ using Json = nlohmann::ordered_json;
 
 const RenderOptions kPlain{.color = false, .now = fixtures::Now()};
 
-StatusInput HealthyFleet() {
-  StatusInput in;
+// A fleet as full listings; rendered through the compact status the controller answers.
+struct Fleet {
+  v1::ListHostsResponse hosts;
+  v1::ListPoolsResponse pools;
+  bool only_unhealthy = false;
+};
+
+StatusInput Input(const Fleet& fleet) {
+  return StatusInput{.status = StatusFromLists(fleet.hosts, fleet.pools),
+                     .only_unhealthy = fleet.only_unhealthy};
+}
+
+Fleet HealthyFleet() {
+  Fleet in;
   *in.hosts.add_hosts() = Host("h1");
   *in.hosts.add_hosts() = Host("h2");
   *in.pools.add_pools() = Summary("h2", HealthyPool("backup"));
@@ -28,16 +40,16 @@ StatusInput HealthyFleet() {
 }
 
 TEST(RenderStatusTest, HealthyFleetWithDashXIsExactlyOneLine) {
-  StatusInput in = HealthyFleet();
+  Fleet in = HealthyFleet();
   in.only_unhealthy = true;
-  EXPECT_EQ(RenderStatusText(in, kPlain), "all pools are healthy\n");
+  EXPECT_EQ(RenderStatusText(Input(in), kPlain), "all pools are healthy\n");
   // Also with colour on: nothing to colour, nothing added.
-  EXPECT_EQ(RenderStatusText(in, RenderOptions{.color = true, .now = fixtures::Now()}),
+  EXPECT_EQ(RenderStatusText(Input(in), RenderOptions{.color = true, .now = fixtures::Now()}),
             "all pools are healthy\n");
 }
 
 TEST(RenderStatusTest, FullTableIsSortedAndAligned) {
-  StatusInput in = HealthyFleet();
+  Fleet in = HealthyFleet();
   v1::Pool degraded = HealthyPool("scratch");
   degraded.set_state("DEGRADED");
   degraded.mutable_errors()->set_count(2);
@@ -46,7 +58,7 @@ TEST(RenderStatusTest, FullTableIsSortedAndAligned) {
   degraded.mutable_scan()->set_state("scanning");
   degraded.mutable_scan()->set_percent_done(12);
   *in.pools.add_pools() = Summary("h1", degraded);
-  EXPECT_EQ(RenderStatusText(in, kPlain),
+  EXPECT_EQ(RenderStatusText(Input(in), kPlain),
             "hosts: 2 of 2 reporting\n"
             "pools: 3 (1 DEGRADED, 2 ONLINE)\n"
             "\n"
@@ -58,22 +70,22 @@ TEST(RenderStatusTest, FullTableIsSortedAndAligned) {
 
 struct UnhealthyCase {
   const char* name;
-  void (*bend)(StatusInput*);
+  void (*bend)(Fleet*);
 };
 
 class StatusDashXTest : public ::testing::TestWithParam<UnhealthyCase> {};
 
 // Each criterion alone: -x lists exactly the bent pool (h2/backup), never the healthy one.
 TEST_P(StatusDashXTest, ListsOnlyTheUnhealthyPool) {
-  StatusInput in = HealthyFleet();
+  Fleet in = HealthyFleet();
   in.only_unhealthy = true;
   GetParam().bend(&in);
-  const std::string out = RenderStatusText(in, kPlain);
+  const std::string out = RenderStatusText(Input(in), kPlain);
   EXPECT_THAT(out, HasSubstr("\nh2    backup"));
   EXPECT_THAT(out, Not(HasSubstr("tank")));
   EXPECT_THAT(out, Not(HasSubstr("all pools are healthy")));
 
-  const Json doc = RenderStatusJson(in);
+  const Json doc = RenderStatusJson(Input(in));
   EXPECT_FALSE(doc["all_healthy"].get<bool>());
   ASSERT_EQ(doc["pools"].size(), 1u);
   EXPECT_EQ(doc["pools"][0]["pool"], "backup");
@@ -82,45 +94,45 @@ TEST_P(StatusDashXTest, ListsOnlyTheUnhealthyPool) {
   EXPECT_EQ(doc["pools_total"], 2);  // totals cover the fleet, not the filter
 }
 
-v1::Pool* Backup(StatusInput* in) { return in->pools.mutable_pools(0)->mutable_pool(); }
+v1::Pool* Backup(Fleet* in) { return in->pools.mutable_pools(0)->mutable_pool(); }
 
 INSTANTIATE_TEST_SUITE_P(
     Criteria, StatusDashXTest,
     ::testing::Values(
-        UnhealthyCase{"state", [](StatusInput* in) { Backup(in)->set_state("FAULTED"); }},
+        UnhealthyCase{"state", [](Fleet* in) { Backup(in)->set_state("FAULTED"); }},
         UnhealthyCase{"data_errors",
-                      [](StatusInput* in) { Backup(in)->mutable_errors()->set_count(1); }},
+                      [](Fleet* in) { Backup(in)->mutable_errors()->set_count(1); }},
         UnhealthyCase{"write_errors",
-                      [](StatusInput* in) {
+                      [](Fleet* in) {
                         Backup(in)->mutable_vdevs(0)->mutable_children(0)->set_write_errors(2);
                       }},
         UnhealthyCase{"status_text",
-                      [](StatusInput* in) { Backup(in)->set_status("One or more devices..."); }},
+                      [](Fleet* in) { Backup(in)->set_status("One or more devices..."); }},
         UnhealthyCase{"host_not_reporting",
-                      [](StatusInput* in) {
+                      [](Fleet* in) {
                         in->pools.mutable_pools(0)->set_host_reporting(false);
                         in->hosts.mutable_hosts(1)->set_reporting(false);
                       }}),
     [](const ::testing::TestParamInfo<UnhealthyCase>& info) { return info.param.name; });
 
 TEST(RenderStatusTest, NotReportingHostShowsInSummary) {
-  StatusInput in = HealthyFleet();
+  Fleet in = HealthyFleet();
   *in.hosts.add_hosts() = Host("h3", /*reporting=*/false, /*pool_count=*/0);
-  EXPECT_THAT(RenderStatusText(in, kPlain), HasSubstr("hosts: 2 of 3 reporting\n"));
+  EXPECT_THAT(RenderStatusText(Input(in), kPlain), HasSubstr("hosts: 2 of 3 reporting\n"));
 }
 
 TEST(RenderStatusTest, UnknownCountsShowDash) {
-  StatusInput in;
+  Fleet in;
   v1::Pool pool;
   pool.set_name("tank");
   pool.set_state("ONLINE");
   *in.pools.add_pools() = Summary("h1", pool);
-  EXPECT_THAT(RenderStatusText(in, kPlain),
+  EXPECT_THAT(RenderStatusText(Input(in), kPlain),
               HasSubstr("h1    tank  ONLINE  none       -  12s ago\n"));
 }
 
 TEST(RenderStatusTest, JsonShape) {
-  StatusInput in = HealthyFleet();
+  Fleet in = HealthyFleet();
   *in.hosts.add_hosts() = Host("h3", /*reporting=*/false, 0);
   v1::Pool unknown;
   unknown.set_name("new");
@@ -129,7 +141,7 @@ TEST(RenderStatusTest, JsonShape) {
   never_seen.set_last_seen(0);
   *in.pools.add_pools() = never_seen;
 
-  const Json doc = Json::parse(RenderStatusJson(in).dump());
+  const Json doc = Json::parse(RenderStatusJson(Input(in)).dump());
   EXPECT_EQ(doc["hosts_total"], 3);
   EXPECT_EQ(doc["hosts_reporting"], 2);
   EXPECT_EQ(doc["pools_total"], 3);
@@ -159,9 +171,9 @@ TEST(RenderStatusTest, JsonShape) {
 }
 
 TEST(RenderStatusTest, ColourOnlyWhenAsked) {
-  StatusInput in = HealthyFleet();
-  EXPECT_THAT(RenderStatusText(in, kPlain), Not(HasSubstr("\033[")));
-  EXPECT_THAT(RenderStatusText(in, RenderOptions{.color = true, .now = fixtures::Now()}),
+  Fleet in = HealthyFleet();
+  EXPECT_THAT(RenderStatusText(Input(in), kPlain), Not(HasSubstr("\033[")));
+  EXPECT_THAT(RenderStatusText(Input(in), RenderOptions{.color = true, .now = fixtures::Now()}),
               HasSubstr("\033[32mONLINE\033[0m"));
 }
 

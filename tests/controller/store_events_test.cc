@@ -106,7 +106,7 @@ TEST(StoreMigrationTest, Version1FileMigratesAndKeepsItsData) {
   {
     absl::StatusOr<Database> db = Database::Open(path);
     ASSERT_TRUE(db.ok());
-    EXPECT_EQ(*SchemaVersion(*db), 2);
+    EXPECT_EQ(*SchemaVersion(*db), static_cast<int>(StoreMigrations().size()));
   }
   auto pool = (*store)->GetPool("old", "tank");
   ASSERT_TRUE(pool.ok() && pool->has_value());

@@ -1,8 +1,10 @@
 #include "controller/schedule_service.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
@@ -83,7 +85,12 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->PendingCommands(h.host_id));
     ASSIGN_OR_RETURN(open_by_host[h.host_id], store_->OpenScrubRuns(h.host_id));
   }
-  absl::MutexLock progress_lock(&progress_mu_);
+  // When each scan last progressed, as the report path records it (scan_progress table).
+  ASSIGN_OR_RETURN(std::vector<ScanProgressRecord> scans, store_->ListScanProgress());
+  absl::flat_hash_map<std::string, absl::Time> progressed_at;
+  for (const auto& scan : scans) {
+    progressed_at[absl::StrCat(scan.host_id, "/", scan.pool)] = scan.progress.progressed_at;
+  }
   for (const PoolRecord& p : pools) {
     auto hit = host_index.find(p.host_id);
     if (hit == host_index.end()) continue;
@@ -126,13 +133,8 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
         r.state = run.message() == kPausedAtWindowEnd ? RunState::kPausedByWindow
                                                       : RunState::kPausedByOperator;
       }
-      const std::string key = absl::StrCat(p.host_id, "/", p.pool.name());
-      auto& [percent, at] = progress_.try_emplace(key, snap.percent_done, r.started).first->second;
-      if (snap.percent_done > percent) {
-        percent = snap.percent_done;
-        at = now;
-      }
-      r.last_progress = at;
+      auto at = progressed_at.find(absl::StrCat(p.host_id, "/", p.pool.name()));
+      r.last_progress = at == progressed_at.end() ? r.started : std::max(at->second, r.started);
       in.running.push_back(r);
     }
     in.fleet.pools.push_back(std::move(snap));

@@ -6,7 +6,6 @@
 
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
@@ -45,11 +44,6 @@ class ScheduleService {
   absl::Mutex* store_mu_;
   const ControllerConfig* config_;
   const Clock* clock_;
-  // When each running scrub last made progress ("host/pool" → percent, time). In memory:
-  // after a restart the stall clock starts again, which only delays a stall event.
-  absl::Mutex progress_mu_;
-  absl::flat_hash_map<std::string, std::pair<double, absl::Time>> progress_
-      ABSL_GUARDED_BY(progress_mu_);
 };
 
 }  // namespace zfleet::controller

@@ -1,13 +1,11 @@
 #include "agent/agent_app.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +17,7 @@
 #include "agent/stack_checks.h"
 #include "common/status_macros.h"
 #include "common/log.h"
+#include "common/shutdown_signals.h"
 
 namespace zfleet::agent {
 namespace {
@@ -119,12 +118,7 @@ int RunAgent(const AgentFlags& flags) {
   auto journal = CommandJournal::Open(flags.state_dir);
   if (!journal.ok()) return Fail(journal.status().message());
 
-  // Signals are taken by a waiting thread instead of a handler, so stopping is plain code.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ShutdownSignals signals;
 
   absl::BitGen gen;
   AgentIdentity identity{flags.host_id.empty() ? Hostname() : flags.host_id,
@@ -145,13 +139,8 @@ int RunAgent(const AgentFlags& flags) {
   AgentLoop loop(std::move(deps), *config, identity, {absl::LocalTimeZone()});
   spdlog::info("agent {} (instance {}) reporting to {} using {}", identity.host_id,
                identity.instance_id, flags.controller, *zpool_path);
-  std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    loop.Stop();
-  });
+  signals.CallOnSignal([&] { loop.Stop(); });
   loop.Run();
-  waiter.join();
   spdlog::info("agent stopped");
   return 0;
 }

@@ -3,11 +3,10 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "common/duration.h"
+#include "common/status_macros.h"
 #include "common/toml_util.h"
 
 namespace zfleet::agent {
@@ -108,25 +107,15 @@ bool IsKnownClass(absl::string_view cls) {
 
 absl::StatusOr<AgentConfig> ParseAgentConfig(absl::string_view text,
                                              absl::string_view source_name) {
+  ASSIGN_OR_RETURN(toml::table root, ParseToml(text, source_name));
   AgentConfig config;
-  // toml++ reports syntax errors by exception; it stops here.
-  try {
-    toml::table root = toml::parse(std::string_view(text.data(), text.size()),
-                                   std::string_view(source_name.data(), source_name.size()));
-    if (auto s = ParseTable(source_name, root, config); !s.ok()) return s;
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_name, ":", e.source().begin.line, ": ", ToAbsl(e.description())));
-  }
+  RETURN_IF_ERROR(ParseTable(source_name, root, config));
   return config;
 }
 
 absl::StatusOr<AgentConfig> LoadAgentConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseAgentConfig(buffer.str(), path);
+  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
+  return ParseAgentConfig(text, path);
 }
 
 std::string ClassOverride(const AgentConfig& config, absl::string_view pool,

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "common/grpc_status.h"
+#include "common/grpc/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 
 namespace zfleet::agent {

@@ -1,7 +1,7 @@
 #include "agent/inspect_render.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/pool_json.h"
+#include "model/pool_json.h"
 #include "common/time_format.h"
 
 namespace zfleet::agent {

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/pool_status.h"
+#include "model/pool_status.h"
 
 namespace zfleet::cli {
 

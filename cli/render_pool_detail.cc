@@ -10,7 +10,7 @@
 #include "cli/format_util.h"
 #include "cli/table.h"
 #include "common/duration.h"
-#include "common/pool_json.h"
+#include "model/pool_json.h"
 
 namespace zfleet::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/format_util.h"
 #include "cli/table.h"
-#include "common/pool_json.h"
+#include "model/pool_json.h"
 
 namespace zfleet::cli {
 namespace {

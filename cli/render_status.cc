@@ -10,7 +10,7 @@
 #include "cli/format_util.h"
 #include "cli/pool_health.h"
 #include "cli/table.h"
-#include "common/pool_status.h"
+#include "model/pool_status.h"
 
 namespace zfleet::cli {
 namespace {

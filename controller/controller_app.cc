@@ -1,14 +1,12 @@
 #include "controller/controller_app.h"
 
-#include <signal.h>
-
 #include <cstdio>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "controller/metrics_server.h"
 #include "controller/server.h"
 #include "common/log.h"
+#include "common/shutdown_signals.h"
 
 namespace zfleet::controller {
 namespace {
@@ -29,11 +27,7 @@ int RunController(const ControllerFlags& flags) {
   auto store = Store::Open(flags.db);
   if (!store.ok()) return Fail(absl::StrCat("cannot open --db ", flags.db, ": ", store.status().message()));
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ShutdownSignals signals;
 
   auto server = ControllerServer::Start(flags.listen, store->get(), &*config, &SystemClock::Get());
   if (!server.ok()) return Fail(server.status().message());
@@ -53,13 +47,9 @@ int RunController(const ControllerFlags& flags) {
   spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
                flags.db, absl::FormatDuration(config->report_interval));
 
-  std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    (*server)->Shutdown();
-  });
-  (*server)->Wait();
-  waiter.join();
+  ControllerServer* serving = server->get();
+  signals.CallOnSignal([serving] { serving->Shutdown(); });
+  serving->Wait();
   if (metrics != nullptr) metrics->Stop();
   spdlog::info("stopped");
   return 0;

@@ -1,9 +1,7 @@
 #include "controller/controller_config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -236,26 +234,16 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
 
 absl::StatusOr<ControllerConfig> ParseControllerConfig(absl::string_view text,
                                                        absl::string_view source_name) {
+  ASSIGN_OR_RETURN(toml::table root, ParseToml(text, source_name));
   ControllerConfig config;
-  // toml++ reports syntax errors by exception; it stops here.
-  try {
-    toml::table root = toml::parse(std::string_view(text.data(), text.size()),
-                                   std::string_view(source_name.data(), source_name.size()));
-    RETURN_IF_ERROR(ParseRoot(source_name, root, config));
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_name, ":", e.source().begin.line, ": ", ToAbsl(e.description())));
-  }
+  RETURN_IF_ERROR(ParseRoot(source_name, root, config));
   return config;
 }
 
 absl::StatusOr<ControllerConfig> LoadControllerConfig(const std::string& path) {
   if (path.empty()) return ControllerConfig{};
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseControllerConfig(buffer.str(), path);
+  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
+  return ParseControllerConfig(text, path);
 }
 
 }  // namespace zfleet::controller

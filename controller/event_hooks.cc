@@ -11,7 +11,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/event_detector.h"
-#include "controller/pool_facts.h"
+#include "model/pool_facts.h"
 #include "controller/triage.h"
 
 namespace zfleet::controller {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "controller/metrics.h"
-#include "controller/pool_facts.h"
+#include "model/pool_facts.h"
 #include "controller/triage.h"
 
 namespace zfleet::controller {

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
+#include "common/grpc/grpc_status.h"
 #include "controller/event_hooks.h"
 #include "common/log.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"

@@ -6,7 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "controller/pool_facts.h"
+#include "model/pool_facts.h"
 #include "controller/sqlite.h"
 #include "controller/store.h"
 #include "controller/store_impl.h"

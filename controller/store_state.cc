@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
-#include "controller/pool_facts.h"
+#include "model/pool_facts.h"
 #include "controller/sqlite.h"
 #include "controller/store.h"
 #include "controller/store_impl.h"

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/pool_status.h"
+#include "model/pool_status.h"
 #include "common/status_macros.h"
 #include "controller/sqlite.h"
 #include "controller/store.h"

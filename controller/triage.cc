@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/duration.h"
 #include "common/time_format.h"
-#include "controller/pool_facts.h"
+#include "model/pool_facts.h"
 
 namespace zfleet::controller {
 namespace {

@@ -20,7 +20,7 @@
 #include "agent/zpool_list_parser.h"
 #include "agent/zpool_status_json_parser.h"
 #include "agent/zpool_status_parser.h"
-#include "common/pool_json.h"
+#include "model/pool_json.h"
 #include "gtest/gtest.h"
 
 namespace zfleet::agent {

@@ -39,7 +39,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/log.h"
-#include "common/pool_status.h"
+#include "model/pool_status.h"
 #include "common/status_macros.h"
 #include "controller/controller_config.h"
 #include "controller/event_hooks.h"

@@ -7,7 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "common/pool_status.h"
+#include "model/pool_status.h"
 #include "controller/controller_config.h"
 #include "controller/fleet_queries.h"
 #include "controller/report_processor.h"

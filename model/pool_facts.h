@@ -1,8 +1,8 @@
 // Facts about one pool snapshot that history, events and triage share: which vdevs are
 // leaves (physical devices), which leaves are in trouble, a compact health signature, and
 // the words for what changed between two snapshots. Pure; thread-compatible.
-#ifndef ZFLEET_CONTROLLER_POOL_FACTS_H_
-#define ZFLEET_CONTROLLER_POOL_FACTS_H_
+#ifndef ZFLEET_MODEL_POOL_FACTS_H_
+#define ZFLEET_MODEL_POOL_FACTS_H_
 
 #include <cstdint>
 #include <functional>
@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "zfleet/v1/zfleet.pb.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 
 // True for a vdev that is a device (disk, file, …) rather than an interior vdev (mirror-0,
 // raidz1-0, replacing-0, spare-0, …), and not a hot spare waiting in the "spares" section
@@ -64,6 +64,6 @@ PoolFacts ComputePoolFacts(const v1::Pool& pool);
 // "" when nothing in the health signature changed.
 std::string DescribePoolChange(const std::optional<v1::Pool>& before, const v1::Pool& after);
 
-}  // namespace zfleet::controller
+}  // namespace zfleet
 
-#endif  // ZFLEET_CONTROLLER_POOL_FACTS_H_
+#endif  // ZFLEET_MODEL_POOL_FACTS_H_

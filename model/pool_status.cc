@@ -1,4 +1,4 @@
-#include "common/pool_status.h"
+#include "model/pool_status.h"
 
 namespace zfleet {
 namespace {

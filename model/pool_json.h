@@ -1,7 +1,7 @@
 // The pool JSON of DESIGN.md's contract, shared by `zfleet-agent inspect --json` and
 // `zfleet pool --json`. Absent facts become null, never 0.
-#ifndef ZFLEET_COMMON_POOL_JSON_H_
-#define ZFLEET_COMMON_POOL_JSON_H_
+#ifndef ZFLEET_MODEL_POOL_JSON_H_
+#define ZFLEET_MODEL_POOL_JSON_H_
 
 #include "nlohmann/json.hpp"
 #include "zfleet/v1/zfleet.pb.h"
@@ -14,4 +14,4 @@ nlohmann::ordered_json ScrubRunToJson(const v1::ScrubRun& run);
 
 }  // namespace zfleet
 
-#endif  // ZFLEET_COMMON_POOL_JSON_H_
+#endif  // ZFLEET_MODEL_POOL_JSON_H_

@@ -1,4 +1,4 @@
-#include "common/pool_json.h"
+#include "model/pool_json.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "controller/pool_facts.h"
+#include "model/pool_facts.h"
 
 #include <algorithm>
 #include <set>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 namespace {
 
 bool IsInteriorType(absl::string_view type) {
@@ -198,4 +198,4 @@ std::string DescribePoolChange(const std::optional<v1::Pool>& before, const v1::
   return absl::StrJoin(parts, "; ");
 }
 
-}  // namespace zfleet::controller
+}  // namespace zfleet

@@ -1,8 +1,8 @@
 // The compact status of a pool (v1::PoolStatus) as `zfleet status` judges it. Shared so
 // the controller (which stores these facts per snapshot) and the CLI (which judges pools
 // from full snapshots elsewhere) agree on what counts. Pure; thread-compatible.
-#ifndef ZFLEET_COMMON_POOL_STATUS_H_
-#define ZFLEET_COMMON_POOL_STATUS_H_
+#ifndef ZFLEET_MODEL_POOL_STATUS_H_
+#define ZFLEET_MODEL_POOL_STATUS_H_
 
 #include "zfleet/v1/zfleet.pb.h"
 
@@ -18,4 +18,4 @@ v1::PoolStatus PoolStatusOf(const v1::PoolSummary& summary);
 
 }  // namespace zfleet
 
-#endif  // ZFLEET_COMMON_POOL_STATUS_H_
+#endif  // ZFLEET_MODEL_POOL_STATUS_H_

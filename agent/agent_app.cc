@@ -12,11 +12,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "agent/agent_loop.h"
+#include "agent/disks/disk_class.h"
 #include "agent/inspect_render.h"
-#include "agent/pool_assembly.h"
-#include "agent/stack_checks.h"
-#include "common/status_macros.h"
+#include "agent/stack/stack_checks.h"
+#include "agent/zpool/pool_assembly.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "common/shutdown_signals.h"
 
 namespace zfleet::agent {
@@ -90,9 +91,10 @@ int RunInspect(const AgentFlags& flags) {
   absl::Status collected = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(view.capabilities, zpool.Probe());
     ASSIGN_OR_RETURN(ZpoolOutputs outputs, zpool.Collect());
-    ASSIGN_OR_RETURN(AssembledPools assembled,
-                     AssemblePools(outputs, *config, {absl::LocalTimeZone()}));
-    DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, &*config);
+    ASSIGN_OR_RETURN(AssembledPools assembled, AssemblePools(outputs, {absl::LocalTimeZone()}));
+    const ClassOverrideFn overrides = ClassOverridesOf(*config);
+    ClassifyLeaves(assembled.pools, overrides);
+    DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, overrides);
     disks.Enrich(assembled.pools, SystemClock::Get().Now());
     view.pools = std::move(assembled.pools);
     view.unparsed_count = assembled.unparsed_count;
@@ -127,7 +129,7 @@ int RunAgent(const AgentFlags& flags) {
   SubprocessRunner runner;
   ZpoolClient zpool(&runner, *zpool_path, config->zpool_timeout);
   GrpcControllerLink link(flags.controller, absl::Seconds(10));
-  DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, &*config);
+  DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, ClassOverridesOf(*config));
   AgentDeps deps;
   deps.clock = &SystemClock::Get();
   deps.zpool = &zpool;

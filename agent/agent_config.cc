@@ -131,4 +131,13 @@ std::string ClassOverride(const AgentConfig& config, absl::string_view pool,
   return "";
 }
 
+ClassOverrideFn ClassOverridesOf(const AgentConfig& config) {
+  AgentConfig classes;
+  classes.pool_classes = config.pool_classes;
+  classes.device_classes = config.device_classes;
+  return [classes = std::move(classes)](absl::string_view pool, absl::string_view device_path) {
+    return ClassOverride(classes, pool, device_path);
+  };
+}
+
 }  // namespace zfleet::agent

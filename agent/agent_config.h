@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "agent/disks/disk_class.h"
 
 namespace zfleet::agent {
 
@@ -48,6 +49,10 @@ absl::StatusOr<AgentConfig> LoadAgentConfig(const std::string& path);
 // The class override for a pool or device, or "" when none matches.
 std::string ClassOverride(const AgentConfig& config, absl::string_view pool,
                           absl::string_view device_path);
+
+// ClassOverride over a copy of `config`'s class globs, in the form disks/ takes overrides;
+// it does not refer to `config` afterwards.
+ClassOverrideFn ClassOverridesOf(const AgentConfig& config);
 
 }  // namespace zfleet::agent
 

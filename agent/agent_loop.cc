@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "agent/pool_assembly.h"
+#include "agent/disks/disk_class.h"
+#include "agent/zpool/pool_assembly.h"
 #include "common/log.h"
 
 namespace zfleet::agent {
@@ -35,6 +36,7 @@ AgentLoop::AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity,
                      StatusParseOptions parse_options)
     : deps_(std::move(deps)),
       config_(std::move(config)),
+      class_overrides_(ClassOverridesOf(config_)),
       identity_(std::move(identity)),
       parse_options_(std::move(parse_options)) {}
 
@@ -50,7 +52,7 @@ void AgentLoop::Poll(absl::Time now) {
     collect_error_ = std::string(outputs.status().message());
     return;
   }
-  auto assembled = AssemblePools(*outputs, config_, parse_options_);
+  auto assembled = AssemblePools(*outputs, parse_options_);
   if (!assembled.ok()) {
     if (collect_error_ != assembled.status().message()) {
       spdlog::warn("cannot parse zpool output: {}", assembled.status().message());
@@ -66,6 +68,7 @@ void AgentLoop::Poll(absl::Time now) {
   }
   collect_error_.clear();
   pools_ = std::move(assembled->pools);
+  ClassifyLeaves(pools_, class_overrides_);
   if (deps_.disks != nullptr) deps_.disks->Enrich(pools_, now);
 }
 

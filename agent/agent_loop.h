@@ -16,9 +16,9 @@
 #include "agent/agent_config.h"
 #include "agent/command_journal.h"
 #include "agent/controller_link.h"
-#include "agent/disk_enrichment.h"
-#include "agent/zpool_client.h"
-#include "agent/zpool_status_parser.h"
+#include "agent/disks/disk_enrichment.h"
+#include "agent/zpool/zpool_client.h"
+#include "agent/zpool/zpool_status_parser.h"
 #include "common/clock.h"
 
 namespace zfleet::agent {
@@ -69,6 +69,7 @@ class AgentLoop {
 
   AgentDeps deps_;
   const AgentConfig config_;
+  const ClassOverrideFn class_overrides_;  // config_'s, built once
   const AgentIdentity identity_;
   const StatusParseOptions parse_options_;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/zpool_client.h"
+#include "agent/zpool/zpool_client.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::agent {

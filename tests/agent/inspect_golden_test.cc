@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "agent/zpool_list_parser.h"
-#include "agent/zpool_status_json_parser.h"
-#include "agent/zpool_status_parser.h"
+#include "agent/zpool/zpool_list_parser.h"
+#include "agent/zpool/zpool_status_json_parser.h"
+#include "agent/zpool/zpool_status_parser.h"
 #include "model/pool_json.h"
 #include "gtest/gtest.h"
 

@@ -7,12 +7,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "agent/config_tree_parser.h"
-#include "agent/scan_line_parser.h"
-#include "agent/size_units.h"
-#include "agent/zpool_list_parser.h"
-#include "agent/zpool_status_json_parser.h"
-#include "agent/zpool_status_parser.h"
+#include "agent/zpool/config_tree_parser.h"
+#include "agent/zpool/scan_line_parser.h"
+#include "agent/zpool/size_units.h"
+#include "agent/zpool/zpool_list_parser.h"
+#include "agent/zpool/zpool_status_json_parser.h"
+#include "agent/zpool/zpool_status_parser.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "agent/agent_loop.h"
-#include "agent/command_runner.h"
+#include "agent/host/command_runner.h"
 #include "controller/server.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"

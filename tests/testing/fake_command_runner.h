@@ -13,7 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "agent/command_runner.h"
+#include "agent/host/command_runner.h"
 
 namespace zfleet::testing {
 

@@ -16,8 +16,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "agent/zpool_status_json_parser.h"
-#include "agent/zpool_status_parser.h"
+#include "agent/zpool/zpool_status_json_parser.h"
+#include "agent/zpool/zpool_status_parser.h"
 #include "nlohmann/json.hpp"
 
 namespace zfleet::agent {

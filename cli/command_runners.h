@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "cli/fleet_client.h"
 #include "cli/pool_ref.h"
-#include "cli/render_options.h"
+#include "cli/render/render_options.h"
 
 namespace zfleet::cli {
 
@@ -32,17 +32,25 @@ struct Invocation {
 // A command: one or more calls on `api`, then the rendered result.
 using Runner = CliResult (*)(FleetApi& api, const Invocation& in);
 
-CliResult RunStatus(FleetApi& api, const Invocation& in);
-CliResult RunHosts(FleetApi& api, const Invocation& in);
-CliResult RunPools(FleetApi& api, const Invocation& in);
-CliResult RunPool(FleetApi& api, const Invocation& in);
-CliResult RunHistory(FleetApi& api, const Invocation& in);
-CliResult RunScrub(FleetApi& api, const Invocation& in);
-CliResult RunSchedule(FleetApi& api, const Invocation& in);
-CliResult RunEvents(FleetApi& api, const Invocation& in);
+// Most commands: the rendered answer to their calls on `api`, or the first call's error.
+// Each is made a Runner by RunOutput below.
+using Output = absl::StatusOr<std::string> (*)(FleetApi& api, const Invocation& in);
+
+// pool_commands.cc
+absl::StatusOr<std::string> StatusOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> HostsOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> PoolsOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> PoolOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> HistoryOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> ScrubOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> ScheduleOutput(FleetApi& api, const Invocation& in);
+// event_commands.cc
+absl::StatusOr<std::string> EventsOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> TriageOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> DisksOutput(FleetApi& api, const Invocation& in);
+// `ack` is a Runner of its own: it prints what it acknowledged even when unknown ids
+// fail the run.
 CliResult RunAck(FleetApi& api, const Invocation& in);
-CliResult RunTriage(FleetApi& api, const Invocation& in);
-CliResult RunDisks(FleetApi& api, const Invocation& in);
 
 // kExitUsage with "zfleet: <why>; run 'zfleet --help'" (newlines in `why` become "; ").
 CliResult UsageResult(absl::string_view why);
@@ -50,6 +58,12 @@ CliResult UsageResult(absl::string_view why);
 CliResult FailureResult(absl::string_view why, std::string out = "");
 // kExitOk with the text, or FailureResult with the error's message.
 CliResult OutputResult(absl::StatusOr<std::string> out);
+
+// The Runner of an Output: OutputResult of what it returns.
+template <Output output>
+CliResult RunOutput(FleetApi& api, const Invocation& in) {
+  return OutputResult(output(api, in));
+}
 
 }  // namespace zfleet::cli
 

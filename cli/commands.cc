@@ -101,11 +101,17 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
   absl::StatusOr<absl::Duration> timeout = ParseTimeout(in.flags.timeout);
   if (!timeout.ok()) return UsageResult(timeout.status().message());
 
-  const std::pair<CLI::App*, Runner> runners[] = {
-      {sub.status, RunStatus},     {sub.hosts, RunHosts},     {sub.pools, RunPools},
-      {sub.pool, RunPool},         {sub.history, RunHistory}, {sub.scrub, RunScrub},
-      {sub.schedule, RunSchedule}, {sub.events, RunEvents},   {sub.ack, RunAck},
-      {sub.triage, RunTriage},     {sub.disks, RunDisks}};
+  const std::pair<CLI::App*, Runner> runners[] = {{sub.status, RunOutput<StatusOutput>},
+                                                  {sub.hosts, RunOutput<HostsOutput>},
+                                                  {sub.pools, RunOutput<PoolsOutput>},
+                                                  {sub.pool, RunOutput<PoolOutput>},
+                                                  {sub.history, RunOutput<HistoryOutput>},
+                                                  {sub.scrub, RunOutput<ScrubOutput>},
+                                                  {sub.schedule, RunOutput<ScheduleOutput>},
+                                                  {sub.events, RunOutput<EventsOutput>},
+                                                  {sub.ack, RunAck},
+                                                  {sub.triage, RunOutput<TriageOutput>},
+                                                  {sub.disks, RunOutput<DisksOutput>}};
   for (const auto& [command, runner] : runners) {
     if (!command->parsed()) continue;
     std::unique_ptr<FleetApi> api = make_api(in.flags.controller, *timeout);

@@ -3,14 +3,13 @@
 
 #include "absl/status/statusor.h"
 #include "cli/command_runners.h"
-#include "cli/format_util.h"
-#include "cli/render_disks.h"
-#include "cli/render_events.h"
-#include "cli/render_triage.h"
+#include "cli/render/format_util.h"
+#include "cli/render/render_disks.h"
+#include "cli/render/render_events.h"
+#include "cli/render/render_triage.h"
 #include "common/status_macros.h"
 
 namespace zfleet::cli {
-namespace {
 
 absl::StatusOr<std::string> EventsOutput(FleetApi& api, const Invocation& in) {
   v1::ListEventsRequest request;
@@ -38,18 +37,6 @@ absl::StatusOr<std::string> DisksOutput(FleetApi& api, const Invocation& in) {
     return f.json ? DumpJson(RenderModelsJson(disks)) : RenderModelsText(disks, in.render);
   }
   return f.json ? DumpJson(RenderDisksJson(disks)) : RenderDisksText(disks, in.render);
-}
-
-}  // namespace
-
-CliResult RunEvents(FleetApi& api, const Invocation& in) {
-  return OutputResult(EventsOutput(api, in));
-}
-CliResult RunTriage(FleetApi& api, const Invocation& in) {
-  return OutputResult(TriageOutput(api, in));
-}
-CliResult RunDisks(FleetApi& api, const Invocation& in) {
-  return OutputResult(DisksOutput(api, in));
 }
 
 CliResult RunAck(FleetApi& api, const Invocation& in) {

@@ -44,83 +44,64 @@ FleetClient::FleetClient(std::string target, absl::Duration timeout, const Clock
           grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(),
                                     UnlimitedReplies()))) {}
 
-template <typename Response, typename Rpc>
-absl::StatusOr<Response> FleetClient::Call(Rpc rpc) const {
+template <typename Request, typename Response>
+absl::StatusOr<Response> FleetClient::Call(Rpc<Request, Response> rpc,
+                                           const Request& request) const {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(clock_.Now() + timeout_));
   Response response;
-  const grpc::Status status = rpc(&context, &response);
+  const grpc::Status status = (stub_.get()->*rpc)(&context, request, &response);
   if (!status.ok()) return ControllerError(status, target_, timeout_);
   return response;
 }
 
+using Stub = v1::FleetService::Stub;
+
 absl::StatusOr<v1::ListHostsResponse> FleetClient::ListHosts() {
-  return Call<v1::ListHostsResponse>([this](grpc::ClientContext* c, v1::ListHostsResponse* r) {
-    return stub_->ListHosts(c, v1::ListHostsRequest(), r);
-  });
+  return Call(&Stub::ListHosts, v1::ListHostsRequest());
 }
 
 absl::StatusOr<v1::ListPoolsResponse> FleetClient::ListPools() {
-  return Call<v1::ListPoolsResponse>([this](grpc::ClientContext* c, v1::ListPoolsResponse* r) {
-    return stub_->ListPools(c, v1::ListPoolsRequest(), r);
-  });
+  return Call(&Stub::ListPools, v1::ListPoolsRequest());
 }
 
 absl::StatusOr<v1::GetPoolResponse> FleetClient::GetPool(const v1::GetPoolRequest& request) {
-  return Call<v1::GetPoolResponse>([&](grpc::ClientContext* c, v1::GetPoolResponse* r) {
-    return stub_->GetPool(c, request, r);
-  });
+  return Call(&Stub::GetPool, request);
 }
 
 absl::StatusOr<v1::RequestScrubResponse> FleetClient::RequestScrub(
     const v1::RequestScrubRequest& request) {
-  return Call<v1::RequestScrubResponse>([&](grpc::ClientContext* c, v1::RequestScrubResponse* r) {
-    return stub_->RequestScrub(c, request, r);
-  });
+  return Call(&Stub::RequestScrub, request);
 }
 
 absl::StatusOr<v1::GetScheduleResponse> FleetClient::GetSchedule() {
-  return Call<v1::GetScheduleResponse>([this](grpc::ClientContext* c, v1::GetScheduleResponse* r) {
-    return stub_->GetSchedule(c, v1::GetScheduleRequest(), r);
-  });
+  return Call(&Stub::GetSchedule, v1::GetScheduleRequest());
 }
 
 absl::StatusOr<v1::GetHistoryResponse> FleetClient::GetHistory(
     const v1::GetHistoryRequest& request) {
-  return Call<v1::GetHistoryResponse>([&](grpc::ClientContext* c, v1::GetHistoryResponse* r) {
-    return stub_->GetHistory(c, request, r);
-  });
+  return Call(&Stub::GetHistory, request);
 }
 
 absl::StatusOr<v1::ListEventsResponse> FleetClient::ListEvents(
     const v1::ListEventsRequest& request) {
-  return Call<v1::ListEventsResponse>([&](grpc::ClientContext* c, v1::ListEventsResponse* r) {
-    return stub_->ListEvents(c, request, r);
-  });
+  return Call(&Stub::ListEvents, request);
 }
 
 absl::StatusOr<v1::AckEventsResponse> FleetClient::AckEvents(const v1::AckEventsRequest& request) {
-  return Call<v1::AckEventsResponse>([&](grpc::ClientContext* c, v1::AckEventsResponse* r) {
-    return stub_->AckEvents(c, request, r);
-  });
+  return Call(&Stub::AckEvents, request);
 }
 
 absl::StatusOr<v1::ListDisksResponse> FleetClient::ListDisks(const v1::ListDisksRequest& request) {
-  return Call<v1::ListDisksResponse>([&](grpc::ClientContext* c, v1::ListDisksResponse* r) {
-    return stub_->ListDisks(c, request, r);
-  });
+  return Call(&Stub::ListDisks, request);
 }
 
 absl::StatusOr<v1::TriageResponse> FleetClient::Triage() {
-  return Call<v1::TriageResponse>([this](grpc::ClientContext* c, v1::TriageResponse* r) {
-    return stub_->Triage(c, v1::TriageRequest(), r);
-  });
+  return Call(&Stub::Triage, v1::TriageRequest());
 }
 
 absl::StatusOr<v1::GetStatusResponse> FleetClient::GetStatus() {
-  return Call<v1::GetStatusResponse>([this](grpc::ClientContext* c, v1::GetStatusResponse* r) {
-    return stub_->GetStatus(c, v1::GetStatusRequest(), r);
-  });
+  return Call(&Stub::GetStatus, v1::GetStatusRequest());
 }
 
 }  // namespace zfleet::cli

@@ -62,10 +62,15 @@ class FleetClient final : public FleetApi {
   absl::StatusOr<v1::GetStatusResponse> GetStatus() override;
 
  private:
-  // Runs one unary call, `rpc(context, response)`, on a fresh context carrying the
-  // per-call deadline; converts a failure with ControllerError.
-  template <typename Response, typename Rpc>
-  absl::StatusOr<Response> Call(Rpc rpc) const;
+  // A blocking unary method of the stub, e.g. &v1::FleetService::Stub::ListHosts.
+  template <typename Request, typename Response>
+  using Rpc = grpc::Status (v1::FleetService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                       Response*);
+
+  // Runs `rpc` with `request` on a fresh context carrying the per-call deadline; converts
+  // a failure with ControllerError.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(Rpc<Request, Response> rpc, const Request& request) const;
 
   const std::string target_;
   const absl::Duration timeout_;

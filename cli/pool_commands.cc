@@ -1,18 +1,17 @@
 // The pool-centred commands: status, hosts, pools, pool, history, scrub, schedule.
 #include "absl/status/statusor.h"
 #include "cli/command_runners.h"
-#include "cli/format_util.h"
-#include "cli/render_history.h"
-#include "cli/render_hosts.h"
-#include "cli/render_pool_detail.h"
-#include "cli/render_pools.h"
-#include "cli/render_schedule.h"
-#include "cli/render_scrub.h"
-#include "cli/render_status.h"
+#include "cli/render/format_util.h"
+#include "cli/render/render_history.h"
+#include "cli/render/render_hosts.h"
+#include "cli/render/render_pool_detail.h"
+#include "cli/render/render_pools.h"
+#include "cli/render/render_schedule.h"
+#include "cli/render/render_scrub.h"
+#include "cli/render/render_status.h"
 #include "common/status_macros.h"
 
 namespace zfleet::cli {
-namespace {
 
 absl::StatusOr<std::string> StatusOutput(FleetApi& api, const Invocation& in) {
   StatusInput input;
@@ -45,8 +44,8 @@ absl::StatusOr<std::string> HistoryOutput(FleetApi& api, const Invocation& in) {
   request.set_host_id(in.ref.host);
   request.set_pool(in.ref.pool);
   ASSIGN_OR_RETURN(v1::GetHistoryResponse response, api.GetHistory(request));
-  return in.flags.json ? DumpJson(RenderHistoryJson(in.ref, response))
-                       : RenderHistoryText(in.ref, response, in.render);
+  return in.flags.json ? DumpJson(RenderHistoryJson(request, response))
+                       : RenderHistoryText(request, response, in.render);
 }
 
 absl::StatusOr<std::string> ScrubOutput(FleetApi& api, const Invocation& in) {
@@ -57,36 +56,13 @@ absl::StatusOr<std::string> ScrubOutput(FleetApi& api, const Invocation& in) {
   request.set_action(f.stop ? v1::STOP : f.pause ? v1::PAUSE : v1::START);
   request.set_now(f.now);
   ASSIGN_OR_RETURN(v1::RequestScrubResponse response, api.RequestScrub(request));
-  return f.json ? DumpJson(RenderScrubJson(in.ref, request.action(), response, f.now))
-                : RenderScrubText(in.ref, request.action(), response, f.now);
+  return f.json ? DumpJson(RenderScrubJson(request, response)) : RenderScrubText(request, response);
 }
 
 absl::StatusOr<std::string> ScheduleOutput(FleetApi& api, const Invocation& in) {
   ASSIGN_OR_RETURN(v1::GetScheduleResponse schedule, api.GetSchedule());
   return in.flags.json ? DumpJson(RenderScheduleJson(schedule))
                        : RenderScheduleText(schedule, in.render);
-}
-
-}  // namespace
-
-CliResult RunStatus(FleetApi& api, const Invocation& in) {
-  return OutputResult(StatusOutput(api, in));
-}
-CliResult RunHosts(FleetApi& api, const Invocation& in) {
-  return OutputResult(HostsOutput(api, in));
-}
-CliResult RunPools(FleetApi& api, const Invocation& in) {
-  return OutputResult(PoolsOutput(api, in));
-}
-CliResult RunPool(FleetApi& api, const Invocation& in) { return OutputResult(PoolOutput(api, in)); }
-CliResult RunHistory(FleetApi& api, const Invocation& in) {
-  return OutputResult(HistoryOutput(api, in));
-}
-CliResult RunScrub(FleetApi& api, const Invocation& in) {
-  return OutputResult(ScrubOutput(api, in));
-}
-CliResult RunSchedule(FleetApi& api, const Invocation& in) {
-  return OutputResult(ScheduleOutput(api, in));
 }
 
 }  // namespace zfleet::cli

@@ -22,9 +22,7 @@ class OnCallCommandsTest : public CliTest {};
 TEST_F(OnCallCommandsTest, ScheduleTextAndJson) {
   fleet_.schedule.set_evaluated_at(kNow);
   v1::ScheduleRow* row = fleet_.schedule.add_rows();
-  row->set_host_id("h1");
-  row->set_pool("tank");
-  row->set_status("waiting");
+  *row = fixtures::ScheduleRow("h1", "tank", "", "waiting");
   row->set_reason("window closed");
   const CliResult text = Run({"schedule"});
   ASSERT_EQ(text.exit_code, kExitOk) << text.err;

@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "cli/fleet_client.h"
-#include "cli/render_status.h"
+#include "cli/render/render_status.h"
 
 namespace zfleet::cli {
 

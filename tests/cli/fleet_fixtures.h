@@ -14,6 +14,7 @@ namespace zfleet::cli::fixtures {
 // 2026-11-21T10:00:00Z, the "now" of every rendering test.
 inline constexpr int64_t kNow = 1795255200;
 inline absl::Time Now() { return absl::FromUnixSeconds(kNow); }
+inline constexpr int64_t kDay = 86400;
 
 inline v1::Vdev Leaf(const std::string& name, uint64_t read = 0, uint64_t write = 0,
                      uint64_t cksum = 0) {
@@ -122,6 +123,44 @@ inline v1::Event Event(int64_t id, int64_t time, const std::string& severity,
   e.set_kind(kind);
   e.set_message(message);
   return e;
+}
+
+// A row of `zfleet schedule`; `cls` "" for a pool not yet placed in a class.
+inline v1::ScheduleRow ScheduleRow(const std::string& host, const std::string& pool,
+                                   const std::string& cls, const std::string& status) {
+  v1::ScheduleRow row;
+  row.set_host_id(host);
+  row.set_pool(pool);
+  row.set_class_(cls);
+  row.set_status(status);
+  return row;
+}
+
+inline v1::TriageItem TriageItem(const std::string& severity, const std::string& kind,
+                                 const std::string& host, const std::string& pool,
+                                 const std::string& problem, const std::string& action,
+                                 int64_t since) {
+  v1::TriageItem item;
+  item.set_severity(severity);
+  item.set_kind(kind);
+  item.set_host_id(host);
+  item.set_pool(pool);
+  item.set_problem(problem);
+  item.set_action(action);
+  item.set_since(since);
+  return item;
+}
+
+// A scrub run of h1/tank requested 4h before kNow, not started.
+inline v1::ScrubRun ScrubRun(int64_t id, const std::string& trigger, const std::string& state) {
+  v1::ScrubRun run;
+  run.set_id(id);
+  run.set_host_id("h1");
+  run.set_pool("tank");
+  run.set_trigger(trigger);
+  run.set_state(state);
+  run.set_requested_at(kNow - 4 * 3600);
+  return run;
 }
 
 }  // namespace zfleet::cli::fixtures

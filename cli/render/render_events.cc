@@ -1,0 +1,93 @@
+#include "cli/render/render_events.h"
+
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/render/format_util.h"
+#include "cli/render/sorted.h"
+#include "cli/render/table.h"
+
+namespace zfleet::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::vector<const v1::Event*> SortedEvents(const v1::ListEventsResponse& events) {
+  return SortedBy(events.events(), [](const v1::Event& a, const v1::Event& b) {
+    return std::make_tuple(a.time(), a.id()) > std::make_tuple(b.time(), b.id());
+  });
+}
+
+std::string AckCell(const v1::Event& e) {
+  if (!e.acknowledged_by().empty()) return e.acknowledged_by();
+  return e.has_acknowledged_at() ? "yes" : "-";
+}
+
+}  // namespace
+
+std::string RenderEventsText(const v1::ListEventsResponse& events, absl::Time since,
+                             const RenderOptions& options) {
+  if (events.events_size() == 0) {
+    return absl::StrCat("no events since ", FormatMinute(absl::ToUnixSeconds(since)), " UTC\n");
+  }
+  Table table({{"ID", Align::kRight},
+               {"TIME"},
+               {"SEVERITY"},
+               {"HOST"},
+               {"POOL"},
+               {"DEVICE"},
+               {"KIND"},
+               {"MESSAGE"},
+               {"ACK"}});
+  for (const v1::Event* e : SortedEvents(events)) {
+    table.AddRow({absl::StrCat(e->id()), e->time() != 0 ? FormatMinute(e->time()) : "-",
+                  Cell(e->severity(), SeverityColor(e->severity())), OrDash(e->host_id()),
+                  OrDash(e->pool()), OrDash(e->device()), e->kind(), e->message(), AckCell(*e)});
+  }
+  return table.Render(options.color);
+}
+
+Json RenderEventsJson(const v1::ListEventsResponse& events) {
+  Json list = Json::array();
+  for (const v1::Event* e : SortedEvents(events)) {
+    Json j;
+    j["id"] = e->id();
+    j["time"] = TimeOrNull(e->time());
+    j["severity"] = e->severity();
+    j["host"] = StringOrNull(e->host_id());
+    j["pool"] = StringOrNull(e->pool());
+    j["device"] = StringOrNull(e->device());
+    j["kind"] = e->kind();
+    j["message"] = e->message();
+    j["acknowledged_by"] = StringOrNull(e->acknowledged_by());
+    j["acknowledged_at"] = e->has_acknowledged_at() ? TimeOrNull(e->acknowledged_at()) : Json();
+    list.push_back(std::move(j));
+  }
+  Json doc;
+  doc["events"] = std::move(list);
+  return doc;
+}
+
+std::string RenderAckText(const v1::AckEventsResponse& response) {
+  const int n = response.acknowledged_size();
+  return absl::StrCat("acknowledged ", n, n == 1 ? " event\n" : " events\n");
+}
+
+Json RenderAckJson(const std::string& by, const v1::AckEventsResponse& response) {
+  Json doc;
+  doc["by"] = by;
+  doc["acknowledged"] =
+      Json(std::vector<int64_t>(response.acknowledged().begin(), response.acknowledged().end()));
+  doc["unknown"] = Json(std::vector<int64_t>(response.unknown().begin(), response.unknown().end()));
+  return doc;
+}
+
+std::string AckUnknownMessage(const v1::AckEventsResponse& response) {
+  if (response.unknown_size() == 0) return "";
+  return absl::StrCat(response.unknown_size() == 1 ? "unknown event id " : "unknown event ids ",
+                      absl::StrJoin(response.unknown(), ", "));
+}
+
+}  // namespace zfleet::cli

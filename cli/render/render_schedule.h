@@ -1,0 +1,30 @@
+// `zfleet schedule`: when each pool scrubs next and, when it waits, why. Pure.
+#ifndef ZFLEET_CLI_RENDER_RENDER_SCHEDULE_H_
+#define ZFLEET_CLI_RENDER_RENDER_SCHEDULE_H_
+
+#include <string>
+
+#include "cli/render/render_options.h"
+#include "nlohmann/json.hpp"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::cli {
+
+// A summary line ("schedule at 2026-11-21 10:00 UTC: 4 pools, 1 running, 1 waiting,
+// 2 overdue"), a blank line, then a table HOST POOL CLASS LAST-SCRUB NEXT-DUE STATUS
+// REASON, soonest due first (overdue pools therefore on top; pools without a due date
+// last; ties by host and pool). LAST-SCRUB is "never" for a pool never scrubbed;
+// NEXT-DUE of an overdue pool reads "2026-11-14 10:00 (overdue 7d0h)" and is red on a
+// terminal; REASON is the controller's, "" when it gave none. The summary's time is
+// the controller's evaluated_at, else options.now. "no pools\n" when empty.
+std::string RenderScheduleText(const v1::GetScheduleResponse& schedule,
+                               const RenderOptions& options);
+
+// {"evaluated_at": RFC 3339 | null, "pools": [{"host", "pool", "class", "last_scrub",
+//  "next_due", "status", "reason", "overdue"}]} in the table's order; class and reason
+// null when empty, times RFC 3339 or null.
+nlohmann::ordered_json RenderScheduleJson(const v1::GetScheduleResponse& schedule);
+
+}  // namespace zfleet::cli
+
+#endif  // ZFLEET_CLI_RENDER_RENDER_SCHEDULE_H_

@@ -1,0 +1,59 @@
+// A plain-text table for the CLI's human output: one header row, every column padded
+// to its widest cell, numbers right-aligned, colour that never disturbs the alignment.
+#ifndef ZFLEET_CLI_RENDER_TABLE_H_
+#define ZFLEET_CLI_RENDER_TABLE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace zfleet::cli {
+
+enum class Color { kNone, kGreen, kYellow, kRed, kBold };
+
+// Wraps `text` in the ANSI escape for `color` when `enabled`, else returns it unchanged.
+std::string Colorize(absl::string_view text, Color color, bool enabled);
+
+// Width of `text` on a terminal: counts UTF-8 code points, not bytes, so that a model
+// name with a non-ASCII character does not shift its row.
+size_t DisplayWidth(absl::string_view text);
+
+enum class Align { kLeft, kRight };
+
+struct Cell {
+  Cell(std::string t) : text(std::move(t)) {}  // NOLINT: a cell is usually just text
+  Cell(const char* t) : text(t) {}             // NOLINT
+  Cell(std::string t, Color c) : text(std::move(t)), color(c) {}
+  std::string text;
+  Color color = Color::kNone;
+};
+
+// Not thread-safe; build, render, discard.
+class Table {
+ public:
+  struct Column {
+    std::string header;
+    Align align = Align::kLeft;
+  };
+
+  explicit Table(std::vector<Column> columns);
+
+  // Rows shorter than the header are padded with empty cells; extra cells are dropped.
+  void AddRow(std::vector<Cell> row);
+
+  size_t row_count() const { return rows_.size(); }
+
+  // One line per row, header first, each prefixed with `indent`, columns separated by
+  // two spaces, no trailing whitespace, every line ending in '\n'. Colour escapes are
+  // emitted only when `color` is true.
+  std::string Render(bool color, absl::string_view indent = "") const;
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<Cell>> rows_;
+};
+
+}  // namespace zfleet::cli
+
+#endif  // ZFLEET_CLI_RENDER_TABLE_H_

@@ -1,0 +1,89 @@
+// `zfleet events` and `zfleet ack` output.
+#include "cli/render/render_events.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/cli/render/render_fixtures.h"
+
+namespace zfleet::cli {
+namespace {
+
+using fixtures::Event;
+using fixtures::kNow;
+using fixtures::kPlain;
+using ::testing::HasSubstr;
+using Json = nlohmann::ordered_json;
+
+v1::ListEventsResponse Events() {
+  v1::ListEventsResponse r;
+  v1::Event degraded =
+      Event(41, kNow - 3600, "warning", "h1", "tank", "pool_state", "pool DEGRADED");
+  *r.add_events() = degraded;
+  *r.add_events() = Event(40, kNow - 7200, "info", "h2", "", "host_back", "host back");
+  v1::Event cksum =
+      Event(42, kNow - 60, "critical", "h1", "tank", "data_errors", "3 new permanent errors");
+  cksum.set_device("/dev/sdb");
+  cksum.set_acknowledged_by("alice");
+  cksum.set_acknowledged_at(kNow - 30);
+  *r.add_events() = cksum;
+  return r;
+}
+
+TEST(RenderEventsTest, TableNewestFirst) {
+  EXPECT_EQ(RenderEventsText(Events(), fixtures::Now() - absl::Hours(24), kPlain),
+            "ID  TIME              SEVERITY  HOST  POOL  DEVICE    KIND         MESSAGE"
+            "                 ACK\n"
+            "42  2026-11-21 09:59  critical  h1    tank  /dev/sdb  data_errors  "
+            "3 new permanent errors  alice\n"
+            "41  2026-11-21 09:00  warning   h1    tank  -         pool_state   "
+            "pool DEGRADED           -\n"
+            "40  2026-11-21 08:00  info      h2    -     -         host_back    "
+            "host back               -\n");
+}
+
+TEST(RenderEventsTest, SeverityColouredOnlyOnATerminal) {
+  const std::string text = RenderEventsText(Events(), fixtures::Now(), fixtures::kColor);
+  EXPECT_THAT(text, HasSubstr("\033[31mcritical\033[0m"));
+  EXPECT_THAT(text, HasSubstr("\033[33mwarning\033[0m"));
+}
+
+TEST(RenderEventsTest, EmptyNamesTheWindow) {
+  EXPECT_EQ(RenderEventsText(v1::ListEventsResponse(), fixtures::Now() - absl::Hours(24), kPlain),
+            "no events since 2026-11-20 10:00 UTC\n");
+  EXPECT_EQ(RenderEventsJson(v1::ListEventsResponse()).dump(), R"({"events":[]})");
+}
+
+TEST(RenderEventsTest, JsonShapeWithNulls) {
+  const Json doc = Json::parse(RenderEventsJson(Events()).dump());
+  ASSERT_EQ(doc["events"].size(), 3u);
+  EXPECT_EQ(doc["events"][0], Json::parse(R"({"id": 42, "time": "2026-11-21T09:59:00Z",
+      "severity": "critical", "host": "h1", "pool": "tank", "device": "/dev/sdb",
+      "kind": "data_errors", "message": "3 new permanent errors", "acknowledged_by": "alice",
+      "acknowledged_at": "2026-11-21T09:59:30Z"})"));
+  const Json& back = doc["events"][2];
+  EXPECT_EQ(back["id"], 40);
+  for (const char* key : {"pool", "device", "acknowledged_by", "acknowledged_at"}) {
+    EXPECT_TRUE(back[key].is_null()) << key;
+  }
+}
+
+TEST(RenderAckTest, CountsAndUnknownIds) {
+  v1::AckEventsResponse r;
+  EXPECT_EQ(RenderAckText(r), "acknowledged 0 events\n");
+  EXPECT_EQ(AckUnknownMessage(r), "");
+  r.add_acknowledged(3);
+  EXPECT_EQ(RenderAckText(r), "acknowledged 1 event\n");
+  r.add_acknowledged(4);
+  r.add_unknown(9);
+  EXPECT_EQ(RenderAckText(r), "acknowledged 2 events\n");
+  EXPECT_EQ(AckUnknownMessage(r), "unknown event id 9");
+  r.add_unknown(11);
+  EXPECT_EQ(AckUnknownMessage(r), "unknown event ids 9, 11");
+  EXPECT_EQ(RenderAckJson("bob", r).dump(),
+            R"({"by":"bob","acknowledged":[3,4],"unknown":[9,11]})");
+}
+
+}  // namespace
+}  // namespace zfleet::cli

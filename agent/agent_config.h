@@ -35,7 +35,7 @@ struct AgentConfig {
   std::vector<std::pair<std::string, std::string>> device_classes;
 };
 
-// The classes DESIGN.md knows.
+// The classes docs/DESIGN.md knows.
 bool IsKnownClass(absl::string_view cls);
 
 // Parses agent.toml text. `source_name` names the file in errors, which read

@@ -3,8 +3,9 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
-#include "controller/metrics_server.h"
-#include "controller/server.h"
+#include "controller/controller.h"
+#include "controller/service/grpc_server.h"
+#include "controller/service/metrics_server.h"
 #include "common/log.h"
 #include "common/shutdown_signals.h"
 
@@ -24,18 +25,19 @@ int RunController(const ControllerFlags& flags) {
   if (flags.db.empty()) return Fail("--db PATH is required");
   auto config = LoadControllerConfig(flags.config);
   if (!config.ok()) return Fail(config.status().message());
-  auto store = Store::Open(flags.db);
-  if (!store.ok()) return Fail(absl::StrCat("cannot open --db ", flags.db, ": ", store.status().message()));
+  auto controller = Controller::Open(flags.db, &*config, &SystemClock::Get());
+  if (!controller.ok()) {
+    return Fail(absl::StrCat("cannot open --db ", flags.db, ": ", controller.status().message()));
+  }
 
   ShutdownSignals signals;
 
-  auto server = ControllerServer::Start(flags.listen, store->get(), &*config, &SystemClock::Get());
+  auto server = GrpcServer::Start(flags.listen, controller->get());
   if (!server.ok()) return Fail(server.status().message());
   std::unique_ptr<MetricsServer> metrics;
   if (!flags.metrics_listen.empty()) {
-    ControllerServer* controller = server->get();
-    auto started = MetricsServer::Start(flags.metrics_listen,
-                                        [controller] { return controller->events().Metrics(); });
+    EventQueries* events = &(*controller)->events();
+    auto started = MetricsServer::Start(flags.metrics_listen, [events] { return events->Metrics(); });
     if (!started.ok()) {
       (*server)->Shutdown();
       return Fail(absl::StrCat("--metrics-listen: ", started.status().message()));
@@ -43,13 +45,15 @@ int RunController(const ControllerFlags& flags) {
     metrics = *std::move(started);
     spdlog::info("serving /metrics on port {}", metrics->port());
   }
+  (*controller)->StartTicking();
   // Logged once everything is up, so a start-up failure stays one line on stderr.
   spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
                flags.db, absl::FormatDuration(config->report_interval));
 
-  ControllerServer* serving = server->get();
+  GrpcServer* serving = server->get();
   signals.CallOnSignal([serving] { serving->Shutdown(); });
   serving->Wait();
+  (*controller)->StopTicking();
   if (metrics != nullptr) metrics->Stop();
   spdlog::info("stopped");
   return 0;

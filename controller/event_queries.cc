@@ -6,9 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "controller/metrics.h"
+#include "controller/events/metrics.h"
+#include "model/enum_names.h"
 #include "model/pool_facts.h"
-#include "controller/triage.h"
+#include "controller/events/triage.h"
 
 namespace zfleet::controller {
 namespace {
@@ -30,7 +31,7 @@ bool HasBadLeaf(const v1::Pool& pool) {
 }  // namespace
 
 absl::Status EventQueries::CheckHost(const std::string& host_id) {
-  ASSIGN_OR_RETURN(std::optional<HostLiveness> host, store_->GetHostLiveness(host_id));
+  ASSIGN_OR_RETURN(std::optional<HostLiveness> host, store_->hosts().GetLiveness(host_id));
   if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
   return absl::OkStatus();
 }
@@ -52,7 +53,7 @@ absl::StatusOr<v1::ListEventsResponse> EventQueries::ListEvents(
   filter.limit = request.limit() == 0 ? kDefaultEvents : std::min(request.limit(), kMaxEvents);
   absl::MutexLock lock(store_mu_);
   if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(filter.host_id));
-  ASSIGN_OR_RETURN(std::vector<v1::Event> events, store_->ListEvents(filter));
+  ASSIGN_OR_RETURN(std::vector<v1::Event> events, store_->events().List(filter));
   v1::ListEventsResponse response;
   for (v1::Event& e : events) *response.add_events() = std::move(e);
   return response;
@@ -64,7 +65,7 @@ absl::StatusOr<v1::AckEventsResponse> EventQueries::AckEvents(const v1::AckEvent
   const std::vector<int64_t> ids(request.ids().begin(), request.ids().end());
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(AckResult result, store_->AckEvents(ids, request.by(), now));
+  ASSIGN_OR_RETURN(AckResult result, store_->events().Ack(ids, request.by(), now));
   v1::AckEventsResponse response;
   for (int64_t id : result.acknowledged) response.add_acknowledged(id);
   for (int64_t id : result.unknown) response.add_unknown(id);
@@ -78,9 +79,9 @@ absl::StatusOr<v1::GetHistoryResponse> EventQueries::GetHistory(
   absl::MutexLock lock(store_mu_);
   RETURN_IF_ERROR(CheckHost(request.host_id()));
   ASSIGN_OR_RETURN(std::vector<v1::PoolChange> changes,
-                   store_->ListPoolChanges(request.host_id(), request.pool(), limit));
+                   store_->history().ListPoolChanges(request.host_id(), request.pool(), limit));
   ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                   store_->ListScrubRuns(request.host_id(), request.pool(), limit));
+                   store_->scrub_runs().List(request.host_id(), request.pool(), limit));
   v1::GetHistoryResponse response;
   for (v1::ScrubRun& run : runs) *response.add_scrub_runs() = std::move(run);
   for (v1::PoolChange& change : changes) *response.add_changes() = std::move(change);
@@ -91,7 +92,7 @@ absl::StatusOr<v1::ListDisksResponse> EventQueries::ListDisks(const v1::ListDisk
   absl::MutexLock lock(store_mu_);
   if (!request.host_id().empty()) RETURN_IF_ERROR(CheckHost(request.host_id()));
   ASSIGN_OR_RETURN(std::vector<v1::Disk> disks,
-                   store_->ListDisks(request.model(), request.host_id(), kDiskSamples));
+                   store_->history().ListDisks(request.model(), request.host_id(), kDiskSamples));
   v1::ListDisksResponse response;
   for (v1::Disk& disk : disks) *response.add_disks() = std::move(disk);
   return response;
@@ -102,20 +103,20 @@ absl::StatusOr<v1::TriageResponse> EventQueries::Triage(const v1::TriageRequest&
   input.now = clock_->Now();
   input.missing_after = config_->MissingAfter();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(input.pools, store_->ListPoolsNeedingAttention());
+  ASSIGN_OR_RETURN(input.pools, store_->pools().ListNeedingAttention());
   for (const PoolRecord& p : input.pools) {
     if (!HasBadLeaf(p.pool)) continue;
     ASSIGN_OR_RETURN(DiskHistory history,
-                     store_->GetDiskHistory(p.host_id, p.pool.name(), kTriageSamples));
+                     store_->history().GetDiskHistory(p.host_id, p.pool.name(), kTriageSamples));
     input.disk_history[absl::StrCat(p.host_id, "/", p.pool.name())] = std::move(history);
   }
-  ASSIGN_OR_RETURN(input.hosts, store_->ListHostsNeedingAttention(input.now - input.missing_after));
-  ASSIGN_OR_RETURN(input.scrub_concerns, store_->ListScrubConcerns());
+  ASSIGN_OR_RETURN(input.hosts, store_->hosts().ListNeedingAttention(input.now - input.missing_after));
+  ASSIGN_OR_RETURN(input.scrub_concerns, store_->scan_watch().ListConcerns());
   EventFilter filter;
-  filter.min_severity = Severity::kWarning;
+  filter.min_severity = v1::SEVERITY_WARNING;
   filter.unacknowledged_only = true;
   filter.limit = kTriageEvents;
-  ASSIGN_OR_RETURN(input.events, store_->ListEvents(filter));
+  ASSIGN_OR_RETURN(input.events, store_->events().List(filter));
   return BuildTriage(input);
 }
 
@@ -124,14 +125,14 @@ absl::StatusOr<std::string> EventQueries::Metrics() {
   MetricsInput input;
   {
     absl::MutexLock lock(store_mu_);
-    ASSIGN_OR_RETURN(input.pools, store_->ListPoolStatus());
-    ASSIGN_OR_RETURN(input.leaves, store_->ListDevicesWithErrors());
-    ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store_->ListHostLiveness());
+    ASSIGN_OR_RETURN(input.pools, store_->pools().ListScrubStates());
+    ASSIGN_OR_RETURN(input.leaves, store_->pools().ListDevicesWithErrors());
+    ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store_->hosts().ListLiveness());
     input.hosts = static_cast<int64_t>(hosts.size());
     for (const HostLiveness& h : hosts) {
       if (now - h.last_seen <= config_->MissingAfter()) ++input.hosts_reporting;
     }
-    ASSIGN_OR_RETURN(input.events, store_->CountEvents());
+    ASSIGN_OR_RETURN(input.events, store_->events().Count());
   }
   return RenderMetrics(input);
 }

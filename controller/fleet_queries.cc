@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "controller/command_id.h"
+#include "model/enum_names.h"
 
 namespace zfleet::controller {
 namespace {
@@ -23,7 +24,7 @@ bool FleetQueries::Reporting(absl::Time last_seen, absl::Time now) const {
 absl::StatusOr<v1::ListHostsResponse> FleetQueries::ListHosts() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->ListHosts());
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->hosts().List());
   v1::ListHostsResponse response;
   for (const HostRecord& h : hosts) {
     v1::HostSummary* s = response.add_hosts();
@@ -42,11 +43,11 @@ absl::StatusOr<v1::ListHostsResponse> FleetQueries::ListHosts() {
 absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->ListHosts());
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->hosts().List());
   absl::flat_hash_map<std::string, absl::Time> last_seen;
   for (const HostRecord& h : hosts) last_seen[h.host_id] = h.last_seen;
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->ListPools());
-  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest_runs, store_->LatestScrubRuns());
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->pools().List());
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest_runs, store_->scrub_runs().Latest());
   absl::flat_hash_map<std::pair<std::string, std::string>, v1::ScrubRun*> latest;
   for (auto& run : latest_runs) latest[{run.host_id(), run.pool()}] = &run;
   v1::ListPoolsResponse response;
@@ -66,7 +67,7 @@ absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
 absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(FleetStatusRecord fleet, store_->GetFleetStatus());
+  ASSIGN_OR_RETURN(FleetStatusRecord fleet, store_->pool_status().GetFleetStatus());
   v1::GetStatusResponse response;
   uint32_t reporting = 0;
   for (absl::Time last_seen : fleet.host_last_seen) reporting += Reporting(last_seen, now) ? 1 : 0;
@@ -83,11 +84,11 @@ absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus() {
 
 absl::StatusOr<PoolRecord> FleetQueries::FindPool(const std::string& host_id,
                                                   const std::string& pool) {
-  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(host_id));
+  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->hosts().Get(host_id));
   if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
-  ASSIGN_OR_RETURN(std::optional<PoolRecord> record, store_->GetPool(host_id, pool));
+  ASSIGN_OR_RETURN(std::optional<PoolRecord> record, store_->pools().Get(host_id, pool));
   if (record.has_value()) return *std::move(record);
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> all, store_->ListPools());
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> all, store_->pools().List());
   std::vector<std::string> names;
   for (const auto& p : all) {
     if (p.host_id == host_id) names.push_back(p.pool.name());
@@ -102,14 +103,14 @@ absl::StatusOr<v1::GetPoolResponse> FleetQueries::GetPool(const v1::GetPoolReque
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
   ASSIGN_OR_RETURN(PoolRecord record, FindPool(request.host_id(), request.pool()));
-  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(request.host_id()));
+  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->hosts().Get(request.host_id()));
   v1::GetPoolResponse response;
   v1::PoolSummary* s = response.mutable_pool();
   s->set_host_id(record.host_id);
   s->set_last_seen(absl::ToUnixSeconds(record.last_seen));
   s->set_host_reporting(host.has_value() && Reporting(host->last_seen, now));
   ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                   store_->ListScrubRuns(request.host_id(), request.pool(), 20));
+                   store_->scrub_runs().List(request.host_id(), request.pool(), 20));
   if (!runs.empty()) *s->mutable_last_scrub() = runs.front();
   for (auto& run : runs) *response.add_scrub_runs() = std::move(run);
   *s->mutable_pool() = std::move(record.pool);
@@ -123,7 +124,7 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
   ASSIGN_OR_RETURN(PoolRecord record, FindPool(request.host_id(), request.pool()));
   const std::string where = absl::StrCat(request.host_id(), "/", request.pool());
   const v1::Scan& scan = record.pool.scan();
-  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store_->OpenScrubRuns(request.host_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store_->scrub_runs().Open(request.host_id()));
   const v1::ScrubRun* open_run = nullptr;
   for (const auto& run : open) {
     if (run.pool() == request.pool()) open_run = &run;
@@ -151,7 +152,7 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
           return absl::FailedPreconditionError(absl::StrCat(
               where, " is already scrubbing; use --stop or --pause to change that"));
         }
-        if (open_run != nullptr && open_run->state() == "requested") {
+        if (open_run != nullptr && open_run->state() == v1::RUN_REQUESTED) {
           return absl::FailedPreconditionError(
               absl::StrCat("a scrub of ", where, " is already requested (run ", open_run->id(), ")"));
         }
@@ -165,10 +166,10 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
         v1::ScrubRun run;
         run.set_host_id(request.host_id());
         run.set_pool(request.pool());
-        run.set_trigger("manual");
-        run.set_state("requested");
+        SetTrigger(run, v1::TRIGGER_MANUAL);
+        SetRunState(run, v1::RUN_REQUESTED);
         run.set_requested_at(absl::ToUnixSeconds(now));
-        ASSIGN_OR_RETURN(int64_t run_id, store_->InsertScrubRun(run));
+        ASSIGN_OR_RETURN(int64_t run_id, store_->scrub_runs().Insert(run));
         response.set_scrub_run_id(run_id);
         // Without --now the request waits for the scheduler, which obeys windows and caps;
         // with --now the command goes out at once.
@@ -183,11 +184,11 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
       case v1::PAUSE: {
         const bool active = scan.function() == "scrub" &&
                             (Scanning(scan) || (request.action() == v1::STOP && scan.state() == "paused"));
-        if (!active && (open_run == nullptr || open_run->state() != "requested")) {
+        if (!active && (open_run == nullptr || open_run->state() != v1::RUN_REQUESTED)) {
           return absl::FailedPreconditionError(absl::StrCat("no scrub is running on ", where));
         }
         if (request.action() == v1::PAUSE) {
-          ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->GetHost(request.host_id()));
+          ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->hosts().Get(request.host_id()));
           if (host.has_value() && host->info.zpool_generation() == "legacy") {
             return absl::FailedPreconditionError(absl::StrCat(
                 "the zpool on ", request.host_id(),
@@ -204,7 +205,7 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
       default:
         return absl::InvalidArgumentError("action must be START, STOP or PAUSE");
     }
-    return store_->InsertCommand(command);
+    return store_->commands().Insert(command);
   }));
   if (on_scrub_requested_) on_scrub_requested_();
   return response;

@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "controller/controller_config.h"
-#include "controller/store.h"
+#include "controller/config/controller_config.h"
+#include "controller/store/store.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {

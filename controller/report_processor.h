@@ -1,15 +1,20 @@
-// Handles one agent report: stores what changed, follows scrub runs, and answers with the
-// host's pending commands. The reply is sent only after the report's transaction commits,
-// so nothing acknowledged to an agent is lost by a controller crash.
+// Handles one agent report in three steps: read what the store holds of the host
+// (Store::ReadReportView), derive what the report changes (ingest/: a pure diff, then the
+// writes and events it implies), and apply all of it in one transaction
+// (Store::ApplyReport). Answers with the host's pending commands. The reply is sent only
+// after the report's transaction commits, so nothing acknowledged to an agent is lost by a
+// controller crash.
 #ifndef ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
 #define ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
+
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "controller/controller_config.h"
-#include "controller/store.h"
+#include "controller/config/controller_config.h"
+#include "controller/store/store.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
@@ -17,7 +22,7 @@ namespace zfleet::controller {
 // Validates a report's identity fields: InvalidArgument naming the bad field.
 absl::Status ValidateReport(const v1::ReportRequest& report);
 
-// Thread-safe: all store access happens under `store_mu`, shared with the fleet service.
+// Thread-safe: all store access happens under `store_mu`, shared with the other services.
 class ReportProcessor {
  public:
   ReportProcessor(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
@@ -29,9 +34,7 @@ class ReportProcessor {
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
  private:
-  absl::Status ApplyAcks(const v1::ReportRequest& report, absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
-  absl::Status ApplyPools(const v1::ReportRequest& report, absl::Time now)
+  absl::StatusOr<v1::ReportResponse> Reply(const std::string& host_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 
   Store* store_;

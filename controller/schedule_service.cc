@@ -5,14 +5,16 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/command_id.h"
+#include "controller/events/scrub_class.h"
+#include "model/enum_names.h"
 
 namespace zfleet::controller {
 
+// What a run paused by the scheduler says to people (ScrubRun.pause says it to code).
 constexpr char kPausedAtWindowEnd[] = "paused at window end";
 
 // Everything one decision needs, with store identities beside the scheduler's indexes.
@@ -27,16 +29,6 @@ struct ScheduleService::Inputs {
 
 namespace {
 
-void CollectClasses(const v1::Vdev& vdev, const SchedulerPolicy& policy, bool* found,
-                    DiskClass* best) {
-  if (vdev.role() == "cache" || vdev.role() == "spare") return;
-  for (const auto& child : vdev.children()) CollectClasses(child, policy, found, best);
-  if (vdev.children_size() > 0 || !vdev.disk().has_class_()) return;
-  DiskClass c = DiskClassOrUnknown(vdev.disk().class_());
-  if (!*found || policy.For(c).interval < policy.For(*best).interval) *best = c;
-  *found = true;
-}
-
 std::string PhaseStatus(PoolPhase phase) {
   switch (phase) {
     case PoolPhase::kNotDue: return "ok";
@@ -48,24 +40,29 @@ std::string PhaseStatus(PoolPhase phase) {
   return "ok";
 }
 
-ScrubTrigger TriggerOf(const std::string& trigger) {
-  if (trigger == "manual") return ScrubTrigger::kManual;
-  if (trigger == "external") return ScrubTrigger::kExternal;
+ScrubTrigger ToScheduler(v1::ScrubTrigger trigger) {
+  if (trigger == v1::TRIGGER_MANUAL) return ScrubTrigger::kManual;
+  if (trigger == v1::TRIGGER_EXTERNAL) return ScrubTrigger::kExternal;
   return ScrubTrigger::kScheduled;
+}
+
+v1::ScrubTrigger ToWire(ScrubTrigger trigger) {
+  switch (trigger) {
+    case ScrubTrigger::kManual:
+      return v1::TRIGGER_MANUAL;
+    case ScrubTrigger::kExternal:
+      return v1::TRIGGER_EXTERNAL;
+    case ScrubTrigger::kScheduled:
+      return v1::TRIGGER_SCHEDULED;
+  }
+  return v1::TRIGGER_SCHEDULED;
 }
 
 }  // namespace
 
-DiskClass PoolClass(const v1::Pool& pool, const SchedulerPolicy& policy) {
-  bool found = false;
-  DiskClass best = DiskClass::kUnknown;
-  for (const auto& vdev : pool.vdevs()) CollectClasses(vdev, policy, &found, &best);
-  return best;
-}
-
 absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) {
   Inputs in;
-  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->ListHosts());
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->hosts().List());
   absl::flat_hash_map<std::string, size_t> host_index;
   for (const HostRecord& h : hosts) {
     HostSnapshot snap;
@@ -78,15 +75,15 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     in.fleet.hosts.push_back(std::move(snap));
     in.host_ids.push_back(h.host_id);
   }
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->ListPools());
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->pools().List());
   absl::flat_hash_map<std::string, std::vector<CommandRecord>> pending_by_host;
   absl::flat_hash_map<std::string, std::vector<v1::ScrubRun>> open_by_host;
   for (const HostRecord& h : hosts) {
-    ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->PendingCommands(h.host_id));
-    ASSIGN_OR_RETURN(open_by_host[h.host_id], store_->OpenScrubRuns(h.host_id));
+    ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->commands().Pending(h.host_id));
+    ASSIGN_OR_RETURN(open_by_host[h.host_id], store_->scrub_runs().Open(h.host_id));
   }
   // When each scan last progressed, as the report path records it (scan_progress table).
-  ASSIGN_OR_RETURN(std::vector<ScanProgressRecord> scans, store_->ListScanProgress());
+  ASSIGN_OR_RETURN(std::vector<ScanProgressRecord> scans, store_->scan_watch().ListProgress());
   absl::flat_hash_map<std::string, absl::Time> progressed_at;
   for (const auto& scan : scans) {
     progressed_at[absl::StrCat(scan.host_id, "/", scan.pool)] = scan.progress.progressed_at;
@@ -98,7 +95,7 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     PoolSnapshot snap;
     snap.host = hit->second;
     snap.name = p.pool.name();
-    snap.disk_class = PoolClass(p.pool, config_->scheduler);
+    snap.disk_class = PoolScrubClass(p.pool, config_->scheduler);
     snap.state = p.pool.state();
     snap.scan_function = ParseScanFunction(p.pool.scan().function());
     snap.scan_state = ParseScanState(p.pool.scan().state());
@@ -106,9 +103,9 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     snap.first_seen = p.first_seen;
     if (p.pool.has_size_bytes()) snap.size_bytes = static_cast<double>(p.pool.size_bytes());
     ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                     store_->ListScrubRuns(p.host_id, p.pool.name(), 50));
+                     store_->scrub_runs().List(p.host_id, p.pool.name(), 50));
     for (const auto& run : runs) {
-      if (run.state() != "finished") continue;
+      if (run.state() != v1::RUN_FINISHED) continue;
       if (run.has_started_at()) snap.last_scrub_start = absl::FromUnixSeconds(run.started_at());
       if (run.has_ended_at()) snap.last_scrub_end = absl::FromUnixSeconds(run.ended_at());
       break;
@@ -120,17 +117,17 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     for (const auto& run : open_by_host[p.host_id]) {
       if (run.pool() != p.pool.name()) continue;
       in.open_run[index] = run.id();
-      if (run.state() == "requested" && !pending && run.trigger() == "manual") {
+      if (run.state() == v1::RUN_REQUESTED && !pending && run.trigger() == v1::TRIGGER_MANUAL) {
         in.manual.push_back({index, false, absl::FromUnixSeconds(run.requested_at())});
         continue;
       }
       RunningScrub r;
       r.pool = index;
-      r.trigger = TriggerOf(run.trigger());
+      r.trigger = ToScheduler(run.trigger());
       r.started = absl::FromUnixSeconds(run.has_started_at() ? run.started_at() : run.requested_at());
       r.state = RunState::kRunning;
       if (snap.scan_state == ScanState::kPaused) {
-        r.state = run.message() == kPausedAtWindowEnd ? RunState::kPausedByWindow
+        r.state = run.pause() == v1::PAUSE_WINDOW_END ? RunState::kPausedByWindow
                                                       : RunState::kPausedByOperator;
       }
       auto at = progressed_at.find(absl::StrCat(p.host_id, "/", p.pool.name()));
@@ -161,11 +158,11 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
             v1::ScrubRun run;
             run.set_host_id(host);
             run.set_pool(pool.name);
-            run.set_trigger(std::string(ScrubTriggerName(action.trigger)));
-            run.set_state("requested");
+            SetTrigger(run, ToWire(action.trigger));
+            SetRunState(run, v1::RUN_REQUESTED);
             run.set_requested_at(absl::ToUnixSeconds(now));
             run.set_message(action.reason);
-            ASSIGN_OR_RETURN(command.scrub_run_id, store_->InsertScrubRun(run));
+            ASSIGN_OR_RETURN(command.scrub_run_id, store_->scrub_runs().Insert(run));
           }
           break;
         case ActionKind::kResume:
@@ -180,14 +177,16 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
       }
       if (command.scrub_run_id != 0 &&
           (action.kind == ActionKind::kPause || action.kind == ActionKind::kResume)) {
-        ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs, store_->OpenScrubRuns(host));
+        ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs, store_->scrub_runs().Open(host));
         for (v1::ScrubRun run : runs) {
           if (run.id() != command.scrub_run_id) continue;
-          run.set_message(action.kind == ActionKind::kPause ? kPausedAtWindowEnd : "");
-          RETURN_IF_ERROR(store_->UpdateScrubRun(run));
+          const bool pause = action.kind == ActionKind::kPause;
+          run.set_pause(pause ? v1::PAUSE_WINDOW_END : v1::PAUSE_NONE);
+          run.set_message(pause ? kPausedAtWindowEnd : "");
+          RETURN_IF_ERROR(store_->scrub_runs().Update(run));
         }
       }
-      RETURN_IF_ERROR(store_->InsertCommand(command));
+      RETURN_IF_ERROR(store_->commands().Insert(command));
       spdlog::info("scheduler: {} {}/{} ({})", ActionKindName(action.kind), host, pool.name,
                    action.reason);
     }

@@ -9,16 +9,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "controller/controller_config.h"
-#include "controller/scheduler.h"
-#include "controller/store.h"
+#include "controller/config/controller_config.h"
+#include "controller/schedule/scheduler.h"
+#include "controller/store/store.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
-
-// The class a pool is scrubbed by: the one with the shortest interval among its data
-// disks (DESIGN.md); kUnknown when no leaf names a class.
-DiskClass PoolClass(const v1::Pool& pool, const SchedulerPolicy& policy);
 
 // Thread-safe: store access under `store_mu`, shared with the other services.
 class ScheduleService {

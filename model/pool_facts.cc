@@ -109,7 +109,6 @@ std::optional<uint64_t> DataErrors(const v1::Pool& pool) {
 PoolFacts ComputePoolFacts(const v1::Pool& pool) {
   PoolFacts facts;
   facts.data_errors = DataErrors(pool);
-  std::set<std::string> classes;
   Fnv fnv;
   fnv.Add(pool.state());
   fnv.Add(pool.scan().function());
@@ -126,9 +125,8 @@ PoolFacts ComputePoolFacts(const v1::Pool& pool) {
       facts.device_errors = facts.device_errors.value_or(0) + LeafErrors(leaf);
     }
     if (leaf.state() != "ONLINE") ++facts.bad_devices;
-    classes.insert(leaf.disk().class_().empty() ? "unknown" : leaf.disk().class_());
   });
-  facts.disk_classes = absl::StrJoin(classes, ",");
+  facts.disk_classes = absl::StrJoin(ScrubClasses(pool), ",");
   facts.health = fnv.value();
   facts.needs_attention = pool.state() != "ONLINE" || facts.data_errors.value_or(0) > 0 ||
                           facts.device_errors.value_or(0) > 0 || facts.bad_devices > 0;
@@ -196,6 +194,50 @@ std::string DescribePoolChange(const std::optional<v1::Pool>& before, const v1::
     parts.push_back(std::move(scan));
   }
   return absl::StrJoin(parts, "; ");
+}
+
+std::vector<std::string> ScrubClasses(const v1::Pool& pool) {
+  std::set<std::string> classes;
+  ForEachLeaf(pool, [&](const v1::Vdev& leaf) {
+    // A cache device holds no pool data; a spare waiting in "spares" is not read by a scrub.
+    if (leaf.role() == "cache" || leaf.role() == "spare") return;
+    if (leaf.disk().has_class_()) classes.insert(leaf.disk().class_());
+  });
+  return {classes.begin(), classes.end()};
+}
+
+v1::Pool MaterialView(const v1::Pool& pool) {
+  v1::Pool m = pool;
+  m.clear_size_bytes();
+  m.clear_allocated_bytes();
+  m.clear_free_bytes();
+  m.clear_fragmentation_percent();
+  m.clear_capacity_percent();
+  v1::Scan& scan = *m.mutable_scan();
+  if (scan.state() == "scanning" || scan.state() == "paused") {
+    scan.clear_percent_done();
+    scan.clear_bytes_scanned();
+    scan.clear_bytes_issued();
+    scan.clear_bytes_total();
+    scan.clear_bytes_repaired();
+    scan.clear_scan_rate_bytes_per_s();
+    scan.clear_seconds_to_go();
+  }
+  return m;
+}
+
+v1::Disk LeafDisk(const std::string& host_id, const std::string& pool, const v1::Vdev& leaf) {
+  v1::Disk disk;
+  disk.set_host_id(host_id);
+  disk.set_pool(pool);
+  disk.set_vdev(leaf.name());
+  disk.set_path(leaf.path());
+  disk.set_state(leaf.state());
+  *disk.mutable_identity() = leaf.disk();
+  if (leaf.has_read_errors()) disk.set_read_errors(leaf.read_errors());
+  if (leaf.has_write_errors()) disk.set_write_errors(leaf.write_errors());
+  if (leaf.has_checksum_errors()) disk.set_checksum_errors(leaf.checksum_errors());
+  return disk;
 }
 
 }  // namespace zfleet

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "zfleet/v1/zfleet.pb.h"
@@ -52,12 +53,26 @@ struct PoolFacts {
   // Triage has something to say about the pool: not ONLINE, data or device errors, or a
   // leaf not ONLINE.
   bool needs_attention = false;
-  // The scheduling classes of the pool's disks, sorted and unique, "," between them
-  // ("unknown" for a disk without one), e.g. "sas,sata". The pool's interval is the
-  // shortest of theirs.
+  // ScrubClasses joined with ",", e.g. "sas,sata". The pool's interval is the shortest of
+  // theirs.
   std::string disk_classes;
 };
 PoolFacts ComputePoolFacts(const v1::Pool& pool);
+
+// The scheduling classes that decide the pool's scrub interval, sorted and unique: those of
+// its leaves in the data path (data, log, special, dedup; not cache devices or waiting
+// spares) that name one. Empty when none does.
+std::vector<std::string> ScrubClasses(const v1::Pool& pool);
+
+// The pool with what moves on every report cleared: sizes, and a running or paused scan's
+// progress figures. Two snapshots with equal material views differ in nothing a new history
+// row is kept for (state, status, scan kind and outcome, errors, the vdev tree with its
+// counters and identities; presence of an optional field counts).
+v1::Pool MaterialView(const v1::Pool& pool);
+
+// A leaf as a disk of `host_id`/`pool`: path, state, identity and counters (absent counters
+// stay absent); no history.
+v1::Disk LeafDisk(const std::string& host_id, const std::string& pool, const v1::Vdev& leaf);
 
 // What changed from `before` (nullopt: first sight) to `after`, in words, e.g.
 // "state ONLINE → DEGRADED; sdb ONLINE → FAULTED; sda CKSUM 0 → 12; scrub finished".

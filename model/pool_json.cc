@@ -1,6 +1,7 @@
 #include "model/pool_json.h"
 
 #include "common/time_format.h"
+#include "model/enum_names.h"
 
 namespace zfleet {
 namespace {
@@ -97,8 +98,8 @@ Json ScrubRunToJson(const v1::ScrubRun& run) {
   j["id"] = run.id();
   j["host"] = run.host_id();
   j["pool"] = run.pool();
-  j["trigger"] = run.trigger();
-  j["state"] = run.state();
+  j["trigger"] = std::string(TriggerName(TriggerOf(run)));
+  j["state"] = std::string(RunStateName(RunStateOf(run)));
   j["requested_at"] = run.requested_at() ? Json(FormatRfc3339(run.requested_at())) : Json(nullptr);
   j["started_at"] = ZFLEET_OPT_TIME(run, started_at);
   j["ended_at"] = ZFLEET_OPT_TIME(run, ended_at);

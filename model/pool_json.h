@@ -1,4 +1,4 @@
-// The pool JSON of DESIGN.md's contract, shared by `zfleet-agent inspect --json` and
+// The pool JSON of docs/DESIGN.md's contract, shared by `zfleet-agent inspect --json` and
 // `zfleet pool --json`. Absent facts become null, never 0.
 #ifndef ZFLEET_MODEL_POOL_JSON_H_
 #define ZFLEET_MODEL_POOL_JSON_H_

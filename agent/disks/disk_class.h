@@ -1,5 +1,5 @@
 // The scheduling class of a leaf vdev: the agent's override for its pool or device when one
-// matches, else the default of its transport (DESIGN.md). disks/ does not read agent.toml;
+// matches, else the default of its transport (docs/DESIGN.md). disks/ does not read agent.toml;
 // the agent hands its overrides in as a ClassOverrideFn (agent_config.h).
 #ifndef ZFLEET_AGENT_DISKS_DISK_CLASS_H_
 #define ZFLEET_AGENT_DISKS_DISK_CLASS_H_
@@ -19,7 +19,7 @@ namespace zfleet::agent {
 using ClassOverrideFn =
     std::function<std::string(absl::string_view pool, absl::string_view device_path)>;
 
-// Pure: DESIGN.md's default class for a transport ("sata" → "sata", "virtio" → "virtual",
+// Pure: docs/DESIGN.md's default class for a transport ("sata" → "sata", "virtio" → "virtual",
 // …); "unknown" for file, loop and anything unrecognised.
 std::string DefaultClassForTransport(absl::string_view transport);
 

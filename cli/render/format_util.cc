@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/time_format.h"
+#include "model/enum_names.h"
 
 namespace zfleet::cli {
 
@@ -102,6 +103,22 @@ Json TimeOrNull(int64_t unix_seconds) {
 }
 
 Json StringOrNull(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
+
+std::string SeverityText(const v1::Event& event) {
+  return std::string(SeverityName(SeverityOf(event)));
+}
+
+std::string SeverityText(const v1::TriageItem& item) {
+  return std::string(SeverityName(SeverityOf(item)));
+}
+
+std::string RunStateText(const v1::ScrubRun& run) {
+  return std::string(RunStateName(RunStateOf(run)));
+}
+
+std::string TriggerText(const v1::ScrubRun& run) {
+  return std::string(TriggerName(TriggerOf(run)));
+}
 
 Color SeverityColor(absl::string_view severity) {
   if (severity == "critical") return Color::kRed;

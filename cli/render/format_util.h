@@ -58,6 +58,13 @@ nlohmann::ordered_json TimeOrNull(int64_t unix_seconds);
 // A string, or null when empty (proto3 strings cannot say "unknown" otherwise).
 nlohmann::ordered_json StringOrNull(const std::string& text);
 
+// The names the CLI prints for a reply's enums ("critical", "running", "manual"), from the
+// enum or, from an older controller, the name it sent; "" when neither says.
+std::string SeverityText(const v1::Event& event);
+std::string SeverityText(const v1::TriageItem& item);
+std::string RunStateText(const v1::ScrubRun& run);
+std::string TriggerText(const v1::ScrubRun& run);
+
 // Event and triage severities: critical red, warning yellow, anything else plain.
 Color SeverityColor(absl::string_view severity);
 

@@ -43,7 +43,7 @@ std::string RenderEventsText(const v1::ListEventsResponse& events, absl::Time si
                {"ACK"}});
   for (const v1::Event* e : SortedEvents(events)) {
     table.AddRow({absl::StrCat(e->id()), e->time() != 0 ? FormatMinute(e->time()) : "-",
-                  Cell(e->severity(), SeverityColor(e->severity())), OrDash(e->host_id()),
+                  Cell(SeverityText(*e), SeverityColor(SeverityText(*e))), OrDash(e->host_id()),
                   OrDash(e->pool()), OrDash(e->device()), e->kind(), e->message(), AckCell(*e)});
   }
   return table.Render(options.color);
@@ -55,7 +55,7 @@ Json RenderEventsJson(const v1::ListEventsResponse& events) {
     Json j;
     j["id"] = e->id();
     j["time"] = TimeOrNull(e->time());
-    j["severity"] = e->severity();
+    j["severity"] = SeverityText(*e);
     j["host"] = StringOrNull(e->host_id());
     j["pool"] = StringOrNull(e->pool());
     j["device"] = StringOrNull(e->device());

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/render/format_util.h"
+#include "model/enum_names.h"
 #include "cli/render/table.h"
 #include "model/pool_json.h"
 
@@ -20,7 +21,7 @@ struct Entry {
 };
 
 Color RunColor(const v1::ScrubRun& run) {
-  if (run.state() == "failed" || run.errors() > 0) return Color::kRed;
+  if (RunStateOf(run) == v1::RUN_FAILED || run.errors() > 0) return Color::kRed;
   if (run.bytes_repaired() > 0) return Color::kYellow;
   return Color::kNone;
 }
@@ -58,13 +59,15 @@ int64_t ScrubRunTime(const v1::ScrubRun& run) {
 
 std::string ScrubRunLine(const v1::ScrubRun& run) {
   std::string head = "scrub";
-  if (!run.trigger().empty()) absl::StrAppend(&head, " ", run.trigger());
-  absl::StrAppend(&head, " ", run.state().empty() ? "unknown" : run.state());
+  const std::string trigger = TriggerText(run);
+  const std::string state = RunStateText(run);
+  if (!trigger.empty()) absl::StrAppend(&head, " ", trigger);
+  absl::StrAppend(&head, " ", state.empty() ? "unknown" : state);
   std::vector<std::string> parts = {head};
   if (run.has_bytes_scanned()) parts.push_back(HumanSize(run.bytes_scanned()) + " scanned");
   if (run.has_bytes_repaired()) parts.push_back(HumanSize(run.bytes_repaired()) + " repaired");
   if (run.has_errors()) parts.push_back(absl::StrCat(run.errors(), " errors"));
-  if (run.state() == "finished" && run.has_started_at() && run.has_ended_at()) {
+  if (RunStateOf(run) == v1::RUN_FINISHED && run.has_started_at() && run.has_ended_at()) {
     parts.push_back("took " + FormatSpan(absl::Seconds(run.ended_at() - run.started_at())));
   }
   std::string line = absl::StrJoin(parts, ", ");

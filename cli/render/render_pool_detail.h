@@ -18,7 +18,7 @@ namespace zfleet::cli {
 // lines the agent could not parse, then the scrub runs newest first.
 std::string RenderPoolDetailText(const v1::GetPoolResponse& response, const RenderOptions& options);
 
-// PoolToJson(pool) (DESIGN.md's pool JSON) preceded by "host" and followed by
+// PoolToJson(pool) (docs/DESIGN.md's pool JSON) preceded by "host" and followed by
 // "last_seen" (RFC 3339 or null), "host_reporting" and "scrub_runs" (ScrubRunToJson
 // each, newest first).
 nlohmann::ordered_json RenderPoolDetailJson(const v1::GetPoolResponse& response);

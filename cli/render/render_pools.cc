@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/render/format_util.h"
+#include "model/enum_names.h"
 #include "cli/render/render_history.h"
 #include "cli/render/sorted.h"
 #include "cli/render/table.h"
@@ -26,7 +27,7 @@ std::string LastScrubCell(const v1::PoolSummary& s) {
     const v1::ScrubRun& run = s.last_scrub();
     const int64_t when = ScrubRunTime(run);
     std::string text = when != 0 ? FormatMinute(when) : "-";
-    if (run.state() != "finished") absl::StrAppend(&text, " ", run.state());
+    if (RunStateOf(run) != v1::RUN_FINISHED) absl::StrAppend(&text, " ", RunStateText(run));
     return text;
   }
   const v1::Scan& scan = s.pool().scan();

@@ -21,7 +21,7 @@ constexpr size_t kSeverityWidth = 10;
 
 std::vector<const v1::TriageItem*> SortedItems(const v1::TriageResponse& triage) {
   return SortedBy(triage.items(), [](const v1::TriageItem& a, const v1::TriageItem& b) {
-    return SeverityRank(a.severity()) < SeverityRank(b.severity());
+    return SeverityRank(SeverityText(a)) < SeverityRank(SeverityText(b));
   });
 }
 
@@ -42,8 +42,9 @@ std::string Summary(const std::vector<const v1::TriageItem*>& items) {
   std::vector<std::string> counts;
   std::map<int, std::pair<std::string, int>> by_rank;
   for (const v1::TriageItem* item : items) {
-    auto& [name, n] = by_rank[SeverityRank(item->severity())];
-    name = item->severity().empty() ? "unknown" : item->severity();
+    const std::string severity = SeverityText(*item);
+    auto& [name, n] = by_rank[SeverityRank(severity)];
+    name = severity.empty() ? "unknown" : severity;
     ++n;
   }
   for (const auto& [rank, entry] : by_rank)
@@ -56,9 +57,9 @@ std::string Summary(const std::vector<const v1::TriageItem*>& items) {
 std::string Item(const v1::TriageItem& item, absl::Time now, bool color) {
   const std::string indent(kSeverityWidth, ' ');
   std::string severity =
-      absl::AsciiStrToUpper(item.severity().empty() ? "unknown" : item.severity());
+      absl::AsciiStrToUpper(SeverityText(item).empty() ? "unknown" : SeverityText(item));
   const size_t pad = severity.size() < kSeverityWidth ? kSeverityWidth - severity.size() : 1;
-  std::string out = absl::StrCat(Colorize(severity, SeverityColor(item.severity()), color),
+  std::string out = absl::StrCat(Colorize(severity, SeverityColor(SeverityText(item)), color),
                                  std::string(pad, ' '), Place(item), ": ", item.problem());
   if (item.since() != 0) {
     absl::StrAppend(&out, " (since ", FormatMinute(item.since()), " UTC, ",
@@ -94,7 +95,7 @@ Json RenderTriageJson(const v1::TriageResponse& triage) {
   Json list = Json::array();
   for (const v1::TriageItem* item : SortedItems(triage)) {
     Json j;
-    j["severity"] = item->severity();
+    j["severity"] = SeverityText(*item);
     j["kind"] = item->kind();
     j["host"] = StringOrNull(item->host_id());
     j["pool"] = StringOrNull(item->pool());

@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "controller/controller_config.h"
-#include "controller/sim_fleet.h"
+#include "controller/config/controller_config.h"
+#include "tools/sim/sim_fleet.h"
 
 namespace zfleet::bench {
 
@@ -50,7 +50,8 @@ inline controller::SimFleet MakeBenchFleet(int hosts) {
   return fleet;
 }
 
-// The policy of issue 4, sized for a fleet of this many hosts.
+// A realistic policy (windows, per-host and per-rack caps), sized for a fleet of this many
+// hosts.
 inline controller::ControllerConfig MakeBenchPolicy() {
   auto config = controller::ParseControllerConfig(R"(
 [scheduler]

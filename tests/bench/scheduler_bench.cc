@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "bench_fleet.h"
-#include "controller/scheduler.h"
-#include "controller/simulator.h"
+#include "controller/schedule/scheduler.h"
+#include "tools/sim/simulator.h"
 
 int main() {
   using namespace zfleet::controller;

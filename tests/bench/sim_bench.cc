@@ -1,11 +1,11 @@
-// zfleet-sim's engine on 10,000 hosts × 4 pools × 90 days with the policy of issue 4
+// zfleet-sim's engine on 10,000 hosts × 4 pools × 90 days with the policy of bench_fleet.h
 // (windows, per-host and per-rack caps). Target: < 60 s. Prints its figures.
 #include <chrono>
 #include <cstdio>
 
 #include "bench_fleet.h"
-#include "controller/sim_metrics.h"
-#include "controller/simulator.h"
+#include "tools/sim/sim_metrics.h"
+#include "tools/sim/simulator.h"
 
 int main(int argc, char** argv) {
   using namespace zfleet::controller;

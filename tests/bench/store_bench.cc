@@ -1,9 +1,9 @@
-// The store at fleet scale (issue 5): how fast `zfleet status` and `zfleet triage` answer over
+// The store at fleet scale: how fast `zfleet status` and `zfleet triage` answer over
 // 10,000 hosts / 40,000 pools / 400,000 disks (target < 100 ms each), and how the store grows
 // over 30 days of reports every 30 s from 1,000 hosts with rare changes (target: with the
 // changes, not with the reports). Everything goes through the controller's own code on a
-// Store file: ReportProcessor::Process (the report path with its event hooks), OnTick (the
-// controller's tick), FleetQueries::GetStatus (what `status` calls; ListHosts + ListPools,
+// Store file: ReportProcessor::Process (the report path: diff, derivation, one
+// transaction), OnTick (the controller's tick), FleetQueries::GetStatus (what `status` calls; ListHosts + ListPools,
 // what it called before, for comparison) and
 // EventQueries::Triage. Prints its figures; not a ctest test. Build in Release.
 //
@@ -41,12 +41,12 @@
 #include "common/log.h"
 #include "model/pool_status.h"
 #include "common/status_macros.h"
-#include "controller/controller_config.h"
-#include "controller/event_hooks.h"
+#include "controller/config/controller_config.h"
+#include "controller/events/event_tick.h"
 #include "controller/event_queries.h"
 #include "controller/fleet_queries.h"
 #include "controller/report_processor.h"
-#include "controller/store.h"
+#include "controller/store/store.h"
 
 namespace zfleet::bench {
 namespace {
@@ -320,12 +320,10 @@ struct Controller {
   absl::Status Report(const v1::ReportRequest& report) {
     return WithContext(reports->Process(report).status(), "report");
   }
-  // What ControllerServer::Tick runs besides the scheduler.
+  // What Controller::Tick runs besides the scheduler.
   absl::Status Tick() {
-    controller::HistoryPolicy history;
-    history.retention = config.history_retention;
     absl::MutexLock lock(&mu);
-    return WithContext(controller::OnTick(*store, config, history, clock.Now()), "tick");
+    return WithContext(controller::OnTick(*store, config, clock.Now()), "tick");
   }
 
   FakeClock clock;
@@ -488,23 +486,23 @@ absl::Status RunPart1(const Options& o) {
 
   // Where status spends its time: the store's reads, and the per-pool lookup of the last run.
   start = SteadyClock::now();
-  ASSIGN_OR_RETURN(std::vector<controller::HostRecord> host_rows, ctl.store->ListHosts());
+  ASSIGN_OR_RETURN(std::vector<HostRecord> host_rows, ctl.store->hosts().List());
   const double store_hosts_ms = MsSince(start);
   start = SteadyClock::now();
-  ASSIGN_OR_RETURN(std::vector<controller::PoolRecord> pool_rows, ctl.store->ListPools());
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> pool_rows, ctl.store->pools().List());
   const double store_pools_ms = MsSince(start);
   start = SteadyClock::now();
-  for (const controller::PoolRecord& p : pool_rows) {
-    ASSIGN_OR_RETURN(auto runs, ctl.store->ListScrubRuns(p.host_id, p.pool.name(), 1));
+  for (const PoolRecord& p : pool_rows) {
+    ASSIGN_OR_RETURN(auto runs, ctl.store->scrub_runs().List(p.host_id, p.pool.name(), 1));
   }
   const double runs_ms = MsSince(start);
   start = SteadyClock::now();
-  ASSIGN_OR_RETURN(auto attention, ctl.store->ListPoolsNeedingAttention());
+  ASSIGN_OR_RETURN(auto attention, ctl.store->pools().ListNeedingAttention());
   const double attention_ms = MsSince(start);
   std::printf(
-      "  breakdown (once): Store::ListHosts %.0f ms, Store::ListPools %.0f ms "
-      "(parses %zu snapshot blobs), %zu x Store::ListScrubRuns %.0f ms, "
-      "Store::ListPoolsNeedingAttention %.0f ms (%zu pools)\n",
+      "  breakdown (once): HostTable::List %.0f ms, PoolTable::List %.0f ms "
+      "(parses %zu snapshot blobs), %zu x ScrubRunTable::List %.0f ms, "
+      "PoolTable::ListNeedingAttention %.0f ms (%zu pools)\n",
       store_hosts_ms, store_pools_ms, pool_rows.size(), pool_rows.size(), runs_ms, attention_ms,
       attention.size());
   for (const auto& [what, bytes] :
@@ -753,7 +751,7 @@ absl::Status RunPart2(const Options& o) {
   const double bumps_30d = kBumpRate * reports_30d;
   const double scrubs_30d = pools * 30.0 / 7;
   // A scrub is stored at its start and its end: its progress refreshes the latest snapshot
-  // in place (Store::RecordPool), so only material changes add rows.
+  // in place (PoolTable::Record), so only material changes add rows.
   const double base = static_cast<double>(first.after.total());
   const double size_30d =
       base + reports_30d * per_report + (bumps_30d + scrubs_30d * 2) * per_change;
@@ -796,7 +794,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   zfleet::InitLogging("store_bench");
-  spdlog::set_level(spdlog::level::warn);  // the hooks log each event they raise
+  spdlog::set_level(spdlog::level::warn);  // the report path logs each event it raises
   const auto start = std::chrono::steady_clock::now();
   if (options.part != 2) {
     if (absl::Status s = zfleet::bench::RunPart1(options); !s.ok()) {

@@ -12,6 +12,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "nlohmann/json.hpp"
 
 namespace zfleet::cli {
@@ -74,7 +75,7 @@ class CannedFleetService final : public v1::FleetService::Service {
     v1::Event* event = response->add_events();
     event->set_id(5);
     event->set_time(kEvaluatedAt);
-    event->set_severity("critical");
+    SetSeverity(*event, v1::SEVERITY_CRITICAL);
     event->set_host_id("h1");
     event->set_kind("stack_check");
     event->set_message(absl::StrCat("since=", request->since(), " min=", request->min_severity(),

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "model/enum_names.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::cli::fixtures {
@@ -117,7 +118,8 @@ inline v1::Event Event(int64_t id, int64_t time, const std::string& severity,
   v1::Event e;
   e.set_id(id);
   e.set_time(time);
-  e.set_severity(severity);
+  e.set_severity_name(severity);
+  if (auto s = ::zfleet::ParseSeverity(severity)) e.set_severity(*s);
   e.set_host_id(host);
   e.set_pool(pool);
   e.set_kind(kind);
@@ -141,7 +143,8 @@ inline v1::TriageItem TriageItem(const std::string& severity, const std::string&
                                  const std::string& problem, const std::string& action,
                                  int64_t since) {
   v1::TriageItem item;
-  item.set_severity(severity);
+  item.set_severity_name(severity);
+  if (auto s = ::zfleet::ParseSeverity(severity)) item.set_severity(*s);
   item.set_kind(kind);
   item.set_host_id(host);
   item.set_pool(pool);
@@ -157,8 +160,10 @@ inline v1::ScrubRun ScrubRun(int64_t id, const std::string& trigger, const std::
   run.set_id(id);
   run.set_host_id("h1");
   run.set_pool("tank");
-  run.set_trigger(trigger);
-  run.set_state(state);
+  run.set_trigger_name(trigger);
+  run.set_state_name(state);
+  if (auto t = ParseTrigger(trigger)) run.set_trigger(*t);
+  if (auto s = ParseRunState(state)) run.set_state(*s);
   run.set_requested_at(kNow - 4 * 3600);
   return run;
 }

@@ -1,6 +1,6 @@
-// History, events and triage end to end inside the controller: reports go through the store
-// and the event hooks the way ReportProcessor calls them, the tick runs on a fake clock,
-// and EventQueries answers the CLI's questions.
+// History, events and triage end to end inside the controller: reports go through
+// ReportProcessor, the tick runs on a fake clock, and EventQueries answers the CLI's
+// questions.
 #include "controller/event_queries.h"
 
 #include <memory>
@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
-#include "common/status_macros.h"
-#include "controller/event_hooks.h"
-#include "controller/scrub_tracking.h"
+#include "controller/events/event_tick.h"
+#include "controller/report_processor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 
 namespace zfleet::controller {
 namespace {
@@ -75,48 +75,24 @@ class EventQueriesTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     queries_ = std::make_unique<EventQueries>(store_.get(), &mu_, &config_, &clock_);
+    reports_ = std::make_unique<ReportProcessor>(store_.get(), &mu_, &config_, &clock_);
   }
 
-  // What ReportProcessor does with a report, with the hooks where the lead wires them.
   void Report(const std::string& host, const std::vector<v1::Pool>& pools,
               const v1::HostInfo& info = v1::HostInfo()) {
-    const absl::Time now = clock_.Now();
-    absl::MutexLock lock(&mu_);
-    absl::Status status = store_->RunInTransaction([&]() -> absl::Status {
-      ASSIGN_OR_RETURN(std::optional<HostRecord> before, store_->GetHost(host));
-      RETURN_IF_ERROR(store_->UpsertHost(host, "i", info, "", now));
-      RETURN_IF_ERROR(OnHostReported(*store_, config_, host, before, info, now));
-      ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store_->OpenScrubRuns(host));
-      std::vector<std::string> names;
-      for (const v1::Pool& pool : pools) {
-        names.push_back(pool.name());
-        ASSIGN_OR_RETURN(PoolWrite write, store_->RecordPool(host, pool, now));
-        RETURN_IF_ERROR(OnPoolStored(*store_, host, write, pool, now));
-        ScrubTrackingResult tracked = TrackScrubs(host, write.previous, pool, open);
-        for (const v1::ScrubRun& run : tracked.updated) {
-          RETURN_IF_ERROR(store_->UpdateScrubRun(run));
-          std::optional<v1::ScrubRun> was;
-          for (const v1::ScrubRun& o : open) {
-            if (o.id() == run.id()) was = o;
-          }
-          RETURN_IF_ERROR(OnScrubRunUpdated(*store_, was, run, now));
-        }
-        if (tracked.external.has_value()) {
-          v1::ScrubRun run = *tracked.external;
-          ASSIGN_OR_RETURN(int64_t id, store_->InsertScrubRun(run));
-          run.set_id(id);
-          RETURN_IF_ERROR(OnScrubRunUpdated(*store_, std::nullopt, run, now));
-        }
-      }
-      RETURN_IF_ERROR(OnPoolsReported(*store_, host, names, now));
-      return store_->MarkPoolsAbsent(host, names);
-    });
-    ASSERT_TRUE(status.ok()) << status;
+    v1::ReportRequest report;
+    report.set_host_id(host);
+    report.set_instance_id("i");
+    *report.mutable_host() = info;
+    report.set_pools_valid(true);
+    for (const v1::Pool& pool : pools) *report.add_pools() = pool;
+    absl::StatusOr<v1::ReportResponse> response = reports_->Process(report);
+    ASSERT_TRUE(response.ok()) << response.status();
   }
 
   void Tick() {
     absl::MutexLock lock(&mu_);
-    absl::Status status = OnTick(*store_, config_, history_, clock_.Now());
+    absl::Status status = OnTick(*store_, config_, clock_.Now());
     ASSERT_TRUE(status.ok()) << status;
   }
 
@@ -126,7 +102,7 @@ class EventQueriesTest : public ::testing::Test {
     std::vector<std::string> out;
     for (const v1::Event& e : response->events()) {
       out.push_back(
-          absl::StrCat(e.severity(), " ", e.kind(), e.device().empty() ? "" : " " + e.device()));
+          absl::StrCat(SeverityName(e.severity()), " ", e.kind(), e.device().empty() ? "" : " " + e.device()));
     }
     return out;
   }
@@ -140,11 +116,11 @@ class EventQueriesTest : public ::testing::Test {
   }
 
   ControllerConfig config_;
-  HistoryPolicy history_;
   FakeClock clock_{kT0};
   absl::Mutex mu_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<EventQueries> queries_;
+  std::unique_ptr<ReportProcessor> reports_;
 };
 
 TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
@@ -179,7 +155,7 @@ TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
   }());
   ASSERT_TRUE(history.ok()) << history.status();
   ASSERT_EQ(history->scrub_runs_size(), 1);
-  EXPECT_EQ(history->scrub_runs(0).state(), "finished");
+  EXPECT_EQ(history->scrub_runs(0).state(), v1::RUN_FINISHED);
   ASSERT_EQ(history->changes_size(), 3);
   EXPECT_EQ(history->changes(0).summary(), "scrub finished");
   EXPECT_EQ(history->changes(1).summary(), "f2 CKSUM 0 → 7; scrub started");
@@ -230,7 +206,7 @@ TEST_F(EventQueriesTest, PermanentErrorsAreCriticalWithTheFiles) {
   EXPECT_THAT(Events(), Contains("critical data_errors"));
   auto triage = queries_->Triage(v1::TriageRequest());
   ASSERT_TRUE(triage.ok());
-  EXPECT_EQ(triage->items(0).severity(), "critical");
+  EXPECT_EQ(triage->items(0).severity(), v1::SEVERITY_CRITICAL);
   EXPECT_THAT(triage->items(0).problem(), HasSubstr("/tank/file-3"));
 }
 
@@ -309,7 +285,7 @@ TEST_F(EventQueriesTest, OverdueScrubFromTheClassInterval) {
 }
 
 TEST_F(EventQueriesTest, RetentionThinsOncePerDay) {
-  history_.retention = absl::Hours(24);
+  config_.history_retention = absl::Hours(24);
   for (int i = 0; i < 10; ++i) {
     Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 100 + i)});
     clock_.Advance(absl::Minutes(10));
@@ -318,12 +294,12 @@ TEST_F(EventQueriesTest, RetentionThinsOncePerDay) {
   Report("nas1", {WithScan(Mirror(), "scrub", "finished", 200)});
   Tick();
   const int64_t day = 86400;
-  const int64_t cut = absl::ToUnixSeconds(clock_.Now() - history_.retention) / day * day;
-  EXPECT_EQ(**store_->GetControllerValue("history_thinned_before"), cut);
+  const int64_t cut = absl::ToUnixSeconds(clock_.Now() - config_.history_retention) / day * day;
+  EXPECT_EQ(**store_->state().Get("history_thinned_before"), cut);
   clock_.Advance(absl::Hours(1));
   Report("nas1", {WithScan(Mirror(), "scrub", "finished", 200)});
   Tick();  // the same day: no second thinning
-  EXPECT_EQ(**store_->GetControllerValue("history_thinned_before"), cut);
+  EXPECT_EQ(**store_->state().Get("history_thinned_before"), cut);
   auto history = queries_->GetHistory([] {
     v1::GetHistoryRequest r;
     r.set_host_id("nas1");
@@ -344,18 +320,6 @@ TEST_F(EventQueriesTest, APoolThatVanishesIsAWarningOnce) {
   // Back again: its history continues, and nothing was lost meanwhile.
   Report("nas1", {Mirror()});
   EXPECT_THAT(Events(), ElementsAre("warning pool_state"));
-}
-
-TEST(PoolIntervalTest, ShortestClassIntervalOfTheDisks) {
-  SchedulerPolicy policy;
-  v1::Pool pool = Mirror();
-  EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 7));
-  for (auto& leaf : *pool.mutable_vdevs(0)->mutable_children())
-    leaf.mutable_disk()->set_class_("sas");
-  EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 30));
-  pool.mutable_vdevs(0)->mutable_children(0)->mutable_disk()->clear_class_();  // unknown: 7d
-  EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 7));
-  EXPECT_EQ(ClassesInterval({}, policy), absl::Hours(24 * 7));
 }
 
 TEST_F(EventQueriesTest, BadRequests) {

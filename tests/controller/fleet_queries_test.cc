@@ -8,11 +8,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "controller/controller_config.h"
+#include "controller/config/controller_config.h"
 #include "controller/report_processor.h"
-#include "controller/store.h"
+#include "controller/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 
 namespace zfleet::controller {
 namespace {
@@ -71,7 +72,7 @@ class FleetQueriesTest : public ::testing::Test {
   // The host's commands as the next report's reply would carry them.
   std::vector<v1::Command> Pending(const std::string& host = "nas1") {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<std::vector<CommandRecord>> pending = store_->PendingCommands(host);
+    absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending(host);
     EXPECT_TRUE(pending.ok()) << pending.status();
     std::vector<v1::Command> out;
     if (!pending.ok()) return out;
@@ -182,8 +183,8 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
   ASSERT_TRUE(pool.ok()) << pool.status();
   ASSERT_EQ(pool->scrub_runs_size(), 1);
   EXPECT_EQ(pool->scrub_runs(0).id(), first->scrub_run_id());
-  EXPECT_EQ(pool->scrub_runs(0).state(), "requested");
-  EXPECT_EQ(pool->scrub_runs(0).trigger(), "manual");
+  EXPECT_EQ(pool->scrub_runs(0).state(), v1::RUN_REQUESTED);
+  EXPECT_EQ(pool->scrub_runs(0).trigger(), v1::TRIGGER_MANUAL);
   EXPECT_EQ(pool->scrub_runs(0).requested_at(), absl::ToUnixSeconds(kT0));
   EXPECT_EQ(pool->pool().last_scrub().id(), first->scrub_run_id());
 
@@ -215,7 +216,7 @@ TEST_F(FleetQueriesTest, StopOfAnExternalScrubBelongsToItsRun) {
   absl::StatusOr<v1::GetPoolResponse> pool = queries_->GetPool(get);
   ASSERT_TRUE(pool.ok()) << pool.status();
   ASSERT_EQ(pool->scrub_runs_size(), 1);
-  EXPECT_EQ(pool->scrub_runs(0).trigger(), "external");
+  EXPECT_EQ(pool->scrub_runs(0).trigger(), v1::TRIGGER_EXTERNAL);
   EXPECT_EQ(stop->scrub_run_id(), pool->scrub_runs(0).id());
 }
 
@@ -288,7 +289,7 @@ TEST_F(FleetQueriesTest, ListPoolsCarriesTheNewestRun) {
   EXPECT_FALSE(pools->pools(0).has_last_scrub());
   EXPECT_EQ(pools->pools(1).pool().name(), "tank");
   EXPECT_EQ(pools->pools(1).last_scrub().id(), start->scrub_run_id());
-  EXPECT_EQ(pools->pools(1).last_scrub().state(), "requested");
+  EXPECT_EQ(pools->pools(1).last_scrub().state(), v1::RUN_REQUESTED);
 }
 
 TEST_F(FleetQueriesTest, StartWithoutNowQueuesARunForTheSchedulerAndSendsNothing) {

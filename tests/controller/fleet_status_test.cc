@@ -8,14 +8,15 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "model/pool_status.h"
-#include "controller/controller_config.h"
+#include "controller/config/controller_config.h"
 #include "controller/fleet_queries.h"
 #include "controller/report_processor.h"
-#include "controller/sqlite.h"
-#include "controller/store.h"
+#include "controller/store/sqlite.h"
+#include "controller/store/store.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {

@@ -4,6 +4,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 
 namespace zfleet::controller {
 namespace {

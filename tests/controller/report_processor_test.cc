@@ -8,11 +8,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "controller/controller_config.h"
+#include "controller/config/controller_config.h"
 #include "controller/fleet_queries.h"
-#include "controller/store.h"
+#include "controller/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 
 namespace zfleet::controller {
 namespace {
@@ -221,8 +222,8 @@ TEST_F(ReportProcessorTest, AcksAndScansMoveARequestedRunToFinished) {
   std::vector<v1::ScrubRun> runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].id(), requested.scrub_run_id());
-  EXPECT_EQ(runs[0].state(), "requested");
-  EXPECT_EQ(runs[0].trigger(), "manual");
+  EXPECT_EQ(runs[0].state(), v1::RUN_REQUESTED);
+  EXPECT_EQ(runs[0].trigger(), v1::TRIGGER_MANUAL);
 
   const int64_t started = absl::ToUnixSeconds(kT0) + 30;
   clock_.Advance(absl::Seconds(30));
@@ -231,7 +232,7 @@ TEST_F(ReportProcessorTest, AcksAndScansMoveARequestedRunToFinished) {
   MustProcess(acked);
   runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u);  // the scan in progress is ours, not an external one
-  EXPECT_EQ(runs[0].state(), "running");
+  EXPECT_EQ(runs[0].state(), v1::RUN_RUNNING);
   EXPECT_EQ(runs[0].started_at(), started);
   EXPECT_EQ(runs[0].bytes_scanned(), 1000u);
 
@@ -239,13 +240,13 @@ TEST_F(ReportProcessorTest, AcksAndScansMoveARequestedRunToFinished) {
   clock_.Advance(absl::Seconds(30));
   MustProcess(acked);
   ASSERT_EQ(Runs("tank").size(), 1u);
-  EXPECT_EQ(Runs("tank")[0].state(), "running");
+  EXPECT_EQ(Runs("tank")[0].state(), v1::RUN_RUNNING);
 
   clock_.Advance(absl::Hours(1));
   MustProcess(Report("nas1", {Finished("tank", started, started + 3600)}));
   runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].state(), "finished");
+  EXPECT_EQ(runs[0].state(), v1::RUN_FINISHED);
   EXPECT_EQ(runs[0].ended_at(), started + 3600);
   EXPECT_EQ(runs[0].bytes_scanned(), 4096u);
   EXPECT_EQ(runs[0].errors(), 0u);
@@ -262,7 +263,7 @@ TEST_F(ReportProcessorTest, FailedStartAckFailsTheRun) {
   EXPECT_EQ(reply.commands_size(), 0);
   const std::vector<v1::ScrubRun> runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].state(), "failed");
+  EXPECT_EQ(runs[0].state(), v1::RUN_FAILED);
   EXPECT_EQ(runs[0].ended_at(), 1'800'000'010);
   EXPECT_THAT(runs[0].message(), HasSubstr("pool is busy"));
 }
@@ -270,7 +271,7 @@ TEST_F(ReportProcessorTest, FailedStartAckFailsTheRun) {
 std::string Describe(const std::vector<v1::ScrubRun>& runs) {
   std::string out;
   for (const auto& r : runs) {
-    out += absl::StrCat("\n  run ", r.id(), ": ", r.trigger(), " ", r.state(), " \"",
+    out += absl::StrCat("\n  run ", r.id(), ": ", TriggerName(r.trigger()), " ", RunStateName(r.state()), " \"",
                         r.message(), "\"");
   }
   return out;
@@ -299,7 +300,7 @@ TEST_F(ReportProcessorTest, StopAckEndsTheRunWithoutAnExternalDuplicate) {
   std::vector<v1::ScrubRun> runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u) << Describe(runs);
   EXPECT_EQ(runs[0].id(), start.scrub_run_id());
-  EXPECT_EQ(runs[0].state(), "canceled");
+  EXPECT_EQ(runs[0].state(), v1::RUN_CANCELED);
   EXPECT_EQ(runs[0].ended_at(), started + 60);
   EXPECT_EQ(runs[0].message(), "stopped by request");
 
@@ -325,7 +326,7 @@ TEST_F(ReportProcessorTest, CanceledScanAfterTheStopAckAddsNoRun) {
   MustProcess(canceled);
   const std::vector<v1::ScrubRun> runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u) << Describe(runs);
-  EXPECT_EQ(runs[0].state(), "canceled");
+  EXPECT_EQ(runs[0].state(), v1::RUN_CANCELED);
 }
 
 TEST_F(ReportProcessorTest, ScrubNobodyRequestedIsRecordedOnceAsExternal) {
@@ -337,8 +338,8 @@ TEST_F(ReportProcessorTest, ScrubNobodyRequestedIsRecordedOnceAsExternal) {
   }
   std::vector<v1::ScrubRun> runs = Runs("tank");
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].trigger(), "external");
-  EXPECT_EQ(runs[0].state(), "finished");
+  EXPECT_EQ(runs[0].trigger(), v1::TRIGGER_EXTERNAL);
+  EXPECT_EQ(runs[0].state(), v1::RUN_FINISHED);
   EXPECT_EQ(runs[0].started_at(), start);
   EXPECT_EQ(runs[0].ended_at(), start + 3600);
 
@@ -349,7 +350,7 @@ TEST_F(ReportProcessorTest, ScrubNobodyRequestedIsRecordedOnceAsExternal) {
   runs = Runs("tank");
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].started_at(), start2);  // newest first
-  EXPECT_EQ(runs[0].trigger(), "external");
+  EXPECT_EQ(runs[0].trigger(), v1::TRIGGER_EXTERNAL);
 }
 
 TEST_F(ReportProcessorTest, InvalidPoolsKeepWhatWasKnown) {

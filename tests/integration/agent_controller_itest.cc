@@ -4,7 +4,7 @@
 
 #include "agent/agent_loop.h"
 #include "agent/host/command_runner.h"
-#include "controller/server.h"
+#include "controller/service/grpc_server.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -54,9 +54,12 @@ class AgentControllerTest : public ::testing::Test {
   }
 
   void StartController(const std::string& listen) {
-    auto server = controller::ControllerServer::Start(listen, store_.get(), &config_, &clock_);
+    server_.reset();
+    controller_ = std::make_unique<controller::Controller>(store_.get(), &config_, &clock_);
+    auto server = controller::GrpcServer::Start(listen, controller_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
+    controller_->StartTicking();
     target_ = "127.0.0.1:" + std::to_string(server_->port());
     fleet_ = v1::FleetService::NewStub(
         grpc::CreateChannel(target_, grpc::InsecureChannelCredentials()));
@@ -81,7 +84,8 @@ class AgentControllerTest : public ::testing::Test {
   FakeClock clock_{kStart};
   controller::ControllerConfig config_;
   std::unique_ptr<controller::Store> store_;
-  std::unique_ptr<controller::ControllerServer> server_;
+  std::unique_ptr<controller::Controller> controller_;
+  std::unique_ptr<controller::GrpcServer> server_;
   std::string target_;
   std::unique_ptr<v1::FleetService::Stub> fleet_;
 };
@@ -104,8 +108,8 @@ TEST_F(AgentControllerTest, FirstReportShowsHostAndPoolsWithVdevTree) {
   EXPECT_EQ(tank.vdevs(0).children_size(), 2);
   EXPECT_TRUE(pools.pools(1).host_reporting());
   // The scrub finished before zfleet knew the pool is recorded as its last scrub.
-  EXPECT_EQ(pools.pools(1).last_scrub().trigger(), "external");
-  EXPECT_EQ(pools.pools(1).last_scrub().state(), "finished");
+  EXPECT_EQ(pools.pools(1).last_scrub().trigger(), v1::TRIGGER_EXTERNAL);
+  EXPECT_EQ(pools.pools(1).last_scrub().state(), v1::RUN_FINISHED);
 
   v1::ListHostsResponse hosts;
   ASSERT_TRUE(Call(&v1::FleetService::Stub::ListHosts, v1::ListHostsRequest(), &hosts).ok());
@@ -129,8 +133,8 @@ TEST_F(AgentControllerTest, ManualScrubRunsFromRequestToFinishedWithRepairs) {
   ASSERT_TRUE(Call(&v1::FleetService::Stub::RequestScrub, request, &requested).ok());
   EXPECT_GT(requested.scrub_run_id(), 0);
   EXPECT_EQ(requested.command_id(), "");  // queued for the scheduler
-  EXPECT_EQ(GetPool("h1", "tank").scrub_runs(0).state(), "requested");
-  ASSERT_TRUE(server_->schedule().Tick().ok());
+  EXPECT_EQ(GetPool("h1", "tank").scrub_runs(0).state(), v1::RUN_REQUESTED);
+  ASSERT_TRUE(controller_->schedule().Tick().ok());
 
   // The next report fetches the command; the agent runs it, looks again, reports at once.
   clock_.Advance(absl::Seconds(30));
@@ -140,8 +144,8 @@ TEST_F(AgentControllerTest, ManualScrubRunsFromRequestToFinishedWithRepairs) {
   EXPECT_THAT(testing::ReadFile(host.dir.File("calls.log")), HasSubstr("scrub tank\n"));
   v1::GetPoolResponse scrubbing = GetPool("h1", "tank");
   EXPECT_EQ(scrubbing.pool().pool().scan().state(), "scanning");
-  EXPECT_EQ(scrubbing.scrub_runs(0).state(), "running");
-  EXPECT_EQ(scrubbing.scrub_runs(0).trigger(), "manual");
+  EXPECT_EQ(scrubbing.scrub_runs(0).state(), v1::RUN_RUNNING);
+  EXPECT_EQ(scrubbing.scrub_runs(0).trigger(), v1::TRIGGER_MANUAL);
 
   // The fake host's zpool is legacy: a pause is refused up front, not failed later.
   v1::RequestScrubRequest pause = request;
@@ -164,7 +168,7 @@ TEST_F(AgentControllerTest, ManualScrubRunsFromRequestToFinishedWithRepairs) {
   v1::GetPoolResponse done = GetPool("h1", "tank");
   ASSERT_GE(done.scrub_runs_size(), 1);
   EXPECT_EQ(done.scrub_runs(0).id(), requested.scrub_run_id());
-  EXPECT_EQ(done.scrub_runs(0).state(), "finished");
+  EXPECT_EQ(done.scrub_runs(0).state(), v1::RUN_FINISHED);
   EXPECT_EQ(done.scrub_runs(0).bytes_repaired(), 1572864u);  // "1.50M repaired"
   const v1::Vdev& sdb = done.pool().pool().vdevs(0).children(1);
   EXPECT_EQ(sdb.name(), "sdb");
@@ -252,10 +256,10 @@ TEST_F(AgentControllerTest, CommandForPoolTheAgentDidNotDiscoverFailsTheRun) {
   v1::GetPoolResponse gone;
   EXPECT_EQ(Call(&v1::FleetService::Stub::GetPool, get, &gone).error_code(),
             grpc::StatusCode::NOT_FOUND);
-  auto runs = store_->ListScrubRuns("h1", "fast", 5);
+  auto runs = store_->scrub_runs().List("h1", "fast", 5);
   ASSERT_TRUE(runs.ok());
   ASSERT_FALSE(runs->empty());
-  EXPECT_EQ(runs->front().state(), "failed");
+  EXPECT_EQ(runs->front().state(), v1::RUN_FAILED);
   EXPECT_THAT(runs->front().message(), HasSubstr("not on this host"));
   EXPECT_THAT(testing::ReadFile(host.dir.File("calls.log")), ::testing::Not(HasSubstr("scrub fast")));
 }
@@ -267,11 +271,11 @@ TEST_F(AgentControllerTest, SchedulerStartsOverduePoolAndHoldsTheNextAtTheHostCa
   host.dir.Write("on_scrub.txt", testing::ReadFile(std::string(ZFLEET_TESTDATA_DIR) +
                                                    "/fake_host/scrubbing.txt"));
   host.loop.Tick();
-  ASSERT_TRUE(server_->schedule().Tick().ok());
+  ASSERT_TRUE(controller_->schedule().Tick().ok());
   v1::GetPoolResponse tank = GetPool("h1", "tank");
   ASSERT_GE(tank.scrub_runs_size(), 1);
-  EXPECT_EQ(tank.scrub_runs(0).trigger(), "scheduled");
-  EXPECT_EQ(tank.scrub_runs(0).state(), "requested");
+  EXPECT_EQ(tank.scrub_runs(0).trigger(), v1::TRIGGER_SCHEDULED);
+  EXPECT_EQ(tank.scrub_runs(0).state(), v1::RUN_REQUESTED);
 
   // A manual request for the other pool of the same host waits for max_per_host = 1.
   v1::RequestScrubRequest request;
@@ -280,7 +284,7 @@ TEST_F(AgentControllerTest, SchedulerStartsOverduePoolAndHoldsTheNextAtTheHostCa
   request.set_action(v1::START);
   v1::RequestScrubResponse response;
   ASSERT_TRUE(Call(&v1::FleetService::Stub::RequestScrub, request, &response).ok());
-  ASSERT_TRUE(server_->schedule().Tick().ok());
+  ASSERT_TRUE(controller_->schedule().Tick().ok());
   v1::GetScheduleResponse schedule;
   ASSERT_TRUE(
       Call(&v1::FleetService::Stub::GetSchedule, v1::GetScheduleRequest(), &schedule).ok());

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet {
@@ -166,11 +167,13 @@ TEST(PoolJsonTest, ScrubRun) {
   run.set_id(7);
   run.set_host_id("nas1");
   run.set_pool("tank");
-  run.set_trigger("manual");
-  run.set_state("requested");
+  SetTrigger(run, v1::TRIGGER_MANUAL);
+  SetRunState(run, v1::RUN_REQUESTED);
   const Json requested = ScrubRunToJson(run);
   EXPECT_EQ(requested["id"], 7);
   EXPECT_EQ(requested["host"], "nas1");
+  EXPECT_EQ(requested["trigger"], "manual");
+  EXPECT_EQ(requested["state"], "requested");
   EXPECT_TRUE(requested["requested_at"].is_null());  // 0 = not known
   EXPECT_TRUE(requested["started_at"].is_null());
   EXPECT_TRUE(requested["ended_at"].is_null());
@@ -180,7 +183,7 @@ TEST(PoolJsonTest, ScrubRun) {
   run.set_requested_at(kStart);
   run.set_started_at(kStart + 1);
   run.set_ended_at(kStart + 3600);
-  run.set_state("finished");
+  SetRunState(run, v1::RUN_FINISHED);
   run.set_bytes_scanned(1000);
   run.set_bytes_repaired(0);
   run.set_errors(0);
@@ -192,6 +195,16 @@ TEST(PoolJsonTest, ScrubRun) {
   EXPECT_EQ(finished["bytes_repaired"], 0);
   EXPECT_EQ(finished["errors"], 0);
   EXPECT_EQ(finished["state"], "finished");
+}
+
+// A controller older than the enums sends only the names; the JSON says the same.
+TEST(PoolJsonTest, ScrubRunFromAnOlderController) {
+  v1::ScrubRun run;
+  run.set_trigger_name("scheduled");
+  run.set_state_name("canceled");
+  const Json j = ScrubRunToJson(run);
+  EXPECT_EQ(j["trigger"], "scheduled");
+  EXPECT_EQ(j["state"], "canceled");
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 namespace zfleet::agent {
 namespace {
 
-// Every transport maps to DESIGN.md's class.
+// Every transport maps to docs/DESIGN.md's class.
 TEST(DiskClassTest, TransportsMapToDesignClasses) {
   const std::vector<std::pair<std::string, std::string>> want = {
       {"sata", "sata"},    {"sas", "sas"},   {"fc", "fc"},          {"nvme", "nvme"},

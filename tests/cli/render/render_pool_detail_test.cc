@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "tests/cli/render/render_fixtures.h"
 
 namespace zfleet::cli {
@@ -66,8 +67,8 @@ v1::GetPoolResponse DegradedTank() {
   newest->set_started_at(kNow - 3600);
   v1::ScrubRun* older = r.add_scrub_runs();
   older->set_id(3);
-  older->set_trigger("scheduled");
-  older->set_state("finished");
+  SetTrigger(*older, v1::TRIGGER_SCHEDULED);
+  SetRunState(*older, v1::RUN_FINISHED);
   older->set_requested_at(kNow - 8 * 86400);
   older->set_started_at(kNow - 8 * 86400);
   older->set_ended_at(kNow - 8 * 86400 + 5400);

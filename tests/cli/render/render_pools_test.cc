@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "tests/cli/render/render_fixtures.h"
 
 namespace zfleet::cli {
@@ -21,7 +22,7 @@ TEST(RenderPoolsTest, TableWithSizesRightAligned) {
   v1::ListPoolsResponse pools;
   v1::PoolSummary tank = Summary("h1", HealthyPool("tank"));
   tank.mutable_last_scrub()->set_id(7);
-  tank.mutable_last_scrub()->set_state("running");
+  SetRunState(*tank.mutable_last_scrub(), v1::RUN_RUNNING);
   tank.mutable_last_scrub()->set_requested_at(kNow - 3600);
   tank.mutable_last_scrub()->set_started_at(kNow - 3590);
   *pools.add_pools() = tank;
@@ -51,8 +52,8 @@ TEST(RenderPoolsTest, JsonShapeWithNulls) {
   tank.mutable_last_scrub()->set_id(7);
   tank.mutable_last_scrub()->set_host_id("h1");
   tank.mutable_last_scrub()->set_pool("tank");
-  tank.mutable_last_scrub()->set_trigger("scheduled");
-  tank.mutable_last_scrub()->set_state("finished");
+  SetTrigger(*tank.mutable_last_scrub(), v1::TRIGGER_SCHEDULED);
+  SetRunState(*tank.mutable_last_scrub(), v1::RUN_FINISHED);
   tank.mutable_last_scrub()->set_requested_at(kNow - 3600);
   *pools.add_pools() = tank;
   v1::Pool unknown;

@@ -1,0 +1,249 @@
+#include "controller/config/controller_config.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/duration.h"
+#include "common/status_macros.h"
+#include "common/toml_util.h"
+
+namespace zfleet::controller {
+namespace {
+
+// Reads `node` as a human duration of at least `min`; `name` is the dotted key.
+absl::Status ReadDuration(absl::string_view source, const toml::node& node, absl::string_view name,
+                          absl::Duration min, absl::Duration& out) {
+  const auto* s = node.as_string();
+  if (s == nullptr)
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be a string like \"30s\""));
+  auto d = ParseHumanDuration(ToAbsl(s->get()));
+  if (!d.ok()) return TomlErrorAt(source, node, absl::StrCat(name, ": ", d.status().message()));
+  if (*d < min) {
+    return TomlErrorAt(source, node,
+                   absl::StrCat(name, " must be at least ", FormatHumanDuration(min)));
+  }
+  out = *d;
+  return absl::OkStatus();
+}
+
+absl::Status ReadInt(absl::string_view source, const toml::node& node, absl::string_view name,
+                     int64_t min, int64_t max, int& out) {
+  const auto* i = node.as_integer();
+  if (i == nullptr || i->get() < min || i->get() > max) {
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be an integer from ", min, " to ", max));
+  }
+  out = static_cast<int>(i->get());
+  return absl::OkStatus();
+}
+
+absl::Status ReadNumber(absl::string_view source, const toml::node& node, absl::string_view name,
+                        double min, double max, double& out) {
+  std::optional<double> v;
+  if (const auto* f = node.as_floating_point()) v = f->get();
+  if (const auto* i = node.as_integer()) v = static_cast<double>(i->get());
+  if (!v || !(*v >= min && *v <= max)) {
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be a number from ", min, " to ", max));
+  }
+  out = *v;
+  return absl::OkStatus();
+}
+
+absl::Status ReadString(absl::string_view source, const toml::node& node, absl::string_view name,
+                        std::string& out) {
+  const auto* s = node.as_string();
+  if (s == nullptr) return TomlErrorAt(source, node, absl::StrCat(name, " must be a string"));
+  out = s->get();
+  return absl::OkStatus();
+}
+
+absl::Status ParseAgents(absl::string_view source, const toml::table& t, ControllerConfig& c) {
+  for (const auto& [key, node] : t) {
+    if (key == "report_interval") {
+      RETURN_IF_ERROR(ReadDuration(source, node, "agents.report_interval", absl::Seconds(1),
+                                   c.report_interval));
+    } else if (key == "missing_after") {
+      RETURN_IF_ERROR(ReadInt(source, node, "agents.missing_after", 1, 1000, c.missing_after));
+    } else {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key agents.", ToAbsl(key.str())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseLabelCaps(absl::string_view source, const toml::node& node, SchedulerPolicy& p) {
+  const auto* t = node.as_table();
+  if (t == nullptr) {
+    return TomlErrorAt(source, node, "scheduler.max_per_label must be a table like { rack = 4 }");
+  }
+  p.max_per_label.clear();
+  for (const auto& [key, value] : *t) {
+    int cap = 0;
+    RETURN_IF_ERROR(ReadInt(source, value,
+                            absl::StrCat("scheduler.max_per_label.", ToAbsl(key.str())), 1, 1000000,
+                            cap));
+    p.max_per_label.emplace_back(std::string(key.str()), cap);
+  }
+  std::sort(p.max_per_label.begin(), p.max_per_label.end());
+  return absl::OkStatus();
+}
+
+absl::Status ParseSkipStates(absl::string_view source, const toml::node& node, SchedulerPolicy& p) {
+  static const std::vector<std::string> kStates = {"ONLINE",  "DEGRADED", "FAULTED",  "OFFLINE",
+                                                   "UNAVAIL", "REMOVED",  "SUSPENDED"};
+  const auto* a = node.as_array();
+  if (a == nullptr) return TomlErrorAt(source, node, "scheduler.skip_states must be a list of states");
+  p.skip_states.clear();
+  for (const toml::node& item : *a) {
+    const auto* s = item.as_string();
+    if (s == nullptr || std::find(kStates.begin(), kStates.end(), s->get()) == kStates.end()) {
+      return TomlErrorAt(
+          source, item,
+          absl::StrCat("scheduler.skip_states: want one of ", absl::StrJoin(kStates, ", ")));
+    }
+    p.skip_states.push_back(s->get());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseScheduler(absl::string_view source, const toml::table& t, SchedulerPolicy& p) {
+  for (const auto& [key, node] : t) {
+    if (key == "tick") {
+      RETURN_IF_ERROR(ReadDuration(source, node, "scheduler.tick", absl::Seconds(1), p.tick));
+    } else if (key == "max_concurrent") {
+      RETURN_IF_ERROR(
+          ReadInt(source, node, "scheduler.max_concurrent", 1, 1000000, p.max_concurrent));
+    } else if (key == "max_per_host") {
+      RETURN_IF_ERROR(ReadInt(source, node, "scheduler.max_per_host", 1, 1000, p.max_per_host));
+    } else if (key == "max_per_label") {
+      RETURN_IF_ERROR(ParseLabelCaps(source, node, p));
+    } else if (key == "skip_states") {
+      RETURN_IF_ERROR(ParseSkipStates(source, node, p));
+    } else if (key == "load_threshold") {
+      RETURN_IF_ERROR(
+          ReadNumber(source, node, "scheduler.load_threshold", 0, 1e6, p.load_threshold));
+    } else if (key == "stall_after") {
+      RETURN_IF_ERROR(
+          ReadDuration(source, node, "scheduler.stall_after", absl::Seconds(1), p.stall_after));
+    } else if (key == "at_window_end") {
+      std::string name;
+      RETURN_IF_ERROR(ReadString(source, node, "scheduler.at_window_end", name));
+      auto action = ParseWindowEndAction(name);
+      if (!action) {
+        return TomlErrorAt(source, node, "scheduler.at_window_end must be pause, stop or continue");
+      }
+      p.at_window_end = *action;
+    } else if (key == "timezone") {
+      RETURN_IF_ERROR(ReadString(source, node, "scheduler.timezone", p.timezone_name));
+      if (!absl::LoadTimeZone(p.timezone_name, &p.timezone)) {
+        return TomlErrorAt(source, node,
+                       absl::StrCat("scheduler.timezone: unknown time zone \"", p.timezone_name,
+                                    "\" (want an IANA name like UTC or Europe/Amsterdam)"));
+      }
+    } else if (key == "early_start") {
+      RETURN_IF_ERROR(ReadNumber(source, node, "scheduler.early_start", 0, 0.9, p.early_start));
+    } else if (key == "early_below") {
+      RETURN_IF_ERROR(ReadNumber(source, node, "scheduler.early_below", 0, 1, p.early_below));
+    } else {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key scheduler.", ToAbsl(key.str())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseClass(absl::string_view source, absl::string_view name, const toml::table& t,
+                        ClassPolicy& c) {
+  for (const auto& [key, node] : t) {
+    std::string dotted = absl::StrCat("classes.", name, ".", ToAbsl(key.str()));
+    if (key == "interval") {
+      RETURN_IF_ERROR(ReadDuration(source, node, dotted, absl::Seconds(1), c.interval));
+    } else if (key == "windows") {
+      const auto* a = node.as_array();
+      if (a == nullptr) return TomlErrorAt(source, node, absl::StrCat(dotted, " must be a list"));
+      std::vector<std::string> specs;
+      for (const toml::node& item : *a) {
+        const auto* s = item.as_string();
+        if (s == nullptr) return TomlErrorAt(source, item, absl::StrCat(dotted, ": want strings"));
+        specs.push_back(s->get());
+        // Parse one by one so the error names the line of the bad window.
+        if (auto one = ScrubWindows::Parse({s->get()}); !one.ok()) {
+          return TomlErrorAt(source, item, absl::StrCat(dotted, ": ", one.status().message()));
+        }
+      }
+      auto windows = ScrubWindows::Parse(specs);
+      if (!windows.ok()) {
+        return TomlErrorAt(source, node, absl::StrCat(dotted, ": ", windows.status().message()));
+      }
+      c.windows = *std::move(windows);
+    } else {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", dotted));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseClasses(absl::string_view source, const toml::table& t, SchedulerPolicy& p) {
+  for (const auto& [key, node] : t) {
+    absl::string_view name = ToAbsl(key.str());
+    auto c = ParseDiskClass(name);
+    if (!c) {
+      return TomlErrorAt(source, node,
+                     absl::StrCat("unknown class classes.", name,
+                                  " (want sata, scsi, usb, unknown, sas, fc, nvme or virtual)"));
+    }
+    const auto* table = node.as_table();
+    if (table == nullptr)
+      return TomlErrorAt(source, node, absl::StrCat("classes.", name, " must be a table"));
+    RETURN_IF_ERROR(ParseClass(source, name, *table, p.classes[static_cast<int>(*c)]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseHistory(absl::string_view source, const toml::table& t, ControllerConfig& c) {
+  for (const auto& [key, node] : t) {
+    if (key == "retention") {
+      RETURN_IF_ERROR(ReadDuration(source, node, "history.retention", absl::Hours(24),
+                                   c.history_retention));
+    } else {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key history.", ToAbsl(key.str())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRoot(absl::string_view source, const toml::table& root, ControllerConfig& c) {
+  for (const auto& [key, node] : root) {
+    const toml::table* table = node.as_table();
+    if (key != "agents" && key != "scheduler" && key != "classes" && key != "history") {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
+    }
+    if (table == nullptr) {
+      return TomlErrorAt(source, node, absl::StrCat(ToAbsl(key.str()), " must be a table"));
+    }
+    if (key == "agents") RETURN_IF_ERROR(ParseAgents(source, *table, c));
+    if (key == "scheduler") RETURN_IF_ERROR(ParseScheduler(source, *table, c.scheduler));
+    if (key == "classes") RETURN_IF_ERROR(ParseClasses(source, *table, c.scheduler));
+    if (key == "history") RETURN_IF_ERROR(ParseHistory(source, *table, c));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ControllerConfig> ParseControllerConfig(absl::string_view text,
+                                                       absl::string_view source_name) {
+  ASSIGN_OR_RETURN(toml::table root, ParseToml(text, source_name));
+  ControllerConfig config;
+  RETURN_IF_ERROR(ParseRoot(source_name, root, config));
+  return config;
+}
+
+absl::StatusOr<ControllerConfig> LoadControllerConfig(const std::string& path) {
+  if (path.empty()) return ControllerConfig{};
+  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
+  return ParseControllerConfig(text, path);
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,69 @@
+// The controller's composition root: the store, the one lock around it, the services that
+// answer agents and people over it (reports, fleet queries, events and triage, the
+// schedule), and the periodic tick (scheduler, then event checks). The gRPC and /metrics
+// servers (service/) are thin shells over this.
+//
+// Thread-safe: every service takes the store lock for each call.
+#ifndef ZFLEET_CONTROLLER_CONTROLLER_H_
+#define ZFLEET_CONTROLLER_CONTROLLER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "controller/config/controller_config.h"
+#include "controller/event_queries.h"
+#include "controller/fleet_queries.h"
+#include "controller/periodic_runner.h"
+#include "controller/report_processor.h"
+#include "controller/schedule_service.h"
+#include "controller/store/store.h"
+
+namespace zfleet::controller {
+
+class Controller {
+ public:
+  // Opens (or creates) the database at `db_path` and owns it. `config` and `clock` must
+  // outlive the controller. Returns the store's error (store/store.h, Store::Open).
+  static absl::StatusOr<std::unique_ptr<Controller>> Open(const std::string& db_path,
+                                                          const ControllerConfig* config,
+                                                          const Clock* clock);
+  // Over a store the caller owns (tests that restart the controller on the same store).
+  // `store`, `config` and `clock` must outlive the controller.
+  Controller(Store* store, const ControllerConfig* config, const Clock* clock);
+  ~Controller();  // StopTicking()
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  ReportProcessor& reports() { return reports_; }
+  FleetQueries& fleet() { return fleet_; }
+  EventQueries& events() { return events_; }
+  ScheduleService& schedule() { return schedule_; }
+
+  // One tick: the scheduler, then the event checks (hosts missing, stalled and overdue
+  // scrubs, retention). Errors are logged; the next tick tries again.
+  void Tick();
+  // Runs Tick every config->scheduler.tick on a thread of its own, and at once after an
+  // accepted scrub request. Idempotent.
+  void StartTicking();
+  // Stops that thread (a tick under way finishes first). Idempotent.
+  void StopTicking();
+
+ private:
+  std::unique_ptr<Store> owned_store_;  // null when the caller owns the store
+  Store* store_;
+  const ControllerConfig* config_;
+  const Clock* clock_;
+  absl::Mutex store_mu_;
+  ReportProcessor reports_;
+  FleetQueries fleet_;
+  EventQueries events_;
+  ScheduleService schedule_;
+  PeriodicRunner ticker_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_CONTROLLER_H_

@@ -1,0 +1,104 @@
+// Event detection: which events a change raises. Pure — no store, no clock (`now` is
+// passed in), no threads.
+//
+// An event is raised once per change, not once per report: every function compares the
+// state before with the state after (or, for conditions found by the tick, names the
+// condition's instance in the dedup key), so an identical report raises nothing, and
+// EventTable::Insert drops an event whose dedup key is already stored.
+//
+// Severities:
+//   critical  pool FAULTED / UNAVAIL / SUSPENDED; new permanent data errors; a failing
+//             zfs-module-installed:KERNEL check (pools will not import after reboot)
+//   warning   pool DEGRADED (or another state that is not ONLINE); a device whose READ,
+//             WRITE or CKSUM count grew; a scrub that repaired bytes or found errors;
+//             a scrub overdue or stalled; a host that stopped reporting; other stack checks
+//             turning warn or fail; a resilver that finished with errors
+//   info      pool ONLINE again; scrub finished clean; resilver finished; host back
+#ifndef ZFLEET_CONTROLLER_EVENTS_EVENT_DETECTOR_H_
+#define ZFLEET_CONTROLLER_EVENTS_EVENT_DETECTOR_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "controller/store/event_table.h"
+#include "model/host_record.h"
+#include "model/scan_watch.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+// Pool state, device counters, permanent data errors and resilver completion, comparing the
+// pool's previous snapshot (`before`, nullopt on first sight) with the reported one. On
+// first sight only a state other than ONLINE, non-zero counters and data errors raise.
+std::vector<NewEvent> DetectPoolEvents(const std::string& host_id,
+                                       const std::optional<v1::Pool>& before, const v1::Pool& after,
+                                       absl::Time now);
+
+// Pools the controller had as present (`stored`) that a valid report no longer lists:
+// pool_state (warning) "no longer reported" — exported, destroyed, or not imported (a host
+// that rebooted without its zfs module reports no pools at all).
+std::vector<NewEvent> DetectVanishedPools(const std::string& host_id,
+                                          const std::vector<std::string>& stored,
+                                          const std::vector<std::string>& reported, absl::Time now);
+
+// A scrub run that reached `finished`: scrub_repaired (warning) when it repaired bytes or
+// counted errors, else scrub_finished (info). `before` is the run as stored before (nullopt
+// for a run about to be inserted, e.g. an external scrub). A run first seen already
+// finished more than a day before `now` (a pool's last scrub, recorded on first sight)
+// raises nothing. The dedup key is the run's id when it has one, else its pool and times.
+std::vector<NewEvent> DetectScrubRunEvents(const std::optional<v1::ScrubRun>& before,
+                                           const v1::ScrubRun& after, absl::Time now);
+
+// Stack checks whose level got worse (ok/n/a → warn → fail) between two reports of a host.
+// A failing zfs-module-installed:KERNEL check is critical, anything else warning.
+std::vector<NewEvent> DetectStackEvents(
+    const std::string& host_id, const google::protobuf::RepeatedPtrField<v1::StackCheck>& before,
+    const google::protobuf::RepeatedPtrField<v1::StackCheck>& after, absl::Time now);
+
+struct LivenessResult {
+  std::vector<NewEvent> events;
+  // Hosts whose missing flag changes: missing_since set (declared missing, = last_seen) or
+  // nullopt (back). last_seen as given.
+  std::vector<HostLiveness> changes;
+};
+// host_missing (warning) for a host silent for more than `missing_after` and not yet
+// flagged; host_back (info) for a flagged host seen within `missing_after`.
+LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::Time now,
+                                  absl::Duration missing_after);
+
+// The scan progress to keep for a pool after a report: nullopt when no scan is running or
+// paused; else `before` with progressed_at moved to `now` when the progress value or the
+// paused flag changed, or a new record when the scan is another one (function or start).
+std::optional<ScanProgress> NextScanProgress(const std::optional<ScanProgress>& before,
+                                             const v1::Scan& scan, absl::Time now);
+
+// A running (not paused) scan whose progress has not moved for `stall_after`.
+std::optional<ScrubConcern> DetectStall(const ScanProgressRecord& record, absl::Time now,
+                                        absl::Duration stall_after);
+
+struct ScrubDue {
+  std::string host_id;
+  std::string pool;
+  absl::Time first_seen;
+  // Start (else end) of the last completed scrub; nullopt if never scrubbed.
+  std::optional<absl::Time> last_scrub;
+  absl::Duration interval;  // the pool's class interval (SchedulerPolicy)
+  bool scanning = false;    // a scrub or resilver is running or paused
+};
+// Overdue: not scanning and `now` past last_scrub (else first_seen) + interval by more than
+// a tenth of the interval (the scheduler's own early/late slack), so a pool waiting briefly
+// for its window does not raise. since = the due time.
+std::optional<ScrubConcern> DetectScrubOverdue(const ScrubDue& pool, absl::Time now);
+
+// scrub_overdue / scrub_stalled (warning) for a concern; the dedup key names the concern's
+// instance (pool and since), so a condition found on every tick raises once.
+NewEvent ScrubConcernEvent(const ScrubConcern& concern, absl::Time now);
+
+// "45.3M", "1.2T": bytes as zpool prints them (1024-based, one decimal).
+std::string HumanBytes(uint64_t bytes);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_EVENTS_EVENT_DETECTOR_H_

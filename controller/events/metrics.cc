@@ -1,0 +1,143 @@
+#include "controller/events/metrics.h"
+
+#include <initializer_list>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "model/enum_names.h"
+
+namespace zfleet::controller {
+namespace {
+
+using Label = std::pair<absl::string_view, absl::string_view>;
+
+void Header(std::string& out, absl::string_view name, absl::string_view type,
+            absl::string_view help) {
+  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
+}
+
+void Sample(std::string& out, absl::string_view name, std::initializer_list<Label> labels,
+            int64_t value) {
+  absl::StrAppend(&out, name);
+  if (labels.size() > 0) {
+    out += '{';
+    bool first = true;
+    for (const Label& l : labels) {
+      if (!first) out += ',';
+      first = false;
+      absl::StrAppend(&out, l.first, "=\"", EscapeLabelValue(l.second), "\"");
+    }
+    out += '}';
+  }
+  absl::StrAppend(&out, " ", value, "\n");
+}
+
+}  // namespace
+
+std::string EscapeLabelValue(absl::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string ScrubResult(const v1::ScrubRun& run) {
+  switch (run.state()) {
+    case v1::RUN_FINISHED:
+      if (run.errors() > 0) return "errors";
+      return run.bytes_repaired() > 0 ? "repaired" : "clean";
+    case v1::RUN_CANCELED:
+    case v1::RUN_FAILED:
+      return std::string(RunStateName(run.state()));
+    default:
+      return "";
+  }
+}
+
+std::string RenderMetrics(const MetricsInput& in) {
+  std::string out;
+  Header(out, "zfleet_pool_healthy", "gauge", "1 when the pool is ONLINE, else 0.");
+  for (const PoolScrubState& p : in.pools) {
+    Sample(out, "zfleet_pool_healthy", {{"host", p.host_id}, {"pool", p.pool}},
+           p.state == "ONLINE" ? 1 : 0);
+  }
+  Header(out, "zfleet_pool_last_scrub_end_seconds", "gauge",
+         "Unix time the pool's last completed scrub ended.");
+  for (const PoolScrubState& p : in.pools) {
+    if (!p.last_finished.has_value() || !p.last_finished->has_ended_at()) continue;
+    Sample(out, "zfleet_pool_last_scrub_end_seconds", {{"host", p.host_id}, {"pool", p.pool}},
+           p.last_finished->ended_at());
+  }
+  Header(out, "zfleet_pool_last_scrub_result", "gauge",
+         "1 for the result of the pool's last ended scrub (clean, repaired, errors, canceled, "
+         "failed).");
+  for (const PoolScrubState& p : in.pools) {
+    if (!p.last_ended.has_value()) continue;
+    const std::string result = ScrubResult(*p.last_ended);
+    if (result.empty()) continue;
+    Sample(out, "zfleet_pool_last_scrub_result",
+           {{"host", p.host_id}, {"pool", p.pool}, {"result", result}}, 1);
+  }
+  Header(out, "zfleet_pool_device_errors_total", "counter",
+         "Sum of the read, write and checksum errors of the pool's devices.");
+  for (const PoolScrubState& p : in.pools) {
+    if (!p.device_errors.has_value()) continue;
+    Sample(out, "zfleet_pool_device_errors_total", {{"host", p.host_id}, {"pool", p.pool}},
+           static_cast<int64_t>(*p.device_errors));
+  }
+  Header(out, "zfleet_disk_errors_total", "counter",
+         "Errors zpool counts for a device (reset by zpool clear); devices without errors "
+         "are left out.");
+  for (const LeafCounterRow& l : in.leaves) {
+    const std::string& device = l.path.empty() ? l.vdev : l.path;
+    const std::pair<const char*, const std::optional<uint64_t>*> kinds[] = {
+        {"read", &l.read_errors}, {"write", &l.write_errors}, {"checksum", &l.checksum_errors}};
+    for (const auto& [kind, value] : kinds) {
+      if (!value->has_value()) continue;
+      Sample(out, "zfleet_disk_errors_total",
+             {{"host", l.host_id}, {"pool", l.pool}, {"device", device}, {"kind", kind}},
+             static_cast<int64_t>(**value));
+    }
+  }
+  Header(out, "zfleet_hosts", "gauge", "Hosts known to the controller.");
+  Sample(out, "zfleet_hosts", {}, in.hosts);
+  Header(out, "zfleet_hosts_reporting", "gauge", "Hosts that reported within missing_after.");
+  Sample(out, "zfleet_hosts_reporting", {}, in.hosts_reporting);
+
+  // Every severity always appears, so a rule on a missing series never stays silent.
+  // Indexed by the enum's number (info 1 … critical 3).
+  int64_t total[4] = {0, 0, 0, 0};
+  int64_t open[4] = {0, 0, 0, 0};
+  for (const EventCount& c : in.events) {
+    std::optional<v1::Severity> s = ParseSeverity(c.severity);
+    if (!s.has_value()) continue;
+    total[*s] += c.total;
+    open[*s] += c.unacknowledged;
+  }
+  const v1::Severity order[] = {v1::SEVERITY_CRITICAL, v1::SEVERITY_WARNING, v1::SEVERITY_INFO};
+  Header(out, "zfleet_events", "gauge", "Unacknowledged events by severity.");
+  for (v1::Severity s : order) {
+    Sample(out, "zfleet_events", {{"severity", SeverityName(s)}}, open[s]);
+  }
+  Header(out, "zfleet_events_total", "counter", "Events raised by severity.");
+  for (v1::Severity s : order) {
+    Sample(out, "zfleet_events_total", {{"severity", SeverityName(s)}}, total[s]);
+  }
+  return out;
+}
+
+}  // namespace zfleet::controller

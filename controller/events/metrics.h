@@ -1,0 +1,49 @@
+// The controller's /metrics page in the Prometheus text exposition format (version 0.0.4).
+// Pure: the caller reads the store (EventQueries::Metrics) and this renders.
+//
+//   zfleet_pool_healthy{host,pool}                       1 when ONLINE, else 0
+//   zfleet_pool_last_scrub_end_seconds{host,pool}        end of the last completed scrub
+//   zfleet_pool_last_scrub_result{host,pool,result}      1; result of the last ended scrub:
+//                                                        clean, repaired, errors, canceled, failed
+//   zfleet_pool_device_errors_total{host,pool}           sum of the pool's device counters
+//   zfleet_disk_errors_total{host,pool,device,kind}      device counters; kind read|write|checksum
+//   zfleet_hosts, zfleet_hosts_reporting
+//   zfleet_events{severity}                              unacknowledged events
+//   zfleet_events_total{severity}                        events ever raised
+// Series without a value (a pool never scrubbed, a counter zpool did not print) are left
+// out rather than reported as 0. zfleet_disk_errors_total lists only devices with a non-zero
+// counter: a fleet of 400,000 disks would otherwise make every scrape a 100 MB page. Alert
+// on the per-pool series for increases (it exists for every pool) and use the per-disk one
+// to name the device.
+#ifndef ZFLEET_CONTROLLER_EVENTS_METRICS_H_
+#define ZFLEET_CONTROLLER_EVENTS_METRICS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "controller/store/event_table.h"
+#include "controller/store/pool_table.h"
+
+namespace zfleet::controller {
+
+struct MetricsInput {
+  std::vector<PoolScrubState> pools;
+  std::vector<LeafCounterRow> leaves;  // devices with a non-zero counter
+  int64_t hosts = 0;
+  int64_t hosts_reporting = 0;
+  std::vector<EventCount> events;
+};
+
+std::string RenderMetrics(const MetricsInput& input);
+
+// A label value escaped for the text format: backslash, double quote and newline.
+std::string EscapeLabelValue(absl::string_view value);
+
+// "clean", "repaired", "errors", "canceled", "failed" for an ended run; "" otherwise.
+std::string ScrubResult(const v1::ScrubRun& run);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_EVENTS_METRICS_H_

@@ -1,0 +1,64 @@
+// `zfleet triage`: one screen of what needs attention, most severe first, each item with
+// the action to take. Pure: the caller reads the store; this only decides and words.
+//
+// Items (TriageItem.kind):
+//   unhealthy_pool  a pool not ONLINE (critical when FAULTED/UNAVAIL/SUSPENDED), or with
+//                   permanent data errors (critical; action: restore the listed files)
+//   bad_disk        a leaf with non-zero counters or not ONLINE, with identity, counters and
+//                   their trend; action: replace it (FAULTED/UNAVAIL/REMOVED, or errors that
+//                   keep growing), `zpool online` (OFFLINE), or `zpool clear POOL DEVICE`
+//                   (a transient error that stopped growing)
+//   stack           a ZFS stack check at warn or fail (critical: a failing
+//                   zfs-module-installed:KERNEL — rebuild the module for that kernel)
+//   host_missing    a host silent for more than missing_after
+//   scrub_stalled, scrub_overdue
+//   event           an unacknowledged warning or critical event
+// Order: severity (critical, warning, info), then kind in the order above, then input order
+// (hosts and pools by name, events newest first).
+#ifndef ZFLEET_CONTROLLER_EVENTS_TRIAGE_H_
+#define ZFLEET_CONTROLLER_EVENTS_TRIAGE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "controller/store/history_table.h"
+#include "model/host_record.h"
+#include "model/pool_record.h"
+#include "model/scan_watch.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+struct TriageInput {
+  absl::Time now;
+  absl::Duration missing_after;
+  std::vector<PoolRecord> pools;  // pools needing attention (others are ignored anyway)
+  // "host/pool" → the pool's counter samples per leaf (HistoryTable::GetDiskHistory).
+  absl::flat_hash_map<std::string, DiskHistory> disk_history;
+  // Hosts that may need attention (HostTable::ListNeedingAttention); others may be
+  // included, they add nothing.
+  std::vector<HostRecord> hosts;
+  std::vector<ScrubConcern> scrub_concerns;
+  std::vector<v1::Event> events;  // unacknowledged warning and critical events
+};
+
+v1::TriageResponse BuildTriage(const TriageInput& input);
+
+// A stack check triage lists: level warn or fail.
+bool StackCheckNeedsAttention(const v1::StackCheck& check);
+
+// Errors "keep growing" when, since the last reset (a sample whose total is below the one
+// before, e.g. after `zpool clear`), the total grew in at least two samples at least an
+// hour apart: a burst within one scrub is transient, growth across time is a failing disk.
+// `history` is oldest first.
+bool ErrorsKeepGrowing(const std::vector<v1::CounterSample>& history);
+
+// When the current run of errors began: the first sample since the last reset with a
+// non-zero total; 0 when unknown.
+int64_t ErrorsSince(const std::vector<v1::CounterSample>& history);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_EVENTS_TRIAGE_H_

@@ -1,0 +1,194 @@
+#include "controller/ingest/report_effects.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "controller/events/event_detector.h"
+#include "controller/events/triage.h"
+#include "controller/ingest/scrub_tracking.h"
+#include "controller/store/command_table.h"
+#include "model/enum_names.h"
+
+namespace zfleet::controller {
+namespace {
+
+bool Active(const v1::Scan& scan) { return scan.state() == "scanning" || scan.state() == "paused"; }
+
+void Append(std::vector<NewEvent>& out, std::vector<NewEvent> events) {
+  for (NewEvent& e : events) out.push_back(std::move(e));
+}
+
+// The host's scrub runs as the report changes them, and the writes that follow.
+class RunBook {
+ public:
+  explicit RunBook(std::vector<v1::ScrubRun> runs) : runs_(std::move(runs)) {}
+
+  // Open runs (requested, running), oldest first.
+  std::vector<v1::ScrubRun> Open() const {
+    std::vector<v1::ScrubRun> open;
+    for (const v1::ScrubRun& run : runs_) {
+      if (IsOpen(run.state())) open.push_back(run);
+    }
+    return open;
+  }
+  // The pool's newest run, any state; nullptr when it has none.
+  const v1::ScrubRun* Latest(const std::string& pool) const {
+    const v1::ScrubRun* latest = nullptr;
+    for (const v1::ScrubRun& run : runs_) {
+      if (run.pool() == pool && (latest == nullptr || run.id() > latest->id())) latest = &run;
+    }
+    return latest;
+  }
+  v1::ScrubRun* Find(int64_t id) {
+    for (v1::ScrubRun& run : runs_) {
+      if (run.id() == id) return &run;
+    }
+    return nullptr;
+  }
+  // Records `run` as it ends up (once per id in `updated`).
+  void Update(const v1::ScrubRun& run, std::vector<v1::ScrubRun>& updated) {
+    if (v1::ScrubRun* known = Find(run.id())) *known = run;
+    for (v1::ScrubRun& u : updated) {
+      if (u.id() == run.id()) {
+        u = run;
+        return;
+      }
+    }
+    updated.push_back(run);
+  }
+
+ private:
+  std::vector<v1::ScrubRun> runs_;
+};
+
+void DeriveHost(const ReportDiff& diff, const v1::ReportRequest& report,
+                absl::Duration missing_after, absl::Time now, ReportWrite& w) {
+  const v1::HostInfo none;
+  const v1::HostInfo& before = diff.host_before.has_value() ? diff.host_before->info : none;
+  Append(w.events, DetectStackEvents(report.host_id(), before.stack_checks(),
+                                     report.host().stack_checks(), now));
+  bool attention = false;
+  for (const v1::StackCheck& check : report.host().stack_checks()) {
+    attention |= StackCheckNeedsAttention(check);
+  }
+  if (diff.liveness.stack_attention != attention) w.stack_attention = attention;
+  if (!diff.liveness.missing_since.has_value()) return;
+  LivenessResult back = DetectHostLiveness({diff.liveness}, now, missing_after);
+  for (const HostLiveness& change : back.changes) {
+    if (!change.missing_since.has_value()) w.clear_missing = true;
+  }
+  Append(w.events, std::move(back.events));
+}
+
+// An ack changes its command (the first ack only) and the scrub run the command belongs to,
+// if that run was open when the report arrived.
+void DeriveAcks(const StoredReportView& view, const v1::ReportRequest& report, absl::Time now,
+                RunBook& runs, ReportWrite& w) {
+  std::map<std::string, CommandRecord> commands = view.acked_commands;
+  absl::flat_hash_set<int64_t> open_ids;
+  for (const v1::ScrubRun& run : runs.Open()) open_ids.insert(run.id());
+  for (const v1::CommandAck& ack : report.acks()) {
+    auto it = commands.find(ack.id());
+    if (it == commands.end()) continue;  // not a command of this host
+    CommandRecord acked = ApplyCommandAck(it->second, ack, now);
+    if (acked.state != it->second.state) w.command_outcomes.push_back(acked);
+    it->second = acked;
+    if (acked.scrub_run_id == 0 || !open_ids.contains(acked.scrub_run_id)) continue;
+    v1::ScrubRun* run = runs.Find(acked.scrub_run_id);
+    if (run == nullptr) continue;
+    const v1::ScrubRun before = *run;
+    const v1::ScrubRun after = ApplyAck(before, acked.kind, ack);
+    if (after.SerializeAsString() == before.SerializeAsString()) continue;
+    runs.Update(after, w.updated_runs);
+    Append(w.events, DetectScrubRunEvents(before, after, now));
+  }
+}
+
+// The pool's scan progress (stall detection) and the concerns the report resolves.
+void DeriveScanWatch(const std::string& host_id, const PoolDiff& pool, absl::Time now,
+                     std::map<std::string, std::optional<ScanProgress>>& progress,
+                     ReportWrite& w) {
+  const v1::Scan& scan = pool.reported.scan();
+  const std::string& name = pool.reported.name();
+  if (pool.changed()) {
+    Append(w.events, DetectPoolEvents(host_id, pool.previous, pool.reported, now));
+    if (scan.function() == "scrub" && (Active(scan) || scan.state() == "finished")) {
+      w.cleared_concerns.emplace_back(name, ScrubConcern::Kind::kOverdue);
+    }
+  }
+  // An unchanged snapshot without a scan has nothing to follow.
+  if (!Active(scan) && !pool.changed()) return;
+  std::optional<ScanProgress>& before = progress[name];
+  std::optional<ScanProgress> next = NextScanProgress(before, scan, now);
+  if (!next.has_value()) {
+    if (!before.has_value()) return;
+  } else if (before.has_value() && before->progressed_at == next->progressed_at) {
+    return;
+  }
+  w.scan_progress.emplace_back(name, next);
+  w.cleared_concerns.emplace_back(name, ScrubConcern::Kind::kStalled);
+  before = std::move(next);
+}
+
+void DerivePoolRuns(const std::string& host_id, const PoolDiff& pool,
+                    const std::vector<v1::ScrubRun>& open, absl::Time now, RunBook& runs,
+                    ReportWrite& w) {
+  std::vector<v1::ScrubRun> pool_runs;
+  for (const v1::ScrubRun& run : open) {
+    if (run.pool() == pool.reported.name()) pool_runs.push_back(run);
+  }
+  ScrubTrackingResult tracked = TrackScrubs(host_id, pool.previous, pool.reported, pool_runs);
+  if (tracked.external.has_value()) {
+    // Before recording a scrub nobody asked for, check it is not the one whose run just
+    // ended (a stop ack arrives before or with the scan that shows it).
+    if (const v1::ScrubRun* latest = runs.Latest(pool.reported.name())) {
+      tracked = TrackScrubs(host_id, pool.previous, pool.reported, pool_runs, latest);
+    }
+  }
+  for (const v1::ScrubRun& run : tracked.updated) {
+    for (const v1::ScrubRun& old : pool_runs) {
+      if (old.id() == run.id()) Append(w.events, DetectScrubRunEvents(old, run, now));
+    }
+    runs.Update(run, w.updated_runs);
+  }
+  if (tracked.external.has_value()) {
+    Append(w.events, DetectScrubRunEvents(std::nullopt, *tracked.external, now));
+    w.new_runs.push_back(*std::move(tracked.external));
+  }
+}
+
+}  // namespace
+
+ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& diff,
+                              const v1::ReportRequest& report, absl::Duration missing_after,
+                              absl::Time now) {
+  ReportWrite w;
+  w.host_id = report.host_id();
+  w.instance_id = report.instance_id();
+  w.info = report.host();
+  w.collect_error = report.collect_error();
+  w.now = now;
+  DeriveHost(diff, report, missing_after, now, w);
+  RunBook runs(view.runs);
+  DeriveAcks(view, report, now, runs, w);
+  if (!diff.pools_valid) return w;
+
+  // Runs as the acks left them; each pool is tracked against its own.
+  const std::vector<v1::ScrubRun> open = runs.Open();
+  std::map<std::string, std::optional<ScanProgress>> progress = view.scan_progress;
+  for (const PoolDiff& pool : diff.pools) {
+    w.pools.push_back({pool.reported, pool.plan});
+    DeriveScanWatch(report.host_id(), pool, now, progress, w);
+    DerivePoolRuns(report.host_id(), pool, open, now, runs, w);
+  }
+  Append(w.events, DetectVanishedPools(report.host_id(), view.present_pools, diff.reported, now));
+  w.present_pools = diff.reported;
+  return w;
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,37 @@
+// How scrub runs follow what agents report. Pure: no store, no clock.
+//
+// A run is created `requested` by `zfleet scrub`, becomes `running` when the agent acks the
+// command, and ends `finished` / `canceled` when the pool's scan says so (or `failed` when
+// the agent could not start it). A scrub nobody asked zfleet for is recorded as `external`.
+#ifndef ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
+#define ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+struct ScrubTrackingResult {
+  std::vector<v1::ScrubRun> updated;   // open runs whose state or figures changed
+  std::optional<v1::ScrubRun> external;  // a run to insert for a scrub zfleet did not start
+};
+
+// `before` is the pool's previous snapshot (nullopt on first sight), `after` the reported
+// one, `open_runs` the pool's requested/running runs, `latest_run` the pool's newest run
+// in any state (nullptr when none): a scan that started around that run's start or ended
+// around its end is that run (e.g. one just canceled by a stop ack), not a new external
+// scrub.
+ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<v1::Pool>& before,
+                                const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
+                                const v1::ScrubRun* latest_run = nullptr);
+
+// Applies an agent's ack of the command that belongs to `run`. `executed_at` is the agent's
+// time of execution (unix seconds).
+v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandAck& ack);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_

@@ -1,0 +1,334 @@
+#include "controller/schedule/scheduler.h"
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "controller/schedule/scheduler_rules.h"
+
+namespace zfleet::controller {
+namespace {
+
+// Start candidates in priority order: resumes, manual requests, due pools, early pools.
+enum class Group : uint8_t { kResume, kManual, kDue, kEarly };
+
+struct Candidate {
+  Group group;
+  absl::Time key;  // resume/due/early: due time; manual: request time
+  size_t pool;
+  bool now = false;
+};
+
+// What the explanation of one pool needs beyond the snapshot.
+struct Draft {
+  PoolPhase phase = PoolPhase::kNotDue;
+  BlockReason reason;
+  bool operator_paused = false;
+};
+
+class Decider {
+ public:
+  Decider(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+          const DecideOptions& options)
+      : now_(now), fleet_(fleet), policy_(policy), options_(options), caps_(fleet, policy) {
+    for (int c = 0; c < kDiskClassCount; ++c) {
+      open_[c] = policy.classes[c].windows.IsOpenAt(now, policy.timezone);
+    }
+    if (explain()) drafts_.resize(fleet.pools.size());
+  }
+
+  Decision Run(absl::Span<const RunningScrub> running, absl::Span<const ManualRequest> manual);
+
+ private:
+  bool explain() const { return options_.explain && options_.candidates == nullptr; }
+  const PoolSnapshot& pool(size_t i) const { return fleet_.pools[i]; }
+  const HostSnapshot& host_of(size_t i) const { return fleet_.hosts[fleet_.pools[i].host]; }
+  bool open(size_t i) const { return open_[static_cast<int>(pool(i).disk_class)]; }
+  void Touch(size_t i) { relevant_[static_cast<int>(pool(i).disk_class)] = true; }
+  void SetDraft(size_t i, PoolPhase phase, BlockReason reason = {}) {
+    if (explain()) drafts_[i] = Draft{phase, reason, false};
+  }
+
+  void HandleRunning(absl::Span<const RunningScrub> running);
+  void CollectManual(absl::Span<const ManualRequest> manual);
+  void ConsiderPool(size_t i);
+  void Evaluate(const Candidate& c);
+  void BuildRows();
+
+  const absl::Time now_;
+  const FleetSnapshot& fleet_;
+  const SchedulerPolicy& policy_;
+  const DecideOptions& options_;
+  CapCounter caps_;
+  std::array<bool, kDiskClassCount> open_{};
+  std::array<bool, kDiskClassCount> relevant_{};  // whose next window change matters
+  absl::flat_hash_map<size_t, const RunningScrub*> running_;
+  absl::flat_hash_map<size_t, Candidate> manual_;
+  std::vector<Candidate> candidates_;
+  std::vector<Draft> drafts_;
+  Decision decision_;
+};
+
+Decision Decider::Run(absl::Span<const RunningScrub> running,
+                      absl::Span<const ManualRequest> manual) {
+  HandleRunning(running);
+  CollectManual(manual);
+  bool any_now = std::any_of(manual_.begin(), manual_.end(),
+                             [](const auto& entry) { return entry.second.now; });
+  if (!explain() && !any_now && caps_.fleet() >= policy_.max_concurrent) {
+    // The fleet is full: nothing starts or resumes whatever the time, so only the window
+    // ends of running scrubs (already handled) matter until a scrub ends.
+  } else if (options_.candidates != nullptr) {
+    absl::flat_hash_set<size_t> seen;
+    seen.reserve(options_.candidates->size());
+    for (size_t i : *options_.candidates) {
+      if (i < fleet_.pools.size() && fleet_.pools[i].host < fleet_.hosts.size() &&
+          seen.insert(i).second) {
+        ConsiderPool(i);
+      }
+    }
+  } else {
+    for (size_t i = 0; i < fleet_.pools.size(); ++i) {
+      if (fleet_.pools[i].host < fleet_.hosts.size()) ConsiderPool(i);
+    }
+  }
+  for (const auto& [pool, c] : manual_) candidates_.push_back(c);
+  auto after = [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.group, a.key, a.pool) > std::tie(b.group, b.key, b.pool);
+  };
+  if (explain()) {
+    std::sort(candidates_.begin(), candidates_.end(),
+              [&after](const auto& a, const auto& b) { return after(b, a); });
+    for (const Candidate& c : candidates_) Evaluate(c);
+  } else {
+    // Without rows, only starts matter: pop in priority order and stop once the fleet is
+    // full, since then only `--now` requests (which sort earlier) could still start.
+    std::make_heap(candidates_.begin(), candidates_.end(), after);
+    while (!candidates_.empty()) {
+      std::pop_heap(candidates_.begin(), candidates_.end(), after);
+      Candidate c = candidates_.back();
+      candidates_.pop_back();
+      if (c.group >= Group::kDue && caps_.fleet() >= policy_.max_concurrent) break;
+      Evaluate(c);
+    }
+  }
+  for (int c = 0; c < kDiskClassCount; ++c) {
+    if (!relevant_[c]) continue;
+    decision_.wake_at =
+        std::min(decision_.wake_at, policy_.classes[c].windows.NextChange(now_, policy_.timezone));
+  }
+  if (explain()) BuildRows();
+  return std::move(decision_);
+}
+
+void Decider::HandleRunning(absl::Span<const RunningScrub> running) {
+  running_.reserve(running.size());
+  std::vector<const RunningScrub*> unique;
+  unique.reserve(running.size());
+  for (const RunningScrub& r : running) {
+    if (r.pool >= fleet_.pools.size() || pool(r.pool).host >= fleet_.hosts.size()) continue;
+    if (!running_.emplace(r.pool, &r).second) continue;  // the first entry for a pool wins
+    unique.push_back(&r);
+    if (r.state == RunState::kRunning) caps_.Add(pool(r.pool).host, +1);
+  }
+  for (const RunningScrub* entry : unique) {
+    const RunningScrub& r = *entry;
+    const HostSnapshot& host = host_of(r.pool);
+    if (r.state == RunState::kPausedByWindow) {
+      Touch(r.pool);
+      candidates_.push_back({Group::kResume, DueTime(pool(r.pool), host, policy_), r.pool});
+      continue;
+    }
+    if (r.state == RunState::kPausedByOperator) {
+      SetDraft(r.pool, PoolPhase::kPaused);
+      if (explain()) drafts_[r.pool].operator_paused = true;
+      continue;
+    }
+    if (now_ - r.last_progress >= policy_.stall_after) decision_.stalled.push_back(r.pool);
+    SetDraft(r.pool, PoolPhase::kRunning);
+    if (r.trigger != ScrubTrigger::kScheduled) continue;
+    Touch(r.pool);
+    if (open(r.pool) || !host.reporting) continue;
+    ActionKind kind;
+    if (policy_.at_window_end == WindowEndAction::kStop) {
+      kind = ActionKind::kStop;
+    } else if (policy_.at_window_end == WindowEndAction::kPause && host.can_pause) {
+      kind = ActionKind::kPause;
+    } else {
+      continue;
+    }
+    decision_.actions.push_back({kind, r.pool, r.trigger, "window closed"});
+    caps_.Add(pool(r.pool).host, -1);
+    SetDraft(r.pool, kind == ActionKind::kPause ? PoolPhase::kPaused : PoolPhase::kWaiting,
+             {Blocker::kWindowClosed});
+  }
+}
+
+void Decider::CollectManual(absl::Span<const ManualRequest> manual) {
+  for (const ManualRequest& m : manual) {
+    if (m.pool >= fleet_.pools.size() || pool(m.pool).host >= fleet_.hosts.size()) continue;
+    if (running_.contains(m.pool)) continue;  // already scrubbing: satisfied
+    Candidate c{Group::kManual, m.requested, m.pool, m.now};
+    auto [it, inserted] = manual_.emplace(m.pool, c);
+    if (!inserted) {
+      it->second.now = it->second.now || m.now;
+      it->second.key = std::min(it->second.key, m.requested);
+    }
+    Touch(m.pool);
+  }
+}
+
+void Decider::ConsiderPool(size_t i) {
+  if (running_.contains(i) || manual_.contains(i)) return;
+  absl::Time due = DueTime(pool(i), host_of(i), policy_);
+  if (due <= now_) {
+    Touch(i);
+    candidates_.push_back({Group::kDue, due, i});
+    return;
+  }
+  absl::Time early = EarlyStartTime(due, pool(i).disk_class, policy_);
+  if (early <= now_) {
+    Touch(i);
+    candidates_.push_back({Group::kEarly, due, i});
+    decision_.wake_at = std::min(decision_.wake_at, due);
+    return;
+  }
+  decision_.wake_at = std::min(decision_.wake_at, early);
+}
+
+void Decider::Evaluate(const Candidate& c) {
+  const PoolSnapshot& p = pool(c.pool);
+  const HostSnapshot& host = host_of(c.pool);
+  BlockReason reason;
+  if (c.group == Group::kResume) {
+    if (!host.reporting) {
+      reason = {Blocker::kHostNotReporting};
+    } else if (!open(c.pool)) {
+      reason = {Blocker::kWindowClosed};
+    }
+  } else {
+    reason = PoolBlocker(p, host, open(c.pool), policy_, c.now ? Bypass::kNow : Bypass::kNothing);
+  }
+  if (reason.ok() && !c.now) reason = caps_.Check(p.host);
+  if (reason.ok() && c.group == Group::kEarly && caps_.fleet() + 1 > policy_.EarlyCapacity()) {
+    return;  // not due: waits silently for idle capacity
+  }
+  if (!reason.ok()) {
+    if (c.group == Group::kEarly) return;  // not due, so nothing to explain
+    SetDraft(c.pool, c.group == Group::kResume ? PoolPhase::kPaused : PoolPhase::kWaiting, reason);
+    return;
+  }
+  caps_.Add(p.host, +1);
+  SetDraft(c.pool, PoolPhase::kStarting);
+  switch (c.group) {
+    case Group::kResume:
+      decision_.actions.push_back(
+          {ActionKind::kResume, c.pool, running_.at(c.pool)->trigger, "window open"});
+      break;
+    case Group::kManual:
+      decision_.actions.push_back(
+          {ActionKind::kStart, c.pool, ScrubTrigger::kManual, c.now ? "manual --now" : "manual"});
+      break;
+    case Group::kDue:
+      decision_.actions.push_back({ActionKind::kStart, c.pool, ScrubTrigger::kScheduled, "due"});
+      break;
+    case Group::kEarly:
+      decision_.actions.push_back({ActionKind::kStart, c.pool, ScrubTrigger::kScheduled, "early"});
+      break;
+  }
+}
+
+void Decider::BuildRows() {
+  decision_.rows.reserve(fleet_.pools.size());
+  for (size_t i = 0; i < fleet_.pools.size(); ++i) {
+    const PoolSnapshot& p = pool(i);
+    if (p.host >= fleet_.hosts.size()) continue;
+    const HostSnapshot& host = host_of(i);
+    const Draft& d = drafts_[i];
+    PoolRow row;
+    row.pool = i;
+    row.disk_class = p.disk_class;
+    row.last_scrub = p.last_scrub_end ? p.last_scrub_end : p.last_scrub_start;
+    row.next_due = DueTime(p, host, policy_);
+    row.phase = d.phase;
+    if (d.phase == PoolPhase::kPaused) {
+      row.reason = d.operator_paused ? "paused by operator"
+                   : d.reason.ok()   ? "window closed"
+                                     : BlockReasonText(d.reason, p, host, policy_);
+    } else if (d.phase == PoolPhase::kWaiting) {
+      row.reason = BlockReasonText(d.reason, p, host, policy_);
+    }
+    if (p.size_bytes > 0 && p.scan_bytes_per_s > 0) {
+      row.estimated_duration = absl::Seconds(p.size_bytes / p.scan_bytes_per_s);
+    }
+    decision_.rows.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+Decision Decide(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+                absl::Span<const RunningScrub> running, absl::Span<const ManualRequest> manual,
+                const DecideOptions& options) {
+  return Decider(now, fleet, policy, options).Run(running, manual);
+}
+
+ScanFunction ParseScanFunction(absl::string_view s) {
+  if (s == "scrub") return ScanFunction::kScrub;
+  if (s == "resilver") return ScanFunction::kResilver;
+  return ScanFunction::kNone;
+}
+
+ScanState ParseScanState(absl::string_view s) {
+  if (s == "scanning") return ScanState::kScanning;
+  if (s == "finished") return ScanState::kFinished;
+  if (s == "canceled") return ScanState::kCanceled;
+  if (s == "paused") return ScanState::kPaused;
+  return ScanState::kNone;
+}
+
+absl::string_view ScrubTriggerName(ScrubTrigger t) {
+  switch (t) {
+    case ScrubTrigger::kScheduled:
+      return "scheduled";
+    case ScrubTrigger::kManual:
+      return "manual";
+    case ScrubTrigger::kExternal:
+      return "external";
+  }
+  return "scheduled";
+}
+
+absl::string_view ActionKindName(ActionKind k) {
+  switch (k) {
+    case ActionKind::kStart:
+      return "start";
+    case ActionKind::kPause:
+      return "pause";
+    case ActionKind::kResume:
+      return "resume";
+    case ActionKind::kStop:
+      return "stop";
+  }
+  return "start";
+}
+
+absl::string_view PoolPhaseName(PoolPhase p) {
+  switch (p) {
+    case PoolPhase::kNotDue:
+      return "not due";
+    case PoolPhase::kWaiting:
+      return "waiting";
+    case PoolPhase::kStarting:
+      return "starting";
+    case PoolPhase::kRunning:
+      return "running";
+    case PoolPhase::kPaused:
+      return "paused";
+  }
+  return "not due";
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,180 @@
+// The fleet scrub scheduler: a pure function of (now, fleet snapshot, policy, running scrubs,
+// manual requests) → decisions. No I/O, no clock, no threads; the controller's tick loop and
+// zfleet-sim call the same Decide().
+//
+// Rules (docs/DESIGN.md, "Scheduling"):
+// - due = start of the last completed scrub + class interval (the end when the start is
+//   unknown), so the cadence is measured start to start and a long scrub does not push every
+//   later one back. A never-scrubbed pool is due at first_seen + a fixed offset in
+//   [0, interval) hashed from "host/pool" (FNV-1a), which spreads a new fleet over its first
+//   interval deterministically, across restarts and in the simulator.
+// - A due pool starts when all hold, checked in this order (the first failure is the reason
+//   shown): host reporting; no scan (scrub or resilver) running or paused on the pool;
+//   pool state not in skip_states; its class's window open; host load ≤ load_threshold;
+//   fleet running < max_concurrent; host running < max_per_host; for each max_per_label key
+//   the host carries, running on hosts with that label value < cap.
+// - Order: scrubs paused at a window end resume first, then manual requests, then due pools
+//   most overdue first, then early pools; ties by earliest due, then fleet order.
+// - Early starts (flatten peaks): pools that fall due while their window is closed would
+//   all wait for it to open and start together. Such a pool may instead start in an open
+//   window up to early_start × interval before its due time, when every rule above holds
+//   and the fleet would still run at most early_below × max_concurrent scrubs. Pools due
+//   inside their window never start early, so idle capacity adds no scrubs.
+// - Window end: a running *scheduled* scrub whose window has closed is paused (at_window_end
+//   = pause, on hosts that can pause; others continue), stopped (stop) or left (continue).
+//   Scrubs paused that way resume when their window reopens and the caps allow. Manual and
+//   external scrubs are never paused or stopped by the scheduler.
+// - Manual requests bypass the cadence but obey every rule above; with `now` they bypass
+//   windows, load, skip_states and caps, and still need a reporting host and no running scan.
+// - Paused scrubs do not count toward caps; running scrubs of every trigger do.
+#ifndef ZFLEET_CONTROLLER_SCHEDULE_SCHEDULER_H_
+#define ZFLEET_CONTROLLER_SCHEDULE_SCHEDULER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "controller/schedule/scheduler_policy.h"
+
+namespace zfleet::controller {
+
+struct HostSnapshot {
+  std::string id;
+  std::map<std::string, std::string> labels;  // from the agent's agent.toml
+  double load1 = 0;       // 1-minute load average; negative = unknown (not checked)
+  bool reporting = true;  // reported within the controller's missing_after
+  bool can_pause = true;  // its zpool supports `zpool scrub -p`
+};
+
+enum class ScanFunction : uint8_t { kNone, kScrub, kResilver };
+enum class ScanState : uint8_t { kNone, kScanning, kFinished, kCanceled, kPaused };
+// Wire/JSON strings ("scrub", "scanning", ...) → enums; anything else → kNone.
+ScanFunction ParseScanFunction(absl::string_view s);
+ScanState ParseScanState(absl::string_view s);
+
+struct PoolSnapshot {
+  size_t host = 0;  // index into FleetSnapshot::hosts
+  std::string name;
+  DiskClass disk_class = DiskClass::kUnknown;
+  std::string state = "ONLINE";  // as zpool prints it
+  ScanFunction scan_function = ScanFunction::kNone;
+  ScanState scan_state = ScanState::kNone;
+  double percent_done = 0;
+  // The last scrub that completed (not canceled); both unset = never scrubbed.
+  std::optional<absl::Time> last_scrub_start;
+  std::optional<absl::Time> last_scrub_end;
+  absl::Time first_seen = absl::UnixEpoch();  // anchors a never-scrubbed pool's first due time
+  // Optional hints (0 = unknown), used only for the row's estimated duration.
+  double size_bytes = 0;
+  double scan_bytes_per_s = 0;
+};
+
+struct FleetSnapshot {
+  std::vector<HostSnapshot> hosts;
+  std::vector<PoolSnapshot> pools;
+};
+
+enum class ScrubTrigger : uint8_t { kScheduled, kManual, kExternal };
+absl::string_view ScrubTriggerName(ScrubTrigger t);  // "scheduled", "manual", "external"
+
+enum class RunState : uint8_t { kRunning, kPausedByWindow, kPausedByOperator };
+
+// A scrub the controller knows is in progress or paused. The caller lists every one,
+// including scrubs someone started on the host (kExternal), so the caps see them.
+struct RunningScrub {
+  size_t pool = 0;  // index into FleetSnapshot::pools; at most one entry per pool
+  ScrubTrigger trigger = ScrubTrigger::kScheduled;
+  RunState state = RunState::kRunning;
+  absl::Time started;
+  absl::Time last_progress;  // when percent_done last grew (started, at first)
+};
+
+// `zfleet scrub HOST/POOL [--now]`, queued until it starts. The caller drops a request when
+// its start action is taken, or when the pool already scrubs.
+struct ManualRequest {
+  size_t pool = 0;
+  bool now = false;
+  absl::Time requested;
+};
+
+enum class ActionKind : uint8_t { kStart, kPause, kResume, kStop };
+absl::string_view ActionKindName(ActionKind k);  // "start", "pause", "resume", "stop"
+
+struct Action {
+  ActionKind kind = ActionKind::kStart;
+  size_t pool = 0;
+  ScrubTrigger trigger = ScrubTrigger::kScheduled;  // kStart: kScheduled or kManual
+  // kStart: "due", "early", "manual", "manual --now"; kPause/kStop: "window closed";
+  // kResume: "window open".
+  std::string reason;
+};
+
+enum class PoolPhase : uint8_t {
+  kNotDue,    // next_due is in the future
+  kWaiting,   // due (or manually requested) but not startable; see reason
+  kStarting,  // a start or resume action was taken this call
+  kRunning,
+  kPaused,  // paused by the operator, or at a window end and not resumed yet
+};
+absl::string_view PoolPhaseName(PoolPhase p);  // "not due", "waiting", ...
+
+// One line of `zfleet schedule`.
+struct PoolRow {
+  size_t pool = 0;
+  DiskClass disk_class = DiskClass::kUnknown;
+  std::optional<absl::Time> last_scrub;  // end of the last completed scrub
+  absl::Time next_due;
+  PoolPhase phase = PoolPhase::kNotDue;
+  // kWaiting: "window closed", "cap rack=r07 reached", "cap max_per_host reached",
+  // "cap max_concurrent reached", "pool DEGRADED", "resilvering", "scan running",
+  // "scrub paused", "host not reporting", "load 12.3 > 8.0". kPaused: "paused by operator",
+  // else why it does not resume yet ("window closed" or a cap). Otherwise empty.
+  std::string reason;
+  absl::Duration estimated_duration = absl::ZeroDuration();  // size / rate, 0 if unknown
+};
+
+struct DecideOptions {
+  bool explain = true;  // fill Decision::rows
+  // Optional speed-up for callers that track due times themselves (the simulator): only
+  // these pools (plus running ones) are considered for a start. REQUIRES: it contains every
+  // pool that is manually requested, due or within its early-start period at `now`. Not
+  // owned; must outlive the call. With candidates set no rows are made (explain is ignored).
+  const std::vector<size_t>* candidates = nullptr;
+};
+
+struct Decision {
+  std::vector<Action> actions;  // in priority order; apply all of them
+  std::vector<PoolRow> rows;    // explain: one per (valid) pool, in fleet order
+  // Pools whose running scrub has made no progress for stall_after (raise an event).
+  std::vector<size_t> stalled;
+  // The earliest time after `now` at which the actions could differ if no input but the
+  // time changed (a due or early-start time, a window opening or closing). Stalls do not
+  // count. InfiniteFuture when nothing is pending.
+  absl::Time wake_at = absl::InfiniteFuture();
+};
+
+// The scheduler's decision at `now`. Entries whose pool or host index is out of range are
+// ignored. Deterministic: the same inputs give the same decision. Pure and reentrant: may
+// be called from any thread; it keeps no state between calls.
+Decision Decide(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+                absl::Span<const RunningScrub> running, absl::Span<const ManualRequest> manual,
+                const DecideOptions& options = {});
+
+// When `pool` (on `host`) is due under `policy`, by the rule at the top of this file.
+absl::Time DueTime(const PoolSnapshot& pool, const HostSnapshot& host,
+                   const SchedulerPolicy& policy);
+// The earliest time a pool due at `due` may start: due − early_start × interval when its
+// class's windows are closed at `due` (see "Early starts"), else `due`.
+absl::Time EarlyStartTime(absl::Time due, DiskClass c, const SchedulerPolicy& policy);
+// The first-interval offset of a never-scrubbed pool: FNV-1a("host/pool") mod interval.
+absl::Duration SpreadOffset(absl::string_view host_id, absl::string_view pool_name,
+                            absl::Duration interval);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_SCHEDULE_SCHEDULER_H_

@@ -1,0 +1,135 @@
+#include "controller/schedule/scheduler_rules.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace zfleet::controller {
+namespace {
+
+uint64_t Fnv1a(absl::string_view a, char sep, absl::string_view b) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](char c) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  };
+  for (char c : a) mix(c);
+  mix(sep);
+  for (char c : b) mix(c);
+  return h;
+}
+
+}  // namespace
+
+absl::Duration SpreadOffset(absl::string_view host_id, absl::string_view pool_name,
+                            absl::Duration interval) {
+  int64_t seconds = absl::ToInt64Seconds(interval);
+  if (seconds <= 0) return absl::ZeroDuration();
+  return absl::Seconds(
+      static_cast<int64_t>(Fnv1a(host_id, '/', pool_name) % static_cast<uint64_t>(seconds)));
+}
+
+absl::Time DueTime(const PoolSnapshot& pool, const HostSnapshot& host,
+                   const SchedulerPolicy& policy) {
+  absl::Duration interval = policy.For(pool.disk_class).interval;
+  if (pool.last_scrub_start) return *pool.last_scrub_start + interval;
+  if (pool.last_scrub_end) return *pool.last_scrub_end + interval;
+  return pool.first_seen + SpreadOffset(host.id, pool.name, interval);
+}
+
+absl::Time EarlyStartTime(absl::Time due, DiskClass c, const SchedulerPolicy& policy) {
+  const ClassPolicy& cls = policy.For(c);
+  if (policy.early_start <= 0 || cls.windows.IsOpenAt(due, policy.timezone)) return due;
+  return due - cls.interval * policy.early_start;
+}
+
+std::string BlockReasonText(const BlockReason& reason, const PoolSnapshot& pool,
+                            const HostSnapshot& host, const SchedulerPolicy& policy) {
+  switch (reason.blocker) {
+    case Blocker::kNone:
+      return "";
+    case Blocker::kHostNotReporting:
+      return "host not reporting";
+    case Blocker::kResilvering:
+      return "resilvering";
+    case Blocker::kScanRunning:
+      return "scan running";
+    case Blocker::kScrubPaused:
+      return "scrub paused";
+    case Blocker::kPoolState:
+      return absl::StrCat("pool ", pool.state);
+    case Blocker::kWindowClosed:
+      return "window closed";
+    case Blocker::kLoad:
+      return absl::StrFormat("load %.1f > %.1f", host.load1, policy.load_threshold);
+    case Blocker::kCapFleet:
+      return "cap max_concurrent reached";
+    case Blocker::kCapHost:
+      return "cap max_per_host reached";
+    case Blocker::kCapLabel: {
+      if (reason.label < 0 || reason.label >= static_cast<int>(policy.max_per_label.size())) {
+        return "cap max_per_label reached";
+      }
+      const std::string& key = policy.max_per_label[reason.label].first;
+      auto it = host.labels.find(key);
+      return absl::StrCat("cap ", key, "=", it == host.labels.end() ? "" : it->second, " reached");
+    }
+  }
+  return "";
+}
+
+BlockReason PoolBlocker(const PoolSnapshot& pool, const HostSnapshot& host, bool window_open,
+                        const SchedulerPolicy& policy, Bypass bypass) {
+  if (!host.reporting) return {Blocker::kHostNotReporting};
+  bool in_progress =
+      pool.scan_state == ScanState::kScanning || pool.scan_state == ScanState::kPaused;
+  if (in_progress && pool.scan_function == ScanFunction::kResilver) {
+    return {Blocker::kResilvering};
+  }
+  if (in_progress && pool.scan_function == ScanFunction::kScrub) {
+    return {pool.scan_state == ScanState::kPaused ? Blocker::kScrubPaused : Blocker::kScanRunning};
+  }
+  if (bypass == Bypass::kNow) return {};
+  if (std::find(policy.skip_states.begin(), policy.skip_states.end(), pool.state) !=
+      policy.skip_states.end()) {
+    return {Blocker::kPoolState};
+  }
+  if (!window_open) return {Blocker::kWindowClosed};
+  if (host.load1 >= 0 && host.load1 > policy.load_threshold) return {Blocker::kLoad};
+  return {};
+}
+
+CapCounter::CapCounter(const FleetSnapshot& fleet, const SchedulerPolicy& policy)
+    : fleet_snapshot_(fleet),
+      policy_(policy),
+      per_host_(fleet.hosts.size(), 0),
+      per_label_(policy.max_per_label.size()) {}
+
+void CapCounter::Add(size_t host, int delta) {
+  fleet_ += delta;
+  per_host_[host] += delta;
+  const HostSnapshot& h = fleet_snapshot_.hosts[host];
+  for (size_t i = 0; i < per_label_.size(); ++i) {
+    auto it = h.labels.find(policy_.max_per_label[i].first);
+    if (it != h.labels.end()) per_label_[i][it->second] += delta;
+  }
+}
+
+BlockReason CapCounter::Check(size_t host) const {
+  if (fleet_ >= policy_.max_concurrent) return {Blocker::kCapFleet};
+  if (per_host_[host] >= policy_.max_per_host) return {Blocker::kCapHost};
+  const HostSnapshot& h = fleet_snapshot_.hosts[host];
+  for (size_t i = 0; i < per_label_.size(); ++i) {
+    auto it = h.labels.find(policy_.max_per_label[i].first);
+    if (it == h.labels.end()) continue;
+    auto count = per_label_[i].find(it->second);
+    if (count != per_label_[i].end() && count->second >= policy_.max_per_label[i].second) {
+      return {Blocker::kCapLabel, static_cast<int>(i)};
+    }
+  }
+  return {};
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,65 @@
+// Weekly scrub windows: when in the week a class of pools may scrub. Pure: no clock, no I/O.
+//
+// Window syntax (day names Mon..Sun, case-insensitive; times HH:MM, 24:00 only as an end):
+//   "Sat 00:00-Mon 06:00"    one span from a day and time to a later day and time; it wraps
+//                            over the end of the week when the end comes before the start
+//   "Mon-Fri 01:00-05:00"    the same hours on each day of the range (ranges may wrap:
+//                            "Fri-Mon"); an end at or before the start crosses midnight
+//   "Sun 02:00-04:00"        one day
+//   "01:00-05:00"            every day
+//   "Mon-Sun 00:00-24:00"    always open
+#ifndef ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_
+#define ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace zfleet::controller {
+
+inline constexpr int64_t kSecondsPerWeek = 7 * 24 * 3600;
+
+// A set of weekly windows. Default-constructed = always open. Copyable value type;
+// thread-compatible (const methods may be called concurrently).
+class ScrubWindows {
+ public:
+  ScrubWindows();
+
+  // Parses `specs` (at least one). InvalidArgument naming the first spec that does not
+  // parse and why, e.g. `bad window "Mon 25:00-26:00": hour must be 00 to 24`.
+  static absl::StatusOr<ScrubWindows> Parse(const std::vector<std::string>& specs);
+
+  // True when `t`, read as local time in `tz`, falls inside a window. Windows are
+  // half-open: "01:00-05:00" is open at 01:00:00 and closed at 05:00:00.
+  bool IsOpenAt(absl::Time t, absl::TimeZone tz) const;
+
+  // The first time after `t` at which IsOpenAt changes; InfiniteFuture when it never does
+  // (always open). Across a DST change the result follows local wall-clock time.
+  absl::Time NextChange(absl::Time t, absl::TimeZone tz) const;
+
+  // How much of [from, to) lies outside every window.
+  absl::Duration ClosedTimeBetween(absl::Time from, absl::Time to, absl::TimeZone tz) const;
+
+  bool AlwaysOpen() const { return always_open_; }
+  // The specs as written ("always" for the default).
+  const std::vector<std::string>& specs() const { return specs_; }
+  // Merged [begin, end) seconds of the week, Monday 00:00 local = 0, sorted.
+  const std::vector<std::pair<int64_t, int64_t>>& ranges() const { return ranges_; }
+
+ private:
+  void Normalize();
+
+  std::vector<std::string> specs_;
+  std::vector<std::pair<int64_t, int64_t>> ranges_;
+  std::vector<int64_t> changes_;  // seconds of the week at which open/closed flips, sorted
+  bool always_open_ = true;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_

@@ -1,0 +1,53 @@
+// What the store's table classes share: time and optional values as columns, protobuf blobs
+// as stored, and the transaction (or savepoint) around one table operation. Internal to
+// controller/store/.
+#ifndef ZFLEET_CONTROLLER_STORE_COLUMNS_H_
+#define ZFLEET_CONTROLLER_STORE_COLUMNS_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "controller/store/sqlite.h"
+#include "google/protobuf/message.h"
+
+namespace zfleet::controller::store_internal {
+
+// Times are stored as unix seconds.
+inline int64_t ToUnix(absl::Time t) { return absl::ToUnixSeconds(t); }
+inline absl::Time FromUnix(int64_t seconds) { return absl::FromUnixSeconds(seconds); }
+
+// Optional proto fields map to NULL. uint64 values keep their bit pattern in SQLite's
+// signed integers and come back unchanged.
+template <typename T>
+std::optional<int64_t> Optional(bool has, T value) {
+  if (!has) return std::nullopt;
+  return static_cast<int64_t>(value);
+}
+inline std::optional<std::string> OptionalText(bool has, const std::string& value) {
+  if (!has) return std::nullopt;
+  return value;
+}
+Statement& BindOptional(Statement& stmt, int index, const std::optional<int64_t>& value);
+Statement& BindOptional(Statement& stmt, int index, const std::optional<std::string>& value);
+std::optional<int64_t> ColumnOptional(const Statement& stmt, int column);
+// A uint64 counter column; nullopt for NULL.
+std::optional<uint64_t> ColumnCounter(const Statement& stmt, int column);
+
+// Parses a stored blob into `message`; Internal naming `what` if it is corrupt.
+absl::Status ParseStored(absl::string_view bytes, google::protobuf::Message* message,
+                         absl::string_view what);
+
+// Runs `fn` so that its writes land all together or not at all: in its own
+// BEGIN IMMEDIATE … COMMIT when no transaction is open, else inside a savepoint of the
+// caller's transaction, so a failure undoes only fn's writes and the caller's transaction
+// still decides about the rest. Returns fn's error or the commit's.
+absl::Status Atomically(Database& db, const std::function<absl::Status()>& fn);
+
+}  // namespace zfleet::controller::store_internal
+
+#endif  // ZFLEET_CONTROLLER_STORE_COLUMNS_H_

@@ -1,0 +1,53 @@
+// The commands table: the queue of agent commands (start, stop, pause a scrub), each
+// delivered in the replies to its host's reports until the agent acknowledges it.
+//
+// Thread-compatible; every method returns Internal (with SQLite's message) on a database
+// error.
+#ifndef ZFLEET_CONTROLLER_STORE_COMMAND_TABLE_H_
+#define ZFLEET_CONTROLLER_STORE_COMMAND_TABLE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "controller/store/sqlite.h"
+#include "model/command_record.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+class CommandTable {
+ public:
+  explicit CommandTable(Database* db) : db_(db) {}
+
+  // NotFound if the host is unknown; Internal if the id is already taken.
+  absl::Status Insert(const CommandRecord& command);
+  // Pending commands for the host, oldest first.
+  absl::StatusOr<std::vector<CommandRecord>> Pending(const std::string& host_id);
+  // The command with that id for that host, in any state; nullopt when there is none.
+  absl::StatusOr<std::optional<CommandRecord>> Get(const std::string& host_id,
+                                                   const std::string& id);
+  // Marks a pending command done (ack.ok) or failed (error = ack.error), acked_at = now.
+  // Returns the command as it is now, or nullopt when no command with that id exists for
+  // that host. Acking an already acked command is a no-op that returns it unchanged
+  // (repeated acks are harmless).
+  absl::StatusOr<std::optional<CommandRecord>> Ack(const std::string& host_id,
+                                                   const v1::CommandAck& ack, absl::Time now);
+  // Stores the outcome of an ack decided elsewhere: state, error and
+  // acked_at of the command `command.id` (see ApplyCommandAck). NotFound if there is none.
+  absl::Status SetOutcome(const CommandRecord& command);
+
+ private:
+  Database* db_;
+};
+
+// The command after its agent's ack: a pending one becomes done (ack.ok) or failed
+// (error = ack.error) with acked_at = now; one already acked stays as it is (an agent
+// resends acks it is not sure arrived; only the first counts). Pure.
+CommandRecord ApplyCommandAck(CommandRecord command, const v1::CommandAck& ack, absl::Time now);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_COMMAND_TABLE_H_

@@ -1,0 +1,30 @@
+// The controller_state table: the controller's own bookkeeping values (when it last checked
+// for overdue scrubs, how far history is thinned), kept across restarts.
+#ifndef ZFLEET_CONTROLLER_STORE_CONTROLLER_STATE_TABLE_H_
+#define ZFLEET_CONTROLLER_STORE_CONTROLLER_STATE_TABLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "controller/store/sqlite.h"
+
+namespace zfleet::controller {
+
+// Thread-compatible; Internal on a database error.
+class ControllerStateTable {
+ public:
+  explicit ControllerStateTable(Database* db) : db_(db) {}
+
+  // nullopt when the key was never set.
+  absl::StatusOr<std::optional<int64_t>> Get(const std::string& key);
+  absl::Status Set(const std::string& key, int64_t value);
+
+ private:
+  Database* db_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_CONTROLLER_STATE_TABLE_H_

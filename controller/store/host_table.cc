@@ -1,0 +1,152 @@
+#include "controller/store/host_table.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "controller/store/columns.h"
+#include "model/proto_bytes.h"
+
+namespace zfleet::controller {
+namespace {
+
+using store_internal::BindOptional;
+using store_internal::ColumnOptional;
+using store_internal::FromUnix;
+using store_internal::ToUnix;
+
+// Columns: name, instance_id, first_seen, last_seen, info, collect_error, pool_count.
+constexpr char kSelectHosts[] = R"sql(
+  SELECT h.name, h.instance_id, h.first_seen, h.last_seen, h.info, h.collect_error,
+         (SELECT COUNT(*) FROM pools p WHERE p.host_id = h.id AND p.present = 1)
+  FROM hosts h )sql";
+
+absl::StatusOr<HostRecord> ReadHost(const Statement& stmt) {
+  HostRecord host;
+  host.host_id = stmt.ColumnText(0);
+  host.instance_id = stmt.ColumnText(1);
+  host.first_seen = FromUnix(stmt.ColumnInt64(2));
+  host.last_seen = FromUnix(stmt.ColumnInt64(3));
+  RETURN_IF_ERROR(store_internal::ParseStored(stmt.ColumnBlob(4), &host.info,
+                                              absl::StrCat("host info of ", host.host_id)));
+  host.collect_error = stmt.ColumnText(5);
+  host.pool_count = static_cast<uint32_t>(stmt.ColumnInt64(6));
+  return host;
+}
+
+// Columns: name, last_seen, missing_since, stack_attention.
+constexpr char kSelectLiveness[] =
+    "SELECT name, last_seen, missing_since, stack_attention FROM hosts ";
+
+HostLiveness ReadLiveness(const Statement& stmt) {
+  HostLiveness host;
+  host.host_id = stmt.ColumnText(0);
+  host.last_seen = FromUnix(stmt.ColumnInt64(1));
+  if (auto since = ColumnOptional(stmt, 2)) host.missing_since = FromUnix(*since);
+  if (auto attention = ColumnOptional(stmt, 3)) host.stack_attention = *attention != 0;
+  return host;
+}
+
+}  // namespace
+
+absl::Status HostTable::Upsert(const std::string& host_id, const std::string& instance_id,
+                               const v1::HostInfo& info, const std::string& collect_error,
+                               absl::Time now) {
+  ASSIGN_OR_RETURN(std::string info_bytes, SerializeDeterministic(info));
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    INSERT INTO hosts (name, instance_id, first_seen, last_seen, info, collect_error)
+    VALUES (?1, ?2, ?3, ?3, ?4, ?5)
+    ON CONFLICT (name) DO UPDATE SET
+      instance_id = excluded.instance_id,
+      last_seen = excluded.last_seen,
+      info = excluded.info,
+      collect_error = excluded.collect_error)sql"));
+  stmt.BindText(1, host_id)
+      .BindText(2, instance_id)
+      .BindInt64(3, ToUnix(now))
+      .BindBlob(4, info_bytes)
+      .BindText(5, collect_error);
+  return WithContext(stmt.Run(), absl::StrCat("upserting host ", host_id));
+}
+
+absl::StatusOr<std::vector<HostRecord>> HostTable::Select(
+    absl::string_view where_and_order, const std::function<void(Statement&)>& bind) {
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectHosts, where_and_order)));
+  bind(stmt);
+  std::vector<HostRecord> hosts;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(HostRecord host, ReadHost(stmt));
+    hosts.push_back(std::move(host));
+  }
+  return hosts;
+}
+
+absl::StatusOr<std::vector<HostRecord>> HostTable::List() {
+  return Select("ORDER BY h.name", [](Statement&) {});
+}
+
+absl::StatusOr<std::optional<HostRecord>> HostTable::Get(const std::string& host_id) {
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts,
+                   Select("WHERE h.name = ?1", [&](Statement& s) { s.BindText(1, host_id); }));
+  if (hosts.empty()) return std::optional<HostRecord>();
+  return std::optional<HostRecord>(std::move(hosts.front()));
+}
+
+absl::StatusOr<std::vector<HostRecord>> HostTable::ListNeedingAttention(absl::Time seen_before) {
+  return Select(
+      "WHERE h.stack_attention IS NULL OR h.stack_attention != 0 OR h.last_seen < ?1 "
+      "ORDER BY h.name",
+      [&](Statement& s) { s.BindInt64(1, ToUnix(seen_before)); });
+}
+
+absl::StatusOr<std::vector<HostLiveness>> HostTable::ListLiveness() {
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectLiveness, "ORDER BY name")));
+  std::vector<HostLiveness> hosts;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    hosts.push_back(ReadLiveness(stmt));
+  }
+  return hosts;
+}
+
+absl::StatusOr<std::optional<HostLiveness>> HostTable::GetLiveness(const std::string& host_id) {
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectLiveness, "WHERE name = ?1")));
+  stmt.BindText(1, host_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<HostLiveness>();
+  return std::optional<HostLiveness>(ReadLiveness(stmt));
+}
+
+absl::Status HostTable::SetMissing(const std::string& host_id, std::optional<absl::Time> since) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("UPDATE hosts SET missing_since = ?2 WHERE name = ?1"));
+  stmt.BindText(1, host_id);
+  BindOptional(stmt, 2, since.has_value() ? std::optional<int64_t>(ToUnix(*since)) : std::nullopt);
+  const std::string context = absl::StrCat("marking host ", host_id);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), context));
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat(context, ": unknown host"));
+  return absl::OkStatus();
+}
+
+absl::Status HostTable::SetStackAttention(const std::string& host_id, bool attention) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("UPDATE hosts SET stack_attention = ?2 WHERE name = ?1"));
+  stmt.BindText(1, host_id).BindInt64(2, attention ? 1 : 0);
+  const std::string context = absl::StrCat("flagging the stack of host ", host_id);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), context));
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat(context, ": unknown host"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<int64_t>> HostTable::RowId(const std::string& host_id) {
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT id FROM hosts WHERE name = ?1"));
+  stmt.BindText(1, host_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt.ColumnInt64(0));
+}
+
+}  // namespace zfleet::controller

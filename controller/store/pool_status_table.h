@@ -1,0 +1,46 @@
+// The pool_status table (schema v3): per pool, what `zfleet status` judges of its latest
+// snapshot (model/pool_status.h), in narrow columns, so the fleet's status is read without
+// the snapshots' blobs.
+//
+// Thread-compatible; every method returns Internal (with SQLite's message) on a database
+// error.
+#ifndef ZFLEET_CONTROLLER_STORE_POOL_STATUS_TABLE_H_
+#define ZFLEET_CONTROLLER_STORE_POOL_STATUS_TABLE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "controller/store/sqlite.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+// The fleet as `zfleet status` needs it.
+struct FleetStatusRecord {
+  struct Pool {
+    v1::PoolStatus status;  // host_reporting left unset: the caller knows the clock
+    absl::Time host_last_seen;
+  };
+  std::vector<absl::Time> host_last_seen;  // one per host
+  std::vector<Pool> pools;                 // present pools, ordered by host then pool
+};
+
+class PoolStatusTable {
+ public:
+  explicit PoolStatusTable(Database* db) : db_(db) {}
+
+  // Writes the row of pool `pool_id` from `pool`, its latest snapshot.
+  absl::Status Write(int64_t pool_id, const v1::Pool& pool);
+  // Every host's last_seen and every present pool's PoolStatus, read from columns; only
+  // pools whose latest snapshot was stored before schema version 3 are parsed.
+  absl::StatusOr<FleetStatusRecord> GetFleetStatus();
+
+ private:
+  Database* db_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_POOL_STATUS_TABLE_H_

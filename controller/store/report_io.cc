@@ -1,0 +1,82 @@
+// Store::ReadReportView and Store::ApplyReport: one agent report's read and write.
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "controller/store/store.h"
+
+namespace zfleet::controller {
+
+absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& report) {
+  const std::string& host_id = report.host_id();
+  StoredReportView view;
+  ASSIGN_OR_RETURN(view.host, hosts_.Get(host_id));
+  if (!view.host.has_value()) return view;  // a new host has nothing stored yet
+  ASSIGN_OR_RETURN(view.liveness, hosts_.GetLiveness(host_id));
+  for (const v1::Pool& pool : report.pools()) {
+    if (view.pools.contains(pool.name())) continue;
+    ASSIGN_OR_RETURN(view.pools[pool.name()], pools_.Stored(host_id, pool.name()));
+    ASSIGN_OR_RETURN(view.scan_progress[pool.name()],
+                     scan_watch_.GetProgress(host_id, pool.name()));
+  }
+  ASSIGN_OR_RETURN(view.present_pools, pools_.ListPresentNames(host_id));
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, scrub_runs_.Open(host_id));
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest, scrub_runs_.LatestOfHost(host_id));
+  absl::flat_hash_set<int64_t> ids;
+  for (std::vector<v1::ScrubRun>* runs : {&open, &latest}) {
+    for (v1::ScrubRun& run : *runs) {
+      if (ids.insert(run.id()).second) view.runs.push_back(std::move(run));
+    }
+  }
+  std::sort(view.runs.begin(), view.runs.end(),
+            [](const v1::ScrubRun& a, const v1::ScrubRun& b) { return a.id() < b.id(); });
+  for (const v1::CommandAck& ack : report.acks()) {
+    if (view.acked_commands.contains(ack.id())) continue;
+    ASSIGN_OR_RETURN(std::optional<CommandRecord> command, commands_.Get(host_id, ack.id()));
+    if (command.has_value()) view.acked_commands[ack.id()] = *std::move(command);
+  }
+  return view;
+}
+
+absl::StatusOr<std::vector<std::optional<int64_t>>> Store::ApplyReport(const ReportWrite& write) {
+  const std::string& host = write.host_id;
+  std::vector<std::optional<int64_t>> ids;
+  RETURN_IF_ERROR(WithContext(
+      RunInTransaction([&]() -> absl::Status {
+        RETURN_IF_ERROR(
+            hosts_.Upsert(host, write.instance_id, write.info, write.collect_error, write.now));
+        if (write.stack_attention.has_value()) {
+          RETURN_IF_ERROR(hosts_.SetStackAttention(host, *write.stack_attention));
+        }
+        if (write.clear_missing) RETURN_IF_ERROR(hosts_.SetMissing(host, std::nullopt));
+        for (const CommandRecord& command : write.command_outcomes) {
+          RETURN_IF_ERROR(commands_.SetOutcome(command));
+        }
+        for (const ReportWrite::Pool& p : write.pools) {
+          RETURN_IF_ERROR(pools_.Write(host, p.pool, p.plan, write.now));
+        }
+        for (const auto& [pool, progress] : write.scan_progress) {
+          RETURN_IF_ERROR(scan_watch_.SetProgress(host, pool, progress));
+        }
+        for (const auto& [pool, kind] : write.cleared_concerns) {
+          RETURN_IF_ERROR(scan_watch_.ClearConcern(host, pool, kind));
+        }
+        for (const v1::ScrubRun& run : write.updated_runs) {
+          RETURN_IF_ERROR(scrub_runs_.Update(run));
+        }
+        for (const v1::ScrubRun& run : write.new_runs) {
+          RETURN_IF_ERROR(scrub_runs_.Insert(run).status());
+        }
+        if (write.present_pools.has_value()) {
+          RETURN_IF_ERROR(pools_.MarkAbsent(host, *write.present_pools));
+        }
+        ASSIGN_OR_RETURN(ids, events_.InsertAll(write.events));
+        return absl::OkStatus();
+      }),
+      absl::StrCat("storing report of ", host)));
+  return ids;
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,68 @@
+// What one agent report reads from the store and writes to it: the stored view the report
+// is compared with (Store::ReadReportView) and the writes derived from the comparison
+// (Store::ApplyReport, one transaction). The comparison itself is pure and lives in
+// controller/ingest/.
+#ifndef ZFLEET_CONTROLLER_STORE_REPORT_IO_H_
+#define ZFLEET_CONTROLLER_STORE_REPORT_IO_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "controller/store/event_table.h"
+#include "controller/store/pool_table.h"
+#include "model/command_record.h"
+#include "model/host_record.h"
+#include "model/scan_watch.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+// The store's state, as a report of one host meets it.
+struct StoredReportView {
+  std::optional<HostRecord> host;        // nullopt: the host's first report
+  std::optional<HostLiveness> liveness;  // set with `host`
+  // Each pool the report lists (a new pool has an empty StoredPool), and its scan progress.
+  std::map<std::string, StoredPool> pools;
+  std::map<std::string, std::optional<ScanProgress>> scan_progress;
+  std::vector<std::string> present_pools;  // the host's present pools, sorted
+  // The host's open runs (requested, running) and the newest run of each of its pools, by
+  // ascending id.
+  std::vector<v1::ScrubRun> runs;
+  // The commands the report's acks name, by id (ids unknown for this host are left out).
+  std::map<std::string, CommandRecord> acked_commands;
+};
+
+// Everything one report changes in the store.
+struct ReportWrite {
+  std::string host_id;
+  std::string instance_id;
+  v1::HostInfo info;
+  std::string collect_error;
+  absl::Time now;  // last_seen, and the time of everything written
+
+  std::optional<bool> stack_attention;  // set when the host's flag changes
+  bool clear_missing = false;           // the host was flagged missing and reports again
+  std::vector<CommandRecord> command_outcomes;  // commands whose ack changed them
+
+  struct Pool {
+    v1::Pool pool;
+    PoolWritePlan plan;
+  };
+  std::vector<Pool> pools;  // in report order
+  // Scan progress to store (nullopt: delete), by pool.
+  std::vector<std::pair<std::string, std::optional<ScanProgress>>> scan_progress;
+  std::vector<std::pair<std::string, ScrubConcern::Kind>> cleared_concerns;  // by pool
+  std::vector<v1::ScrubRun> updated_runs;  // each run once, as it ends up
+  std::vector<v1::ScrubRun> new_runs;      // to insert (scrubs zfleet did not start)
+  // When the report's pools are valid: the pools it lists; the host's others become absent.
+  std::optional<std::vector<std::string>> present_pools;
+  std::vector<NewEvent> events;  // in the order they are raised
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_REPORT_IO_H_

@@ -1,0 +1,58 @@
+// The scrub_runs table: one row per scrub zfleet asked for or saw, from request to end.
+//
+// Thread-compatible; every method returns Internal (with SQLite's message) on a database
+// error.
+#ifndef ZFLEET_CONTROLLER_STORE_SCRUB_RUN_TABLE_H_
+#define ZFLEET_CONTROLLER_STORE_SCRUB_RUN_TABLE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "controller/store/sqlite.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+class ScrubRunTable {
+ public:
+  explicit ScrubRunTable(Database* db) : db_(db) {}
+
+  // Inserts a run for the pool named by run.host_id/run.pool; returns its id. `run.id` is
+  // ignored. NotFound if that pool was never reported.
+  absl::StatusOr<int64_t> Insert(const v1::ScrubRun& run);
+  // Overwrites the run with id `run.id` (its host_id and pool are ignored: a run never
+  // moves); NotFound if there is none.
+  absl::Status Update(const v1::ScrubRun& run);
+  // Runs of one pool, newest (highest id) first, at most `limit` (none if limit <= 0).
+  absl::StatusOr<std::vector<v1::ScrubRun>> List(const std::string& host_id,
+                                                 const std::string& pool, int limit);
+  // The newest run of every pool that has one (any state), in one query.
+  absl::StatusOr<std::vector<v1::ScrubRun>> Latest();
+  // The newest run (any state) of each of the host's pools that has one.
+  absl::StatusOr<std::vector<v1::ScrubRun>> LatestOfHost(const std::string& host_id);
+  // Runs in state requested or running for the host, oldest first.
+  absl::StatusOr<std::vector<v1::ScrubRun>> Open(const std::string& host_id);
+
+  // The row reader, for queries of other tables that join runs: the run's own columns
+  // (id, trigger … pause) of the scrub_runs row aliased `alias`, and the reader of those
+  // columns starting at `first`. ReadColumns returns false (and leaves `run` alone) when
+  // the id column is NULL, i.e. a LEFT JOIN found no run.
+  static std::string Columns(absl::string_view alias);
+  static constexpr int kColumnCount = 11;
+  static bool ReadColumns(const Statement& stmt, int first, v1::ScrubRun* run);
+
+ private:
+  // Runs with their host and pool names; `bind` binds the parameters of `where_and_order`.
+  absl::StatusOr<std::vector<v1::ScrubRun>> Select(absl::string_view where_and_order,
+                                                   const std::function<void(Statement&)>& bind);
+
+  Database* db_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_SCRUB_RUN_TABLE_H_

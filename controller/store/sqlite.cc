@@ -1,0 +1,192 @@
+#include "controller/store/sqlite.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace zfleet::controller {
+namespace {
+
+constexpr int kSummaryWords = 4;
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view summary) {
+  // sqlite3_errmsg describes the most recent failure on the connection; errstr is the
+  // fallback when there is no connection (or the message was already replaced).
+  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  return absl::InternalError(absl::StrCat("sqlite (", summary, "): ", message, " [code ", rc, "]"));
+}
+
+}  // namespace
+
+std::string SqlSummary(absl::string_view sql) {
+  std::string out;
+  int words = 0;
+  for (absl::string_view word :
+       absl::StrSplit(sql, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    if (words == kSummaryWords) {
+      absl::StrAppend(&out, " …");
+      break;
+    }
+    absl::StrAppend(&out, words == 0 ? "" : " ", word);
+    ++words;
+  }
+  return out;
+}
+
+// --- Statement ---
+
+Statement::Statement(sqlite3_stmt* stmt, std::string summary)
+    : stmt_(stmt), summary_(std::move(summary)) {}
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      summary_(std::move(other.summary_)),
+      bind_status_(std::move(other.bind_status_)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    summary_ = std::move(other.summary_);
+    bind_status_ = std::move(other.bind_status_);
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::CheckBind(int rc, int index) {
+  if (rc != SQLITE_OK && bind_status_.ok()) {
+    bind_status_ = absl::InternalError(absl::StrCat("sqlite (", summary_, "): binding parameter ",
+                                                    index, ": ", sqlite3_errstr(rc)));
+  }
+  return *this;
+}
+
+Statement& Statement::BindInt64(int index, int64_t value) {
+  return CheckBind(sqlite3_bind_int64(stmt_, index, value), index);
+}
+
+Statement& Statement::BindDouble(int index, double value) {
+  return CheckBind(sqlite3_bind_double(stmt_, index, value), index);
+}
+
+Statement& Statement::BindText(int index, absl::string_view value) {
+  return CheckBind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
+}
+
+Statement& Statement::BindBlob(int index, absl::string_view bytes) {
+  // A null data pointer would bind NULL; an empty blob must stay an empty blob.
+  static constexpr char kEmpty[1] = {0};
+  const char* data = bytes.empty() ? kEmpty : bytes.data();
+  return CheckBind(sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_TRANSIENT), index);
+}
+
+Statement& Statement::BindNull(int index) {
+  return CheckBind(sqlite3_bind_null(stmt_, index), index);
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  if (!bind_status_.ok()) return bind_status_;
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(sqlite3_db_handle(stmt_), rc, summary_);
+}
+
+absl::Status Statement::Run() {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    return absl::InternalError(absl::StrCat("sqlite (", summary_, "): statement returned rows"));
+  }
+  return absl::OkStatus();
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+int64_t Statement::ColumnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string Statement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  // The size must be read after the pointer: the call above may convert the value.
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (text == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+}
+
+std::string Statement::ColumnBlob(int column) const {
+  const void* blob = sqlite3_column_blob(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (blob == nullptr) return "";
+  return std::string(static_cast<const char*>(blob), static_cast<size_t>(size));
+}
+
+void Statement::Reset() {
+  // sqlite3_reset repeats the last step's error code; that error was already reported by
+  // Step(), so it is ignored here.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_status_ = absl::OkStatus();
+}
+
+// --- Database ---
+
+Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+// close_v2 defers the close until outstanding statements are finalized, so destruction
+// order between a Database and its Statements cannot leak or crash.
+Database::~Database() { sqlite3_close_v2(db_); }
+
+absl::StatusOr<Database> Database::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  Database database(db);  // owns the handle even on failure, which SQLite allocates too
+  if (rc != SQLITE_OK) {
+    return SqliteError(db, rc, absl::StrCat("open ", path));
+  }
+  // Constraint violations and the like are reported with their extended codes.
+  sqlite3_extended_result_codes(db, 1);
+  return database;
+}
+
+absl::Status Database::Exec(absl::string_view sql) {
+  const std::string owned(sql);  // sqlite3_exec needs a NUL-terminated string
+  const int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, SqlSummary(sql));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return SqliteError(db_, rc, SqlSummary(sql));
+  }
+  return Statement(stmt, SqlSummary(sql));
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+bool Database::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
+}  // namespace zfleet::controller

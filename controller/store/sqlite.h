@@ -1,0 +1,112 @@
+// Small RAII wrappers over the SQLite C API: a Database owns one connection, a Statement
+// owns one prepared statement. Every failure becomes an absl::Status carrying SQLite's
+// message and the first words of the SQL, so a log line says which statement failed.
+//
+// Neither class is thread-safe; the store serializes access to its one connection.
+#ifndef ZFLEET_CONTROLLER_STORE_SQLITE_H_
+#define ZFLEET_CONTROLLER_STORE_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace zfleet::controller {
+
+// Returns the first few words of `sql` (whitespace collapsed), for error messages.
+std::string SqlSummary(absl::string_view sql);
+
+// One prepared statement. Movable, not copyable; finalized on destruction.
+// Parameter and column indexes follow SQLite: parameters start at 1, columns at 0.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binders return *this so a statement's parameters read as one chain. A failed bind
+  // (bad index, out of memory) is remembered and returned by the next Step(), so callers
+  // check once instead of after every parameter.
+  Statement& BindInt64(int index, int64_t value);
+  Statement& BindDouble(int index, double value);
+  Statement& BindText(int index, absl::string_view value);  // copied by SQLite
+  Statement& BindBlob(int index, absl::string_view bytes);  // copied by SQLite
+  Statement& BindNull(int index);
+
+  // Advances the statement: true when a row is available through the Column accessors,
+  // false when the statement has finished. Returns the first bind error if any, else
+  // Internal with SQLite's message on an execution error.
+  absl::StatusOr<bool> Step();
+
+  // Steps a statement that must not return rows (INSERT, UPDATE, DDL) to completion.
+  // Returns Internal if it yields a row.
+  absl::Status Run();
+
+  // Column accessors for the current row. REQUIRES: the last Step() returned true.
+  bool ColumnIsNull(int column) const;
+  int64_t ColumnInt64(int column) const;
+  double ColumnDouble(int column) const;
+  std::string ColumnText(int column) const;  // "" for NULL
+  std::string ColumnBlob(int column) const;  // "" for NULL
+
+  // Makes the statement runnable again and clears its bindings and any remembered bind
+  // error, so a cached statement never leaks values from its previous use.
+  void Reset();
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, std::string summary);
+  Statement& CheckBind(int rc, int index);
+
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string summary_;  // first words of the SQL, for error context
+  absl::Status bind_status_;
+};
+
+// One SQLite connection. Movable, not copyable; closed on destruction.
+class Database {
+ public:
+  Database() = default;
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Opens (creating if needed) the database at `path`; ":memory:" opens a private
+  // in-memory database. Returns Internal with SQLite's message when the file cannot be
+  // opened (e.g. its directory does not exist). A file that is not a database opens; the
+  // first statement then fails.
+  static absl::StatusOr<Database> Open(const std::string& path);
+
+  // Runs one or more ';'-separated statements that take no parameters (DDL, PRAGMAs,
+  // BEGIN/COMMIT). Never use it with values from outside: use Prepare and bind instead.
+  absl::Status Exec(absl::string_view sql);
+
+  // Prepares one statement. Returns Internal with SQLite's message on a syntax error.
+  absl::StatusOr<Statement> Prepare(absl::string_view sql);
+
+  // Rowid of the last successful INSERT on this connection.
+  int64_t LastInsertRowId() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t Changes() const;
+  // True when no transaction is open (SQLite's autocommit mode).
+  bool InAutocommit() const;
+
+  sqlite3* get() const { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_SQLITE_H_

@@ -1,0 +1,68 @@
+#include "controller/store/store.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "controller/store/columns.h"
+#include "controller/store/schema.h"
+
+namespace zfleet::controller {
+namespace {
+
+// Long enough to ride out a checkpoint or a backup tool holding the file briefly.
+constexpr char kBusyTimeoutPragma[] = "PRAGMA busy_timeout = 5000";
+
+bool IsInMemory(const std::string& path) { return path == ":memory:" || path.empty(); }
+
+absl::Status OpenPragmas(Database& db, const std::string& path) {
+  RETURN_IF_ERROR(db.Exec(kBusyTimeoutPragma));
+  RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  if (!IsInMemory(path)) {
+    // WAL lets the CLI-facing reads run while a report is being written. SQLite answers
+    // with the mode it actually chose, which stays "delete" where WAL is impossible.
+    ASSIGN_OR_RETURN(Statement wal, db.Prepare("PRAGMA journal_mode = WAL"));
+    ASSIGN_OR_RETURN(bool row, wal.Step());
+    const std::string mode = row ? absl::AsciiStrToLower(wal.ColumnText(0)) : "";
+    if (mode != "wal") {
+      return absl::InternalError(absl::StrCat("cannot enable WAL (journal_mode is '", mode, "')"));
+    }
+  }
+  // FULL: a report acknowledged to an agent is on disk even after a power loss.
+  return db.Exec("PRAGMA synchronous = FULL");
+}
+
+}  // namespace
+
+// The tables keep pointers to each other (pools ↔ history) and to db_; members are
+// initialized in declaration order and the pointers are used only after construction.
+Store::Store(Database db)
+    : db_(std::move(db)),
+      hosts_(&db_),
+      pool_status_(&db_),
+      history_(&db_, &pools_),
+      pools_(&db_, &hosts_, &pool_status_, &history_),
+      scrub_runs_(&db_),
+      commands_(&db_),
+      events_(&db_, &hosts_),
+      scan_watch_(&db_),
+      state_(&db_) {}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  const std::string context = absl::StrCat("opening store ", path);
+  absl::StatusOr<Database> db = Database::Open(path);
+  if (!db.ok()) return WithContext(db.status(), context);
+  RETURN_IF_ERROR(WithContext(OpenPragmas(*db, path), context));
+  RETURN_IF_ERROR(WithContext(MigrateSchema(*db, StoreMigrations()), context));
+  return std::unique_ptr<Store>(new Store(*std::move(db)));
+}
+
+absl::Status Store::RunInTransaction(const std::function<absl::Status()>& fn) {
+  if (!db_.InAutocommit()) {
+    return absl::FailedPreconditionError("RunInTransaction: a transaction is already open");
+  }
+  return store_internal::Atomically(db_, fn);
+}
+
+}  // namespace zfleet::controller

@@ -1,0 +1,87 @@
+// The controller's durable state in SQLite. One owning connection, WAL, synchronous=FULL,
+// the schema migrated through PRAGMA user_version (schema.h), every statement prepared and
+// bound. The tables are grouped into one class each (hosts, pools, scrub runs, commands,
+// events, history, scan watch, controller state); Store owns the connection and the
+// tables, runs transactions, and reads and applies one agent report (report_io.h).
+//
+// Thread-compatible: callers serialize access (the controller holds one mutex around the
+// store), so there is exactly one writer. Every method returns Internal (with SQLite's
+// message) on a database error, including a full disk, and leaves the database as it was.
+#ifndef ZFLEET_CONTROLLER_STORE_STORE_H_
+#define ZFLEET_CONTROLLER_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "controller/store/command_table.h"
+#include "controller/store/controller_state_table.h"
+#include "controller/store/event_table.h"
+#include "controller/store/history_table.h"
+#include "controller/store/host_table.h"
+#include "controller/store/pool_status_table.h"
+#include "controller/store/pool_table.h"
+#include "controller/store/report_io.h"
+#include "controller/store/scan_watch_table.h"
+#include "controller/store/scrub_run_table.h"
+#include "controller/store/sqlite.h"
+#include "zfleet/v1/zfleet.pb.h"
+
+namespace zfleet::controller {
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at `path` (":memory:" for tests), enables WAL
+  // and synchronous=FULL, and migrates the schema to the current version. Returns
+  // FailedPrecondition if the file's schema is newer than this binary knows, Internal if
+  // the file cannot be opened or is not a database.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Runs `fn` inside BEGIN IMMEDIATE … COMMIT; rolls back and returns fn's error, or the
+  // commit's error. Nested calls are not supported (REQUIRES: not already inside one; a
+  // nested call returns FailedPrecondition). Table methods called inside `fn` that fail
+  // undo only their own writes, so `fn` may carry on after one.
+  absl::Status RunInTransaction(const std::function<absl::Status()>& fn);
+
+  HostTable& hosts() { return hosts_; }
+  PoolTable& pools() { return pools_; }
+  PoolStatusTable& pool_status() { return pool_status_; }
+  ScrubRunTable& scrub_runs() { return scrub_runs_; }
+  CommandTable& commands() { return commands_; }
+  EventTable& events() { return events_; }
+  HistoryTable& history() { return history_; }
+  ScanWatchTable& scan_watch() { return scan_watch_; }
+  ControllerStateTable& state() { return state_; }
+
+  // What the store holds that `report` is compared with (report_io.h): the host, the
+  // reported pools with their scan progress, the host's present pools, open and newest
+  // runs, and the commands its acks name.
+  absl::StatusOr<StoredReportView> ReadReportView(const v1::ReportRequest& report);
+  // Applies `write` in one transaction (REQUIRES: none open). Returns, per write.events,
+  // the new event's id or nullopt when it was a duplicate. On error nothing of it is kept.
+  absl::StatusOr<std::vector<std::optional<int64_t>>> ApplyReport(const ReportWrite& write);
+
+ private:
+  explicit Store(Database db);
+
+  Database db_;
+  HostTable hosts_;
+  PoolStatusTable pool_status_;
+  HistoryTable history_;
+  PoolTable pools_;
+  ScrubRunTable scrub_runs_;
+  CommandTable commands_;
+  EventTable events_;
+  ScanWatchTable scan_watch_;
+  ControllerStateTable state_;
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_STORE_STORE_H_

@@ -1,0 +1,166 @@
+#include "controller/schedule/scrub_window.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace zfleet::controller {
+namespace {
+
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using Ranges = std::vector<std::pair<int64_t, int64_t>>;
+
+constexpr int64_t kH = 3600;
+constexpr int64_t kD = 24 * kH;
+
+// 2026-11-02 is a Monday.
+absl::Time Utc(int day, int hour, int minute = 0, int second = 0) {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, day, hour, minute, second),
+                         absl::UTCTimeZone());
+}
+
+ScrubWindows MustParse(const std::vector<std::string>& specs) {
+  auto w = ScrubWindows::Parse(specs);
+  EXPECT_TRUE(w.ok()) << w.status();
+  return w.ok() ? *w : ScrubWindows();
+}
+
+TEST(ScrubWindowsTest, ParsesEveryForm) {
+  struct Case {
+    std::vector<std::string> specs;
+    Ranges ranges;
+  } cases[] = {
+      {{"Sat 00:00-Mon 06:00"}, {{0, 6 * kH}, {5 * kD, 7 * kD}}},
+      {{"Mon-Fri 01:00-05:00"},
+       {{kH, 5 * kH},
+        {kD + kH, kD + 5 * kH},
+        {2 * kD + kH, 2 * kD + 5 * kH},
+        {3 * kD + kH, 3 * kD + 5 * kH},
+        {4 * kD + kH, 4 * kD + 5 * kH}}},
+      {{"Mon-Sun 00:00-24:00"}, {{0, 7 * kD}}},
+      {{"Mon 00:00-Sun 24:00"}, {{0, 7 * kD}}},
+      {{"Wed 02:30-04:00"}, {{2 * kD + 2 * kH + 1800, 2 * kD + 4 * kH}}},
+      {{"Sun 22:00-02:00"}, {{0, 2 * kH}, {6 * kD + 22 * kH, 7 * kD}}},
+      {{"fri-MON 00:00-24:00"}, {{0, kD}, {4 * kD, 7 * kD}}},
+      {{"Tue 1:00-3:00", "Tue 02:00-04:00"}, {{kD + kH, kD + 4 * kH}}},
+      {{"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"},
+       {{0, 6 * kH},
+        {kD + kH, kD + 5 * kH},
+        {2 * kD + kH, 2 * kD + 5 * kH},
+        {3 * kD + kH, 3 * kD + 5 * kH},
+        {4 * kD + kH, 4 * kD + 5 * kH},
+        {5 * kD, 7 * kD}}},
+  };
+  for (const Case& c : cases) {
+    ScrubWindows w = MustParse(c.specs);
+    EXPECT_THAT(w.ranges(), ElementsAreArray(c.ranges)) << c.specs[0];
+    EXPECT_EQ(w.specs(), c.specs);
+  }
+  EXPECT_EQ(MustParse({"01:00-05:00"}).ranges().size(), 7u);
+}
+
+TEST(ScrubWindowsTest, AlwaysOpenOnlyWhenTheWholeWeekIsCovered) {
+  EXPECT_TRUE(ScrubWindows().AlwaysOpen());
+  EXPECT_EQ(ScrubWindows().specs(), std::vector<std::string>{"always"});
+  EXPECT_TRUE(MustParse({"Mon-Sun 00:00-24:00"}).AlwaysOpen());
+  EXPECT_TRUE(MustParse({"Mon-Wed 00:00-24:00", "Thu 00:00-Mon 00:00"}).AlwaysOpen());
+  EXPECT_FALSE(MustParse({"Mon-Sun 00:00-23:59"}).AlwaysOpen());
+}
+
+TEST(ScrubWindowsTest, RefusesBadWindowsWithTheReason) {
+  struct Case {
+    std::string spec;
+    std::string reason;
+  } cases[] = {
+      {"Mon 25:00-26:00", "hour must be 00 to 24"},
+      {"Mon 01:60-02:00", "minute must be 00 to 59"},
+      {"Mon 24:00-01:00", "24:00 is only allowed as an end time"},
+      {"Mon 24:30-01:00", "24:00 is only allowed as an end time"},
+      {"Mon 01:00-01:00", "window is empty"},
+      {"Sat 06:00-Sat 06:00", "window is empty"},
+      {"Xyz 01:00-02:00", "\"Xyz\" is not a day or day range (Mon..Sun, e.g. Mon-Fri)"},
+      {"Mon-Xyz 01:00-02:00", "\"Mon-Xyz\" is not a day or day range"},
+      {"Mon 1-2", "\"1\" is not a time HH:MM"},
+      {"Mon 01:00", "\"01:00\" is not a range HH:MM-HH:MM"},
+      {"Mon 01:00-02:00-03:00", "\"01:00-02:00-03:00\" is not a range HH:MM-HH:MM"},
+      {"Mon +1:00-02:00", "\"+1:00\" is not a time HH:MM"},
+      {"Mon 001:00-02:00", "\"001:00\" is not a time HH:MM"},
+      {"Sat 00:00-Mon", "\"Mon\" is not a time HH:MM"},
+      {"Sat 00:00-Xyz 06:00", "want DAY HH:MM-DAY HH:MM"},
+      {"", "want e.g."},
+      {"Mon Tue 01:00-02:00 x", "want e.g."},
+  };
+  for (const Case& c : cases) {
+    auto w = ScrubWindows::Parse({"Mon 00:00-01:00", c.spec});
+    ASSERT_FALSE(w.ok()) << c.spec;
+    EXPECT_THAT(std::string(w.status().message()),
+                HasSubstr("bad window \"" + c.spec + "\": " + c.reason));
+  }
+  EXPECT_THAT(std::string(ScrubWindows::Parse({}).status().message()),
+              HasSubstr("at least one window"));
+}
+
+TEST(ScrubWindowsTest, IsOpenAtIsHalfOpen) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  struct Case {
+    absl::Time at;
+    bool open;
+  } cases[] = {
+      {Utc(2, 0), true},          {Utc(2, 5, 59, 59), true},  {Utc(2, 6), false},
+      {Utc(3, 0, 59, 59), false}, {Utc(3, 1), true},          {Utc(3, 4, 59, 59), true},
+      {Utc(3, 5), false},         {Utc(6, 4, 59), true},      {Utc(6, 23, 59, 59), false},
+      {Utc(7, 0), true},          {Utc(8, 23, 59, 59), true}, {Utc(9, 3), true},
+      {Utc(9, 7), false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(w.IsOpenAt(c.at, absl::UTCTimeZone()), c.open) << c.at;
+  }
+}
+
+TEST(ScrubWindowsTest, ReadsWindowsInTheGivenTimeZone) {
+  absl::TimeZone amsterdam;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Amsterdam", &amsterdam));
+  ScrubWindows w = MustParse({"Mon-Fri 01:00-05:00"});
+  EXPECT_TRUE(w.IsOpenAt(Utc(3, 0, 30), amsterdam));   // 01:30 CET
+  EXPECT_FALSE(w.IsOpenAt(Utc(3, 4, 30), amsterdam));  // 05:30 CET
+  EXPECT_EQ(w.NextChange(Utc(3, 0, 30), amsterdam), Utc(3, 4));
+}
+
+TEST(ScrubWindowsTest, NextChangeFindsTheNextEdge) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  struct Case {
+    absl::Time from;
+    absl::Time next;
+  } cases[] = {
+      {Utc(2, 3), Utc(2, 6)},  // inside the weekend span
+      {Utc(2, 6), Utc(3, 1)},  // at the close: next opening
+      {Utc(3, 1), Utc(3, 5)},
+      {Utc(3, 0, 59, 59), Utc(3, 1)},
+      {Utc(6, 5), Utc(7, 0)},   // Friday after the night: Saturday
+      {Utc(8, 12), Utc(9, 6)},  // Monday 00:00 is no edge inside the span
+      {Utc(8, 12) + absl::Milliseconds(500), Utc(9, 6)},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(w.NextChange(c.from, absl::UTCTimeZone()), c.next) << c.from;
+  }
+  EXPECT_EQ(ScrubWindows().NextChange(Utc(2, 0), absl::UTCTimeZone()), absl::InfiniteFuture());
+  ScrubWindows once = MustParse({"Wed 02:00-03:00"});
+  EXPECT_EQ(once.NextChange(Utc(4, 3), absl::UTCTimeZone()), Utc(11, 2));
+}
+
+TEST(ScrubWindowsTest, ClosedTimeBetweenMeasuresTimeOutsideWindows) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  absl::TimeZone utc = absl::UTCTimeZone();
+  EXPECT_EQ(w.ClosedTimeBetween(Utc(2, 0), Utc(3, 0), utc), absl::Hours(18));
+  EXPECT_EQ(w.ClosedTimeBetween(Utc(2, 0), Utc(9, 0), utc), absl::Hours(19 + 20 + 20 + 20 + 19));
+  EXPECT_EQ(w.ClosedTimeBetween(Utc(3, 2), Utc(3, 4), utc), absl::ZeroDuration());
+  EXPECT_EQ(w.ClosedTimeBetween(Utc(3, 4), Utc(3, 4), utc), absl::ZeroDuration());
+  EXPECT_EQ(ScrubWindows().ClosedTimeBetween(Utc(2, 0), Utc(9, 0), utc), absl::ZeroDuration());
+}
+
+}  // namespace
+}  // namespace zfleet::controller

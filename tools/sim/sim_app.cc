@@ -1,0 +1,61 @@
+#include "tools/sim/sim_app.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "controller/config/controller_config.h"
+#include "tools/sim/sim_fleet.h"
+#include "tools/sim/sim_metrics.h"
+#include "tools/sim/simulator.h"
+
+namespace zfleet::controller {
+namespace {
+
+int Fail(absl::string_view message) {
+  std::fprintf(stderr, "zfleet-sim: %.*s\n", static_cast<int>(message.size()), message.data());
+  return 1;
+}
+
+}  // namespace
+
+int RunSim(const SimFlags& flags, absl::Time now) {
+  if (flags.fleet.empty()) return Fail("--fleet FILE is required");
+  if (flags.days < 1 || flags.days > 3650) return Fail("--days must be from 1 to 3650");
+  if (!(flags.jitter >= 0 && flags.jitter <= 0.9)) return Fail("--jitter must be from 0 to 0.9");
+  SimOptions options;
+  options.duration = absl::Hours(24) * flags.days;
+  options.seed = flags.seed;
+  options.jitter = flags.jitter;
+  options.start = ComingMondayUtc(now);
+  if (!flags.start.empty()) {
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, flags.start, &options.start, &error)) {
+      return Fail(absl::StrCat("--start: bad time \"", flags.start,
+                               "\" (want RFC 3339, e.g. 2026-11-02T00:00:00Z)"));
+    }
+    options.start = absl::FromUnixSeconds(absl::ToUnixSeconds(options.start));
+  }
+  auto config = LoadControllerConfig(flags.policy);
+  if (!config.ok()) return Fail(config.status().message());
+  auto fleet = LoadSimFleet(flags.fleet);
+  if (!fleet.ok()) return Fail(fleet.status().message());
+
+  const SchedulerPolicy& policy = config->scheduler;
+  SimRun scheduled = RunScheduler(*fleet, policy, options);
+  SimRun baseline = RunCronBaseline(*fleet, policy, options);
+  SimFigures figures = ComputeFigures(*fleet, policy, options, scheduled);
+  SimFigures baseline_figures = ComputeFigures(*fleet, policy, options, baseline);
+  if (!flags.trace.empty()) {
+    std::ofstream out(flags.trace, std::ios::trunc);
+    out << TraceCsv(*fleet, scheduled);
+    out.close();
+    if (!out) return Fail(absl::StrCat("cannot write --trace ", flags.trace));
+  }
+  std::string report = flags.json ? SimReportJson(*fleet, options, figures, baseline_figures)
+                                  : SimReportText(*fleet, options, figures, baseline_figures);
+  std::fwrite(report.data(), 1, report.size(), stdout);
+  return 0;
+}
+
+}  // namespace zfleet::controller

@@ -15,7 +15,9 @@
 
 namespace zfleet {
 
-inline absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline absl::string_view ToAbsl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 // InvalidArgument "SOURCE:LINE: why" for the line `node` starts on.
 inline absl::Status TomlErrorAt(absl::string_view source, const toml::node& node,

@@ -3,11 +3,11 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/shutdown_signals.h"
 #include "controller/controller.h"
 #include "controller/service/grpc_server.h"
 #include "controller/service/metrics_server.h"
-#include "common/log.h"
-#include "common/shutdown_signals.h"
 
 namespace zfleet::controller {
 namespace {
@@ -37,7 +37,8 @@ int RunController(const ControllerFlags& flags) {
   std::unique_ptr<MetricsServer> metrics;
   if (!flags.metrics_listen.empty()) {
     EventQueries* events = &(*controller)->events();
-    auto started = MetricsServer::Start(flags.metrics_listen, [events] { return events->Metrics(); });
+    auto started =
+        MetricsServer::Start(flags.metrics_listen, [events] { return events->Metrics(); });
     if (!started.ok()) {
       (*server)->Shutdown();
       return Fail(absl::StrCat("--metrics-listen: ", started.status().message()));
@@ -47,8 +48,8 @@ int RunController(const ControllerFlags& flags) {
   }
   (*controller)->StartTicking();
   // Logged once everything is up, so a start-up failure stays one line on stderr.
-  spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(),
-               flags.db, absl::FormatDuration(config->report_interval));
+  spdlog::info("listening on port {} (db {}, agents report every {})", (*server)->port(), flags.db,
+               absl::FormatDuration(config->report_interval));
 
   GrpcServer* serving = server->get();
   signals.CallOnSignal([serving] { serving->Shutdown(); });

@@ -6,8 +6,9 @@
 
 int main(int argc, char** argv) {
   zfleet::controller::ControllerFlags flags;
-  CLI::App app{"zfleet-controller: keeps the fleet's ZFS history in SQLite and serves agents "
-               "and the zfleet CLI over gRPC"};
+  CLI::App app{
+      "zfleet-controller: keeps the fleet's ZFS history in SQLite and serves agents "
+      "and the zfleet CLI over gRPC"};
   app.add_option("--listen", flags.listen, "gRPC address HOST:PORT")->capture_default_str();
   app.add_option("--db", flags.db, "SQLite database file")->required();
   app.add_option("--config", flags.config, "controller.toml");

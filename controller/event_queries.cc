@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "controller/events/metrics.h"
+#include "controller/events/triage.h"
 #include "model/enum_names.h"
 #include "model/pool_facts.h"
-#include "controller/events/triage.h"
 
 namespace zfleet::controller {
 namespace {
@@ -110,7 +110,8 @@ absl::StatusOr<v1::TriageResponse> EventQueries::Triage(const v1::TriageRequest&
                      store_->history().GetDiskHistory(p.host_id, p.pool.name(), kTriageSamples));
     input.disk_history[absl::StrCat(p.host_id, "/", p.pool.name())] = std::move(history);
   }
-  ASSIGN_OR_RETURN(input.hosts, store_->hosts().ListNeedingAttention(input.now - input.missing_after));
+  ASSIGN_OR_RETURN(input.hosts,
+                   store_->hosts().ListNeedingAttention(input.now - input.missing_after));
   ASSIGN_OR_RETURN(input.scrub_concerns, store_->scan_watch().ListConcerns());
   EventFilter filter;
   filter.min_severity = v1::SEVERITY_WARNING;

@@ -149,12 +149,12 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
               absl::StrCat(where, " is resilvering; scrub it after the resilver finishes"));
         }
         if (scan.function() == "scrub" && Scanning(scan)) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              where, " is already scrubbing; use --stop or --pause to change that"));
+          return absl::FailedPreconditionError(
+              absl::StrCat(where, " is already scrubbing; use --stop or --pause to change that"));
         }
         if (open_run != nullptr && open_run->state() == v1::RUN_REQUESTED) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("a scrub of ", where, " is already requested (run ", open_run->id(), ")"));
+          return absl::FailedPreconditionError(absl::StrCat(
+              "a scrub of ", where, " is already requested (run ", open_run->id(), ")"));
         }
         command.kind = v1::SCRUB_START;
         if (scan.function() == "scrub" && scan.state() == "paused" && open_run != nullptr) {
@@ -182,8 +182,9 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
       }
       case v1::STOP:
       case v1::PAUSE: {
-        const bool active = scan.function() == "scrub" &&
-                            (Scanning(scan) || (request.action() == v1::STOP && scan.state() == "paused"));
+        const bool active =
+            scan.function() == "scrub" &&
+            (Scanning(scan) || (request.action() == v1::STOP && scan.state() == "paused"));
         if (!active && (open_run == nullptr || open_run->state() != v1::RUN_REQUESTED)) {
           return absl::FailedPreconditionError(absl::StrCat("no scrub is running on ", where));
         }

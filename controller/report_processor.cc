@@ -31,8 +31,7 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
     return WithContext(view.status(), absl::StrCat("reading the store for ", report.host_id()));
   }
   ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, report, now));
-  const ReportWrite write =
-      DeriveReportWrite(*view, diff, report, config_->MissingAfter(), now);
+  const ReportWrite write = DeriveReportWrite(*view, diff, report, config_->MissingAfter(), now);
   ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
   LogRaisedEvents(write.events, raised);
   return Reply(report.host_id());

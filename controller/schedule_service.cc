@@ -22,20 +22,25 @@ struct ScheduleService::Inputs {
   FleetSnapshot fleet;
   std::vector<RunningScrub> running;
   std::vector<ManualRequest> manual;
-  std::vector<std::string> host_ids;               // by host index
-  std::vector<int64_t> open_run;                   // by pool index; 0 = none
-  std::vector<bool> command_pending;               // by pool index
+  std::vector<std::string> host_ids;  // by host index
+  std::vector<int64_t> open_run;      // by pool index; 0 = none
+  std::vector<bool> command_pending;  // by pool index
 };
 
 namespace {
 
 std::string PhaseStatus(PoolPhase phase) {
   switch (phase) {
-    case PoolPhase::kNotDue: return "ok";
-    case PoolPhase::kWaiting: return "waiting";
-    case PoolPhase::kStarting: return "due";
-    case PoolPhase::kRunning: return "running";
-    case PoolPhase::kPaused: return "paused";
+    case PoolPhase::kNotDue:
+      return "ok";
+    case PoolPhase::kWaiting:
+      return "waiting";
+    case PoolPhase::kStarting:
+      return "due";
+    case PoolPhase::kRunning:
+      return "running";
+    case PoolPhase::kPaused:
+      return "paused";
   }
   return "ok";
 }
@@ -124,7 +129,8 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
       RunningScrub r;
       r.pool = index;
       r.trigger = ToScheduler(run.trigger());
-      r.started = absl::FromUnixSeconds(run.has_started_at() ? run.started_at() : run.requested_at());
+      r.started =
+          absl::FromUnixSeconds(run.has_started_at() ? run.started_at() : run.requested_at());
       r.state = RunState::kRunning;
       if (snap.scan_state == ScanState::kPaused) {
         r.state = run.pause() == v1::PAUSE_WINDOW_END ? RunState::kPausedByWindow

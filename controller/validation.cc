@@ -11,15 +11,16 @@ absl::Status ValidateHostId(absl::string_view host_id) {
   }
   for (char c : host_id) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
-      return absl::InvalidArgumentError(absl::StrCat("bad host id \"", host_id,
-                                                     "\": use letters, digits, '.', '-', '_'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad host id \"", host_id, "\": use letters, digits, '.', '-', '_'"));
     }
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidatePoolName(absl::string_view pool) {
-  if (pool.empty() || pool.size() > 255 || !absl::ascii_isalpha(static_cast<unsigned char>(pool[0]))) {
+  if (pool.empty() || pool.size() > 255 ||
+      !absl::ascii_isalpha(static_cast<unsigned char>(pool[0]))) {
     return absl::InvalidArgumentError(absl::StrCat("bad pool name \"", pool, "\""));
   }
   for (char c : pool) {

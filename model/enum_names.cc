@@ -29,9 +29,8 @@ constexpr std::pair<v1::Severity, absl::string_view> kSeverities[] = {
 };
 
 constexpr std::pair<v1::ScrubRunState, absl::string_view> kRunStates[] = {
-    {v1::RUN_REQUESTED, "requested"}, {v1::RUN_RUNNING, "running"},
-    {v1::RUN_FINISHED, "finished"},   {v1::RUN_CANCELED, "canceled"},
-    {v1::RUN_FAILED, "failed"},
+    {v1::RUN_REQUESTED, "requested"}, {v1::RUN_RUNNING, "running"}, {v1::RUN_FINISHED, "finished"},
+    {v1::RUN_CANCELED, "canceled"},   {v1::RUN_FAILED, "failed"},
 };
 
 constexpr std::pair<v1::ScrubTrigger, absl::string_view> kTriggers[] = {

@@ -9,8 +9,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Proto3 optional → value or null.
-#define ZFLEET_OPT(msg, field) \
-  ((msg).has_##field() ? Json((msg).field()) : Json(nullptr))
+#define ZFLEET_OPT(msg, field) ((msg).has_##field() ? Json((msg).field()) : Json(nullptr))
 #define ZFLEET_OPT_TIME(msg, field) \
   ((msg).has_##field() ? Json(FormatRfc3339((msg).field())) : Json(nullptr))
 
@@ -77,8 +76,8 @@ Json PoolToJson(const v1::Pool& pool) {
   j["scan"] = ScanToJson(pool.scan());
   Json errors;
   errors["count"] = ZFLEET_OPT(pool.errors(), count);
-  errors["files"] = Json(std::vector<std::string>(pool.errors().files().begin(),
-                                                  pool.errors().files().end()));
+  errors["files"] =
+      Json(std::vector<std::string>(pool.errors().files().begin(), pool.errors().files().end()));
   errors["text"] = pool.errors().text();
   j["errors"] = std::move(errors);
   Json vdevs = Json::array();

@@ -11,7 +11,7 @@ namespace zfleet {
 
 struct PoolRecord {
   std::string host_id;
-  v1::Pool pool;          // the latest snapshot
+  v1::Pool pool;  // the latest snapshot
   absl::Time first_seen;
   absl::Time last_seen;   // last report that contained this pool
   absl::Time changed_at;  // when the latest snapshot was stored

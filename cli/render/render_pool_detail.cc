@@ -174,8 +174,8 @@ std::string ScrubRunsTable(const v1::GetPoolResponse& response, bool color) {
   if (any_message) columns.push_back({"MESSAGE"});
   Table table(std::move(columns));
   for (const auto& r : runs) {
-    table.AddRow({absl::StrCat(r.id()), TriggerText(r), RunStateText(r), TimeCell(true, r.requested_at()),
-                  TimeCell(r.has_started_at(), r.started_at()),
+    table.AddRow({absl::StrCat(r.id()), TriggerText(r), RunStateText(r),
+                  TimeCell(true, r.requested_at()), TimeCell(r.has_started_at(), r.started_at()),
                   TimeCell(r.has_ended_at(), r.ended_at()),
                   r.has_bytes_repaired() ? HumanSize(r.bytes_repaired()) : "-",
                   CounterCell(r.has_errors(), r.errors()), r.message()});

@@ -23,7 +23,7 @@ absl::Status ReadDuration(absl::string_view source, const toml::node& node, absl
   if (!d.ok()) return TomlErrorAt(source, node, absl::StrCat(name, ": ", d.status().message()));
   if (*d < min) {
     return TomlErrorAt(source, node,
-                   absl::StrCat(name, " must be at least ", FormatHumanDuration(min)));
+                       absl::StrCat(name, " must be at least ", FormatHumanDuration(min)));
   }
   out = *d;
   return absl::OkStatus();
@@ -33,7 +33,8 @@ absl::Status ReadInt(absl::string_view source, const toml::node& node, absl::str
                      int64_t min, int64_t max, int& out) {
   const auto* i = node.as_integer();
   if (i == nullptr || i->get() < min || i->get() > max) {
-    return TomlErrorAt(source, node, absl::StrCat(name, " must be an integer from ", min, " to ", max));
+    return TomlErrorAt(source, node,
+                       absl::StrCat(name, " must be an integer from ", min, " to ", max));
   }
   out = static_cast<int>(i->get());
   return absl::OkStatus();
@@ -45,7 +46,8 @@ absl::Status ReadNumber(absl::string_view source, const toml::node& node, absl::
   if (const auto* f = node.as_floating_point()) v = f->get();
   if (const auto* i = node.as_integer()) v = static_cast<double>(i->get());
   if (!v || !(*v >= min && *v <= max)) {
-    return TomlErrorAt(source, node, absl::StrCat(name, " must be a number from ", min, " to ", max));
+    return TomlErrorAt(source, node,
+                       absl::StrCat(name, " must be a number from ", min, " to ", max));
   }
   out = *v;
   return absl::OkStatus();
@@ -94,7 +96,8 @@ absl::Status ParseSkipStates(absl::string_view source, const toml::node& node, S
   static const std::vector<std::string> kStates = {"ONLINE",  "DEGRADED", "FAULTED",  "OFFLINE",
                                                    "UNAVAIL", "REMOVED",  "SUSPENDED"};
   const auto* a = node.as_array();
-  if (a == nullptr) return TomlErrorAt(source, node, "scheduler.skip_states must be a list of states");
+  if (a == nullptr)
+    return TomlErrorAt(source, node, "scheduler.skip_states must be a list of states");
   p.skip_states.clear();
   for (const toml::node& item : *a) {
     const auto* s = item.as_string();
@@ -139,8 +142,8 @@ absl::Status ParseScheduler(absl::string_view source, const toml::table& t, Sche
       RETURN_IF_ERROR(ReadString(source, node, "scheduler.timezone", p.timezone_name));
       if (!absl::LoadTimeZone(p.timezone_name, &p.timezone)) {
         return TomlErrorAt(source, node,
-                       absl::StrCat("scheduler.timezone: unknown time zone \"", p.timezone_name,
-                                    "\" (want an IANA name like UTC or Europe/Amsterdam)"));
+                           absl::StrCat("scheduler.timezone: unknown time zone \"", p.timezone_name,
+                                        "\" (want an IANA name like UTC or Europe/Amsterdam)"));
       }
     } else if (key == "early_start") {
       RETURN_IF_ERROR(ReadNumber(source, node, "scheduler.early_start", 0, 0.9, p.early_start));
@@ -189,9 +192,10 @@ absl::Status ParseClasses(absl::string_view source, const toml::table& t, Schedu
     absl::string_view name = ToAbsl(key.str());
     auto c = ParseDiskClass(name);
     if (!c) {
-      return TomlErrorAt(source, node,
-                     absl::StrCat("unknown class classes.", name,
-                                  " (want sata, scsi, usb, unknown, sas, fc, nvme or virtual)"));
+      return TomlErrorAt(
+          source, node,
+          absl::StrCat("unknown class classes.", name,
+                       " (want sata, scsi, usb, unknown, sas, fc, nvme or virtual)"));
     }
     const auto* table = node.as_table();
     if (table == nullptr)
@@ -204,8 +208,8 @@ absl::Status ParseClasses(absl::string_view source, const toml::table& t, Schedu
 absl::Status ParseHistory(absl::string_view source, const toml::table& t, ControllerConfig& c) {
   for (const auto& [key, node] : t) {
     if (key == "retention") {
-      RETURN_IF_ERROR(ReadDuration(source, node, "history.retention", absl::Hours(24),
-                                   c.history_retention));
+      RETURN_IF_ERROR(
+          ReadDuration(source, node, "history.retention", absl::Hours(24), c.history_retention));
     } else {
       return TomlErrorAt(source, node, absl::StrCat("unknown key history.", ToAbsl(key.str())));
     }

@@ -161,8 +161,8 @@ void ResilverEvent(const std::string& host_id, const std::optional<v1::Pool>& be
   }
   if (scan.has_errors()) facts.push_back(absl::StrCat(scan.errors(), " errors"));
   if (!facts.empty()) absl::StrAppend(&message, " (", absl::StrJoin(facts, ", "), ")");
-  out.push_back(Make(errors ? v1::SEVERITY_WARNING : v1::SEVERITY_INFO, "resilver_finished", host_id,
-                     after.name(), "", std::move(message),
+  out.push_back(Make(errors ? v1::SEVERITY_WARNING : v1::SEVERITY_INFO, "resilver_finished",
+                     host_id, after.name(), "", std::move(message),
                      absl::StrCat("resilver_finished:", Where(host_id, after.name()), ":",
                                   scan.has_end_time() ? scan.end_time() : absl::ToUnixSeconds(now)),
                      now));
@@ -263,8 +263,8 @@ std::vector<NewEvent> DetectStackEvents(
     std::string message = critical ? "pools will not import after reboot: " : "";
     absl::StrAppend(&message, c.name(), " ", c.level(), ": ", c.evidence());
     if (!c.fix().empty()) absl::StrAppend(&message, "; fix: ", c.fix());
-    out.push_back(Make(critical ? v1::SEVERITY_CRITICAL : v1::SEVERITY_WARNING, "stack_check", host_id,
-                       "", "", std::move(message),
+    out.push_back(Make(critical ? v1::SEVERITY_CRITICAL : v1::SEVERITY_WARNING, "stack_check",
+                       host_id, "", "", std::move(message),
                        absl::StrCat("stack_check:", host_id, ":", c.name(), ":", c.level(), ":",
                                     absl::ToUnixSeconds(now)),
                        now));

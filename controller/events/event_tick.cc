@@ -84,7 +84,8 @@ absl::Status TickOverdue(Store& store, const ControllerConfig& config, absl::Tim
       }
     }
     if (p.disk_classes.has_value()) {
-      due.interval = config.scheduler.For(ShortestIntervalClass(*p.disk_classes, config.scheduler)).interval;
+      due.interval =
+          config.scheduler.For(ShortestIntervalClass(*p.disk_classes, config.scheduler)).interval;
     } else {
       ASSIGN_OR_RETURN(std::optional<PoolRecord> record, store.pools().Get(p.host_id, p.pool));
       if (!record.has_value()) continue;

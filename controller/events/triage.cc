@@ -163,8 +163,8 @@ void HostItems(const TriageInput& in, const HostRecord& host, v1::TriageResponse
     if (!StackCheckNeedsAttention(check)) continue;
     const bool module = absl::StartsWith(check.name(), "zfs-module-installed:");
     const bool critical = module && check.level() == "fail";
-    v1::TriageItem& item =
-        Add(out, critical ? v1::SEVERITY_CRITICAL : v1::SEVERITY_WARNING, "stack", host.host_id, "");
+    v1::TriageItem& item = Add(out, critical ? v1::SEVERITY_CRITICAL : v1::SEVERITY_WARNING,
+                               "stack", host.host_id, "");
     item.set_problem(absl::StrCat(critical ? "pools will not import after reboot: " : "",
                                   check.name(), " ", check.level(), ": ", check.evidence()));
     std::string action = check.fix();
@@ -210,8 +210,8 @@ v1::TriageResponse BuildTriage(const TriageInput& in) {
   for (const HostRecord& host : in.hosts) HostItems(in, host, out);
   for (const ScrubConcern& c : in.scrub_concerns) {
     const bool overdue = c.kind == ScrubConcern::Kind::kOverdue;
-    v1::TriageItem& item = Add(out, v1::SEVERITY_WARNING, overdue ? "scrub_overdue" : "scrub_stalled",
-                               c.host_id, c.pool);
+    v1::TriageItem& item = Add(out, v1::SEVERITY_WARNING,
+                               overdue ? "scrub_overdue" : "scrub_stalled", c.host_id, c.pool);
     const std::string where = absl::StrCat(c.host_id, "/", c.pool);
     if (overdue) {
       item.set_problem(absl::StrCat("scrub overdue since ",

@@ -7,8 +7,8 @@
 
 namespace zfleet::controller {
 
-absl::StatusOr<ReportDiff> DiffReport(const StoredReportView& view,
-                                      const v1::ReportRequest& report, absl::Time now) {
+absl::StatusOr<ReportDiff> DiffReport(const StoredReportView& view, const v1::ReportRequest& report,
+                                      absl::Time now) {
   ReportDiff diff;
   diff.host_before = view.host;
   diff.liveness.host_id = report.host_id();

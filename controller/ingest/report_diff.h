@@ -32,14 +32,14 @@ struct ReportDiff {
   HostLiveness liveness;
   // Only when the report's pools are valid (a failed zpool read says nothing about them):
   bool pools_valid = false;
-  std::vector<PoolDiff> pools;           // in report order
-  std::vector<std::string> reported;     // the names the report lists, in its order
+  std::vector<PoolDiff> pools;        // in report order
+  std::vector<std::string> reported;  // the names the report lists, in its order
 };
 
 // Compares `report` (received at `now`) with `view`, what the store held before it.
 // Internal if a snapshot cannot be serialized for the comparison.
-absl::StatusOr<ReportDiff> DiffReport(const StoredReportView& view,
-                                      const v1::ReportRequest& report, absl::Time now);
+absl::StatusOr<ReportDiff> DiffReport(const StoredReportView& view, const v1::ReportRequest& report,
+                                      absl::Time now);
 
 }  // namespace zfleet::controller
 

@@ -111,8 +111,7 @@ void DeriveAcks(const StoredReportView& view, const v1::ReportRequest& report, a
 
 // The pool's scan progress (stall detection) and the concerns the report resolves.
 void DeriveScanWatch(const std::string& host_id, const PoolDiff& pool, absl::Time now,
-                     std::map<std::string, std::optional<ScanProgress>>& progress,
-                     ReportWrite& w) {
+                     std::map<std::string, std::optional<ScanProgress>>& progress, ReportWrite& w) {
   const v1::Scan& scan = pool.reported.scan();
   const std::string& name = pool.reported.name();
   if (pool.changed()) {

@@ -120,8 +120,7 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<
     // First sight of the pool records its last scrub; later, a scrub that began and ended
     // between two reports shows up only as a new end time.
     const bool new_end = !before.has_value() || !IsScrub(before->scan()) ||
-                         before->scan().end_time() != scan.end_time() ||
-                         IsActive(before->scan());
+                         before->scan().end_time() != scan.end_time() || IsActive(before->scan());
     if (new_end && !requested && !IsSameScrub(latest_run, scan)) {
       result.external = ExternalRun(host_id, after);
     }

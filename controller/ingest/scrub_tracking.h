@@ -15,7 +15,7 @@
 namespace zfleet::controller {
 
 struct ScrubTrackingResult {
-  std::vector<v1::ScrubRun> updated;   // open runs whose state or figures changed
+  std::vector<v1::ScrubRun> updated;     // open runs whose state or figures changed
   std::optional<v1::ScrubRun> external;  // a run to insert for a scrub zfleet did not start
 };
 

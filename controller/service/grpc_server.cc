@@ -85,8 +85,8 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
     auto result = queries_->RequestScrub(*request);
     if (result.ok()) {
       spdlog::info("scrub {} requested for {}/{} (command {})",
-                   v1::ScrubAction_Name(request->action()), request->host_id(),
-                   request->pool(), result->command_id());
+                   v1::ScrubAction_Name(request->action()), request->host_id(), request->pool(),
+                   result->command_id());
     }
     return Reply(std::move(result), response);
   }

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
-namespace zfleet::controller::store_internal {
+namespace zfleet::controller {
 
 Statement& BindOptional(Statement& stmt, int index, const std::optional<int64_t>& value) {
   return value.has_value() ? stmt.BindInt64(index, *value) : stmt.BindNull(index);
@@ -32,6 +32,14 @@ absl::Status ParseStored(absl::string_view bytes, google::protobuf::Message* mes
   return absl::OkStatus();
 }
 
+absl::Status ForEachRow(Statement& stmt, const std::function<absl::Status(const Statement&)>& fn) {
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return absl::OkStatus();
+    RETURN_IF_ERROR(fn(stmt));
+  }
+}
+
 absl::Status Atomically(Database& db, const std::function<absl::Status()>& fn) {
   if (db.InAutocommit()) {
     RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
@@ -52,4 +60,4 @@ absl::Status Atomically(Database& db, const std::function<absl::Status()>& fn) {
   return status;
 }
 
-}  // namespace zfleet::controller::store_internal
+}  // namespace zfleet::controller

@@ -9,11 +9,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnOptional;
-using store_internal::FromUnix;
-using store_internal::ToUnix;
-
 absl::string_view StateName(CommandState state) {
   switch (state) {
     case CommandState::kPending:
@@ -100,14 +95,7 @@ absl::StatusOr<std::vector<CommandRecord>> CommandTable::Pending(const std::stri
                                              "WHERE h.name = ?1 AND c.state = 'pending' "
                                              "ORDER BY c.created_at, c.rowid")));
   stmt.BindText(1, host_id);
-  std::vector<CommandRecord> commands;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(CommandRecord command, ReadCommand(stmt));
-    commands.push_back(std::move(command));
-  }
-  return commands;
+  return ReadRows(stmt, ReadCommand);
 }
 
 absl::StatusOr<std::optional<CommandRecord>> CommandTable::Get(const std::string& host_id,
@@ -136,7 +124,7 @@ absl::StatusOr<std::optional<CommandRecord>> CommandTable::Ack(const std::string
                                                                const v1::CommandAck& ack,
                                                                absl::Time now) {
   std::optional<CommandRecord> result;
-  absl::Status status = store_internal::Atomically(*db_, [&]() -> absl::Status {
+  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(result, Get(host_id, ack.id()));
     if (!result.has_value() || result->state != CommandState::kPending) return absl::OkStatus();
     result = ApplyCommandAck(*std::move(result), ack, now);

@@ -6,7 +6,8 @@
 namespace zfleet::controller {
 
 absl::StatusOr<std::optional<int64_t>> ControllerStateTable::Get(const std::string& key) {
-  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT value FROM controller_state WHERE key = ?1"));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("SELECT value FROM controller_state WHERE key = ?1"));
   stmt.BindText(1, key);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<int64_t>();

@@ -11,9 +11,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::ColumnOptional;
-using store_internal::ToUnix;
-
 // Columns: id, time, severity, host name, pool, device, kind, message, acknowledged_by,
 // acknowledged_at.
 constexpr char kSelectEvents[] = R"sql(
@@ -98,19 +95,13 @@ absl::StatusOr<std::vector<v1::Event>> EventTable::List(const EventFilter& filte
       .BindText(4, filter.pool)
       .BindInt64(5, filter.unacknowledged_only ? 1 : 0)
       .BindInt64(6, filter.limit);
-  std::vector<v1::Event> events;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    events.push_back(ReadEvent(stmt));
-  }
-  return events;
+  return ReadRows(stmt, ReadEvent);
 }
 
 absl::StatusOr<AckResult> EventTable::Ack(const std::vector<int64_t>& ids, const std::string& by,
                                           absl::Time now) {
   AckResult result;
-  absl::Status status = store_internal::Atomically(*db_, [&]() -> absl::Status {
+  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Statement ack, db_->Prepare(R"sql(
       UPDATE events SET acknowledged_by = ?2, acknowledged_at = ?3
       WHERE id = ?1 AND acknowledged_at IS NULL)sql"));
@@ -138,13 +129,9 @@ absl::StatusOr<std::vector<EventCount>> EventTable::Count() {
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
     SELECT severity, COUNT(*), SUM(acknowledged_at IS NULL)
     FROM events GROUP BY severity ORDER BY severity)sql"));
-  std::vector<EventCount> counts;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    counts.push_back({stmt.ColumnText(0), stmt.ColumnInt64(1), stmt.ColumnInt64(2)});
-  }
-  return counts;
+  return ReadRows(stmt, [](const Statement& row) {
+    return EventCount{row.ColumnText(0), row.ColumnInt64(1), row.ColumnInt64(2)};
+  });
 }
 
 }  // namespace zfleet::controller

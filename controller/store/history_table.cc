@@ -20,11 +20,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnOptional;
-using store_internal::Optional;
-using store_internal::ToUnix;
-
 constexpr int64_t kDay = 86400;
 
 // Over window `w` of snapshots `s` with their facts `f`: true when the snapshot's health
@@ -109,9 +104,8 @@ absl::Status HistoryTable::RecordCounters(int64_t pool_id, const v1::Pool& pool,
   return WithContext(status, "recording vdev counters");
 }
 
-absl::StatusOr<std::vector<v1::PoolChange>> HistoryTable::ListPoolChanges(const std::string& host_id,
-                                                                   const std::string& pool,
-                                                                   int limit) {
+absl::StatusOr<std::vector<v1::PoolChange>> HistoryTable::ListPoolChanges(
+    const std::string& host_id, const std::string& pool, int limit) {
   if (limit <= 0) return std::vector<v1::PoolChange>();
   Database& db = *db_;
   ASSIGN_OR_RETURN(std::optional<int64_t> pool_id, pools_->RowId(host_id, pool));
@@ -145,7 +139,7 @@ absl::StatusOr<std::vector<v1::PoolChange>> HistoryTable::ListPoolChanges(const 
     ASSIGN_OR_RETURN(bool row, blob.Step());
     if (!row) return absl::InternalError(absl::StrCat("pool snapshot ", id, " vanished"));
     taken_at = blob.ColumnInt64(0);
-    RETURN_IF_ERROR(store_internal::ParseStored(blob.ColumnBlob(1), &out, "pool snapshot"));
+    RETURN_IF_ERROR(ParseStored(blob.ColumnBlob(1), &out, "pool snapshot"));
     blob.Reset();
     return absl::OkStatus();
   };
@@ -178,8 +172,8 @@ absl::StatusOr<std::vector<v1::PoolChange>> HistoryTable::ListPoolChanges(const 
 }
 
 absl::StatusOr<std::vector<v1::Disk>> HistoryTable::ListDisks(const std::string& model,
-                                                       const std::string& host_id,
-                                                       int history_limit) {
+                                                              const std::string& host_id,
+                                                              int history_limit) {
   Database& db = *db_;
   // The vdevs rows narrow a model search to the pools that have such a disk; the
   // snapshot then gives the full identity (slot, transport, class).
@@ -201,7 +195,7 @@ absl::StatusOr<std::vector<v1::Disk>> HistoryTable::ListDisks(const std::string&
     if (!row) break;
     const int64_t pool_id = pools.ColumnInt64(0);
     v1::Pool pool;
-    RETURN_IF_ERROR(store_internal::ParseStored(pools.ColumnBlob(2), &pool, "pool snapshot"));
+    RETURN_IF_ERROR(ParseStored(pools.ColumnBlob(2), &pool, "pool snapshot"));
     const size_t first = disks.size();
     absl::flat_hash_set<std::string> seen;
     ForEachLeaf(pool, [&](const v1::Vdev& leaf) {

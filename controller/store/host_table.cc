@@ -10,11 +10,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnOptional;
-using store_internal::FromUnix;
-using store_internal::ToUnix;
-
 // Columns: name, instance_id, first_seen, last_seen, info, collect_error, pool_count.
 constexpr char kSelectHosts[] = R"sql(
   SELECT h.name, h.instance_id, h.first_seen, h.last_seen, h.info, h.collect_error,
@@ -27,8 +22,8 @@ absl::StatusOr<HostRecord> ReadHost(const Statement& stmt) {
   host.instance_id = stmt.ColumnText(1);
   host.first_seen = FromUnix(stmt.ColumnInt64(2));
   host.last_seen = FromUnix(stmt.ColumnInt64(3));
-  RETURN_IF_ERROR(store_internal::ParseStored(stmt.ColumnBlob(4), &host.info,
-                                              absl::StrCat("host info of ", host.host_id)));
+  RETURN_IF_ERROR(
+      ParseStored(stmt.ColumnBlob(4), &host.info, absl::StrCat("host info of ", host.host_id)));
   host.collect_error = stmt.ColumnText(5);
   host.pool_count = static_cast<uint32_t>(stmt.ColumnInt64(6));
   return host;
@@ -73,14 +68,7 @@ absl::StatusOr<std::vector<HostRecord>> HostTable::Select(
     absl::string_view where_and_order, const std::function<void(Statement&)>& bind) {
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectHosts, where_and_order)));
   bind(stmt);
-  std::vector<HostRecord> hosts;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(HostRecord host, ReadHost(stmt));
-    hosts.push_back(std::move(host));
-  }
-  return hosts;
+  return ReadRows(stmt, ReadHost);
 }
 
 absl::StatusOr<std::vector<HostRecord>> HostTable::List() {
@@ -103,13 +91,7 @@ absl::StatusOr<std::vector<HostRecord>> HostTable::ListNeedingAttention(absl::Ti
 
 absl::StatusOr<std::vector<HostLiveness>> HostTable::ListLiveness() {
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectLiveness, "ORDER BY name")));
-  std::vector<HostLiveness> hosts;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    hosts.push_back(ReadLiveness(stmt));
-  }
-  return hosts;
+  return ReadRows(stmt, ReadLiveness);
 }
 
 absl::StatusOr<std::optional<HostLiveness>> HostTable::GetLiveness(const std::string& host_id) {

@@ -13,11 +13,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnOptional;
-using store_internal::FromUnix;
-using store_internal::Optional;
-
 // Vdev names in noisy_vdevs are separated by newlines, which zpool never prints in one.
 constexpr char kNoisySeparator = '\n';
 
@@ -41,8 +36,8 @@ absl::StatusOr<v1::PoolStatus> ReadPoolStatus(const Statement& stmt) {
   v1::PoolStatus status;
   if (stmt.ColumnIsNull(2)) {
     v1::Pool pool;
-    RETURN_IF_ERROR(store_internal::ParseStored(
-        stmt.ColumnBlob(13), &pool, absl::StrCat("pool snapshot of ", stmt.ColumnText(0))));
+    RETURN_IF_ERROR(ParseStored(stmt.ColumnBlob(13), &pool,
+                                absl::StrCat("pool snapshot of ", stmt.ColumnText(0))));
     status = PoolStatusOf(pool);
   } else {
     status.set_pool(stmt.ColumnText(1));
@@ -100,11 +95,9 @@ absl::Status PoolStatusTable::Write(int64_t pool_id, const v1::Pool& pool) {
 absl::StatusOr<FleetStatusRecord> PoolStatusTable::GetFleetStatus() {
   FleetStatusRecord fleet;
   ASSIGN_OR_RETURN(Statement hosts, db_->Prepare("SELECT last_seen FROM hosts"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, hosts.Step());
-    if (!row) break;
-    fleet.host_last_seen.push_back(FromUnix(hosts.ColumnInt64(0)));
-  }
+  ASSIGN_OR_RETURN(fleet.host_last_seen, ReadRows(hosts, [](const Statement& row) {
+                     return FromUnix(row.ColumnInt64(0));
+                   }));
   ASSIGN_OR_RETURN(Statement pools, db_->Prepare(kSelectStatus));
   while (true) {
     ASSIGN_OR_RETURN(bool row, pools.Step());

@@ -17,13 +17,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnCounter;
-using store_internal::FromUnix;
-using store_internal::Optional;
-using store_internal::OptionalText;
-using store_internal::ToUnix;
-
 // Columns: host name, first_seen, last_seen, changed_at, snapshot blob.
 constexpr char kSelectPools[] = R"sql(
   SELECT h.name, p.first_seen, p.last_seen, p.changed_at, s.pool
@@ -38,8 +31,8 @@ absl::StatusOr<PoolRecord> ReadPool(const Statement& stmt) {
   record.first_seen = FromUnix(stmt.ColumnInt64(1));
   record.last_seen = FromUnix(stmt.ColumnInt64(2));
   record.changed_at = FromUnix(stmt.ColumnInt64(3));
-  RETURN_IF_ERROR(store_internal::ParseStored(stmt.ColumnBlob(4), &record.pool,
-                                              absl::StrCat("pool snapshot of ", record.host_id)));
+  RETURN_IF_ERROR(ParseStored(stmt.ColumnBlob(4), &record.pool,
+                              absl::StrCat("pool snapshot of ", record.host_id)));
   return record;
 }
 
@@ -135,8 +128,8 @@ absl::StatusOr<StoredPool> PoolTable::Stored(const std::string& host_id, const s
   StoredPool stored;
   if (!found) return stored;
   stored.snapshot.emplace();
-  RETURN_IF_ERROR(store_internal::ParseStored(find.ColumnBlob(0), &*stored.snapshot,
-                                              absl::StrCat("pool snapshot of ", host_id)));
+  RETURN_IF_ERROR(ParseStored(find.ColumnBlob(0), &*stored.snapshot,
+                              absl::StrCat("pool snapshot of ", host_id)));
   stored.status_missing = find.ColumnInt64(1) != 0;
   return stored;
 }
@@ -182,7 +175,7 @@ absl::Status PoolTable::WriteSnapshot(int64_t pool_id, const v1::Pool& pool, abs
 absl::Status PoolTable::Write(const std::string& host_id, const v1::Pool& pool,
                               const PoolWritePlan& plan, absl::Time now) {
   const int64_t now_s = ToUnix(now);
-  absl::Status status = store_internal::Atomically(*db_, [&]() -> absl::Status {
+  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<int64_t> pool_id, RowId(host_id, pool.name()));
     PoolWritePlan::Snapshot snapshot = plan.snapshot;
     if (!pool_id.has_value()) {
@@ -214,7 +207,7 @@ absl::Status PoolTable::Write(const std::string& host_id, const v1::Pool& pool,
 absl::StatusOr<PoolWrite> PoolTable::Record(const std::string& host_id, const v1::Pool& pool,
                                             absl::Time now) {
   PoolWrite result;
-  absl::Status status = store_internal::Atomically(*db_, [&]() -> absl::Status {
+  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(StoredPool stored, Stored(host_id, pool.name()));
     ASSIGN_OR_RETURN(PoolWritePlan plan, PlanPoolWrite(stored, pool));
     RETURN_IF_ERROR(Write(host_id, pool, plan, now));
@@ -231,7 +224,7 @@ absl::Status PoolTable::MarkAbsent(const std::string& host_id,
   // Decided here rather than with NOT IN (…): the name list would have to be spliced into
   // the SQL, and a host has few pools.
   const absl::flat_hash_set<std::string> keep(present.begin(), present.end());
-  absl::Status status = store_internal::Atomically(*db_, [&]() -> absl::Status {
+  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Statement select, db_->Prepare(R"sql(
       SELECT p.id, p.name FROM pools p JOIN hosts h ON h.id = p.host_id
       WHERE h.name = ?1 AND p.present = 1)sql"));
@@ -257,14 +250,7 @@ absl::StatusOr<std::vector<PoolRecord>> PoolTable::Select(
     absl::string_view where_and_order, const std::function<void(Statement&)>& bind) {
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectPools, where_and_order)));
   bind(stmt);
-  std::vector<PoolRecord> pools;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(PoolRecord record, ReadPool(stmt));
-    pools.push_back(std::move(record));
-  }
-  return pools;
+  return ReadRows(stmt, ReadPool);
 }
 
 absl::StatusOr<std::vector<PoolRecord>> PoolTable::List() {
@@ -292,13 +278,7 @@ absl::StatusOr<std::vector<std::string>> PoolTable::ListPresentNames(const std::
     SELECT p.name FROM pools p JOIN hosts h ON h.id = p.host_id
     WHERE h.name = ?1 AND p.present = 1 ORDER BY p.name)sql"));
   stmt.BindText(1, host_id);
-  std::vector<std::string> names;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    names.push_back(stmt.ColumnText(0));
-  }
-  return names;
+  return ReadRows(stmt, [](const Statement& row) { return row.ColumnText(0); });
 }
 
 absl::StatusOr<std::vector<PoolScrubState>> PoolTable::ListScrubStates() {
@@ -337,8 +317,8 @@ absl::StatusOr<std::vector<PoolScrubState>> PoolTable::ListScrubStates() {
     if (!stmt.ColumnIsNull(7)) {
       status.disk_classes = absl::StrSplit(stmt.ColumnText(7), ',', absl::SkipEmpty());
     }
-    for (auto [first, run] : {std::pair{kEnded, &status.last_ended},
-                              std::pair{kFinished, &status.last_finished}}) {
+    for (auto [first, run] :
+         {std::pair{kEnded, &status.last_ended}, std::pair{kFinished, &status.last_finished}}) {
       v1::ScrubRun read;
       if (!ScrubRunTable::ReadColumns(stmt, first, &read)) continue;
       read.set_host_id(status.host_id);

@@ -117,8 +117,7 @@ class PoolTable {
   // The leaves of present pools with a non-zero counter, ordered by host, pool, position.
   absl::StatusOr<std::vector<LeafCounterRow>> ListDevicesWithErrors();
   // The pools.id of host_id/pool, present or not; nullopt when unknown.
-  absl::StatusOr<std::optional<int64_t>> RowId(const std::string& host_id,
-                                               const std::string& pool);
+  absl::StatusOr<std::optional<int64_t>> RowId(const std::string& host_id, const std::string& pool);
 
  private:
   absl::StatusOr<std::vector<PoolRecord>> Select(absl::string_view where_and_order,

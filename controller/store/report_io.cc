@@ -41,42 +41,43 @@ absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& 
 }
 
 absl::StatusOr<std::vector<std::optional<int64_t>>> Store::ApplyReport(const ReportWrite& write) {
-  const std::string& host = write.host_id;
   std::vector<std::optional<int64_t>> ids;
-  RETURN_IF_ERROR(WithContext(
-      RunInTransaction([&]() -> absl::Status {
-        RETURN_IF_ERROR(
-            hosts_.Upsert(host, write.instance_id, write.info, write.collect_error, write.now));
-        if (write.stack_attention.has_value()) {
-          RETURN_IF_ERROR(hosts_.SetStackAttention(host, *write.stack_attention));
-        }
-        if (write.clear_missing) RETURN_IF_ERROR(hosts_.SetMissing(host, std::nullopt));
-        for (const CommandRecord& command : write.command_outcomes) {
-          RETURN_IF_ERROR(commands_.SetOutcome(command));
-        }
-        for (const ReportWrite::Pool& p : write.pools) {
-          RETURN_IF_ERROR(pools_.Write(host, p.pool, p.plan, write.now));
-        }
-        for (const auto& [pool, progress] : write.scan_progress) {
-          RETURN_IF_ERROR(scan_watch_.SetProgress(host, pool, progress));
-        }
-        for (const auto& [pool, kind] : write.cleared_concerns) {
-          RETURN_IF_ERROR(scan_watch_.ClearConcern(host, pool, kind));
-        }
-        for (const v1::ScrubRun& run : write.updated_runs) {
-          RETURN_IF_ERROR(scrub_runs_.Update(run));
-        }
-        for (const v1::ScrubRun& run : write.new_runs) {
-          RETURN_IF_ERROR(scrub_runs_.Insert(run).status());
-        }
-        if (write.present_pools.has_value()) {
-          RETURN_IF_ERROR(pools_.MarkAbsent(host, *write.present_pools));
-        }
-        ASSIGN_OR_RETURN(ids, events_.InsertAll(write.events));
-        return absl::OkStatus();
-      }),
-      absl::StrCat("storing report of ", host)));
+  absl::Status status = RunInTransaction([&]() -> absl::Status {
+    RETURN_IF_ERROR(WriteReport(write));
+    ASSIGN_OR_RETURN(ids, events_.InsertAll(write.events));
+    return absl::OkStatus();
+  });
+  RETURN_IF_ERROR(WithContext(status, absl::StrCat("storing report of ", write.host_id)));
   return ids;
+}
+
+absl::Status Store::WriteReport(const ReportWrite& write) {
+  const std::string& host = write.host_id;
+  RETURN_IF_ERROR(
+      hosts_.Upsert(host, write.instance_id, write.info, write.collect_error, write.now));
+  if (write.stack_attention.has_value()) {
+    RETURN_IF_ERROR(hosts_.SetStackAttention(host, *write.stack_attention));
+  }
+  if (write.clear_missing) RETURN_IF_ERROR(hosts_.SetMissing(host, std::nullopt));
+  for (const CommandRecord& command : write.command_outcomes) {
+    RETURN_IF_ERROR(commands_.SetOutcome(command));
+  }
+  // Pools before what refers to them: scan progress, concerns and runs name their pool.
+  for (const ReportWrite::Pool& p : write.pools) {
+    RETURN_IF_ERROR(pools_.Write(host, p.pool, p.plan, write.now));
+  }
+  for (const auto& [pool, progress] : write.scan_progress) {
+    RETURN_IF_ERROR(scan_watch_.SetProgress(host, pool, progress));
+  }
+  for (const auto& [pool, kind] : write.cleared_concerns) {
+    RETURN_IF_ERROR(scan_watch_.ClearConcern(host, pool, kind));
+  }
+  for (const v1::ScrubRun& run : write.updated_runs) RETURN_IF_ERROR(scrub_runs_.Update(run));
+  for (const v1::ScrubRun& run : write.new_runs) {
+    RETURN_IF_ERROR(scrub_runs_.Insert(run).status());
+  }
+  if (!write.present_pools.has_value()) return absl::OkStatus();
+  return pools_.MarkAbsent(host, *write.present_pools);
 }
 
 }  // namespace zfleet::controller

@@ -44,8 +44,8 @@ struct ReportWrite {
   std::string collect_error;
   absl::Time now;  // last_seen, and the time of everything written
 
-  std::optional<bool> stack_attention;  // set when the host's flag changes
-  bool clear_missing = false;           // the host was flagged missing and reports again
+  std::optional<bool> stack_attention;          // set when the host's flag changes
+  bool clear_missing = false;                   // the host was flagged missing and reports again
   std::vector<CommandRecord> command_outcomes;  // commands whose ack changed them
 
   struct Pool {

@@ -9,11 +9,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnOptional;
-using store_internal::FromUnix;
-using store_internal::ToUnix;
-
 // Columns: host name, pool name, function, start_time, progress, percent_done, paused,
 // progressed_at.
 constexpr char kSelectProgress[] = R"sql(
@@ -40,8 +35,8 @@ ScanProgressRecord ReadProgress(const Statement& stmt) {
 
 absl::StatusOr<std::optional<ScanProgress>> ScanWatchTable::GetProgress(const std::string& host_id,
                                                                         const std::string& pool) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db_->Prepare(absl::StrCat(kSelectProgress, "WHERE h.name = ?1 AND p.name = ?2")));
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectProgress,
+                                                             "WHERE h.name = ?1 AND p.name = ?2")));
   stmt.BindText(1, host_id).BindText(2, pool);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<ScanProgress>();
@@ -83,21 +78,16 @@ absl::Status ScanWatchTable::SetProgress(const std::string& host_id, const std::
 }
 
 absl::StatusOr<std::vector<ScanProgressRecord>> ScanWatchTable::ListProgress() {
-  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(
-                                       kSelectProgress, "WHERE p.present = 1 ORDER BY h.name, p.name")));
-  std::vector<ScanProgressRecord> records;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    records.push_back(ReadProgress(stmt));
-  }
-  return records;
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db_->Prepare(absl::StrCat(kSelectProgress, "WHERE p.present = 1 ORDER BY h.name, p.name")));
+  return ReadRows(stmt, ReadProgress);
 }
 
 absl::Status ScanWatchTable::ReplaceConcerns(ScrubConcern::Kind kind,
                                              const std::vector<ScrubConcern>& concerns) {
   const std::string kind_name = ScrubConcernKindName(kind);
-  absl::Status status = store_internal::Atomically(*db_, [&]() -> absl::Status {
+  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Statement clear, db_->Prepare("DELETE FROM scrub_concerns WHERE kind = ?1"));
     clear.BindText(1, kind_name);
     RETURN_IF_ERROR(clear.Run());

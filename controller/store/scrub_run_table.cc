@@ -12,11 +12,6 @@
 namespace zfleet::controller {
 namespace {
 
-using store_internal::BindOptional;
-using store_internal::ColumnCounter;
-using store_internal::ColumnOptional;
-using store_internal::Optional;
-
 // The run's own columns, in the order ReadColumns reads and BindRunFields binds them (the
 // id first, bound separately). The trigger column is "triggered_by": TRIGGER is an SQL
 // keyword.
@@ -99,31 +94,29 @@ absl::Status ScrubRunTable::Update(const v1::ScrubRun& run) {
 
 absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::Select(
     absl::string_view where_and_order, const std::function<void(Statement&)>& bind) {
-  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(
-                                       "SELECT ", Columns("r"), R"sql(, h.name, p.name
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare(absl::StrCat("SELECT ", Columns("r"), R"sql(, h.name, p.name
     FROM scrub_runs r
     JOIN pools p ON p.id = r.pool_id
     JOIN hosts h ON h.id = p.host_id )sql",
-                                       where_and_order)));
+                                             where_and_order)));
   bind(stmt);
-  std::vector<v1::ScrubRun> runs;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    v1::ScrubRun& run = runs.emplace_back();
-    ReadColumns(stmt, 0, &run);
-    run.set_host_id(stmt.ColumnText(kColumnCount));
-    run.set_pool(stmt.ColumnText(kColumnCount + 1));
-  }
-  return runs;
+  return ReadRows(stmt, [](const Statement& row) {
+    v1::ScrubRun run;
+    ReadColumns(row, 0, &run);
+    run.set_host_id(row.ColumnText(kColumnCount));
+    run.set_pool(row.ColumnText(kColumnCount + 1));
+    return run;
+  });
 }
 
 absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::List(const std::string& host_id,
                                                               const std::string& pool, int limit) {
   // SQLite reads a negative LIMIT as "no limit"; the contract says at most `limit`.
   if (limit <= 0) return std::vector<v1::ScrubRun>();
-  return Select("WHERE h.name = ?1 AND p.name = ?2 ORDER BY r.id DESC LIMIT ?3",
-                [&](Statement& s) { s.BindText(1, host_id).BindText(2, pool).BindInt64(3, limit); });
+  return Select("WHERE h.name = ?1 AND p.name = ?2 ORDER BY r.id DESC LIMIT ?3", [&](Statement& s) {
+    s.BindText(1, host_id).BindText(2, pool).BindInt64(3, limit);
+  });
 }
 
 absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::Latest() {

@@ -62,7 +62,7 @@ absl::Status Store::RunInTransaction(const std::function<absl::Status()>& fn) {
   if (!db_.InAutocommit()) {
     return absl::FailedPreconditionError("RunInTransaction: a transaction is already open");
   }
-  return store_internal::Atomically(db_, fn);
+  return Atomically(db_, fn);
 }
 
 }  // namespace zfleet::controller

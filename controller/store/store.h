@@ -69,6 +69,8 @@ class Store {
 
  private:
   explicit Store(Database db);
+  // ApplyReport's writes but the events, inside its transaction.
+  absl::Status WriteReport(const ReportWrite& write);
 
   Database db_;
   HostTable hosts_;

@@ -107,15 +107,11 @@ bool IsKnownClass(absl::string_view cls) {
 
 absl::StatusOr<AgentConfig> ParseAgentConfig(absl::string_view text,
                                              absl::string_view source_name) {
-  ASSIGN_OR_RETURN(toml::table root, ParseToml(text, source_name));
-  AgentConfig config;
-  RETURN_IF_ERROR(ParseTable(source_name, root, config));
-  return config;
+  return ParseTomlConfig<AgentConfig>(text, source_name, ParseTable);
 }
 
 absl::StatusOr<AgentConfig> LoadAgentConfig(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
-  return ParseAgentConfig(text, path);
+  return LoadTomlConfig<AgentConfig>(path, ParseTable);
 }
 
 std::string ClassOverride(const AgentConfig& config, absl::string_view pool,

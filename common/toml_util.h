@@ -32,6 +32,31 @@ absl::StatusOr<toml::table> ParseToml(absl::string_view text, absl::string_view 
 // The whole file at `path`. NotFound "cannot read config PATH" when it cannot be read.
 absl::StatusOr<std::string> ReadConfigFile(const std::string& path);
 
+// How a config reader fills its Config from the parsed root table: InvalidArgument
+// "SOURCE:LINE: reason" for an unknown key or a bad value.
+template <typename Config>
+using TomlFill = absl::Status (*)(absl::string_view source, const toml::table& root,
+                                  Config& config);
+
+// A Config of defaults, filled from TOML `text` by `fill`; errors name `source`.
+template <typename Config>
+absl::StatusOr<Config> ParseTomlConfig(absl::string_view text, absl::string_view source,
+                                       TomlFill<Config> fill) {
+  absl::StatusOr<toml::table> root = ParseToml(text, source);
+  if (!root.ok()) return root.status();
+  Config config;
+  if (absl::Status s = fill(source, *root, config); !s.ok()) return s;
+  return config;
+}
+
+// ParseTomlConfig of the file at `path` (errors name the path).
+template <typename Config>
+absl::StatusOr<Config> LoadTomlConfig(const std::string& path, TomlFill<Config> fill) {
+  absl::StatusOr<std::string> text = ReadConfigFile(path);
+  if (!text.ok()) return text.status();
+  return ParseTomlConfig<Config>(*text, path, fill);
+}
+
 }  // namespace zfleet
 
 #endif  // ZFLEET_COMMON_TOML_UTIL_H_

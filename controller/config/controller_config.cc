@@ -238,16 +238,12 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
 
 absl::StatusOr<ControllerConfig> ParseControllerConfig(absl::string_view text,
                                                        absl::string_view source_name) {
-  ASSIGN_OR_RETURN(toml::table root, ParseToml(text, source_name));
-  ControllerConfig config;
-  RETURN_IF_ERROR(ParseRoot(source_name, root, config));
-  return config;
+  return ParseTomlConfig<ControllerConfig>(text, source_name, ParseRoot);
 }
 
 absl::StatusOr<ControllerConfig> LoadControllerConfig(const std::string& path) {
   if (path.empty()) return ControllerConfig{};
-  ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
-  return ParseControllerConfig(text, path);
+  return LoadTomlConfig<ControllerConfig>(path, ParseRoot);
 }
 
 }  // namespace zfleet::controller

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "controller/config/controller_config.h"
+#include "tests/testing/windowed_policy.h"
 #include "tools/sim/sim_fleet.h"
 
 namespace zfleet::bench {
@@ -50,24 +51,10 @@ inline controller::SimFleet MakeBenchFleet(int hosts) {
   return fleet;
 }
 
-// A realistic policy (windows, per-host and per-rack caps), sized for a fleet of this many
+// The issue's policy (windows, per-host and per-rack caps), sized for a fleet of this many
 // hosts.
 inline controller::ControllerConfig MakeBenchPolicy() {
-  auto config = controller::ParseControllerConfig(R"(
-[scheduler]
-tick = "30s"
-max_concurrent = 2000
-max_per_host = 1
-max_per_label = { rack = 8 }
-at_window_end = "pause"
-[classes.sata]
-interval = "7d"
-windows = ["Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"]
-[classes.sas]
-interval = "30d"
-windows = ["Mon-Sun 00:00-24:00"]
-)",
-                                                  "bench.toml");
+  auto config = controller::ParseControllerConfig(testing::WindowedPolicyToml(2000, 8), "bench.toml");
   if (!config.ok()) {
     std::fprintf(stderr, "bench policy: %s\n", std::string(config.status().message()).c_str());
     std::abort();

@@ -13,6 +13,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/controller/controller_fixtures.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::controller {
 namespace {
@@ -24,32 +26,20 @@ using ::testing::IsEmpty;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'700'006'400);
 
+// A file vdev at /var/tmp/<name>, classed sata.
 v1::Vdev Leaf(const std::string& name, uint64_t cksum = 0, const std::string& state = "ONLINE") {
-  v1::Vdev v;
-  v.set_name(name);
+  v1::Vdev v = testing::WithErrors(testing::DiskLeaf(name), 0, 0, cksum);
   v.set_type("file");
-  v.set_role("data");
   v.set_state(state);
   v.set_path("/var/tmp/" + name);
-  v.set_read_errors(0);
-  v.set_write_errors(0);
-  v.set_checksum_errors(cksum);
   v.mutable_disk()->set_class_("sata");
   return v;
 }
 
 v1::Pool Mirror(const std::string& state = "ONLINE", uint64_t f2_cksum = 0,
                 const std::string& f2_state = "ONLINE") {
-  v1::Pool pool;
-  pool.set_name("tank");
-  pool.set_state(state);
+  v1::Pool pool = testing::MirrorPool("tank", state, {Leaf("f1"), Leaf("f2", f2_cksum, f2_state)});
   pool.mutable_errors()->set_count(0);
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_state(state);
-  *mirror->add_children() = Leaf("f1");
-  *mirror->add_children() = Leaf("f2", f2_cksum, f2_state);
   return pool;
 }
 
@@ -68,26 +58,27 @@ v1::Pool WithScan(v1::Pool pool, const std::string& function, const std::string&
   return pool;
 }
 
-class EventQueriesTest : public ::testing::Test {
+class EventQueriesTest : public FleetServicesTest {
  protected:
+  EventQueriesTest() : FleetServicesTest(kT0) {}
+
   void SetUp() override {
-    auto store = Store::Open(":memory:");
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    queries_ = std::make_unique<EventQueries>(store_.get(), &mu_, &config_, &clock_);
-    reports_ = std::make_unique<ReportProcessor>(store_.get(), &mu_, &config_, &clock_);
+    ASSERT_NO_FATAL_FAILURE(OpenServices(":memory:"));
+    events_ = std::make_unique<EventQueries>(store_.get(), &mu_, &config_, &clock_);
   }
 
   void Report(const std::string& host, const std::vector<v1::Pool>& pools,
               const v1::HostInfo& info = v1::HostInfo()) {
-    v1::ReportRequest report;
-    report.set_host_id(host);
-    report.set_instance_id("i");
+    v1::ReportRequest report = PoolsReport(host, pools);
     *report.mutable_host() = info;
-    report.set_pools_valid(true);
-    for (const v1::Pool& pool : pools) *report.add_pools() = pool;
-    absl::StatusOr<v1::ReportResponse> response = reports_->Process(report);
-    ASSERT_TRUE(response.ok()) << response.status();
+    MustProcess(report);
+  }
+
+  absl::StatusOr<v1::GetHistoryResponse> History(const std::string& host, const std::string& pool) {
+    v1::GetHistoryRequest request;
+    request.set_host_id(host);
+    request.set_pool(pool);
+    return events_->GetHistory(request);
   }
 
   void Tick() {
@@ -97,7 +88,7 @@ class EventQueriesTest : public ::testing::Test {
   }
 
   std::vector<std::string> Events() {
-    auto response = queries_->ListEvents(v1::ListEventsRequest());
+    auto response = events_->ListEvents(v1::ListEventsRequest());
     EXPECT_TRUE(response.ok()) << response.status();
     std::vector<std::string> out;
     for (const v1::Event& e : response->events()) {
@@ -108,19 +99,14 @@ class EventQueriesTest : public ::testing::Test {
   }
 
   std::vector<std::string> TriageKinds() {
-    auto response = queries_->Triage(v1::TriageRequest());
+    auto response = events_->Triage(v1::TriageRequest());
     EXPECT_TRUE(response.ok()) << response.status();
     std::vector<std::string> out;
     for (const auto& item : response->items()) out.push_back(item.kind());
     return out;
   }
 
-  ControllerConfig config_;
-  FakeClock clock_{kT0};
-  absl::Mutex mu_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<EventQueries> queries_;
-  std::unique_ptr<ReportProcessor> reports_;
+  std::unique_ptr<EventQueries> events_;
 };
 
 TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
@@ -136,7 +122,7 @@ TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
   Report("nas1", {WithScan(Mirror("ONLINE", 7), "scrub", "finished", 200, 45'000)});
   EXPECT_THAT(Events(), ElementsAre("warning scrub_repaired", "warning device_errors /var/tmp/f2"));
 
-  auto triage = queries_->Triage(v1::TriageRequest());
+  auto triage = events_->Triage(v1::TriageRequest());
   ASSERT_TRUE(triage.ok()) << triage.status();
   ASSERT_GE(triage->items_size(), 1);
   const v1::TriageItem& disk = triage->items(0);
@@ -147,12 +133,7 @@ TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
   EXPECT_THAT(disk.action(), HasSubstr("`zpool clear tank /var/tmp/f2`"));
   EXPECT_THAT(TriageKinds(), ElementsAre("bad_disk", "event", "event"));
 
-  auto history = queries_->GetHistory([] {
-    v1::GetHistoryRequest r;
-    r.set_host_id("nas1");
-    r.set_pool("tank");
-    return r;
-  }());
+  auto history = History("nas1", "tank");
   ASSERT_TRUE(history.ok()) << history.status();
   ASSERT_EQ(history->scrub_runs_size(), 1);
   EXPECT_EQ(history->scrub_runs(0).state(), v1::RUN_FINISHED);
@@ -160,11 +141,11 @@ TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
   EXPECT_EQ(history->changes(0).summary(), "scrub finished");
   EXPECT_EQ(history->changes(1).summary(), "f2 CKSUM 0 → 7; scrub started");
 
-  auto disks = queries_->ListDisks(v1::ListDisksRequest());
+  auto disks = events_->ListDisks(v1::ListDisksRequest());
   ASSERT_TRUE(disks.ok()) << disks.status();
   EXPECT_EQ(disks->disks_size(), 2);
 
-  auto metrics = queries_->Metrics();
+  auto metrics = events_->Metrics();
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   EXPECT_THAT(*metrics, HasSubstr("device=\"/var/tmp/f2\",kind=\"checksum\"} 7\n"));
   EXPECT_THAT(*metrics, HasSubstr("result=\"repaired\"} 1\n"));
@@ -174,7 +155,7 @@ TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
   v1::AckEventsRequest ack;
   for (int64_t id : {1, 2}) ack.add_ids(id);
   ack.set_by("oncall");
-  auto acked = queries_->AckEvents(ack);
+  auto acked = events_->AckEvents(ack);
   ASSERT_TRUE(acked.ok()) << acked.status();
   EXPECT_EQ(acked->acknowledged_size(), 2);
   EXPECT_THAT(TriageKinds(), ElementsAre("bad_disk"));
@@ -192,7 +173,7 @@ TEST_F(EventQueriesTest, OfflineDegradedThenResilverFinished) {
   Report("nas1", {WithScan(Mirror(), "resilver", "finished", 20, 4096)});
   EXPECT_THAT(Events(),
               ElementsAre("info resilver_finished", "info pool_state", "warning pool_state"));
-  auto events = queries_->ListEvents(v1::ListEventsRequest());
+  auto events = events_->ListEvents(v1::ListEventsRequest());
   EXPECT_THAT(events->events(2).message(), HasSubstr("/var/tmp/f2 OFFLINE"));
   EXPECT_THAT(events->events(0).message(), HasSubstr("4.0K resilvered"));
 }
@@ -204,7 +185,7 @@ TEST_F(EventQueriesTest, PermanentErrorsAreCriticalWithTheFiles) {
   broken.mutable_errors()->add_files("/tank/file-3");
   Report("nas1", {broken});
   EXPECT_THAT(Events(), Contains("critical data_errors"));
-  auto triage = queries_->Triage(v1::TriageRequest());
+  auto triage = events_->Triage(v1::TriageRequest());
   ASSERT_TRUE(triage.ok());
   EXPECT_EQ(triage->items(0).severity(), v1::SEVERITY_CRITICAL);
   EXPECT_THAT(triage->items(0).problem(), HasSubstr("/tank/file-3"));
@@ -226,7 +207,7 @@ TEST_F(EventQueriesTest, HostMissingAfterIntervalsAndBackOnReport) {
   Tick();
   EXPECT_THAT(Events(), ElementsAre("info host_back", "warning host_missing"));
   EXPECT_THAT(TriageKinds(), ElementsAre("event"));
-  auto metrics = queries_->Metrics();
+  auto metrics = events_->Metrics();
   EXPECT_THAT(*metrics, HasSubstr("zfleet_hosts_reporting 1\n"));
 }
 
@@ -241,7 +222,7 @@ TEST_F(EventQueriesTest, FailingModuleCheckIsCritical) {
   Report("nas1", {Mirror()}, info);
   Report("nas1", {Mirror()}, info);
   EXPECT_THAT(Events(), ElementsAre("critical stack_check"));
-  auto triage = queries_->Triage(v1::TriageRequest());
+  auto triage = events_->Triage(v1::TriageRequest());
   ASSERT_TRUE(triage.ok());
   EXPECT_EQ(triage->items(0).kind(), "stack");
   EXPECT_THAT(triage->items(0).action(),
@@ -300,12 +281,7 @@ TEST_F(EventQueriesTest, RetentionThinsOncePerDay) {
   Report("nas1", {WithScan(Mirror(), "scrub", "finished", 200)});
   Tick();  // the same day: no second thinning
   EXPECT_EQ(**store_->state().Get("history_thinned_before"), cut);
-  auto history = queries_->GetHistory([] {
-    v1::GetHistoryRequest r;
-    r.set_host_id("nas1");
-    r.set_pool("tank");
-    return r;
-  }());
+  auto history = History("nas1", "tank");
   ASSERT_TRUE(history.ok()) << history.status();
   EXPECT_EQ(history->changes_size(), 2);  // first seen scrubbing, then scrub finished
   EXPECT_EQ(history->scrub_runs_size(), 1);
@@ -325,23 +301,23 @@ TEST_F(EventQueriesTest, APoolThatVanishesIsAWarningOnce) {
 TEST_F(EventQueriesTest, BadRequests) {
   v1::ListEventsRequest events;
   events.set_min_severity("loud");
-  EXPECT_EQ(queries_->ListEvents(events).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(events_->ListEvents(events).status().code(), absl::StatusCode::kInvalidArgument);
   events.set_min_severity("");
   events.set_host_id("ghost");
-  EXPECT_EQ(queries_->ListEvents(events).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(queries_->AckEvents(v1::AckEventsRequest()).status().code(),
+  EXPECT_EQ(events_->ListEvents(events).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(events_->AckEvents(v1::AckEventsRequest()).status().code(),
             absl::StatusCode::kInvalidArgument);
   v1::GetHistoryRequest history;
   history.set_host_id("ghost");
   history.set_pool("tank");
-  EXPECT_THAT(queries_->GetHistory(history).status().message(), HasSubstr("unknown host ghost"));
+  EXPECT_THAT(events_->GetHistory(history).status().message(), HasSubstr("unknown host ghost"));
   Report("nas1", {Mirror()});
   history.set_host_id("nas1");
   history.set_pool("nope");
-  EXPECT_EQ(queries_->GetHistory(history).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(events_->GetHistory(history).status().code(), absl::StatusCode::kNotFound);
   v1::ListDisksRequest disks;
   disks.set_host_id("ghost");
-  EXPECT_EQ(queries_->ListDisks(disks).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(events_->ListDisks(disks).status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

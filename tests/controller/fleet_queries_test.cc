@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/controller/controller_fixtures.h"
 
 namespace zfleet::controller {
 namespace {
@@ -36,38 +37,11 @@ v1::Pool PoolScanning(const std::string& name, const std::string& function,
 
 v1::Pool Idle(const std::string& name) { return PoolScanning(name, "", ""); }
 
-class FleetQueriesTest : public ::testing::Test {
+class FleetQueriesTest : public FleetServicesTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(":memory:");
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    processor_ = std::make_unique<ReportProcessor>(store_.get(), &mu_, &config_, &clock_);
-    queries_ = std::make_unique<FleetQueries>(store_.get(), &mu_, &config_, &clock_);
-  }
+  FleetQueriesTest() : FleetServicesTest(kT0) {}
 
-  // nas1 reports `pools` now.
-  void ReportPools(const std::vector<v1::Pool>& pools, const std::string& host = "nas1") {
-    v1::ReportRequest r;
-    r.set_host_id(host);
-    r.set_instance_id("inst-1");
-    r.set_pools_valid(true);
-    for (const auto& p : pools) *r.add_pools() = p;
-    absl::StatusOr<v1::ReportResponse> reply = processor_->Process(r);
-    ASSERT_TRUE(reply.ok()) << reply.status();
-  }
-
-  absl::StatusOr<v1::RequestScrubResponse> Request(const std::string& host,
-                                                   const std::string& pool,
-                                                   v1::ScrubAction action) {
-    v1::RequestScrubRequest request;
-    request.set_host_id(host);
-    request.set_pool(pool);
-    request.set_action(action);
-    // `--now`: the start command goes out at once (without it the scheduler starts it).
-    request.set_now(action == v1::START);
-    return queries_->RequestScrub(request);
-  }
+  void SetUp() override { OpenServices(":memory:"); }
 
   // The host's commands as the next report's reply would carry them.
   std::vector<v1::Command> Pending(const std::string& host = "nas1") {
@@ -85,18 +59,11 @@ class FleetQueriesTest : public ::testing::Test {
     }
     return out;
   }
-
-  ControllerConfig config_;  // report every 30s, missing after 3 intervals
-  FakeClock clock_{kT0};
-  absl::Mutex mu_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<ReportProcessor> processor_;
-  std::unique_ptr<FleetQueries> queries_;
 };
 
 TEST_F(FleetQueriesTest, UnknownHostAndPoolAreNotFoundWithHelp) {
-  ReportPools({Idle("tank"), Idle("fast")});
-  ReportPools({}, "empty1");
+  ReportPools("nas1", {Idle("tank"), Idle("fast")});
+  ReportPools("empty1", {});
   struct Case {
     std::string host, pool, want;
   };
@@ -106,14 +73,11 @@ TEST_F(FleetQueriesTest, UnknownHostAndPoolAreNotFoundWithHelp) {
       {"empty1", "tank", "unknown pool empty1/tank (the host reports no pools)"},
   };
   for (const Case& c : cases) {
-    absl::StatusOr<v1::RequestScrubResponse> scrub = Request(c.host, c.pool, v1::START);
+    absl::StatusOr<v1::RequestScrubResponse> scrub = RequestScrub(c.host, c.pool, v1::START);
     EXPECT_EQ(scrub.status().code(), absl::StatusCode::kNotFound) << c.want;
     EXPECT_EQ(scrub.status().message(), c.want);
 
-    v1::GetPoolRequest get;
-    get.set_host_id(c.host);
-    get.set_pool(c.pool);
-    absl::StatusOr<v1::GetPoolResponse> pool = queries_->GetPool(get);
+    absl::StatusOr<v1::GetPoolResponse> pool = GetPool(c.host, c.pool);
     EXPECT_EQ(pool.status().code(), absl::StatusCode::kNotFound) << c.want;
     EXPECT_EQ(pool.status().message(), c.want);
   }
@@ -153,8 +117,8 @@ TEST_F(FleetQueriesTest, RequestScrubPreconditions) {
   };
   for (const Case& c : cases) {
     SetUp();  // a fresh store per case
-    ReportPools({c.pool});
-    absl::StatusOr<v1::RequestScrubResponse> got = Request("nas1", "tank", c.action);
+    ReportPools("nas1", {c.pool});
+    absl::StatusOr<v1::RequestScrubResponse> got = RequestScrub("nas1", "tank", c.action);
     if (c.want_error.empty()) {
       ASSERT_TRUE(got.ok()) << c.name << ": " << got.status();
       const std::vector<v1::Command> pending = Pending();
@@ -171,15 +135,12 @@ TEST_F(FleetQueriesTest, RequestScrubPreconditions) {
 }
 
 TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
-  ReportPools({Idle("tank")});
-  absl::StatusOr<v1::RequestScrubResponse> first = Request("nas1", "tank", v1::START);
+  ReportPools("nas1", {Idle("tank")});
+  absl::StatusOr<v1::RequestScrubResponse> first = RequestScrub("nas1", "tank", v1::START);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_NE(first->scrub_run_id(), 0);
 
-  v1::GetPoolRequest get;
-  get.set_host_id("nas1");
-  get.set_pool("tank");
-  absl::StatusOr<v1::GetPoolResponse> pool = queries_->GetPool(get);
+  absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
   ASSERT_EQ(pool->scrub_runs_size(), 1);
   EXPECT_EQ(pool->scrub_runs(0).id(), first->scrub_run_id());
@@ -188,7 +149,7 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
   EXPECT_EQ(pool->scrub_runs(0).requested_at(), absl::ToUnixSeconds(kT0));
   EXPECT_EQ(pool->pool().last_scrub().id(), first->scrub_run_id());
 
-  absl::StatusOr<v1::RequestScrubResponse> second = Request("nas1", "tank", v1::START);
+  absl::StatusOr<v1::RequestScrubResponse> second = RequestScrub("nas1", "tank", v1::START);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(second.status().message(),
             absl::StrCat("a scrub of nas1/tank is already requested (run ",
@@ -196,7 +157,7 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
   EXPECT_EQ(Pending().size(), 1u);
 
   // Stopping a scrub that is only requested is allowed and belongs to that run.
-  absl::StatusOr<v1::RequestScrubResponse> stop = Request("nas1", "tank", v1::STOP);
+  absl::StatusOr<v1::RequestScrubResponse> stop = RequestScrub("nas1", "tank", v1::STOP);
   ASSERT_TRUE(stop.ok()) << stop.status();
   EXPECT_EQ(stop->scrub_run_id(), first->scrub_run_id());
   const std::vector<v1::Command> pending = Pending();
@@ -207,13 +168,11 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
 }
 
 TEST_F(FleetQueriesTest, StopOfAnExternalScrubBelongsToItsRun) {
-  ReportPools({PoolScanning("tank", "scrub", "scanning")});  // recorded as external, running
-  absl::StatusOr<v1::RequestScrubResponse> stop = Request("nas1", "tank", v1::STOP);
+  // Recorded as external, running.
+  ReportPools("nas1", {PoolScanning("tank", "scrub", "scanning")});
+  absl::StatusOr<v1::RequestScrubResponse> stop = RequestScrub("nas1", "tank", v1::STOP);
   ASSERT_TRUE(stop.ok()) << stop.status();
-  v1::GetPoolRequest get;
-  get.set_host_id("nas1");
-  get.set_pool("tank");
-  absl::StatusOr<v1::GetPoolResponse> pool = queries_->GetPool(get);
+  absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
   ASSERT_EQ(pool->scrub_runs_size(), 1);
   EXPECT_EQ(pool->scrub_runs(0).trigger(), v1::TRIGGER_EXTERNAL);
@@ -221,14 +180,14 @@ TEST_F(FleetQueriesTest, StopOfAnExternalScrubBelongsToItsRun) {
 }
 
 TEST_F(FleetQueriesTest, UnspecifiedActionIsInvalid) {
-  ReportPools({Idle("tank")});
-  EXPECT_EQ(Request("nas1", "tank", v1::SCRUB_ACTION_UNSPECIFIED).status().code(),
+  ReportPools("nas1", {Idle("tank")});
+  EXPECT_EQ(RequestScrub("nas1", "tank", v1::SCRUB_ACTION_UNSPECIFIED).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(Pending().empty());
 }
 
 TEST_F(FleetQueriesTest, HostStopsReportingAfterMissingAfterIntervals) {
-  ReportPools({Idle("tank")});
+  ReportPools("nas1", {Idle("tank")});
   ASSERT_EQ(config_.MissingAfter(), absl::Seconds(90));
   struct Case {
     absl::Duration since_report;
@@ -254,15 +213,12 @@ TEST_F(FleetQueriesTest, HostStopsReportingAfterMissingAfterIntervals) {
     EXPECT_EQ(pools->pools(0).host_reporting(), c.reporting) << c.since_report;
     EXPECT_EQ(pools->pools(0).last_seen(), absl::ToUnixSeconds(kT0));
 
-    v1::GetPoolRequest get;
-    get.set_host_id("nas1");
-    get.set_pool("tank");
-    absl::StatusOr<v1::GetPoolResponse> pool = queries_->GetPool(get);
+    absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
     ASSERT_TRUE(pool.ok()) << pool.status();
     EXPECT_EQ(pool->pool().host_reporting(), c.reporting) << c.since_report;
   }
   // A report brings the host back.
-  ReportPools({Idle("tank")});
+  ReportPools("nas1", {Idle("tank")});
   absl::StatusOr<v1::ListHostsResponse> hosts = queries_->ListHosts();
   ASSERT_TRUE(hosts.ok()) << hosts.status();
   EXPECT_TRUE(hosts->hosts(0).reporting());
@@ -271,7 +227,7 @@ TEST_F(FleetQueriesTest, HostStopsReportingAfterMissingAfterIntervals) {
 TEST_F(FleetQueriesTest, MissingAfterFollowsTheConfiguredInterval) {
   config_.report_interval = absl::Seconds(10);
   config_.missing_after = 2;
-  ReportPools({Idle("tank")});
+  ReportPools("nas1", {Idle("tank")});
   clock_.Set(kT0 + absl::Seconds(20));
   EXPECT_TRUE(queries_->ListHosts()->hosts(0).reporting());
   clock_.Set(kT0 + absl::Seconds(21));
@@ -279,8 +235,8 @@ TEST_F(FleetQueriesTest, MissingAfterFollowsTheConfiguredInterval) {
 }
 
 TEST_F(FleetQueriesTest, ListPoolsCarriesTheNewestRun) {
-  ReportPools({PoolScanning("tank", "scrub", "finished"), Idle("fast")});
-  absl::StatusOr<v1::RequestScrubResponse> start = Request("nas1", "tank", v1::START);
+  ReportPools("nas1", {PoolScanning("tank", "scrub", "finished"), Idle("fast")});
+  absl::StatusOr<v1::RequestScrubResponse> start = RequestScrub("nas1", "tank", v1::START);
   ASSERT_TRUE(start.ok()) << start.status();
   absl::StatusOr<v1::ListPoolsResponse> pools = queries_->ListPools();
   ASSERT_TRUE(pools.ok()) << pools.status();
@@ -293,7 +249,7 @@ TEST_F(FleetQueriesTest, ListPoolsCarriesTheNewestRun) {
 }
 
 TEST_F(FleetQueriesTest, StartWithoutNowQueuesARunForTheSchedulerAndSendsNothing) {
-  ReportPools({Idle("tank")});
+  ReportPools("nas1", {Idle("tank")});
   v1::RequestScrubRequest request;
   request.set_host_id("nas1");
   request.set_pool("tank");

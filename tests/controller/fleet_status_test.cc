@@ -17,6 +17,8 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/controller/controller_fixtures.h"
+#include "tests/testing/pool_builders.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
@@ -28,36 +30,19 @@ using ::testing::IsEmpty;
 const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
 
 v1::Vdev Leaf(const std::string& name, uint64_t read, uint64_t cksum) {
-  v1::Vdev leaf;
-  leaf.set_name(name);
-  leaf.set_path("/dev/" + name);
-  leaf.set_type("disk");
-  leaf.set_role("data");
-  leaf.set_state("ONLINE");
-  leaf.set_read_errors(read);
-  leaf.set_write_errors(0);
-  leaf.set_checksum_errors(cksum);
-  return leaf;
+  return testing::WithErrors(testing::DiskLeaf(name), read, 0, cksum);
 }
 
 // DEGRADED, 3 data errors, sdb and its mirror with errors, a scrub at `percent`.
 v1::Pool Troubled(double percent) {
-  v1::Pool pool;
-  pool.set_name("tank");
-  pool.set_state("DEGRADED");
+  v1::Pool pool = testing::MirrorPool("tank", "DEGRADED", {Leaf("sda", 0, 0), Leaf("sdb", 2, 5)});
   pool.set_status("One or more devices has experienced an unrecoverable error.");
   pool.mutable_scan()->set_function("scrub");
   pool.mutable_scan()->set_state("scanning");
   pool.mutable_scan()->set_percent_done(percent);
   pool.mutable_scan()->set_bytes_scanned(static_cast<uint64_t>(percent * 1e9));
   pool.mutable_errors()->set_count(3);
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_state("DEGRADED");
-  mirror->set_read_errors(1);
-  *mirror->add_children() = Leaf("sda", 0, 0);
-  *mirror->add_children() = Leaf("sdb", 2, 5);
+  pool.mutable_vdevs(0)->set_read_errors(1);  // mirror-0
   return pool;
 }
 
@@ -73,25 +58,9 @@ v1::Pool Healthy(const std::string& name) {
   return pool;
 }
 
-class FleetStatusTest : public ::testing::Test {
+class FleetStatusTest : public FleetServicesTest {
  protected:
-  void Open(const std::string& path) {
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    processor_ = std::make_unique<ReportProcessor>(store_.get(), &mu_, &config_, &clock_);
-    queries_ = std::make_unique<FleetQueries>(store_.get(), &mu_, &config_, &clock_);
-  }
-
-  void Report(const std::string& host, const std::vector<v1::Pool>& pools) {
-    v1::ReportRequest r;
-    r.set_host_id(host);
-    r.set_instance_id("inst-1");
-    r.set_pools_valid(true);
-    for (const auto& p : pools) *r.add_pools() = p;
-    absl::StatusOr<v1::ReportResponse> reply = processor_->Process(r);
-    ASSERT_TRUE(reply.ok()) << reply.status();
-  }
+  FleetStatusTest() : FleetServicesTest(kT0) {}
 
   v1::GetStatusResponse Status() {
     absl::StatusOr<v1::GetStatusResponse> status = queries_->GetStatus();
@@ -116,20 +85,13 @@ class FleetStatusTest : public ::testing::Test {
           << "got " << status.pools(i).DebugString() << "want " << want.DebugString();
     }
   }
-
-  ControllerConfig config_;  // report every 30s, missing after 3 intervals
-  FakeClock clock_{kT0};
-  absl::Mutex mu_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<ReportProcessor> processor_;
-  std::unique_ptr<FleetQueries> queries_;
 };
 
 TEST_F(FleetStatusTest, ReadsWhatTheSnapshotsSay) {
-  Open(":memory:");
-  Report("nas1", {Troubled(42.5), Healthy("fast")});
+  OpenServices(":memory:");
+  ReportPools("nas1", {Troubled(42.5), Healthy("fast")});
   clock_.Advance(absl::Hours(1));
-  Report("nas2", {Healthy("backup")});
+  ReportPools("nas2", {Healthy("backup")});
 
   const v1::GetStatusResponse status = Status();
   EXPECT_EQ(status.hosts_total(), 2u);
@@ -164,10 +126,10 @@ TEST_F(FleetStatusTest, ReadsWhatTheSnapshotsSay) {
 }
 
 TEST_F(FleetStatusTest, ScanProgressRefreshedInPlaceShows) {
-  Open(":memory:");
-  Report("nas1", {Troubled(10)});
+  OpenServices(":memory:");
+  ReportPools("nas1", {Troubled(10)});
   clock_.Advance(absl::Seconds(30));
-  Report("nas1", {Troubled(55.5)});  // same material facts: the snapshot is refreshed
+  ReportPools("nas1", {Troubled(55.5)});  // same material facts: the snapshot is refreshed
   const v1::GetStatusResponse status = Status();
   ASSERT_EQ(status.pools_size(), 1);
   EXPECT_DOUBLE_EQ(status.pools(0).percent_done(), 55.5);
@@ -177,8 +139,8 @@ TEST_F(FleetStatusTest, ScanProgressRefreshedInPlaceShows) {
 TEST_F(FleetStatusTest, PoolsWithoutStatusRowAreParsedThenFilled) {
   testing::TempDir dir;
   const std::string path = dir.File("status.db");
-  Open(path);
-  Report("nas1", {Troubled(10), Healthy("fast")});
+  OpenServices(path);
+  ReportPools("nas1", {Troubled(10), Healthy("fast")});
   // As pools last stored before schema version 3 are.
   absl::StatusOr<Database> db = Database::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
@@ -186,7 +148,7 @@ TEST_F(FleetStatusTest, PoolsWithoutStatusRowAreParsedThenFilled) {
   ExpectMatchesListings();
   EXPECT_EQ(Status().pools(1).data_errors(), 3u);
 
-  Report("nas1", {Troubled(10), Healthy("fast")});  // unchanged: fills the columns
+  ReportPools("nas1", {Troubled(10), Healthy("fast")});  // unchanged: fills the columns
   absl::StatusOr<Statement> missing = db->Prepare(
       "SELECT count(*) FROM pools p WHERE p.id NOT IN (SELECT pool_id FROM pool_status)");
   ASSERT_TRUE(missing.ok());

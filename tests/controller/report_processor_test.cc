@@ -14,6 +14,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/controller/controller_fixtures.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::controller {
 namespace {
@@ -30,12 +32,7 @@ v1::Pool MakePool(const std::string& name, const std::string& scan_function = ""
   pool.set_state("ONLINE");
   pool.mutable_scan()->set_function(scan_function);
   pool.mutable_scan()->set_state(scan_state);
-  v1::Vdev* sda = pool.add_vdevs();
-  sda->set_name("sda");
-  sda->set_type("disk");
-  sda->set_role("data");
-  sda->set_state("ONLINE");
-  sda->set_path("/dev/sda");
+  *pool.add_vdevs() = testing::DiskLeaf("sda");
   return pool;
 }
 
@@ -57,15 +54,11 @@ v1::Pool Finished(const std::string& name, int64_t start, int64_t end) {
 }
 
 v1::ReportRequest Report(const std::string& host, const std::vector<v1::Pool>& pools) {
-  v1::ReportRequest r;
-  r.set_host_id(host);
-  r.set_instance_id("inst-1");
+  v1::ReportRequest r = PoolsReport(host, pools);
   r.set_sequence(1);
   r.mutable_host()->set_hostname(host + ".example");
   r.mutable_host()->set_agent_version("0.1.0");
   (*r.mutable_host()->mutable_labels())["rack"] = "r07";
-  r.set_pools_valid(true);
-  for (const auto& p : pools) *r.add_pools() = p;
   return r;
 }
 
@@ -79,28 +72,17 @@ v1::CommandAck Ack(const std::string& id, bool ok, int64_t executed_at,
   return ack;
 }
 
-class ReportProcessorTest : public ::testing::Test {
+class ReportProcessorTest : public FleetServicesTest {
  protected:
+  ReportProcessorTest() : FleetServicesTest(kT0) {}
+
   void SetUp() override {
     config_.report_interval = absl::Seconds(45);
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(":memory:");
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    processor_ = std::make_unique<ReportProcessor>(store_.get(), &mu_, &config_, &clock_);
-    queries_ = std::make_unique<FleetQueries>(store_.get(), &mu_, &config_, &clock_);
-  }
-
-  v1::ReportResponse MustProcess(const v1::ReportRequest& report) {
-    absl::StatusOr<v1::ReportResponse> response = processor_->Process(report);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : v1::ReportResponse();
+    OpenServices(":memory:");
   }
 
   std::vector<v1::ScrubRun> Runs(const std::string& pool) {
-    v1::GetPoolRequest request;
-    request.set_host_id("nas1");
-    request.set_pool(pool);
-    absl::StatusOr<v1::GetPoolResponse> got = queries_->GetPool(request);
+    absl::StatusOr<v1::GetPoolResponse> got = GetPool("nas1", pool);
     EXPECT_TRUE(got.ok()) << got.status();
     if (!got.ok()) return {};
     return {got->scrub_runs().begin(), got->scrub_runs().end()};
@@ -117,23 +99,10 @@ class ReportProcessorTest : public ::testing::Test {
   }
 
   v1::RequestScrubResponse MustRequest(const std::string& pool, v1::ScrubAction action) {
-    v1::RequestScrubRequest request;
-    request.set_host_id("nas1");
-    request.set_pool(pool);
-    request.set_action(action);
-    // `--now`: the start command goes out at once (without it the scheduler starts it).
-    request.set_now(action == v1::START);
-    absl::StatusOr<v1::RequestScrubResponse> got = queries_->RequestScrub(request);
+    absl::StatusOr<v1::RequestScrubResponse> got = RequestScrub("nas1", pool, action);
     EXPECT_TRUE(got.ok()) << got.status();
     return got.ok() ? *got : v1::RequestScrubResponse();
   }
-
-  ControllerConfig config_;
-  FakeClock clock_{kT0};
-  absl::Mutex mu_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<ReportProcessor> processor_;
-  std::unique_ptr<FleetQueries> queries_;
 };
 
 TEST(ValidateReportTest, NamesTheBadField) {

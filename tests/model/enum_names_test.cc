@@ -9,8 +9,8 @@ TEST(EnumNamesTest, NamesRoundTrip) {
   for (v1::Severity s : {v1::SEVERITY_INFO, v1::SEVERITY_WARNING, v1::SEVERITY_CRITICAL}) {
     EXPECT_EQ(ParseSeverity(SeverityName(s)), s);
   }
-  for (v1::ScrubRunState s : {v1::RUN_REQUESTED, v1::RUN_RUNNING, v1::RUN_FINISHED,
-                              v1::RUN_CANCELED, v1::RUN_FAILED}) {
+  for (v1::ScrubRunState s :
+       {v1::RUN_REQUESTED, v1::RUN_RUNNING, v1::RUN_FINISHED, v1::RUN_CANCELED, v1::RUN_FAILED}) {
     EXPECT_EQ(ParseRunState(RunStateName(s)), s);
   }
   for (v1::ScrubTrigger t : {v1::TRIGGER_MANUAL, v1::TRIGGER_SCHEDULED, v1::TRIGGER_EXTERNAL}) {

@@ -5,38 +5,25 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/proto_bytes.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-v1::Vdev Leaf(const std::string& name, const std::string& role, const std::string& cls,
-              const std::string& state = "ONLINE") {
-  v1::Vdev v;
-  v.set_name(name);
-  v.set_type("disk");
-  v.set_role(role);
-  v.set_state(state);
-  v.set_path("/dev/" + name);
-  if (!cls.empty()) v.mutable_disk()->set_class_(cls);
-  return v;
-}
+using ::zfleet::testing::AddMirror;
+using ::zfleet::testing::ClassedLeaf;
 
 v1::Pool Pool() {
   v1::Pool pool;
   pool.set_name("tank");
   pool.set_state("ONLINE");
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_role("data");
-  *mirror->add_children() = Leaf("sda", "data", "sas");
-  *mirror->add_children() = Leaf("sdb", "data", "");
-  *pool.add_vdevs() = Leaf("nvme0n1", "log", "nvme");
-  *pool.add_vdevs() = Leaf("sdc", "cache", "sata");
-  *pool.add_vdevs() = Leaf("sdd", "spare", "usb", "AVAIL");
+  AddMirror(pool, {ClassedLeaf("sda", "data", "sas"), ClassedLeaf("sdb", "data", "")})
+      ->set_role("data");
+  *pool.add_vdevs() = ClassedLeaf("nvme0n1", "log", "nvme");
+  *pool.add_vdevs() = ClassedLeaf("sdc", "cache", "sata");
+  *pool.add_vdevs() = ClassedLeaf("sdd", "spare", "usb", "AVAIL");
   return pool;
 }
 
@@ -63,11 +50,12 @@ TEST(MaterialViewTest, SizesAndRunningProgressAreNotMaterial) {
   // So is a counter.
   v1::Pool c = Pool();
   c.mutable_vdevs(0)->mutable_children(0)->set_checksum_errors(1);
-  EXPECT_NE(*SerializeDeterministic(MaterialView(Pool())), *SerializeDeterministic(MaterialView(c)));
+  EXPECT_NE(*SerializeDeterministic(MaterialView(Pool())),
+            *SerializeDeterministic(MaterialView(c)));
 }
 
 TEST(LeafDiskTest, IdentityAndOnlyTheCountersZpoolPrinted) {
-  v1::Vdev leaf = Leaf("sda", "data", "sas");
+  v1::Vdev leaf = ClassedLeaf("sda", "data", "sas");
   leaf.mutable_disk()->set_serial("SN1");
   leaf.set_checksum_errors(3);
   const v1::Disk disk = LeafDisk("nas1", "tank", leaf);

@@ -4,31 +4,24 @@
 
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/testing/pool_builders.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using ::zfleet::testing::AddMirror;
+using ::zfleet::testing::DiskLeaf;
 
 // 2026-11-21T09:48:23Z
 constexpr int64_t kStart = 1795254503;
-
-v1::Vdev Leaf(const std::string& name) {
-  v1::Vdev leaf;
-  leaf.set_name(name);
-  leaf.set_type("disk");
-  leaf.set_role("data");
-  leaf.set_state("ONLINE");
-  leaf.set_path("/dev/" + name);
-  return leaf;
-}
 
 TEST(PoolJsonTest, AbsentFactsAreNullNeverZero) {
   v1::Pool pool;
   pool.set_name("tank");
   pool.set_state("ONLINE");
-  *pool.add_vdevs() = Leaf("sda");
+  *pool.add_vdevs() = DiskLeaf("sda");
   pool.mutable_vdevs(0)->clear_path();
 
   const Json j = PoolToJson(pool);
@@ -68,7 +61,7 @@ TEST(PoolJsonTest, ZeroIsKeptAsZeroAndCountersAreIntegers) {
   pool.mutable_scan()->set_percent_done(65.99);
   pool.mutable_scan()->set_bytes_scanned(1228);
   pool.mutable_scan()->set_errors(0);
-  v1::Vdev leaf = Leaf("sda");
+  v1::Vdev leaf = DiskLeaf("sda");
   leaf.set_read_errors(0);
   leaf.set_write_errors(3);
   leaf.set_checksum_errors(1228);
@@ -113,17 +106,13 @@ TEST(PoolJsonTest, TimesAreRfc3339Utc) {
 TEST(PoolJsonTest, InteriorVdevsHaveChildrenAndNoDiskFields) {
   v1::Pool pool;
   pool.set_name("tank");
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_role("data");
-  mirror->set_state("DEGRADED");
-  v1::Vdev sda = Leaf("sda");
+  v1::Vdev sda = DiskLeaf("sda");
   sda.mutable_disk()->set_serial("WD-1");
   sda.mutable_disk()->set_rotational(true);
   sda.mutable_disk()->set_class_("sata");
-  *mirror->add_children() = sda;
-  *mirror->add_children() = Leaf("sdb");
+  v1::Vdev* mirror = AddMirror(pool, {sda, DiskLeaf("sdb")});
+  mirror->set_role("data");
+  mirror->set_state("DEGRADED");
 
   const Json j = PoolToJson(pool);
   ASSERT_EQ(j["vdevs"].size(), 1u);

@@ -5,8 +5,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/windowed_policy.h"
 
 namespace zfleet::controller {
 namespace {
@@ -14,7 +16,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
-constexpr char kIssueExample[] = R"([scheduler]
+// The issue's example controller.toml: this [scheduler] section, comments and all, and
+// testing::kWindowedClassesToml.
+constexpr char kWindowedScheduler[] = R"([scheduler]
 tick = "30s"
 max_concurrent = 50              # fleet-wide
 max_per_host = 1
@@ -25,12 +29,6 @@ stall_after = "2h"               # no progress for this long → event
 at_window_end = "pause"          # pause | stop | continue
 timezone = "UTC"
 
-[classes.sata]
-interval = "7d"
-windows = ["Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"]
-[classes.sas]
-interval = "30d"
-windows = ["Mon-Sun 00:00-24:00"]
 )";
 
 absl::Duration Days(int n) { return absl::Hours(24 * n); }
@@ -65,8 +63,9 @@ TEST(ControllerConfigTest, EmptyTextGivesTheDefaultsOfDesign) {
   }
 }
 
-TEST(ControllerConfigTest, ParsesTheIssueExample) {
-  auto config = ParseControllerConfig(kIssueExample, "controller.toml");
+TEST(ControllerConfigTest, ParsesTheDocumentedExample) {
+  auto config = ParseControllerConfig(absl::StrCat(kWindowedScheduler, testing::kWindowedClassesToml),
+                                      "controller.toml");
   ASSERT_TRUE(config.ok()) << config.status();
   const SchedulerPolicy& p = config->scheduler;
   EXPECT_THAT(p.max_per_label, ElementsAre(Pair("rack", 4)));

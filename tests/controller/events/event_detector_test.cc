@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::controller {
 namespace {
@@ -21,35 +22,14 @@ using ::testing::IsEmpty;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
 
-v1::Vdev Leaf(const std::string& name, uint64_t r = 0, uint64_t w = 0, uint64_t c = 0,
-              const std::string& state = "ONLINE") {
-  v1::Vdev v;
-  v.set_name(name);
-  v.set_type("disk");
-  v.set_role("data");
-  v.set_state(state);
-  v.set_path("/dev/" + name);
-  v.set_read_errors(r);
-  v.set_write_errors(w);
-  v.set_checksum_errors(c);
-  v.mutable_disk()->set_serial("SN-" + name);
-  return v;
-}
-
 // tank: mirror-0 of sda and sdb, ONLINE, last scrub finished.
 v1::Pool Tank() {
-  v1::Pool pool;
-  pool.set_name("tank");
-  pool.set_state("ONLINE");
+  v1::Pool pool = testing::MirrorPool(
+      "tank", "ONLINE",
+      {testing::HealthyDisk("sda", "SN-sda"), testing::HealthyDisk("sdb", "SN-sdb")});
   pool.mutable_scan()->set_function("scrub");
   pool.mutable_scan()->set_state("finished");
   pool.mutable_errors()->set_count(0);
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_state("ONLINE");
-  *mirror->add_children() = Leaf("sda");
-  *mirror->add_children() = Leaf("sdb");
   return pool;
 }
 

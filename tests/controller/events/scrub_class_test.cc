@@ -4,29 +4,19 @@
 
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::controller {
 namespace {
 
-v1::Vdev Leaf(const std::string& name, const std::string& role, const std::string& cls) {
-  v1::Vdev v;
-  v.set_name(name);
-  v.set_type("disk");
-  v.set_role(role);
-  v.set_state(role == "spare" ? "AVAIL" : "ONLINE");
-  if (!cls.empty()) v.mutable_disk()->set_class_(cls);
-  return v;
-}
+using ::zfleet::testing::AddMirror;
+using ::zfleet::testing::ClassedLeaf;
 
+// tank: mirror-0 of sda and sdb, data disks of the classes `a` and `b`.
 v1::Pool Mirror(const std::string& a, const std::string& b) {
   v1::Pool pool;
   pool.set_name("tank");
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_role("data");
-  *mirror->add_children() = Leaf("sda", "data", a);
-  *mirror->add_children() = Leaf("sdb", "data", b);
+  AddMirror(pool, {ClassedLeaf("sda", "data", a), ClassedLeaf("sdb", "data", b)})->set_role("data");
   return pool;
 }
 
@@ -44,11 +34,12 @@ TEST(PoolScrubClassTest, CacheDevicesSparesAndUnclassifiedDisksDoNotCount) {
   const SchedulerPolicy policy;
   v1::Pool pool = Mirror("sas", "");  // one disk the agent could not classify
   EXPECT_EQ(PoolScrubClass(pool, policy), DiskClass::kSas);
-  *pool.add_vdevs() = Leaf("sdc", "cache", "sata");  // L2ARC holds no pool data
-  *pool.add_vdevs() = Leaf("sdd", "spare", "sata");  // a waiting hot spare is not read
+  *pool.add_vdevs() = ClassedLeaf("sdc", "cache", "sata");  // L2ARC holds no pool data
+  // A waiting hot spare is not read.
+  *pool.add_vdevs() = ClassedLeaf("sdd", "spare", "sata", "AVAIL");
   EXPECT_EQ(PoolScrubClass(pool, policy), DiskClass::kSas);
   EXPECT_EQ(PoolInterval(pool, policy), absl::Hours(24 * 30));
-  *pool.add_vdevs() = Leaf("sde", "log", "sata");  // a log device holds pool data
+  *pool.add_vdevs() = ClassedLeaf("sde", "log", "sata");  // a log device holds pool data
   EXPECT_EQ(PoolScrubClass(pool, policy), DiskClass::kSata);
 }
 

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::controller {
 namespace {
@@ -18,16 +19,9 @@ using ::testing::IsEmpty;
 const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
 
 v1::Vdev Leaf(const std::string& name, uint64_t cksum = 0, const std::string& state = "ONLINE") {
-  v1::Vdev v;
-  v.set_name(name);
-  v.set_type("disk");
-  v.set_role("data");
+  v1::Vdev v = testing::HealthyDisk(name, "SN-" + name);
   v.set_state(state);
-  v.set_path("/dev/" + name);
-  v.set_read_errors(0);
-  v.set_write_errors(0);
   v.set_checksum_errors(cksum);
-  v.mutable_disk()->set_serial("SN-" + name);
   v.mutable_disk()->set_model("WDC WD40EFRX");
   v.mutable_disk()->set_enclosure_slot("7");
   return v;
@@ -37,13 +31,7 @@ PoolRecord Pool(const std::string& host, const std::string& state,
                 const std::vector<v1::Vdev>& leaves) {
   PoolRecord r;
   r.host_id = host;
-  r.pool.set_name("tank");
-  r.pool.set_state(state);
-  v1::Vdev* mirror = r.pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_state(state);
-  for (const v1::Vdev& l : leaves) *mirror->add_children() = l;
+  r.pool = testing::MirrorPool("tank", state, leaves);
   return r;
 }
 

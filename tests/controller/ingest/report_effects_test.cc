@@ -139,8 +139,8 @@ TEST(ReportEffectsTest, AStartAckRunsTheRunOnceEvenWhenRepeated) {
   view.acked_commands["c1"] = Command("c1", v1::SCRUB_START, 7);
   v1::ReportRequest report = Report({WithScan(Pool("tank"), "scanning", 1'799'999'990)});
   *report.add_acks() = Ack("c1");
-  *report.add_acks() = Ack("c1");          // resent in the same report: counted once
-  *report.add_acks() = Ack("not-ours");   // another host's id, or a forgotten one
+  *report.add_acks() = Ack("c1");        // resent in the same report: counted once
+  *report.add_acks() = Ack("not-ours");  // another host's id, or a forgotten one
   const ReportWrite w = Derive(view, report);
   ASSERT_EQ(w.command_outcomes.size(), 1u);
   EXPECT_EQ(w.command_outcomes[0].state, CommandState::kDone);
@@ -182,14 +182,13 @@ TEST(ReportEffectsTest, AScrubNobodyAskedForBecomesAnExternalRunWithItsEvent) {
   EXPECT_EQ(w.new_runs[0].state(), v1::RUN_FINISHED);
   EXPECT_THAT(Kinds(w), ElementsAre("scrub_finished"));
   // The finished scrub clears an overdue concern.
-  EXPECT_THAT(w.cleared_concerns,
-              ElementsAre(std::pair<std::string, ScrubConcern::Kind>(
-                  "tank", ScrubConcern::Kind::kOverdue)));
+  EXPECT_THAT(w.cleared_concerns, ElementsAre(std::pair<std::string, ScrubConcern::Kind>(
+                                      "tank", ScrubConcern::Kind::kOverdue)));
 }
 
 TEST(ReportEffectsTest, APoolListedTwiceIsComparedWithItsFirstListing) {
-  const ReportWrite w = Derive(Known({Pool("tank")}), Report({Pool("tank", "FAULTED"),
-                                                               Pool("tank", "FAULTED")}));
+  const ReportWrite w =
+      Derive(Known({Pool("tank")}), Report({Pool("tank", "FAULTED"), Pool("tank", "FAULTED")}));
   ASSERT_EQ(w.pools.size(), 2u);
   EXPECT_EQ(w.pools[0].plan.snapshot, PoolWritePlan::Snapshot::kNew);
   EXPECT_EQ(w.pools[1].plan.snapshot, PoolWritePlan::Snapshot::kTouch);

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "model/enum_names.h"
 #include "gtest/gtest.h"
+#include "tests/controller/store/store_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
@@ -24,26 +25,8 @@ using ::testing::IsEmpty;
 const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
 v1::Pool Tank(const std::string& state = "ONLINE", uint64_t cksum = 0) {
-  v1::Pool pool;
-  pool.set_name("tank");
-  pool.set_state(state);
+  v1::Pool pool = TwoDiskTank(cksum, state);
   pool.mutable_errors()->set_count(0);
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_state("ONLINE");
-  for (const char* name : {"sda", "sdb"}) {
-    v1::Vdev* disk = mirror->add_children();
-    disk->set_name(name);
-    disk->set_type("disk");
-    disk->set_state("ONLINE");
-    disk->set_path(std::string("/dev/") + name);
-    disk->set_read_errors(0);
-    disk->set_write_errors(0);
-    disk->set_checksum_errors(std::string(name) == "sdb" ? cksum : 0);
-    disk->mutable_disk()->set_serial(std::string("SN-") + name);
-    disk->mutable_disk()->set_model("WDC WD40EFRX");
-  }
   return pool;
 }
 
@@ -62,9 +45,7 @@ v1::Event Event(const std::string& host, const std::string& severity, absl::Time
 class StoreV2Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = Store::Open(":memory:");
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_NO_FATAL_FAILURE(OpenStore(":memory:", &store_));
     for (const char* host : {"nas1", "nas2"}) {
       ASSERT_TRUE(store_->hosts().Upsert(host, "i", v1::HostInfo(), "", kT0).ok());
       ASSERT_TRUE(store_->pools().Record(host, Tank(), kT0).ok());

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "model/enum_names.h"
 #include "gtest/gtest.h"
+#include "tests/controller/store/store_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
@@ -23,26 +24,11 @@ const absl::Time kDay0 = absl::FromUnixSeconds(1'700'006'400);
 const absl::Time kT0 = kDay0 + absl::Hours(1);
 
 v1::Pool Tank(uint64_t sdb_cksum = 0, const std::string& state = "ONLINE") {
-  v1::Pool pool;
-  pool.set_name("tank");
-  pool.set_state(state);
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_state("ONLINE");
-  for (const char* name : {"sda", "sdb"}) {
-    v1::Vdev* disk = mirror->add_children();
-    disk->set_name(name);
-    disk->set_type("disk");
-    disk->set_state("ONLINE");
-    disk->set_path(std::string("/dev/") + name);
-    disk->set_read_errors(0);
-    disk->set_write_errors(0);
-    disk->set_checksum_errors(std::string(name) == "sdb" ? sdb_cksum : 0);
-    disk->mutable_disk()->set_serial(std::string("SN-") + name);
-    disk->mutable_disk()->set_model(std::string(name) == "sda" ? "WDC WD40EFRX" : "ST4000VN008");
-    disk->mutable_disk()->set_enclosure_slot(std::string(name) == "sda" ? "3" : "4");
-  }
+  v1::Pool pool = TwoDiskTank(sdb_cksum, state);
+  v1::Vdev& mirror = *pool.mutable_vdevs(0);
+  mirror.mutable_children(0)->mutable_disk()->set_enclosure_slot("3");
+  mirror.mutable_children(1)->mutable_disk()->set_model("ST4000VN008");
+  mirror.mutable_children(1)->mutable_disk()->set_enclosure_slot("4");
   return pool;
 }
 
@@ -76,9 +62,7 @@ class StoreHistoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.File("zfleet.db");
-    auto store = Store::Open(path_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_NO_FATAL_FAILURE(OpenStore(path_, &store_));
     ASSERT_TRUE(store_->hosts().Upsert("nas1", "i", v1::HostInfo(), "", kDay0).ok());
   }
   void Record(const v1::Pool& pool, absl::Time t) {

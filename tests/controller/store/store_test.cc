@@ -1,10 +1,6 @@
 #include "controller/store/store.h"
 
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -17,6 +13,9 @@
 #include "model/enum_names.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/controller/store/store_fixtures.h"
+#include "tests/testing/pool_builders.h"
+#include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
 namespace {
@@ -25,22 +24,9 @@ using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::zfleet::testing::TempDir;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
-
-// A private directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "zfleet_store_XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 v1::HostInfo Info(const std::string& rack) {
   v1::HostInfo info;
@@ -54,37 +40,21 @@ v1::HostInfo Info(const std::string& rack) {
 }
 
 v1::Vdev Disk(const std::string& name, const std::string& serial) {
-  v1::Vdev disk;
-  disk.set_name(name);
-  disk.set_type("disk");
-  disk.set_role("data");
-  disk.set_state("ONLINE");
-  disk.set_path("/dev/" + name);
-  disk.set_read_errors(0);
-  disk.set_write_errors(0);
-  disk.set_checksum_errors(0);
-  disk.mutable_disk()->set_serial(serial);
+  v1::Vdev disk = testing::HealthyDisk(name, serial);
   disk.mutable_disk()->set_model("WDC WD40EFRX");
   return disk;
 }
 
 // tank: mirror-0 of sda and sdb.
 v1::Pool Tank() {
-  v1::Pool pool;
-  pool.set_name("tank");
-  pool.set_state("ONLINE");
+  v1::Pool pool =
+      testing::MirrorPool("tank", "ONLINE", {Disk("sda", "WD-AAA"), Disk("sdb", "WD-BBB")});
   pool.mutable_scan()->set_function("scrub");
   pool.mutable_scan()->set_state("finished");
   pool.mutable_scan()->set_errors(0);
   pool.mutable_errors()->set_text("No known data errors");
   pool.set_size_bytes(4'000'000'000'000ULL);
-  v1::Vdev* mirror = pool.add_vdevs();
-  mirror->set_name("mirror-0");
-  mirror->set_type("mirror");
-  mirror->set_role("data");
-  mirror->set_state("ONLINE");
-  *mirror->add_children() = Disk("sda", "WD-AAA");
-  *mirror->add_children() = Disk("sdb", "WD-BBB");
+  pool.mutable_vdevs(0)->set_role("data");
   return pool;
 }
 
@@ -97,9 +67,7 @@ v1::Pool NamedPool(const std::string& name) {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(":memory:");
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_NO_FATAL_FAILURE(OpenStore(":memory:", &store_));
     ASSERT_TRUE(store_->hosts().Upsert("nas1", "inst-1", Info("r1"), "", kT0).ok());
   }
 

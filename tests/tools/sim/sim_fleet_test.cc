@@ -11,7 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
-TEST(SimFleetTest, ParsesTheIssueExample) {
+TEST(SimFleetTest, ParsesTheDocumentedExample) {
   auto fleet = ParseSimFleet(R"(
 {"hosts": [{"name": "h0001", "labels": {"rack": "r01"}, "load": 1.0,
             "pools": [{"name": "tank", "class": "sata", "size_bytes": 8e12,

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/windowed_policy.h"
 
 namespace zfleet::controller {
 namespace {
@@ -19,19 +20,8 @@ namespace {
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 11, 2, 0, 0, 0), absl::UTCTimeZone());  // Monday
 
-constexpr char kIssuePolicy[] = R"([scheduler]
-tick = "30s"
-max_concurrent = 50
-max_per_host = 1
-max_per_label = { rack = 4 }
-at_window_end = "pause"
-[classes.sata]
-interval = "7d"
-windows = ["Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"]
-[classes.sas]
-interval = "30d"
-windows = ["Mon-Sun 00:00-24:00"]
-)";
+// The issue's example policy: at most 50 scrubs at once, 4 per rack.
+std::string WindowedPolicy() { return testing::WindowedPolicyToml(50, 4); }
 
 SchedulerPolicy Policy(const std::string& toml) {
   auto config = ParseControllerConfig(toml, "test.toml");
@@ -103,10 +93,10 @@ void ExpectCapsAndWindowsHold(const SimFleet& fleet, const SchedulerPolicy& poli
   }
 }
 
-TEST(SimulatorTest, IssuePolicyKeepsCapsAndWindows) {
+TEST(SimulatorTest, WindowedPolicyKeepsCapsAndWindows) {
   SimFleet fleet = MakeFleet(
       30, 6, {DiskClass::kSata, DiskClass::kSata, DiskClass::kSas, DiskClass::kNvme}, false);
-  SchedulerPolicy policy = Policy(kIssuePolicy);
+  SchedulerPolicy policy = Policy(WindowedPolicy());
   SimOptions options{kStart, absl::Hours(24 * 45)};
   SimRun run = RunScheduler(fleet, policy, options);
   ASSERT_GT(run.scrubs, 120);
@@ -181,7 +171,7 @@ TEST(SimulatorTest, NoGapBeyondIntervalPlusOneTickWhenCapacitySuffices) {
 
 TEST(SimulatorTest, RunsAreDeterministicAndJitterStaysInBounds) {
   SimFleet fleet = MakeFleet(8, 2, {DiskClass::kSata, DiskClass::kSas}, false);
-  SchedulerPolicy policy = Policy(kIssuePolicy);
+  SchedulerPolicy policy = Policy(WindowedPolicy());
   SimOptions options{kStart, absl::Hours(24 * 20), 7, 0.2};
   EXPECT_EQ(TraceCsv(fleet, RunScheduler(fleet, policy, options)),
             TraceCsv(fleet, RunScheduler(fleet, policy, options)));
@@ -201,7 +191,7 @@ TEST(SimulatorTest, SkippingQuietTicksChangesNothing) {
   struct Case {
     std::string policy;
   } cases[] = {
-      {kIssuePolicy},
+      {WindowedPolicy()},
       {"[scheduler]\nmax_concurrent = 4\nat_window_end = \"stop\"\n[classes.sata]\n"
        "windows = [\"Mon-Fri 01:00-05:00\", \"Sun 10:00-14:00\"]\n"},
       {"[scheduler]\nmax_concurrent = 5\ntick = \"7m\"\nearly_below = 1.0\n"

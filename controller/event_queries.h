@@ -10,17 +10,16 @@
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
 #include "controller/store/store.h"
+#include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
 
 // Thread-safe: store access happens under `store_mu`, shared with the report processor.
 // Store errors come back as Internal.
-class EventQueries {
+class EventQueries : public StoreService {
  public:
-  EventQueries(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
-               const Clock* clock)
-      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+  using StoreService::StoreService;
 
   // Newest first. InvalidArgument for an unknown min_severity or a negative limit;
   // limit 0 means 1000, larger limits are capped at 10000.
@@ -40,11 +39,6 @@ class EventQueries {
 
  private:
   absl::Status CheckHost(const std::string& host_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
-
-  Store* store_;
-  absl::Mutex* store_mu_;
-  const ControllerConfig* config_;
-  const Clock* clock_;
 };
 
 }  // namespace zfleet::controller

@@ -10,16 +10,15 @@
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
 #include "controller/store/store.h"
+#include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
 
 // Thread-safe: store access happens under `store_mu`, shared with the report processor.
-class FleetQueries {
+class FleetQueries : public StoreService {
  public:
-  FleetQueries(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
-               const Clock* clock)
-      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+  using StoreService::StoreService;
 
   absl::StatusOr<v1::ListHostsResponse> ListHosts();
   absl::StatusOr<v1::ListPoolsResponse> ListPools();
@@ -45,10 +44,6 @@ class FleetQueries {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
   bool Reporting(absl::Time last_seen, absl::Time now) const;
 
-  Store* store_;
-  absl::Mutex* store_mu_;
-  const ControllerConfig* config_;
-  const Clock* clock_;
   std::function<void()> on_scrub_requested_;
 };
 

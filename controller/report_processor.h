@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
 #include "controller/store/store.h"
+#include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
@@ -23,11 +24,9 @@ namespace zfleet::controller {
 absl::Status ValidateReport(const v1::ReportRequest& report);
 
 // Thread-safe: all store access happens under `store_mu`, shared with the other services.
-class ReportProcessor {
+class ReportProcessor : public StoreService {
  public:
-  ReportProcessor(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
-                  const Clock* clock)
-      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+  using StoreService::StoreService;
 
   // Returns InvalidArgument for a malformed report, Internal for a store failure (the agent
   // then retries and nothing of the report was kept).
@@ -36,11 +35,6 @@ class ReportProcessor {
  private:
   absl::StatusOr<v1::ReportResponse> Reply(const std::string& host_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
-
-  Store* store_;
-  absl::Mutex* store_mu_;
-  const ControllerConfig* config_;
-  const Clock* clock_;
 };
 
 }  // namespace zfleet::controller

@@ -12,16 +12,15 @@
 #include "controller/config/controller_config.h"
 #include "controller/schedule/scheduler.h"
 #include "controller/store/store.h"
+#include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
 
 // Thread-safe: store access under `store_mu`, shared with the other services.
-class ScheduleService {
+class ScheduleService : public StoreService {
  public:
-  ScheduleService(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
-                  const Clock* clock)
-      : store_(store), store_mu_(store_mu), config_(config), clock_(clock) {}
+  using StoreService::StoreService;
 
   // Evaluates the schedule now and queues the commands it decides. Returns the store's
   // error; nothing is half-applied (one transaction).
@@ -35,11 +34,6 @@ class ScheduleService {
   absl::StatusOr<Inputs> Gather(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
   absl::Status Apply(const Inputs& in, const Decision& decision, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
-
-  Store* store_;
-  absl::Mutex* store_mu_;
-  const ControllerConfig* config_;
-  const Clock* clock_;
 };
 
 }  // namespace zfleet::controller

@@ -3,6 +3,9 @@
 // A run is created `requested` by `zfleet scrub`, becomes `running` when the agent acks the
 // command, and ends `finished` / `canceled` when the pool's scan says so (or `failed` when
 // the agent could not start it). A scrub nobody asked zfleet for is recorded as `external`.
+// A running run whose scan is paused says why in `pause`: PAUSE_WINDOW_END when the
+// scheduler paused it at its window's end (set by the schedule service, kept here until the
+// scan runs again), else PAUSE_OPERATOR; an ended run is never paused.
 #ifndef ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
 #define ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
 
@@ -28,8 +31,10 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<
                                 const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
                                 const v1::ScrubRun* latest_run = nullptr);
 
-// Applies an agent's ack of the command that belongs to `run`. `executed_at` is the agent's
-// time of execution (unix seconds).
+// Applies an agent's ack of the command that belongs to `run` (ack.executed_at: when the
+// agent ran it, unix seconds): START runs a requested run, STOP cancels, PAUSE pauses (by
+// the operator unless the scheduler's pause is already recorded); a failed ack fails a
+// requested START and otherwise only says why in the message.
 v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandAck& ack);
 
 }  // namespace zfleet::controller

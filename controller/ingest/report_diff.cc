@@ -1,8 +1,8 @@
 #include "controller/ingest/report_diff.h"
 
-#include <map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/status_macros.h"
 
 namespace zfleet::controller {
@@ -21,15 +21,19 @@ absl::StatusOr<ReportDiff> DiffReport(const StoredReportView& view, const v1::Re
   if (!diff.pools_valid) return diff;
 
   // A pool listed twice is compared the second time with what the first listing stored.
-  std::map<std::string, StoredPool> stored = view.pools;
+  absl::flat_hash_map<std::string, const v1::Pool*> listed;
   for (const v1::Pool& pool : report.pools()) {
-    StoredPool& before = stored[pool.name()];
     PoolDiff& d = diff.pools.emplace_back();
-    ASSIGN_OR_RETURN(d.plan, PlanPoolWrite(before, pool));
-    d.reported = pool;
-    d.previous = before.snapshot;
-    before.snapshot = pool;
-    before.status_missing = false;
+    d.reported = &pool;
+    bool status_missing = false;
+    if (auto first = listed.find(pool.name()); first != listed.end()) {
+      d.previous = first->second;
+    } else if (auto it = view.pools.find(pool.name()); it != view.pools.end()) {
+      d.previous = it->second.snapshot.has_value() ? &*it->second.snapshot : nullptr;
+      status_missing = it->second.status_missing;
+    }
+    ASSIGN_OR_RETURN(d.plan, PlanPoolWrite(d.previous, status_missing, pool));
+    listed[pool.name()] = &pool;
     diff.reported.push_back(pool.name());
   }
   return diff;

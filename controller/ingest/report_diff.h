@@ -17,10 +17,11 @@
 
 namespace zfleet::controller {
 
+// Borrows from the report and the stored view, which must outlive it.
 struct PoolDiff {
-  v1::Pool reported;
-  std::optional<v1::Pool> previous;  // the stored snapshot before this report; nullopt: new
-  PoolWritePlan plan;                // how the store keeps the reported pool
+  const v1::Pool* reported = nullptr;
+  const v1::Pool* previous = nullptr;  // the stored snapshot before this report; null: new
+  PoolWritePlan plan;                  // how the store keeps the reported pool
 
   // A new snapshot: the pool is new or its material facts changed.
   bool changed() const { return plan.snapshot == PoolWritePlan::Snapshot::kNew; }
@@ -36,8 +37,8 @@ struct ReportDiff {
   std::vector<std::string> reported;  // the names the report lists, in its order
 };
 
-// Compares `report` (received at `now`) with `view`, what the store held before it.
-// Internal if a snapshot cannot be serialized for the comparison.
+// Compares `report` (received at `now`) with `view`, what the store held before it. The
+// diff borrows from both. Internal if a snapshot cannot be serialized for the comparison.
 absl::StatusOr<ReportDiff> DiffReport(const StoredReportView& view, const v1::ReportRequest& report,
                                       absl::Time now);
 

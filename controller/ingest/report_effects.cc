@@ -112,10 +112,12 @@ void DeriveAcks(const StoredReportView& view, const v1::ReportRequest& report, a
 // The pool's scan progress (stall detection) and the concerns the report resolves.
 void DeriveScanWatch(const std::string& host_id, const PoolDiff& pool, absl::Time now,
                      std::map<std::string, std::optional<ScanProgress>>& progress, ReportWrite& w) {
-  const v1::Scan& scan = pool.reported.scan();
-  const std::string& name = pool.reported.name();
+  const v1::Scan& scan = pool.reported->scan();
+  const std::string& name = pool.reported->name();
   if (pool.changed()) {
-    Append(w.events, DetectPoolEvents(host_id, pool.previous, pool.reported, now));
+    const std::optional<v1::Pool> previous =
+        pool.previous != nullptr ? std::optional<v1::Pool>(*pool.previous) : std::nullopt;
+    Append(w.events, DetectPoolEvents(host_id, previous, *pool.reported, now));
     if (scan.function() == "scrub" && (Active(scan) || scan.state() == "finished")) {
       w.cleared_concerns.emplace_back(name, ScrubConcern::Kind::kOverdue);
     }
@@ -139,14 +141,14 @@ void DerivePoolRuns(const std::string& host_id, const PoolDiff& pool,
                     ReportWrite& w) {
   std::vector<v1::ScrubRun> pool_runs;
   for (const v1::ScrubRun& run : open) {
-    if (run.pool() == pool.reported.name()) pool_runs.push_back(run);
+    if (run.pool() == pool.reported->name()) pool_runs.push_back(run);
   }
-  ScrubTrackingResult tracked = TrackScrubs(host_id, pool.previous, pool.reported, pool_runs);
+  ScrubTrackingResult tracked = TrackScrubs(host_id, pool.previous, *pool.reported, pool_runs);
   if (tracked.external.has_value()) {
     // Before recording a scrub nobody asked for, check it is not the one whose run just
     // ended (a stop ack arrives before or with the scan that shows it).
-    if (const v1::ScrubRun* latest = runs.Latest(pool.reported.name())) {
-      tracked = TrackScrubs(host_id, pool.previous, pool.reported, pool_runs, latest);
+    if (const v1::ScrubRun* latest = runs.Latest(pool.reported->name())) {
+      tracked = TrackScrubs(host_id, pool.previous, *pool.reported, pool_runs, latest);
     }
   }
   for (const v1::ScrubRun& run : tracked.updated) {

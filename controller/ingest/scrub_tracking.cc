@@ -79,7 +79,7 @@ v1::ScrubRun ExternalRun(const std::string& host_id, const v1::Pool& pool) {
 
 }  // namespace
 
-ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<v1::Pool>& before,
+ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* before,
                                 const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
                                 const v1::ScrubRun* latest_run) {
   ScrubTrackingResult result;
@@ -119,7 +119,7 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<
   } else if (IsEnded(scan) && scan.has_end_time()) {
     // First sight of the pool records its last scrub; later, a scrub that began and ended
     // between two reports shows up only as a new end time.
-    const bool new_end = !before.has_value() || !IsScrub(before->scan()) ||
+    const bool new_end = before == nullptr || !IsScrub(before->scan()) ||
                          before->scan().end_time() != scan.end_time() || IsActive(before->scan());
     if (new_end && !requested && !IsSameScrub(latest_run, scan)) {
       result.external = ExternalRun(host_id, after);

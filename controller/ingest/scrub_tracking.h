@@ -22,12 +22,12 @@ struct ScrubTrackingResult {
   std::optional<v1::ScrubRun> external;  // a run to insert for a scrub zfleet did not start
 };
 
-// `before` is the pool's previous snapshot (nullopt on first sight), `after` the reported
+// `before` is the pool's previous snapshot (null on first sight), `after` the reported
 // one, `open_runs` the pool's requested/running runs, `latest_run` the pool's newest run
 // in any state (nullptr when none): a scan that started around that run's start or ended
 // around its end is that run (e.g. one just canceled by a stop ack), not a new external
 // scrub.
-ScrubTrackingResult TrackScrubs(const std::string& host_id, const std::optional<v1::Pool>& before,
+ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* before,
                                 const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
                                 const v1::ScrubRun* latest_run = nullptr);
 

@@ -91,27 +91,27 @@ absl::StatusOr<int64_t> InsertPoolRow(Database& db, int64_t host_row, const std:
 
 }  // namespace
 
-absl::StatusOr<PoolWritePlan> PlanPoolWrite(const StoredPool& stored, const v1::Pool& pool) {
+absl::StatusOr<PoolWritePlan> PlanPoolWrite(const v1::Pool* stored, bool status_missing,
+                                            const v1::Pool& pool) {
   PoolWritePlan plan;
-  if (!stored.snapshot.has_value()) {
+  if (stored == nullptr) {
     plan.write_status = true;
     return plan;
   }
   // Re-serialized rather than compared with the stored bytes, so a snapshot written by an
   // older build (other field order) does not count as a change.
   ASSIGN_OR_RETURN(std::string material, SerializeDeterministic(MaterialView(pool)));
-  ASSIGN_OR_RETURN(std::string previous_material,
-                   SerializeDeterministic(MaterialView(*stored.snapshot)));
+  ASSIGN_OR_RETURN(std::string previous_material, SerializeDeterministic(MaterialView(*stored)));
   if (material != previous_material) {
     plan.write_status = true;
     return plan;
   }
   ASSIGN_OR_RETURN(std::string bytes, SerializeDeterministic(pool));
-  ASSIGN_OR_RETURN(std::string previous_bytes, SerializeDeterministic(*stored.snapshot));
+  ASSIGN_OR_RETURN(std::string previous_bytes, SerializeDeterministic(*stored));
   const bool refresh = bytes != previous_bytes;
   plan.snapshot = refresh ? PoolWritePlan::Snapshot::kRefresh : PoolWritePlan::Snapshot::kTouch;
   // A refresh moves scan progress, which pool_status holds too.
-  plan.write_status = refresh || stored.status_missing;
+  plan.write_status = refresh || status_missing;
   return plan;
 }
 
@@ -209,7 +209,9 @@ absl::StatusOr<PoolWrite> PoolTable::Record(const std::string& host_id, const v1
   PoolWrite result;
   absl::Status status = Atomically(*db_, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(StoredPool stored, Stored(host_id, pool.name()));
-    ASSIGN_OR_RETURN(PoolWritePlan plan, PlanPoolWrite(stored, pool));
+    ASSIGN_OR_RETURN(PoolWritePlan plan,
+                     PlanPoolWrite(stored.snapshot.has_value() ? &*stored.snapshot : nullptr,
+                                   stored.status_missing, pool));
     RETURN_IF_ERROR(Write(host_id, pool, plan, now));
     result.changed = plan.snapshot == PoolWritePlan::Snapshot::kNew;
     result.previous = std::move(stored.snapshot);

@@ -43,10 +43,12 @@ struct StoredPool {
   bool status_missing = false;       // no pool_status row (stored before schema v3)
 };
 
-// Pure. kNew unless `stored` has a snapshot whose material view (model/pool_facts.h) equals
-// the reported pool's; kRefresh when only sizes or progress differ. Internal if a message
+// Pure. kNew unless there is a stored snapshot (`stored`, null: none) whose material view
+// (model/pool_facts.h) equals the reported pool's; kRefresh when only sizes or progress
+// differ. `status_missing`: the pool has no pool_status row yet. Internal if a message
 // cannot be serialized.
-absl::StatusOr<PoolWritePlan> PlanPoolWrite(const StoredPool& stored, const v1::Pool& pool);
+absl::StatusOr<PoolWritePlan> PlanPoolWrite(const v1::Pool* stored, bool status_missing,
+                                            const v1::Pool& pool);
 
 // Result of PoolTable::Record.
 struct PoolWrite {

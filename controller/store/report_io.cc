@@ -64,7 +64,7 @@ absl::Status Store::WriteReport(const ReportWrite& write) {
   }
   // Pools before what refers to them: scan progress, concerns and runs name their pool.
   for (const ReportWrite::Pool& p : write.pools) {
-    RETURN_IF_ERROR(pools_.Write(host, p.pool, p.plan, write.now));
+    RETURN_IF_ERROR(pools_.Write(host, *p.pool, p.plan, write.now));
   }
   for (const auto& [pool, progress] : write.scan_progress) {
     RETURN_IF_ERROR(scan_watch_.SetProgress(host, pool, progress));

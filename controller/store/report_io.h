@@ -49,7 +49,7 @@ struct ReportWrite {
   std::vector<CommandRecord> command_outcomes;  // commands whose ack changed them
 
   struct Pool {
-    v1::Pool pool;
+    const v1::Pool* pool;  // borrowed from the report, which must outlive the write
     PoolWritePlan plan;
   };
   std::vector<Pool> pools;  // in report order

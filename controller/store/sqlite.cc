@@ -1,7 +1,9 @@
 #include "controller/store/sqlite.h"
 
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -18,6 +20,48 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view summary) {
 }
 
 }  // namespace
+
+// Idle prepared statements by their SQL text. Shared by a Database and its Statements, so a
+// Statement that outlives its Database finalizes itself instead of touching a dead cache.
+class StatementCache {
+ public:
+  // An idle statement prepared from `sql`, or nullptr.
+  sqlite3_stmt* Take(absl::string_view sql) {
+    auto it = idle_.find(sql);
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return stmt;
+  }
+
+  // Keeps `stmt` for the next Prepare of `sql`: reset (which ends a read it was in the
+  // middle of) and without bindings. Finalizes it once the Database is closed, or when
+  // enough of its kind are kept already (statements nested in a loop need a few).
+  void Give(std::string sql, sqlite3_stmt* stmt) {
+    constexpr size_t kMaxIdlePerSql = 4;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    std::vector<sqlite3_stmt*>* idle = closed_ ? nullptr : &idle_[std::move(sql)];
+    if (idle == nullptr || idle->size() >= kMaxIdlePerSql) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    idle->push_back(stmt);
+  }
+
+  // Finalizes every idle statement; statements given back later are finalized.
+  void Close() {
+    for (auto& [sql, stmts] : idle_) {
+      for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+    }
+    idle_.clear();
+    closed_ = true;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  bool closed_ = false;
+};
 
 std::string SqlSummary(absl::string_view sql) {
   std::string out;
@@ -36,29 +80,43 @@ std::string SqlSummary(absl::string_view sql) {
 
 // --- Statement ---
 
-Statement::Statement(sqlite3_stmt* stmt, std::string summary)
-    : stmt_(stmt), summary_(std::move(summary)) {}
+Statement::Statement(sqlite3_stmt* stmt, std::string sql, std::shared_ptr<StatementCache> cache)
+    : stmt_(stmt), sql_(std::move(sql)), cache_(std::move(cache)) {}
 
 Statement::Statement(Statement&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
-      summary_(std::move(other.summary_)),
+      sql_(std::move(other.sql_)),
+      cache_(std::move(other.cache_)),
       bind_status_(std::move(other.bind_status_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     stmt_ = std::exchange(other.stmt_, nullptr);
-    summary_ = std::move(other.summary_);
+    sql_ = std::move(other.sql_);
+    cache_ = std::move(other.cache_);
     bind_status_ = std::move(other.bind_status_);
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (cache_ != nullptr) {
+    cache_->Give(std::move(sql_), std::exchange(stmt_, nullptr));
+  } else {
+    sqlite3_finalize(std::exchange(stmt_, nullptr));
+  }
+  cache_.reset();
+}
+
+std::string Statement::Summary() const { return SqlSummary(sql_); }
 
 Statement& Statement::CheckBind(int rc, int index) {
   if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ = absl::InternalError(absl::StrCat("sqlite (", summary_, "): binding parameter ",
+    bind_status_ = absl::InternalError(absl::StrCat("sqlite (", Summary(), "): binding parameter ",
                                                     index, ": ", sqlite3_errstr(rc)));
   }
   return *this;
@@ -94,14 +152,14 @@ absl::StatusOr<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteError(sqlite3_db_handle(stmt_), rc, summary_);
+  return SqliteError(sqlite3_db_handle(stmt_), rc, Summary());
 }
 
 absl::Status Statement::Run() {
   absl::StatusOr<bool> row = Step();
   if (!row.ok()) return row.status();
   if (*row) {
-    return absl::InternalError(absl::StrCat("sqlite (", summary_, "): statement returned rows"));
+    return absl::InternalError(absl::StrCat("sqlite (", Summary(), "): statement returned rows"));
   }
   return absl::OkStatus();
 }
@@ -139,19 +197,29 @@ void Statement::Reset() {
 
 // --- Database ---
 
-Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Database::Database(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
+Database::~Database() { Close(); }
+
 // close_v2 defers the close until outstanding statements are finalized, so destruction
 // order between a Database and its Statements cannot leak or crash.
-Database::~Database() { sqlite3_close_v2(db_); }
+void Database::Close() {
+  if (cache_ != nullptr) cache_->Close();
+  cache_.reset();
+  sqlite3_close_v2(std::exchange(db_, nullptr));
+}
 
 absl::StatusOr<Database> Database::Open(const std::string& path) {
   sqlite3* db = nullptr;
@@ -174,13 +242,17 @@ absl::Status Database::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  if (cache_ == nullptr) return absl::FailedPreconditionError("database is closed");
+  if (sqlite3_stmt* idle = cache_->Take(sql)) return Statement(idle, std::string(sql), cache_);
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  // PERSISTENT: the statement is kept and reused, so SQLite need not plan for a short life.
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return SqliteError(db_, rc, SqlSummary(sql));
   }
-  return Statement(stmt, SqlSummary(sql));
+  return Statement(stmt, std::string(sql), cache_);
 }
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

@@ -1,6 +1,10 @@
 // Small RAII wrappers over the SQLite C API: a Database owns one connection, a Statement
-// owns one prepared statement. Every failure becomes an absl::Status carrying SQLite's
-// message and the first words of the SQL, so a log line says which statement failed.
+// one prepared statement. Every failure becomes an absl::Status carrying SQLite's message
+// and the first words of the SQL, so a log line says which statement failed.
+//
+// Prepared statements are cached: a Statement goes back to its Database when destroyed
+// (reset, bindings cleared) and the next Prepare of the same SQL text reuses it, so a
+// query run on every report is parsed once, not every time.
 //
 // Neither class is thread-safe; the store serializes access to its one connection.
 #ifndef ZFLEET_CONTROLLER_STORE_SQLITE_H_
@@ -9,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,7 +25,10 @@ namespace zfleet::controller {
 // Returns the first few words of `sql` (whitespace collapsed), for error messages.
 std::string SqlSummary(absl::string_view sql);
 
-// One prepared statement. Movable, not copyable; finalized on destruction.
+class StatementCache;
+
+// One prepared statement. Movable, not copyable; returned to its Database's cache on
+// destruction (finalized when the Database is gone).
 // Parameter and column indexes follow SQLite: parameters start at 1, columns at 0.
 class Statement {
  public:
@@ -62,15 +70,21 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* stmt, std::string summary);
+  Statement(sqlite3_stmt* stmt, std::string sql, std::shared_ptr<StatementCache> cache);
   Statement& CheckBind(int rc, int index);
+  // The first words of the statement's SQL, for error context.
+  std::string Summary() const;
+  // Gives the statement back to the cache (or finalizes it); leaves this one empty.
+  void Release();
 
   sqlite3_stmt* stmt_ = nullptr;
-  std::string summary_;  // first words of the SQL, for error context
+  std::string sql_;                        // the text it was prepared from: the cache's key
+  std::shared_ptr<StatementCache> cache_;  // null: finalized on release
   absl::Status bind_status_;
 };
 
-// One SQLite connection. Movable, not copyable; closed on destruction.
+// One SQLite connection. Movable, not copyable; closed on destruction (Statements still
+// alive then are finalized when they go).
 class Database {
  public:
   Database() = default;
@@ -90,7 +104,8 @@ class Database {
   // BEGIN/COMMIT). Never use it with values from outside: use Prepare and bind instead.
   absl::Status Exec(absl::string_view sql);
 
-  // Prepares one statement. Returns Internal with SQLite's message on a syntax error.
+  // Prepares one statement, or takes an idle one prepared from the same text. Returns
+  // Internal with SQLite's message on a syntax error.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
 
   // Rowid of the last successful INSERT on this connection.
@@ -103,8 +118,11 @@ class Database {
   sqlite3* get() const { return db_; }
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db);
+  void Close();
+
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 }  // namespace zfleet::controller

@@ -198,7 +198,8 @@ TEST_P(TrackScrubsTest, Table) {
   const TrackCase& c = GetParam();
   std::optional<v1::Pool> before;
   if (c.before) before = PoolWith(*c.before);
-  const ScrubTrackingResult got = TrackScrubs(kHost, before, PoolWith(c.after), c.open);
+  const ScrubTrackingResult got =
+      TrackScrubs(kHost, before.has_value() ? &*before : nullptr, PoolWith(c.after), c.open);
 
   ASSERT_EQ(got.updated.size(), c.want_updated.size());
   for (size_t i = 0; i < got.updated.size(); ++i) {

@@ -206,6 +206,8 @@ std::vector<std::string> ScrubClasses(const v1::Pool& pool) {
   return {classes.begin(), classes.end()};
 }
 
+bool IsActiveScanState(absl::string_view state) { return state == "scanning" || state == "paused"; }
+
 v1::Pool MaterialView(const v1::Pool& pool) {
   v1::Pool m = pool;
   m.clear_size_bytes();
@@ -214,7 +216,7 @@ v1::Pool MaterialView(const v1::Pool& pool) {
   m.clear_fragmentation_percent();
   m.clear_capacity_percent();
   v1::Scan& scan = *m.mutable_scan();
-  if (scan.state() == "scanning" || scan.state() == "paused") {
+  if (IsActiveScanState(scan.state())) {
     scan.clear_percent_done();
     scan.clear_bytes_scanned();
     scan.clear_bytes_issued();

@@ -15,6 +15,9 @@
 
 namespace zfleet {
 
+// A scan state zpool prints for a scan under way: "scanning" or "paused".
+bool IsActiveScanState(absl::string_view state);
+
 // True for a vdev that is a device (disk, file, …) rather than an interior vdev (mirror-0,
 // raidz1-0, replacing-0, spare-0, …), and not a hot spare waiting in the "spares" section
 // (role spare, state AVAIL or INUSE). REQUIRES: the vdev has no children.

@@ -10,6 +10,7 @@
 #include "cli/render/format_util.h"
 #include "cli/render/table.h"
 #include "common/duration.h"
+#include "model/pool_facts.h"
 #include "model/pool_json.h"
 
 namespace zfleet::cli {
@@ -58,7 +59,7 @@ std::string ScanText(const v1::Scan& scan) {
   const std::string& state = scan.state();
   if (fn.empty() || fn == "none" || state.empty() || state == "none") return "none requested";
   std::string head;
-  if (state == "scanning" || state == "paused") {
+  if (IsActiveScanState(state)) {
     head = absl::StrCat(fn, state == "scanning" ? " in progress" : " paused");
     if (scan.has_start_time()) absl::StrAppend(&head, " since ", FormatSecond(scan.start_time()));
   } else {

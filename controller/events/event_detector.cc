@@ -300,8 +300,8 @@ LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::
 
 std::optional<ScanProgress> NextScanProgress(const std::optional<ScanProgress>& before,
                                              const v1::Scan& scan, absl::Time now) {
+  if (!IsActiveScanState(scan.state())) return std::nullopt;
   const bool paused = scan.state() == "paused";
-  if (scan.state() != "scanning" && !paused) return std::nullopt;
   ScanProgress next;
   next.function = scan.function();
   if (scan.has_start_time()) next.start_time = scan.start_time();

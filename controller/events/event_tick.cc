@@ -91,7 +91,7 @@ absl::Status TickOverdue(Store& store, const ControllerConfig& config, absl::Tim
       if (!record.has_value()) continue;
       due.interval = PoolInterval(record->pool, config.scheduler);
     }
-    due.scanning = p.scan_state == "scanning" || p.scan_state == "paused";
+    due.scanning = IsActiveScanState(p.scan_state);
     if (auto c = DetectScrubOverdue(due, now)) {
       events.push_back(ScrubConcernEvent(*c, now));
       overdue.push_back(*std::move(c));

@@ -13,11 +13,10 @@
 #include "controller/ingest/scrub_tracking.h"
 #include "controller/store/command_table.h"
 #include "model/enum_names.h"
+#include "model/pool_facts.h"
 
 namespace zfleet::controller {
 namespace {
-
-bool Active(const v1::Scan& scan) { return scan.state() == "scanning" || scan.state() == "paused"; }
 
 void Append(std::vector<NewEvent>& out, std::vector<NewEvent> events) {
   for (NewEvent& e : events) out.push_back(std::move(e));
@@ -118,12 +117,13 @@ void DeriveScanWatch(const std::string& host_id, const PoolDiff& pool, absl::Tim
     const std::optional<v1::Pool> previous =
         pool.previous != nullptr ? std::optional<v1::Pool>(*pool.previous) : std::nullopt;
     Append(w.events, DetectPoolEvents(host_id, previous, *pool.reported, now));
-    if (scan.function() == "scrub" && (Active(scan) || scan.state() == "finished")) {
+    if (scan.function() == "scrub" &&
+        (IsActiveScanState(scan.state()) || scan.state() == "finished")) {
       w.cleared_concerns.emplace_back(name, ScrubConcern::Kind::kOverdue);
     }
   }
   // An unchanged snapshot without a scan has nothing to follow.
-  if (!Active(scan) && !pool.changed()) return;
+  if (!IsActiveScanState(scan.state()) && !pool.changed()) return;
   std::optional<ScanProgress>& before = progress[name];
   std::optional<ScanProgress> next = NextScanProgress(before, scan, now);
   if (!next.has_value()) {

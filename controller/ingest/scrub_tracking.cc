@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "model/enum_names.h"
+#include "model/pool_facts.h"
 
 namespace zfleet::controller {
 namespace {
@@ -12,9 +13,7 @@ namespace {
 constexpr int64_t kClockSlackSeconds = 1;
 
 bool IsScrub(const v1::Scan& scan) { return scan.function() == "scrub"; }
-bool IsActive(const v1::Scan& scan) {
-  return scan.state() == "scanning" || scan.state() == "paused";
-}
+bool IsActive(const v1::Scan& scan) { return IsActiveScanState(scan.state()); }
 bool IsEnded(const v1::Scan& scan) {
   return scan.state() == "finished" || scan.state() == "canceled";
 }

@@ -120,18 +120,4 @@ absl::Status CommandTable::SetOutcome(const CommandRecord& command) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<CommandRecord>> CommandTable::Ack(const std::string& host_id,
-                                                               const v1::CommandAck& ack,
-                                                               absl::Time now) {
-  std::optional<CommandRecord> result;
-  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(result, Get(host_id, ack.id()));
-    if (!result.has_value() || result->state != CommandState::kPending) return absl::OkStatus();
-    result = ApplyCommandAck(*std::move(result), ack, now);
-    return SetOutcome(*result);
-  });
-  RETURN_IF_ERROR(WithContext(status, absl::StrCat("acking command ", ack.id())));
-  return result;
-}
-
 }  // namespace zfleet::controller

@@ -29,12 +29,6 @@ class CommandTable {
   // The command with that id for that host, in any state; nullopt when there is none.
   absl::StatusOr<std::optional<CommandRecord>> Get(const std::string& host_id,
                                                    const std::string& id);
-  // Marks a pending command done (ack.ok) or failed (error = ack.error), acked_at = now.
-  // Returns the command as it is now, or nullopt when no command with that id exists for
-  // that host. Acking an already acked command is a no-op that returns it unchanged
-  // (repeated acks are harmless).
-  absl::StatusOr<std::optional<CommandRecord>> Ack(const std::string& host_id,
-                                                   const v1::CommandAck& ack, absl::Time now);
   // Stores the outcome of an ack decided elsewhere: state, error and
   // acked_at of the command `command.id` (see ApplyCommandAck). NotFound if there is none.
   absl::Status SetOutcome(const CommandRecord& command);

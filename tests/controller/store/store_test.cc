@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/status_macros.h"
 #include "controller/store/sqlite.h"
 #include "controller/store/schema.h"
 #include "gmock/gmock.h"
@@ -514,6 +515,19 @@ v1::CommandAck Ack(const std::string& id, bool ok, const std::string& error = ""
   return ack;
 }
 
+// What the report path does with an ack (ingest/report_effects): find the command of that
+// host, apply the ack, store the outcome when it changed; then read the command back.
+absl::StatusOr<std::optional<CommandRecord>> AckAndReread(CommandTable& commands,
+                                                          const std::string& host,
+                                                          const v1::CommandAck& ack,
+                                                          absl::Time now) {
+  ASSIGN_OR_RETURN(std::optional<CommandRecord> command, commands.Get(host, ack.id()));
+  if (!command.has_value()) return command;
+  const CommandRecord acked = ApplyCommandAck(*command, ack, now);
+  if (acked.state != command->state) RETURN_IF_ERROR(commands.SetOutcome(acked));
+  return commands.Get(host, ack.id());
+}
+
 TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
   ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
   absl::StatusOr<int64_t> run = store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 1));
@@ -541,7 +555,7 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
 
   const absl::Time t1 = kT0 + absl::Seconds(5);
   absl::StatusOr<std::optional<CommandRecord>> done =
-      store_->commands().Ack("nas1", Ack("c1", true), t1);
+      AckAndReread(store_->commands(), "nas1", Ack("c1", true), t1);
   ASSERT_TRUE(done.ok()) << done.status();
   ASSERT_TRUE(done->has_value());
   EXPECT_EQ((*done)->state, CommandState::kDone);
@@ -549,7 +563,7 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
   EXPECT_EQ((*done)->acked_at, t1);
 
   absl::StatusOr<std::optional<CommandRecord>> failed =
-      store_->commands().Ack("nas1", Ack("c2", false, "no such pool"), t1);
+      AckAndReread(store_->commands(), "nas1", Ack("c2", false, "no such pool"), t1);
   ASSERT_TRUE(failed.ok()) << failed.status();
   ASSERT_TRUE(failed->has_value());
   EXPECT_EQ((*failed)->state, CommandState::kFailed);
@@ -563,9 +577,9 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
 
 TEST_F(StoreTest, RepeatedAckIsANoOp) {
   ASSERT_TRUE(store_->commands().Insert(Command("c1", kT0)).ok());
-  ASSERT_TRUE(store_->commands().Ack("nas1", Ack("c1", true), kT0 + absl::Seconds(1)).ok());
+  ASSERT_TRUE(AckAndReread(store_->commands(), "nas1", Ack("c1", true), kT0 + absl::Seconds(1)).ok());
   absl::StatusOr<std::optional<CommandRecord>> again =
-      store_->commands().Ack("nas1", Ack("c1", false, "late"), kT0 + absl::Seconds(9));
+      AckAndReread(store_->commands(), "nas1", Ack("c1", false, "late"), kT0 + absl::Seconds(9));
   ASSERT_TRUE(again.ok()) << again.status();
   ASSERT_TRUE(again->has_value());
   EXPECT_EQ((*again)->state, CommandState::kDone);
@@ -577,11 +591,11 @@ TEST_F(StoreTest, AckOfUnknownCommandOrOtherHostsCommandIsNullopt) {
   ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kT0).ok());
   ASSERT_TRUE(store_->commands().Insert(Command("c1", kT0)).ok());
   absl::StatusOr<std::optional<CommandRecord>> unknown =
-      store_->commands().Ack("nas1", Ack("nope", true), kT0);
+      AckAndReread(store_->commands(), "nas1", Ack("nope", true), kT0);
   ASSERT_TRUE(unknown.ok()) << unknown.status();
   EXPECT_FALSE(unknown->has_value());
   absl::StatusOr<std::optional<CommandRecord>> foreign =
-      store_->commands().Ack("other", Ack("c1", true), kT0);
+      AckAndReread(store_->commands(), "other", Ack("c1", true), kT0);
   ASSERT_TRUE(foreign.ok()) << foreign.status();
   EXPECT_FALSE(foreign->has_value());
   EXPECT_EQ(store_->commands().Pending("nas1")->size(), 1u);  // still pending

@@ -24,4 +24,22 @@ absl::StatusOr<std::string> ReadConfigFile(const std::string& path) {
   return buffer.str();
 }
 
+absl::Status ParseTlsTable(absl::string_view source, const toml::table& table, TlsPaths& paths) {
+  for (const auto& [key, node] : table) {
+    std::string* field = key == "ca" ? &paths.ca
+                         : key == "cert" ? &paths.cert
+                         : key == "key"  ? &paths.key
+                                         : nullptr;
+    if (field == nullptr) {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key tls.", ToAbsl(key.str())));
+    }
+    const auto* value = node.as_string();
+    if (value == nullptr) {
+      return TomlErrorAt(source, node, absl::StrCat("tls.", ToAbsl(key.str()), " must be a string"));
+    }
+    *field = value->get();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace zfleet

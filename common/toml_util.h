@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/tls_paths.h"
 #include "toml++/toml.h"
 
 namespace zfleet {
@@ -37,6 +38,16 @@ absl::StatusOr<std::string> ReadConfigFile(const std::string& path);
 template <typename Config>
 using TomlFill = absl::Status (*)(absl::string_view source, const toml::table& root,
                                   Config& config);
+
+// The [tls] table of agent.toml and controller.toml: the PEM files of mutual TLS.
+//
+//   [tls]
+//   ca = "/etc/zfleet/ca.crt"
+//   cert = "/etc/zfleet/agent.crt"
+//   key = "/etc/zfleet/agent.key"
+// Fills `paths` from `table` (the value of the "tls" key). InvalidArgument "SOURCE:LINE:
+// reason" for an unknown key or a value that is not a string.
+absl::Status ParseTlsTable(absl::string_view source, const toml::table& table, TlsPaths& paths);
 
 // A Config of defaults, filled from TOML `text` by `fill`; errors name `source`.
 template <typename Config>

@@ -19,6 +19,9 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/shutdown_signals.h"
+#include "common/tls/tls_files.h"
+#include "common/utf8.h"
+#include "model/clean_strings.h"
 
 namespace zfleet::agent {
 namespace {
@@ -69,6 +72,16 @@ std::vector<v1::StackCheck> CheckStack(const std::string& zpool_path, const Comm
   return out;
 }
 
+// Makes every string of the view valid UTF-8, so that JSON can hold it and a file name
+// with a Latin-1 byte shows as "caf\xe9" (common/utf8.h).
+void CleanView(InspectView& view) {
+  view.zpool_path = CleanUtf8(view.zpool_path);
+  view.collect_error = CleanUtf8(view.collect_error);
+  for (v1::Pool& pool : view.pools) CleanStrings(&pool);  // names, vdevs, error files, unparsed
+  for (v1::StackCheck& check : view.stack_checks) CleanStrings(&check);
+}
+
+
 absl::StatusOr<AgentConfig> LoadConfig(const std::string& path) {
   if (path.empty()) return AgentConfig{};
   return LoadAgentConfig(path);
@@ -101,6 +114,7 @@ int RunInspect(const AgentFlags& flags) {
     return absl::OkStatus();
   }();
   view.collect_error = std::string(collected.message());
+  CleanView(view);
   std::cout << (flags.json ? RenderInspectJson(view) : RenderInspectText(view));
   std::cout.flush();
   return collected.ok() ? 0 : Fail(collected.message());
@@ -128,7 +142,16 @@ int RunAgent(const AgentFlags& flags) {
                          kVersion};
   SubprocessRunner runner;
   ZpoolClient zpool(&runner, *zpool_path, config->zpool_timeout);
-  GrpcControllerLink link(flags.controller, absl::Seconds(10));
+  std::optional<tls::TlsFiles> mtls;
+  const tls::TlsFiles files =
+      PreferSet({flags.tls_ca, flags.tls_cert, flags.tls_key}, config->tls);  // flags win
+  if (files.any()) {
+    if (absl::Status usable = tls::CheckTlsFiles(files, SystemClock::Get().Now()); !usable.ok()) {
+      return Fail(usable.message());
+    }
+    mtls = files;
+  }
+  GrpcControllerLink link(flags.controller, absl::Seconds(10), mtls);
   DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, ClassOverridesOf(*config));
   AgentDeps deps;
   deps.clock = &SystemClock::Get();
@@ -139,8 +162,9 @@ int RunAgent(const AgentFlags& flags) {
   deps.load_reader = ReadLoadAverage;
   deps.stack_checker = [&] { return CheckStack(*zpool_path, runner); };
   AgentLoop loop(std::move(deps), *config, identity, {absl::LocalTimeZone()});
-  spdlog::info("agent {} (instance {}) reporting to {} using {}", identity.host_id,
-               identity.instance_id, flags.controller, *zpool_path);
+  spdlog::info("agent {} (instance {}) reporting to {} ({}) using {}", identity.host_id,
+               identity.instance_id, flags.controller,
+               mtls.has_value() ? "mutual TLS" : "plaintext", *zpool_path);
   signals.CallOnSignal([&] { loop.Stop(); });
   loop.Run();
   spdlog::info("agent stopped");

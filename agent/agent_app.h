@@ -15,6 +15,10 @@ struct AgentFlags {
   bool json = false;       // inspect only
   std::string dev_root = "/dev";  // where leaf device paths are resolved (tests: a fixture)
   std::string sys_root = "/sys";
+  // Mutual TLS to the controller; each flag overrides agent.toml's [tls] key.
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // Runs the report loop until SIGINT/SIGTERM. Returns the process exit code; prints one

@@ -8,6 +8,7 @@
 #include "common/duration.h"
 #include "common/status_macros.h"
 #include "common/toml_util.h"
+#include "model/report_limits.h"
 
 namespace zfleet::agent {
 namespace {
@@ -75,6 +76,18 @@ absl::Status ParseTable(absl::string_view source, const toml::table& root, Agent
       for (const auto& [k, v] : *t) {
         const auto* s = v.as_string();
         if (s == nullptr) return TomlErrorAt(source, v, absl::StrCat("label ", ToAbsl(k.str()), " must be a string"));
+        // The controller refuses a report whose labels exceed the wire limits; say so here,
+        // once, instead of at every report.
+        if (k.str().empty() || k.str().size() > kMaxLabelKeyBytes ||
+            s->get().size() > kMaxLabelValueBytes) {
+          return TomlErrorAt(source, v,
+                             absl::StrCat("label ", ToAbsl(k.str()), ": keys are 1 to ",
+                                          kMaxLabelKeyBytes, " bytes, values at most ",
+                                          kMaxLabelValueBytes));
+        }
+        if (config.labels.size() >= static_cast<size_t>(kMaxLabels)) {
+          return TomlErrorAt(source, v, absl::StrCat("more than ", kMaxLabels, " labels"));
+        }
         config.labels[std::string(k.str())] = s->get();
       }
     } else if (key == "classes") {
@@ -89,6 +102,10 @@ absl::Status ParseTable(absl::string_view source, const toml::table& root, Agent
           return TomlErrorAt(source, v, absl::StrCat("unknown key classes.", ToAbsl(k.str())));
         }
       }
+    } else if (key == "tls") {
+      const auto* t = node.as_table();
+      if (t == nullptr) return TomlErrorAt(source, node, "[tls] must be a table");
+      if (auto s = ParseTlsTable(source, *t, config.tls); !s.ok()) return s;
     } else {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }

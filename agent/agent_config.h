@@ -10,6 +10,10 @@
 //   [classes]
 //   pools = { "demo-*" = "sata" }                          # pool-name glob → class
 //   devices = { "/dev/disk/by-id/nvme-*" = "nvme" }        # device-path glob → class
+//   [tls]                     # mutual TLS to the controller; the --tls-* flags win
+//   ca = "/etc/zfleet/ca.crt"
+//   cert = "/etc/zfleet/agent.crt"
+//   key = "/etc/zfleet/agent.key"
 #ifndef ZFLEET_AGENT_AGENT_CONFIG_H_
 #define ZFLEET_AGENT_AGENT_CONFIG_H_
 
@@ -22,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "agent/disks/disk_class.h"
+#include "common/tls_paths.h"
 
 namespace zfleet::agent {
 
@@ -33,6 +38,7 @@ struct AgentConfig {
   // Glob → class, in file order; the first match wins.
   std::vector<std::pair<std::string, std::string>> pool_classes;
   std::vector<std::pair<std::string, std::string>> device_classes;
+  TlsPaths tls;  // all empty: plaintext
 };
 
 // The classes docs/DESIGN.md knows.

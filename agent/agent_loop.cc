@@ -6,6 +6,8 @@
 #include "agent/disks/disk_class.h"
 #include "agent/zpool/pool_assembly.h"
 #include "common/log.h"
+#include "model/clean_strings.h"
+#include "model/report_limits.h"
 
 namespace zfleet::agent {
 namespace {
@@ -21,6 +23,7 @@ std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error,
   for (const auto& p : pools) *r.add_pools() = p;
   r.set_collect_error(error);
   for (const auto& c : checks) *r.mutable_host()->add_stack_checks() = c;
+  CleanStrings(&r);  // as the report is; and protobuf logs each invalid string it serializes
   std::string out;
   google::protobuf::io::StringOutputStream stream(&out);
   google::protobuf::io::CodedOutputStream coded(&stream);
@@ -92,6 +95,20 @@ v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
     for (const auto& p : pools_) *r.add_pools() = p;
   }
   for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
+  // Host text can hold any bytes (a file name in a pool's error list), and one that is not
+  // UTF-8 would make the whole report unparseable on the controller.
+  if (const int cleaned = CleanStrings(&r); cleaned > 0) {
+    spdlog::debug("report {}: {} string(s) were not valid UTF-8; their bad bytes are sent as "
+                  "\\xNN",
+                  r.sequence(), cleaned);
+  }
+  FitReportToLimits(&r);
+  // Only a host beyond any real one (or a broken agent.toml label) gets here: warn on every
+  // report, since the controller refuses each one.
+  if (absl::Status limits = CheckReportLimits(r); !limits.ok()) {
+    spdlog::warn("report {} is over the controller's limits and will be refused: {}",
+                 r.sequence(), limits.message());
+  }
   return r;
 }
 

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
   app.add_option("--config", flags.config, "agent.toml (poll interval, labels, class overrides)");
   app.add_option("--state-dir", flags.state_dir, "directory for the agent's state");
+  app.add_option("--tls-ca", flags.tls_ca, "CA certificates (PEM) the controller must chain to");
+  app.add_option("--tls-cert", flags.tls_cert, "this agent's certificate (PEM, CN = host id)");
+  app.add_option("--tls-key", flags.tls_key, "this agent's private key (PEM)");
   CLI::App* inspect = app.add_subcommand("inspect", "print what the agent would report and exit");
   inspect->add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
   inspect->add_option("--config", flags.config, "agent.toml");

@@ -3,13 +3,17 @@
 #include <chrono>
 
 #include "common/grpc/grpc_status.h"
+#include "common/tls/grpc_credentials.h"
 #include "grpcpp/grpcpp.h"
 
 namespace zfleet::agent {
 
-GrpcControllerLink::GrpcControllerLink(const std::string& target, absl::Duration deadline)
-    : stub_(v1::AgentService::NewStub(
-          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+GrpcControllerLink::GrpcControllerLink(const std::string& target, absl::Duration deadline,
+                                       const std::optional<tls::TlsFiles>& tls,
+                                       absl::Duration tls_refresh)
+    : stub_(v1::AgentService::NewStub(grpc::CreateChannel(
+          target, tls.has_value() ? tls::MutualTlsChannelCredentials(*tls, tls_refresh)
+                                  : grpc::InsecureChannelCredentials()))),
       deadline_(deadline) {}
 
 absl::StatusOr<v1::ReportResponse> GrpcControllerLink::Report(

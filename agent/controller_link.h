@@ -4,10 +4,12 @@
 #define ZFLEET_AGENT_CONTROLLER_LINK_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/tls/tls_files.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
 
 namespace zfleet::agent {
@@ -23,7 +25,12 @@ class ControllerLink {
 // gRPC implementation; every call carries `deadline`. Thread-safe.
 class GrpcControllerLink final : public ControllerLink {
  public:
-  GrpcControllerLink(const std::string& target, absl::Duration deadline);
+  // Plaintext when `tls` is nullopt; else mutual TLS with those files, re-read every
+  // `tls_refresh` so a rotated certificate is used without a restart. REQUIRES:
+  // tls::CheckTlsFiles(*tls) was OK.
+  GrpcControllerLink(const std::string& target, absl::Duration deadline,
+                     const std::optional<tls::TlsFiles>& tls = std::nullopt,
+                     absl::Duration tls_refresh = absl::Seconds(10));
   absl::StatusOr<v1::ReportResponse> Report(const v1::ReportRequest& request) override;
 
  private:

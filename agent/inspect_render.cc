@@ -50,7 +50,9 @@ std::string RenderInspectJson(const InspectView& view) {
                       {"fix", c.fix()}});
   }
   j["stack_checks"] = std::move(checks);
-  return j.dump(2) + "\n";
+  // The view is cleaned to UTF-8 before it gets here (RunInspect); replacing what is not is
+  // the last guard against nlohmann's type_error, which would abort the program.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string RenderInspectText(const InspectView& view) {

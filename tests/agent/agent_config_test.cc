@@ -51,7 +51,15 @@ site = "ams"
 [classes]
 pools = { "demo-*" = "sata" }
 devices = { "/dev/disk/by-id/nvme-*" = "nvme" }
+
+[tls]
+ca = "/etc/zfleet/ca.crt"
+cert = "/etc/zfleet/nas1.crt"
+key = "/etc/zfleet/nas1.key"
 )toml");
+  EXPECT_EQ(c.tls.ca, "/etc/zfleet/ca.crt");
+  EXPECT_EQ(c.tls.cert, "/etc/zfleet/nas1.crt");
+  EXPECT_EQ(c.tls.key, "/etc/zfleet/nas1.key");
   EXPECT_EQ(c.poll_interval, absl::Seconds(30));
   EXPECT_EQ(c.zpool_timeout, absl::Minutes(2));
   EXPECT_EQ(c.stack_check_interval, absl::Minutes(90));
@@ -105,6 +113,13 @@ TEST(AgentConfigTest, ErrorsNameFileAndLine) {
        "classes.pools must be a table"},
       {"LabelNotAString", "[labels]\nrack = 7\n", "agent.toml:2: ",
        "label rack must be a string"},
+      {"LabelKeyTooLong", "[labels]\n" + std::string(64, 'k') + " = \"v\"\n", "agent.toml:2: ",
+       "keys are 1 to 63 bytes, values at most 255"},
+      {"LabelValueTooLong", "[labels]\nrack = \"" + std::string(256, 'v') + "\"\n",
+       "agent.toml:2: ", "values at most 255"},
+      {"TlsUnknownKey", "[tls]\nca = \"/a\"\npassword = \"x\"\n", "agent.toml:3: ",
+       "unknown key tls.password"},
+      {"TlsNotAString", "[tls]\ncert = 5\n", "agent.toml:2: ", "tls.cert must be a string"},
       {"AgentNotATable", "agent = 5\n", "agent.toml:1: ", "[agent] must be a table"},
       {"SyntaxUnclosedHeader", "[agent]\npoll_interval = \"5s\"\n[labels\n", "agent.toml:3: ",
        ""},

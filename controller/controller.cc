@@ -25,6 +25,7 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       fleet_(store, &store_mu_, config, clock),
       events_(store, &store_mu_, config, clock),
       schedule_(store, &store_mu_, config, clock),
+      admin_(store, &store_mu_, config, clock),
       ticker_(config->scheduler.tick, [this] { Tick(); }) {
   fleet_.set_on_scrub_requested([this] { ticker_.Kick(); });
 }

@@ -1,7 +1,7 @@
 // The controller's composition root: the store, the one lock around it, the services that
 // answer agents and people over it (reports, fleet queries, events and triage, the
-// schedule), and the periodic tick (scheduler, then event checks). The gRPC and /metrics
-// servers (service/) are thin shells over this.
+// schedule, the audit trail and administration), and the periodic tick (scheduler, then
+// event checks). The gRPC and /metrics servers (service/) are thin shells over this.
 //
 // Thread-safe: every service takes the store lock for each call.
 #ifndef ZFLEET_CONTROLLER_CONTROLLER_H_
@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "controller/admin_service.h"
 #include "controller/config/controller_config.h"
 #include "controller/event_queries.h"
 #include "controller/fleet_queries.h"
@@ -41,6 +42,7 @@ class Controller {
   FleetQueries& fleet() { return fleet_; }
   EventQueries& events() { return events_; }
   ScheduleService& schedule() { return schedule_; }
+  AdminService& admin() { return admin_; }
 
   // One tick: the scheduler, then the event checks (hosts missing, stalled and overdue
   // scrubs, retention). Errors are logged; the next tick tries again.
@@ -61,6 +63,7 @@ class Controller {
   FleetQueries fleet_;
   EventQueries events_;
   ScheduleService schedule_;
+  AdminService admin_;
   PeriodicRunner ticker_;
 };
 

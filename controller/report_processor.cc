@@ -10,6 +10,7 @@
 #include "controller/ingest/report_diff.h"
 #include "controller/ingest/report_effects.h"
 #include "controller/validation.h"
+#include "model/report_limits.h"
 
 namespace zfleet::controller {
 
@@ -23,6 +24,7 @@ absl::Status ValidateReport(const v1::ReportRequest& report) {
 }
 
 absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequest& report) {
+  RETURN_IF_ERROR(CheckReportLimits(report));
   RETURN_IF_ERROR(ValidateReport(report));
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);

@@ -1,6 +1,8 @@
-// Handles one agent report in three steps: read what the store holds of the host
-// (Store::ReadReportView), derive what the report changes (ingest/: a pure diff, then the
-// writes and events it implies), and apply all of it in one transaction
+// Handles one agent report. First it is checked against the report limits
+// (model/report_limits.h: size, counts, duplicate pool names, UTF-8) and its identity
+// fields, before anything is read or stored. Then three steps: read what the store holds
+// of the host (Store::ReadReportView), derive what the report changes (ingest/: a pure
+// diff, then the writes and events it implies), and apply all of it in one transaction
 // (Store::ApplyReport). Answers with the host's pending commands. The reply is sent only
 // after the report's transaction commits, so nothing acknowledged to an agent is lost by a
 // controller crash.
@@ -28,8 +30,9 @@ class ReportProcessor : public StoreService {
  public:
   using StoreService::StoreService;
 
-  // Returns InvalidArgument for a malformed report, Internal for a store failure (the agent
-  // then retries and nothing of the report was kept).
+  // Returns InvalidArgument for a malformed report or one over the report limits (nothing of
+  // it is read or stored), Internal for a store failure (the agent then retries and nothing
+  // of the report was kept).
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
  private:

@@ -220,7 +220,8 @@ absl::Status ParseHistory(absl::string_view source, const toml::table& t, Contro
 absl::Status ParseRoot(absl::string_view source, const toml::table& root, ControllerConfig& c) {
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
-    if (key != "agents" && key != "scheduler" && key != "classes" && key != "history") {
+    if (key != "agents" && key != "scheduler" && key != "classes" && key != "history" &&
+        key != "tls") {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
     if (table == nullptr) {
@@ -230,6 +231,7 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
     if (key == "scheduler") RETURN_IF_ERROR(ParseScheduler(source, *table, c.scheduler));
     if (key == "classes") RETURN_IF_ERROR(ParseClasses(source, *table, c.scheduler));
     if (key == "history") RETURN_IF_ERROR(ParseHistory(source, *table, c));
+    if (key == "tls") RETURN_IF_ERROR(ParseTlsTable(source, *table, c.tls));
   }
   return absl::OkStatus();
 }

@@ -25,6 +25,11 @@
 //   [history]
 //   retention = "30d"                 # snapshots older than this are thinned
 //
+//   [tls]                             # mutual TLS (docs/SECURITY.md); the --tls-* flags win
+//   ca = "/etc/zfleet/pki/ca.crt"
+//   cert = "/etc/zfleet/pki/controller.crt"
+//   key = "/etc/zfleet/pki/controller.key"
+//
 // Window syntax: scrub_window.h.
 #ifndef ZFLEET_CONTROLLER_CONFIG_CONTROLLER_CONFIG_H_
 #define ZFLEET_CONTROLLER_CONFIG_CONTROLLER_CONFIG_H_
@@ -34,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/tls_paths.h"
 #include "controller/schedule/scheduler_policy.h"
 
 namespace zfleet::controller {
@@ -45,6 +51,8 @@ struct ControllerConfig {
   // Pool snapshots older than this are thinned (first and last of each day and every state
   // change kept); scrub runs and events are kept.
   absl::Duration history_retention = absl::Hours(24 * 30);
+  // Mutual TLS files; all empty = plaintext (loopback only unless --insecure-plaintext).
+  TlsPaths tls;
 
   // How long a host may be silent before it counts as not reporting.
   absl::Duration MissingAfter() const { return report_interval * missing_after; }

@@ -1,14 +1,27 @@
 #include "controller/service/grpc_server.h"
 
 #include <chrono>
+#include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/grpc/grpc_status.h"
 #include "common/log.h"
+#include "common/tls/grpc_credentials.h"
+#include "controller/auth/access.h"
+#include "controller/service/call_identity.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
 
 namespace zfleet::controller {
 namespace {
+
+// Above the report limit (model/report_limits.h), so an oversized report gets its clear
+// InvalidArgument from the controller rather than gRPC's bare RESOURCE_EXHAUSTED.
+constexpr int kMaxReceiveBytes = 64 << 20;
+// Refused reports are logged once per (certificate, claimed host); past this many pairs the
+// set starts over rather than grow without bound.
+constexpr size_t kMaxRefusalsRemembered = 10000;
 
 // Copies a StatusOr's value into the reply or turns its error into the RPC's status.
 template <typename T>
@@ -18,13 +31,42 @@ grpc::Status Reply(absl::StatusOr<T> result, T* reply) {
   return grpc::Status::OK;
 }
 
+absl::string_view ScrubActionName(v1::ScrubAction action) {
+  switch (action) {
+    case v1::START:
+      return "scrub-start";
+    case v1::STOP:
+      return "scrub-stop";
+    case v1::PAUSE:
+      return "scrub-pause";
+    default:
+      return "scrub";
+  }
+}
+
+absl::string_view ScrubActionWords(v1::ScrubAction action) {
+  switch (action) {
+    case v1::STOP:
+      return "stop a scrub";
+    case v1::PAUSE:
+      return "pause a scrub";
+    default:
+      return "start a scrub";
+  }
+}
+
 }  // namespace
 
 class GrpcServer::AgentServiceImpl final : public v1::AgentService::Service {
  public:
-  explicit AgentServiceImpl(ReportProcessor* reports) : reports_(reports) {}
-  grpc::Status Report(grpc::ServerContext*, const v1::ReportRequest* request,
+  AgentServiceImpl(ReportProcessor* reports, bool mtls) : reports_(reports), mtls_(mtls) {}
+  grpc::Status Report(grpc::ServerContext* context, const v1::ReportRequest* request,
                       v1::ReportResponse* response) override {
+    const Caller caller = CallerOf(*context, mtls_);
+    if (absl::Status allowed = AuthorizeReport(caller, request->host_id()); !allowed.ok()) {
+      LogRefusalOnce(caller, request->host_id(), allowed);
+      return ToGrpcStatus(allowed);
+    }
     auto result = reports_->Process(*request);
     if (!result.ok() && result.status().code() != absl::StatusCode::kInvalidArgument) {
       spdlog::error("report from {}: {}", request->host_id(), result.status().message());
@@ -33,87 +75,230 @@ class GrpcServer::AgentServiceImpl final : public v1::AgentService::Service {
   }
 
  private:
+  void LogRefusalOnce(const Caller& caller, const std::string& host_id, const absl::Status& why) {
+    absl::MutexLock lock(&refusals_mu_);
+    if (refusals_.size() >= kMaxRefusalsRemembered) refusals_.clear();
+    if (!refusals_.insert(absl::StrCat(caller.name, "\n", host_id)).second) return;
+    spdlog::warn("refused a report from {}: {}", caller.peer, why.message());
+  }
+
   ReportProcessor* reports_;
+  const bool mtls_;
+  absl::Mutex refusals_mu_;
+  absl::flat_hash_set<std::string> refusals_ ABSL_GUARDED_BY(refusals_mu_);
 };
 
 class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
  public:
-  FleetServiceImpl(FleetQueries* queries, ScheduleService* schedule, EventQueries* events)
-      : queries_(queries), schedule_(schedule), events_(events) {}
-  grpc::Status ListEvents(grpc::ServerContext*, const v1::ListEventsRequest* request,
+  FleetServiceImpl(Controller* controller, bool mtls) : controller_(controller), mtls_(mtls) {}
+
+  grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override {
-    return Reply(events_->ListEvents(*request), response);
+    return Read(context, "list events",
+                [&] { return controller_->events().ListEvents(*request); }, response);
   }
-  grpc::Status AckEvents(grpc::ServerContext*, const v1::AckEventsRequest* request,
-                         v1::AckEventsResponse* response) override {
-    return Reply(events_->AckEvents(*request), response);
-  }
-  grpc::Status GetHistory(grpc::ServerContext*, const v1::GetHistoryRequest* request,
+  grpc::Status GetHistory(grpc::ServerContext* context, const v1::GetHistoryRequest* request,
                           v1::GetHistoryResponse* response) override {
-    return Reply(events_->GetHistory(*request), response);
+    return Read(context, "read history",
+                [&] { return controller_->events().GetHistory(*request); }, response);
   }
-  grpc::Status ListDisks(grpc::ServerContext*, const v1::ListDisksRequest* request,
+  grpc::Status ListDisks(grpc::ServerContext* context, const v1::ListDisksRequest* request,
                          v1::ListDisksResponse* response) override {
-    return Reply(events_->ListDisks(*request), response);
+    return Read(context, "list disks",
+                [&] { return controller_->events().ListDisks(*request); }, response);
   }
-  grpc::Status Triage(grpc::ServerContext*, const v1::TriageRequest* request,
+  grpc::Status Triage(grpc::ServerContext* context, const v1::TriageRequest* request,
                       v1::TriageResponse* response) override {
-    return Reply(events_->Triage(*request), response);
+    return Read(context, "read triage",
+                [&] { return controller_->events().Triage(*request); }, response);
   }
-  grpc::Status GetSchedule(grpc::ServerContext*, const v1::GetScheduleRequest*,
+  grpc::Status GetSchedule(grpc::ServerContext* context, const v1::GetScheduleRequest*,
                            v1::GetScheduleResponse* response) override {
-    return Reply(schedule_->GetSchedule(), response);
+    return Read(context, "read the schedule",
+                [&] { return controller_->schedule().GetSchedule(); }, response);
   }
-  grpc::Status ListHosts(grpc::ServerContext*, const v1::ListHostsRequest*,
+  grpc::Status ListHosts(grpc::ServerContext* context, const v1::ListHostsRequest*,
                          v1::ListHostsResponse* response) override {
-    return Reply(queries_->ListHosts(), response);
+    return Read(context, "list hosts", [&] { return controller_->fleet().ListHosts(); },
+                response);
   }
-  grpc::Status ListPools(grpc::ServerContext*, const v1::ListPoolsRequest*,
+  grpc::Status ListPools(grpc::ServerContext* context, const v1::ListPoolsRequest*,
                          v1::ListPoolsResponse* response) override {
-    return Reply(queries_->ListPools(), response);
+    return Read(context, "list pools", [&] { return controller_->fleet().ListPools(); },
+                response);
   }
-  grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest*,
                          v1::GetStatusResponse* response) override {
-    return Reply(queries_->GetStatus(), response);
+    return Read(context, "read the fleet status",
+                [&] { return controller_->fleet().GetStatus(); }, response);
   }
-  grpc::Status GetPool(grpc::ServerContext*, const v1::GetPoolRequest* request,
+  grpc::Status GetPool(grpc::ServerContext* context, const v1::GetPoolRequest* request,
                        v1::GetPoolResponse* response) override {
-    return Reply(queries_->GetPool(*request), response);
+    return Read(context, "read a pool", [&] { return controller_->fleet().GetPool(*request); },
+                response);
   }
-  grpc::Status RequestScrub(grpc::ServerContext*, const v1::RequestScrubRequest* request,
-                            v1::RequestScrubResponse* response) override {
-    auto result = queries_->RequestScrub(*request);
-    if (result.ok()) {
-      spdlog::info("scrub {} requested for {}/{} (command {})",
-                   v1::ScrubAction_Name(request->action()), request->host_id(), request->pool(),
-                   result->command_id());
+  grpc::Status ListAudit(grpc::ServerContext* context, const v1::ListAuditRequest* request,
+                         v1::ListAuditResponse* response) override {
+    return Read(context, "read the audit trail",
+                [&] { return controller_->admin().ListAudit(*request); }, response);
+  }
+
+  // Anyone the server let in may ask who it is, whatever its role.
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
+                      v1::WhoAmIResponse* response) override {
+    const Caller caller = CallerOf(*context, mtls_);
+    response->set_name(caller.name);
+    response->set_role(std::string(RoleName(caller.role)));
+    response->set_transport(caller.mtls ? "mtls" : "plaintext");
+    response->set_peer(caller.peer);
+    if (caller.cert_not_after.has_value()) {
+      response->set_cert_not_after(absl::ToUnixSeconds(*caller.cert_not_after));
     }
-    return Reply(std::move(result), response);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RequestScrub(grpc::ServerContext* context, const v1::RequestScrubRequest* request,
+                            v1::RequestScrubResponse* response) override {
+    WriteCall call{Access::kOperate, ScrubActionWords(request->action()),
+                   ScrubActionName(request->action()),
+                   absl::StrCat(request->host_id(), "/", request->pool())};
+    return Write(
+        context, call, [&](const Caller&) { return controller_->fleet().RequestScrub(*request); },
+        [&](const v1::RequestScrubResponse& done) {
+          std::string detail =
+              done.command_id().empty()
+                  ? absl::StrCat("queued for the scheduler, run ", done.scrub_run_id())
+                  : absl::StrCat("command ", done.command_id(), ", run ", done.scrub_run_id());
+          if (request->now()) absl::StrAppend(&detail, ", --now");
+          return detail;
+        },
+        response);
+  }
+  grpc::Status AckEvents(grpc::ServerContext* context, const v1::AckEventsRequest* request,
+                         v1::AckEventsResponse* response) override {
+    WriteCall call{Access::kOperate, "acknowledge events", "ack",
+                   absl::StrCat("events ", absl::StrJoin(request->ids(), ","))};
+    return Write(
+        context, call,
+        [&](const Caller& caller) {
+          // Under mutual TLS the certificate names who acknowledged, never a typed name.
+          v1::AckEventsRequest ack = *request;
+          if (caller.mtls || ack.by().empty()) ack.set_by(caller.name);
+          return controller_->events().AckEvents(ack);
+        },
+        [](const v1::AckEventsResponse& done) {
+          std::string detail =
+              absl::StrCat("acknowledged ", absl::StrJoin(done.acknowledged(), ","));
+          if (!done.unknown().empty()) {
+            absl::StrAppend(&detail, "; unknown ", absl::StrJoin(done.unknown(), ","));
+          }
+          return detail;
+        },
+        response);
+  }
+  grpc::Status ForgetHost(grpc::ServerContext* context, const v1::ForgetHostRequest* request,
+                          v1::ForgetHostResponse* response) override {
+    WriteCall call{Access::kAdminister, "forget a host", "forget-host", request->host_id()};
+    return Write(
+        context, call, [&](const Caller&) { return controller_->admin().ForgetHost(*request); },
+        [](const v1::ForgetHostResponse& done) {
+          return absl::StrCat("removed ", done.pools(), " pools and ", done.events(), " events");
+        },
+        response);
+  }
+  grpc::Status CancelQueued(grpc::ServerContext* context, const v1::CancelQueuedRequest* request,
+                            v1::CancelQueuedResponse* response) override {
+    WriteCall call{Access::kAdminister, "cancel queued scrub requests", "cancel-queued",
+                   request->host_id().empty() ? "fleet" : request->host_id()};
+    return Write(
+        context, call,
+        [&](const Caller& caller) { return controller_->admin().CancelQueued(*request, caller.name); },
+        [](const v1::CancelQueuedResponse& done) {
+          return absl::StrCat("canceled ", done.runs_canceled(), " requests");
+        },
+        response);
   }
 
  private:
-  FleetQueries* queries_;
-  ScheduleService* schedule_;
-  EventQueries* events_;
+  struct WriteCall {
+    Access access;
+    absl::string_view what;    // in words, for a refusal
+    absl::string_view action;  // AuditEntry.action
+    std::string target;
+  };
+
+  // `read()` returns absl::StatusOr<Response>.
+  template <typename Response, typename ReadFn>
+  grpc::Status Read(grpc::ServerContext* context, absl::string_view what, ReadFn read,
+                    Response* reply) {
+    const Caller caller = CallerOf(*context, mtls_);
+    if (absl::Status allowed = Authorize(caller, Access::kRead, what); !allowed.ok()) {
+      return ToGrpcStatus(allowed);
+    }
+    return Reply(read(), reply);
+  }
+
+  // Authorizes, runs `write(caller)` (returns absl::StatusOr<Response>), and records the
+  // outcome in the audit trail either way; `detail(response)` says what a success did.
+  template <typename Response, typename WriteFn, typename DetailFn>
+  grpc::Status Write(grpc::ServerContext* context, const WriteCall& call, WriteFn write,
+                     DetailFn detail, Response* reply) {
+    const Caller caller = CallerOf(*context, mtls_);
+    v1::AuditEntry entry;
+    entry.set_who(caller.name);
+    entry.set_role(std::string(RoleName(caller.role)));
+    entry.set_peer(caller.peer);
+    entry.set_action(std::string(call.action));
+    entry.set_target(call.target);
+    if (absl::Status allowed = Authorize(caller, call.access, call.what); !allowed.ok()) {
+      entry.set_result("denied");
+      entry.set_detail(std::string(allowed.message()));
+      Audit(entry);
+      return ToGrpcStatus(allowed);
+    }
+    absl::StatusOr<Response> result = write(caller);
+    if (result.ok()) {
+      entry.set_result("ok");
+      entry.set_detail(detail(*result));
+      spdlog::info("{} by {} ({}): {} — {}", call.action, caller.name, RoleName(caller.role),
+                   call.target, entry.detail());
+    } else {
+      entry.set_result(std::string(result.status().message()));
+    }
+    Audit(entry);
+    return Reply(std::move(result), reply);
+  }
+
+  void Audit(const v1::AuditEntry& entry) {
+    if (absl::Status recorded = controller_->admin().Record(entry); !recorded.ok()) {
+      spdlog::error("cannot record the audit entry for {} {} by {}: {}", entry.action(),
+                    entry.target(), entry.who(), recorded.message());
+    }
+  }
+
+  Controller* controller_;
+  const bool mtls_;
 };
 
-GrpcServer::GrpcServer(Controller* controller)
-    : agent_service_(std::make_unique<AgentServiceImpl>(&controller->reports())),
-      fleet_service_(std::make_unique<FleetServiceImpl>(
-          &controller->fleet(), &controller->schedule(), &controller->events())) {}
+GrpcServer::GrpcServer(Controller* controller, bool mtls)
+    : agent_service_(std::make_unique<AgentServiceImpl>(&controller->reports(), mtls)),
+      fleet_service_(std::make_unique<FleetServiceImpl>(controller, mtls)) {}
 
-absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& listen,
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOptions& options,
                                                               Controller* controller) {
-  std::unique_ptr<GrpcServer> server(new GrpcServer(controller));
+  const bool mtls = options.tls.has_value();
+  std::unique_ptr<GrpcServer> server(new GrpcServer(controller, mtls));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
-  // A host with hundreds of pools sends reports past gRPC's default 4 MiB.
-  builder.SetMaxReceiveMessageSize(256 << 20);
+  builder.AddListeningPort(options.listen,
+                           mtls ? tls::MutualTlsServerCredentials(*options.tls, options.tls_refresh)
+                                : grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   builder.RegisterService(server->agent_service_.get());
   builder.RegisterService(server->fleet_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
   return server;
 }

@@ -219,6 +219,23 @@ ALTER TABLE scrub_runs ADD COLUMN pause INTEGER NOT NULL DEFAULT 0;
 UPDATE scrub_runs SET pause = 2 WHERE state = 'running' AND message = 'paused at window end';
 UPDATE scrub_runs SET pause = 1 WHERE state = 'running' AND message = 'paused';
 )sql",
+
+    // Version 5: the audit trail (audit_table.h): who asked for which write, in which role,
+    // from where, and its result. Appended only; time is unix seconds.
+    R"sql(
+CREATE TABLE audit (
+  id     INTEGER PRIMARY KEY,
+  time   INTEGER NOT NULL,
+  who    TEXT    NOT NULL,
+  role   TEXT    NOT NULL,
+  peer   TEXT    NOT NULL,
+  action TEXT    NOT NULL,
+  target TEXT    NOT NULL,
+  result TEXT    NOT NULL,
+  detail TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_time ON audit (time);
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

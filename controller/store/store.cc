@@ -47,7 +47,8 @@ Store::Store(Database db)
       commands_(&db_),
       events_(&db_, &hosts_),
       scan_watch_(&db_),
-      state_(&db_) {}
+      state_(&db_),
+      audit_(&db_) {}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   const std::string context = absl::StrCat("opening store ", path);

@@ -1,6 +1,6 @@
 // The controller's durable state in SQLite. One owning connection, WAL, synchronous=FULL,
 // the schema migrated through PRAGMA user_version (schema.h), every statement prepared and
-// bound. The tables are grouped into one class each (hosts, pools, scrub runs, commands,
+// bound. The tables are grouped into one class each (hosts, pools, scrub runs, commands, audit,
 // events, history, scan watch, controller state); Store owns the connection and the
 // tables, runs transactions, and reads and applies one agent report (report_io.h).
 //
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "controller/store/audit_table.h"
 #include "controller/store/command_table.h"
 #include "controller/store/controller_state_table.h"
 #include "controller/store/event_table.h"
@@ -32,6 +33,12 @@
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
+
+// What ForgetHost removed.
+struct ForgottenHost {
+  int pools = 0;
+  int events = 0;
+};
 
 class Store {
  public:
@@ -58,6 +65,7 @@ class Store {
   HistoryTable& history() { return history_; }
   ScanWatchTable& scan_watch() { return scan_watch_; }
   ControllerStateTable& state() { return state_; }
+  AuditTable& audit() { return audit_; }
 
   // What the store holds that `report` is compared with (report_io.h): the host, the
   // reported pools with their scan progress, the host's present pools, open and newest
@@ -66,6 +74,19 @@ class Store {
   // Applies `write` in one transaction (REQUIRES: none open). Returns, per write.events,
   // the new event's id or nullopt when it was a duplicate. On error nothing of it is kept.
   absl::StatusOr<std::vector<std::optional<int64_t>>> ApplyReport(const ReportWrite& write);
+
+  // Administration (fleet_admin.cc), each in one transaction (REQUIRES: none open).
+  //
+  // Removes the host and everything stored about it: its pools with their snapshots, vdevs,
+  // counters, scan watch and status, scrub runs, commands and events. NotFound for an
+  // unknown host. A host that reports again afterwards is a new host.
+  absl::StatusOr<ForgottenHost> ForgetHost(const std::string& host_id);
+  // Cancels every run still in state requested (of `host_id`'s pools; every host's when
+  // "") as of `now` with `message`, and fails their START commands that are still pending
+  // with the error "canceled" (an agent that already received one may still run it; its ack
+  // is then ignored like any second ack). Returns how many runs were canceled.
+  absl::StatusOr<int> CancelRequestedRuns(const std::string& host_id, absl::Time now,
+                                          const std::string& message);
 
  private:
   explicit Store(Database db);
@@ -82,6 +103,7 @@ class Store {
   EventTable events_;
   ScanWatchTable scan_watch_;
   ControllerStateTable state_;
+  AuditTable audit_;
 };
 
 }  // namespace zfleet::controller

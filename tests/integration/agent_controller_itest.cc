@@ -56,7 +56,9 @@ class AgentControllerTest : public ::testing::Test {
   void StartController(const std::string& listen) {
     server_.reset();
     controller_ = std::make_unique<controller::Controller>(store_.get(), &config_, &clock_);
-    auto server = controller::GrpcServer::Start(listen, controller_.get());
+    controller::GrpcServerOptions options;
+    options.listen = listen;
+    auto server = controller::GrpcServer::Start(options, controller_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     controller_->StartTicking();

@@ -97,9 +97,16 @@ early_below = 0.25
 [classes.nvme]
 interval = "2w"
 windows = ["01:00-05:00"]
+[tls]
+ca = "/etc/zfleet/pki/ca.crt"
+cert = "/etc/zfleet/pki/controller.crt"
+key = "/etc/zfleet/pki/controller.key"
 )",
                                       "c.toml");
   ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->tls.ca, "/etc/zfleet/pki/ca.crt");
+  EXPECT_EQ(config->tls.cert, "/etc/zfleet/pki/controller.crt");
+  EXPECT_EQ(config->tls.key, "/etc/zfleet/pki/controller.key");
   const SchedulerPolicy& p = config->scheduler;
   EXPECT_EQ(config->report_interval, absl::Seconds(10));
   EXPECT_EQ(config->missing_after, 5);
@@ -160,6 +167,9 @@ TEST(ControllerConfigTest, RefusesBadInputWithFileLineAndReason) {
       {"[agents]\nfoo = 1\n", "c.toml:2: unknown key agents.foo"},
       {"[agents]\nmissing_after = 0\n", "c.toml:2: agents.missing_after must be an integer"},
       {"\n[nonsense]\n", "c.toml:2: unknown key nonsense"},
+      {"[tls]\nca = \"/a\"\ncrt = \"/b\"\n", "c.toml:3: unknown key tls.crt"},
+      {"[tls]\nkey = 1\n", "c.toml:2: tls.key must be a string"},
+      {"tls = \"/etc/zfleet\"\n", "c.toml:1: tls must be a table"},
       {"[scheduler\n", "c.toml:1: "},
   };
   for (const Case& c : cases) {

@@ -9,8 +9,12 @@ constexpr char kFooter[] =
     "Run 'zfleet COMMAND --help' for a command's options.\n"
     "HOST/POOL names one pool, e.g. h1/tank. DURATION is e.g. 30s, 5m, 2h, 7d or 1h30m.\n"
     "Times are UTC. --json prints one JSON document per call (see README).\n"
+    "A controller with mutual TLS needs --tls-ca, --tls-cert and --tls-key (or\n"
+    "ZFLEET_TLS_CA, ZFLEET_TLS_CERT, ZFLEET_TLS_KEY); what you may do is your\n"
+    "certificate's role: viewer reads; operator also scrubs and acks; admin also\n"
+    "forgets hosts and cancels queued scrubs.\n"
     "Exit codes: 0 ok; 1 the controller refused or could not be reached, or 'ack' named\n"
-    "unknown events; 2 bad arguments (nothing was sent).";
+    "unknown events; 2 bad arguments or --tls-* files (nothing was sent).";
 
 void AddPoolArg(CLI::App* sub, Flags& f) {
   // HOST/POOL is checked by ParsePoolRef (also when missing) for one kind of message.
@@ -29,6 +33,14 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   app.add_option("--timeout", f.timeout, "deadline for each call to the controller")
       ->type_name("DURATION")
       ->default_str(std::string(kDefaultTimeout));
+  app.add_option("--tls-ca", f.tls_ca,
+                 "mutual TLS: the controller's CA bundle (default: $ZFLEET_TLS_CA)")
+      ->type_name("FILE");
+  app.add_option("--tls-cert", f.tls_cert,
+                 "mutual TLS: your certificate (default: $ZFLEET_TLS_CERT)")
+      ->type_name("FILE");
+  app.add_option("--tls-key", f.tls_key, "mutual TLS: its private key (default: $ZFLEET_TLS_KEY)")
+      ->type_name("FILE");
 
   Subcommands s;
   s.status = app.add_subcommand("status", "fleet summary and one line per pool");
@@ -60,7 +72,8 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
       ->type_name("info|warning|critical");
   s.events->add_option("--host", f.host, "only this host")->type_name("HOST");
   s.events->add_flag("--unacked", f.unacked, "only events nobody acknowledged");
-  s.ack = app.add_subcommand("ack", "acknowledge events (as $USER)");
+  s.ack = app.add_subcommand(
+      "ack", "acknowledge events (recorded as your certificate's name, or $USER on plaintext)");
   s.ack->add_option("ids", f.event_ids, "event ids as 'zfleet events' shows them")
       ->type_name("ID...");
 
@@ -71,8 +84,24 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   s.disks->add_option("--host", f.host, "only this host")->type_name("HOST");
   s.disks->add_flag("--by-model", f.by_model, "error counts summed per model across the fleet");
 
+  s.whoami = app.add_subcommand("whoami", "who the controller takes you for, and your role");
+  s.audit = app.add_subcommand("audit", "who asked the controller for what, newest first");
+  s.audit->add_option("--since", f.audit_since, "entries newer than this")
+      ->type_name("DURATION")
+      ->default_str(std::string(kDefaultAuditSince));
+  s.forget = app.add_subcommand(
+      "forget", "remove a decommissioned host and all its history (admin; needs --yes)");
+  // HOST is checked by Prepare (also when missing) for one kind of message.
+  s.forget->add_option("host", f.forget_host, "the host, as 'zfleet hosts' shows it")
+      ->type_name("HOST");
+  s.forget->add_flag("--yes", f.yes, "confirm: the host's pools, runs and events are deleted");
+  s.cancel_queued = app.add_subcommand(
+      "cancel-queued", "cancel every scrub request that has not started yet (admin)");
+  s.cancel_queued->add_option("--host", f.host, "only on this host")->type_name("HOST");
+
   for (CLI::App* sub : {s.status, s.hosts, s.pools, s.pool, s.history, s.scrub, s.schedule,
-                        s.events, s.ack, s.triage, s.disks}) {
+                        s.events, s.ack, s.triage, s.disks, s.whoami, s.audit, s.forget,
+                        s.cancel_queued}) {
     sub->fallthrough();
   }
   return s;

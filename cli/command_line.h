@@ -17,6 +17,7 @@ namespace zfleet::cli {
 
 inline constexpr absl::string_view kDefaultController = "127.0.0.1:7400";
 inline constexpr absl::string_view kDefaultTimeout = "10s";
+inline constexpr absl::string_view kDefaultAuditSince = "7d";
 
 // Raw values as typed; the commands check them before anything is sent.
 struct Flags {
@@ -24,6 +25,9 @@ struct Flags {
   std::string controller;
   std::string timeout{kDefaultTimeout};
   bool json = false;
+  std::string tls_ca;    // "" = $ZFLEET_TLS_CA
+  std::string tls_cert;  // "" = $ZFLEET_TLS_CERT
+  std::string tls_key;   // "" = $ZFLEET_TLS_KEY
   // status
   bool unhealthy_only = false;
   // pool, history, scrub: HOST/POOL
@@ -36,13 +40,18 @@ struct Flags {
   std::string since{kDefaultSince};
   std::string severity;
   bool unacked = false;
-  // events, disks
+  // events, disks, cancel-queued
   std::string host;
   // ack
   std::vector<std::string> event_ids;
   // disks
   std::string model;
   bool by_model = false;
+  // audit
+  std::string audit_since{kDefaultAuditSince};
+  // forget
+  std::string forget_host;
+  bool yes = false;
 };
 
 // The subcommands, for telling which one was given. Owned by the App.
@@ -58,6 +67,10 @@ struct Subcommands {
   CLI::App* ack;
   CLI::App* triage;
   CLI::App* disks;
+  CLI::App* whoami;
+  CLI::App* audit;
+  CLI::App* forget;
+  CLI::App* cancel_queued;
 };
 
 // Adds every option and subcommand to `app`, bound to `flags`. Exactly one subcommand

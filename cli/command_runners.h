@@ -22,10 +22,10 @@ namespace zfleet::cli {
 struct Invocation {
   Flags flags;
   PoolRef ref;                     // pool, history, scrub
-  absl::Time since;                // events
+  absl::Time since;                // events, audit
   std::string min_severity;        // events: "", info, warning, critical
   std::vector<int64_t> event_ids;  // ack: positive, no duplicates
-  std::string user;                // ack: who acknowledges; never empty
+  std::string user;                // ack: who acknowledges on plaintext; never empty
   RenderOptions render;            // colour is already off for --json
 };
 
@@ -48,6 +48,12 @@ absl::StatusOr<std::string> ScheduleOutput(FleetApi& api, const Invocation& in);
 absl::StatusOr<std::string> EventsOutput(FleetApi& api, const Invocation& in);
 absl::StatusOr<std::string> TriageOutput(FleetApi& api, const Invocation& in);
 absl::StatusOr<std::string> DisksOutput(FleetApi& api, const Invocation& in);
+// admin_commands.cc
+absl::StatusOr<std::string> WhoAmIOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> AuditOutput(FleetApi& api, const Invocation& in);
+// REQUIRES: flags.forget_host checked and flags.yes (RunCli refuses the run otherwise).
+absl::StatusOr<std::string> ForgetOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> CancelQueuedOutput(FleetApi& api, const Invocation& in);
 // `ack` is a Runner of its own: it prints what it acknowledged even when unknown ids
 // fail the run.
 CliResult RunAck(FleetApi& api, const Invocation& in);

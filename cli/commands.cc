@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
 #include <exception>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 #include "CLI/CLI.hpp"
@@ -10,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "cli/command_runners.h"
 #include "cli/event_args.h"
@@ -53,6 +56,46 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
   return timeout;
 }
 
+// `forget HOST --yes`: a host name (not HOST/POOL), and the confirmation.
+absl::Status CheckForget(const Flags& f) {
+  if (f.forget_host.empty()) return absl::InvalidArgumentError("forget: missing HOST");
+  if (absl::StrContains(f.forget_host, '/')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("forget takes a HOST, not HOST/POOL: \"", f.forget_host, "\""));
+  }
+  if (!f.yes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "forget removes host \"", f.forget_host,
+        "\" and all its history (pools, scrub runs, events) from the controller; pass --yes"));
+  }
+  return absl::OkStatus();
+}
+
+// The --tls-* files, each from its flag or else the environment: none (plaintext), or all
+// three, checked by env.check_tls. InvalidArgument with the line to print otherwise.
+absl::StatusOr<std::optional<tls::TlsFiles>> TlsFilesOf(const Flags& f, const Environment& env) {
+  const tls::TlsFiles files = PreferSet({f.tls_ca, f.tls_cert, f.tls_key}, env.tls_env);
+  if (!files.any()) return std::nullopt;
+  std::vector<std::string> flags;
+  std::vector<std::string> vars;
+  for (const auto& [file, flag, var] :
+       {std::tuple(&files.ca, "--tls-ca", "ZFLEET_TLS_CA"),
+        std::tuple(&files.cert, "--tls-cert", "ZFLEET_TLS_CERT"),
+        std::tuple(&files.key, "--tls-key", "ZFLEET_TLS_KEY")}) {
+    if (!file->empty()) continue;
+    flags.push_back(flag);
+    vars.push_back(var);
+  }
+  if (!flags.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls-ca, --tls-cert and --tls-key go together; ", absl::StrJoin(flags, " and "),
+        flags.size() == 1 ? " is" : " are", " missing (or set ", absl::StrJoin(vars, ", "),
+        ")"));
+  }
+  if (env.check_tls) RETURN_IF_ERROR(env.check_tls(files));
+  return files;
+}
+
 // Checks everything a command needs before any client exists; InvalidArgument with the
 // line to print otherwise.
 absl::Status Prepare(const Subcommands& sub, const Environment& env, Invocation* in) {
@@ -72,6 +115,10 @@ absl::Status Prepare(const Subcommands& sub, const Environment& env, Invocation*
   if (sub.ack->parsed()) {
     ASSIGN_OR_RETURN(in->event_ids, ParseEventIds(f.event_ids));
   }
+  if (sub.audit->parsed()) {
+    ASSIGN_OR_RETURN(in->since, ParseSince(f.audit_since, env.now));
+  }
+  if (sub.forget->parsed()) RETURN_IF_ERROR(CheckForget(f));
   in->user = env.user.empty() ? "unknown" : env.user;
   in->render = RenderOptions{.color = env.color && !f.json, .now = env.now};
   return absl::OkStatus();
@@ -100,6 +147,9 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
   if (absl::Status s = Prepare(sub, env, &in); !s.ok()) return UsageResult(s.message());
   absl::StatusOr<absl::Duration> timeout = ParseTimeout(in.flags.timeout);
   if (!timeout.ok()) return UsageResult(timeout.status().message());
+  // Last: reads the files (through env.check_tls) only once the arguments are good.
+  absl::StatusOr<std::optional<tls::TlsFiles>> tls_files = TlsFilesOf(in.flags, env);
+  if (!tls_files.ok()) return UsageResult(tls_files.status().message());
 
   const std::pair<CLI::App*, Runner> runners[] = {{sub.status, RunOutput<StatusOutput>},
                                                   {sub.hosts, RunOutput<HostsOutput>},
@@ -111,10 +161,16 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
                                                   {sub.events, RunOutput<EventsOutput>},
                                                   {sub.ack, RunAck},
                                                   {sub.triage, RunOutput<TriageOutput>},
-                                                  {sub.disks, RunOutput<DisksOutput>}};
+                                                  {sub.disks, RunOutput<DisksOutput>},
+                                                  {sub.whoami, RunOutput<WhoAmIOutput>},
+                                                  {sub.audit, RunOutput<AuditOutput>},
+                                                  {sub.forget, RunOutput<ForgetOutput>},
+                                                  {sub.cancel_queued,
+                                                   RunOutput<CancelQueuedOutput>}};
   for (const auto& [command, runner] : runners) {
     if (!command->parsed()) continue;
-    std::unique_ptr<FleetApi> api = make_api(in.flags.controller, *timeout);
+    std::unique_ptr<FleetApi> api = make_api(ControllerConnection{
+        .target = in.flags.controller, .timeout = *timeout, .tls = *std::move(tls_files)});
     return runner(*api, in);
   }
   return UsageResult("no command");  // unreachable: CLI11 requires one

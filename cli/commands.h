@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cli/command_line.h"
 #include "cli/fleet_client.h"
+#include "common/tls/tls_files.h"
 
 namespace zfleet::cli {
 
@@ -21,17 +23,24 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the controller said no, or could not be reached
 inline constexpr int kExitUsage = 2;    // bad arguments; nothing was sent
 
+// Checks the --tls-* files before they are used: OK, or InvalidArgument with one line
+// (tls::CheckTlsFiles at the process's now, in zfleet_main).
+using TlsChecker = std::function<absl::Status(const tls::TlsFiles& files)>;
+
 struct Environment {
   std::string controller_env;          // $ZFLEET_CONTROLLER; "" when unset
   bool color = false;                  // stdout is a terminal that wants colour
   absl::Time now = absl::UnixEpoch();  // what `events --since` counts back from
-  std::string user{};                  // $USER, recorded by `ack`; "" when unset
+  std::string user{};                  // $USER, sent by `ack` (used on plaintext); "" when unset
+  tls::TlsFiles tls_env{};             // $ZFLEET_TLS_CA, _CERT, _KEY; "" when unset
+  // Called once when TLS files are given, before any FleetApi is made; null: not checked
+  // (tests without files).
+  TlsChecker check_tls{};
 };
 
-// Called once per run, after the arguments are valid, with the controller address and
-// the per-call timeout. Must not return null.
-using FleetApiFactory =
-    std::function<std::unique_ptr<FleetApi>(const std::string& target, absl::Duration timeout)>;
+// Called once per run, after the arguments (and TLS files) are valid, with the controller
+// address, the per-call timeout and the TLS files if any. Must not return null.
+using FleetApiFactory = std::function<std::unique_ptr<FleetApi>(const ControllerConnection&)>;
 
 struct CliResult {
   int exit_code = kExitOk;
@@ -41,15 +50,18 @@ struct CliResult {
 
 // Runs `zfleet ARGS...` (ARGS without the program name). Never throws.
 //   kExitOk:      result (or --help text) in `out`.
-//   kExitUsage:   unknown flag, missing or unknown command, bad HOST/POOL, --timeout,
+//   kExitUsage:   unknown flag, missing or unknown command, bad HOST/POOL, HOST, --timeout,
 //                 controller address, --since, --severity or event id, `scrub --now`
-//                 with --stop or --pause; `err` is one line ending in
-//                 "run 'zfleet --help'". No FleetApi is made.
+//                 with --stop or --pause, `forget` without --yes, --tls-* files not
+//                 all three given or refused by env.check_tls; `err` is one line ending
+//                 in "run 'zfleet --help'". No FleetApi is made.
 //   kExitFailure: the controller returned an error or was unreachable; `err` is one line.
 //                 `ack` with ids the controller does not know also exits here, after
 //                 the known ones were acknowledged: `out` holds the usual result and
 //                 `err` is "zfleet: unknown event ids 7, 9".
-// The controller is --controller, else env.controller_env, else kDefaultController.
+// The controller is --controller, else env.controller_env, else kDefaultController. Each
+// --tls-* flag, else its env.tls_env file; when any is set, all three must be, and the
+// connection uses mutual TLS.
 CliResult RunCli(const std::vector<std::string>& args, const Environment& env,
                  const FleetApiFactory& make_api);
 

@@ -1,26 +1,88 @@
 #include "cli/fleet_client.h"
 
+#include <initializer_list>
+#include <memory>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/grpc_status.h"
+#include "common/tls/grpc_credentials.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
 namespace zfleet::cli {
 
-absl::Status ControllerError(const grpc::Status& status, absl::string_view target,
-                             absl::Duration timeout) {
+namespace {
+
+// The CLI is one short process: the files are read at start and there is nothing to
+// rotate, so the watcher's re-read only needs to be rare.
+constexpr absl::Duration kTlsRefresh = absl::Hours(1);
+
+// Whether `text` contains one of the lower-case `words`, in any case.
+bool Mentions(absl::string_view text, std::initializer_list<absl::string_view> words) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  for (absl::string_view word : words) {
+    if (absl::StrContains(lower, word)) return true;
+  }
+  return false;
+}
+
+constexpr absl::string_view kHandshakeFailed =
+    "TLS handshake failed (is the certificate from the controller's CA, and valid?)";
+
+// OpenSSL's reason in gRPC's "…: Tls handshake failed: SSL_ERROR_SSL: error:0A000086:SSL
+// routines::certificate verify failed", else gRPC's whole message.
+absl::string_view OpenSslReason(absl::string_view message) {
+  constexpr absl::string_view kRoutines = "routines::";
+  const size_t at = message.rfind(kRoutines);
+  if (at == absl::string_view::npos || at + kRoutines.size() == message.size()) return message;
+  return message.substr(at + kRoutines.size());
+}
+
+// What gRPC reports (as seen with gRPC 1.51, OpenSSL 3, TLS 1.3):
+//  - our CA does not vouch for the controller: "…Tls handshake failed: SSL_ERROR_SSL:
+//    error:0A000086:SSL routines::certificate verify failed";
+//  - the controller refuses our certificate: the handshake completes on our side first, so
+//    only "…: Socket closed";
+//  - TLS towards a plaintext listener: "…SSL routines::wrong version number";
+//  - plaintext towards a TLS listener: "…: Socket closed".
+std::string UnreachableReason(absl::string_view message, bool tls) {
+  if (message.empty()) return "unavailable";
+  const bool closed =
+      Mentions(message, {"socket closed", "connection reset", "end of file", "connection closed"});
+  if (tls) {
+    if (Mentions(message, {"wrong version number"})) {
+      return "TLS handshake failed: the controller does not speak TLS at this address (a "
+             "plaintext listener?)";
+    }
+    if (Mentions(message, {"handshake", "ssl", "tls", "certificate"})) {
+      return absl::StrCat(kHandshakeFailed, ": ", OpenSslReason(message));
+    }
+    if (closed) return absl::StrCat(kHandshakeFailed, ": the controller closed the connection");
+  } else if (closed) {
+    return absl::StrCat(message,
+                        "; does the controller require TLS? pass --tls-ca/--tls-cert/--tls-key "
+                        "or set ZFLEET_TLS_*");
+  }
+  return std::string(message);
+}
+
+}  // namespace
+
+absl::Status ControllerError(const grpc::Status& status, const ControllerConnection& connection) {
   const absl::Status converted = FromGrpcStatus(status);
+  const std::string& target = connection.target;
   switch (converted.code()) {
     case absl::StatusCode::kDeadlineExceeded:
       return absl::DeadlineExceededError(absl::StrCat("cannot reach controller at ", target,
                                                       ": no answer within ",
-                                                      absl::FormatDuration(timeout)));
+                                                      absl::FormatDuration(connection.timeout)));
     case absl::StatusCode::kUnavailable:
       return absl::UnavailableError(
           absl::StrCat("cannot reach controller at ", target, ": ",
-                       converted.message().empty() ? "unavailable" : converted.message()));
+                       UnreachableReason(converted.message(), connection.tls.has_value())));
     default:
       if (!converted.message().empty()) return converted;
       return absl::Status(converted.code(),
@@ -36,22 +98,26 @@ static grpc::ChannelArguments UnlimitedReplies() {
   return args;
 }
 
-FleetClient::FleetClient(std::string target, absl::Duration timeout, const Clock& clock)
-    : target_(std::move(target)),
-      timeout_(timeout),
+static std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(
+    const ControllerConnection& connection) {
+  if (!connection.tls) return grpc::InsecureChannelCredentials();
+  return tls::MutualTlsChannelCredentials(*connection.tls, kTlsRefresh);
+}
+
+FleetClient::FleetClient(ControllerConnection connection, const Clock& clock)
+    : connection_(std::move(connection)),
       clock_(clock),
-      stub_(v1::FleetService::NewStub(
-          grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(),
-                                    UnlimitedReplies()))) {}
+      stub_(v1::FleetService::NewStub(grpc::CreateCustomChannel(
+          connection_.target, CredentialsFor(connection_), UnlimitedReplies()))) {}
 
 template <typename Request, typename Response>
 absl::StatusOr<Response> FleetClient::Call(Rpc<Request, Response> rpc,
                                            const Request& request) const {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(clock_.Now() + timeout_));
+  context.set_deadline(absl::ToChronoTime(clock_.Now() + connection_.timeout));
   Response response;
   const grpc::Status status = (stub_.get()->*rpc)(&context, request, &response);
-  if (!status.ok()) return ControllerError(status, target_, timeout_);
+  if (!status.ok()) return ControllerError(status, connection_);
   return response;
 }
 
@@ -102,6 +168,24 @@ absl::StatusOr<v1::TriageResponse> FleetClient::Triage() {
 
 absl::StatusOr<v1::GetStatusResponse> FleetClient::GetStatus() {
   return Call(&Stub::GetStatus, v1::GetStatusRequest());
+}
+
+absl::StatusOr<v1::WhoAmIResponse> FleetClient::WhoAmI() {
+  return Call(&Stub::WhoAmI, v1::WhoAmIRequest());
+}
+
+absl::StatusOr<v1::ListAuditResponse> FleetClient::ListAudit(const v1::ListAuditRequest& request) {
+  return Call(&Stub::ListAudit, request);
+}
+
+absl::StatusOr<v1::ForgetHostResponse> FleetClient::ForgetHost(
+    const v1::ForgetHostRequest& request) {
+  return Call(&Stub::ForgetHost, request);
+}
+
+absl::StatusOr<v1::CancelQueuedResponse> FleetClient::CancelQueued(
+    const v1::CancelQueuedRequest& request) {
+  return Call(&Stub::CancelQueued, request);
 }
 
 }  // namespace zfleet::cli

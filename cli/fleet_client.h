@@ -4,6 +4,7 @@
 #define ZFLEET_CLI_FLEET_CLIENT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/tls/tls_files.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
@@ -38,15 +40,35 @@ class FleetApi {
   virtual absl::StatusOr<v1::TriageResponse> Triage() = 0;
   // Host totals and each present pool's compact status, for `zfleet status`.
   virtual absl::StatusOr<v1::GetStatusResponse> GetStatus() = 0;
+  // Who the controller takes the caller for, and over which transport.
+  virtual absl::StatusOr<v1::WhoAmIResponse> WhoAmI() = 0;
+  // The controller's record of writes, newest first.
+  virtual absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request) = 0;
+  // Removes a host and all the controller stored about it (admin).
+  virtual absl::StatusOr<v1::ForgetHostResponse> ForgetHost(
+      const v1::ForgetHostRequest& request) = 0;
+  // Cancels scrub requests not started yet, fleet-wide or on one host (admin).
+  virtual absl::StatusOr<v1::CancelQueuedResponse> CancelQueued(
+      const v1::CancelQueuedRequest& request) = 0;
 };
 
-// Owns a FleetService stub on an insecure channel to `target` ("HOST:PORT"). The channel
-// connects lazily, so construction never fails; a controller that is down shows up as
-// an error from the first call. Each call gets its own deadline of `timeout` from
+// How to reach the controller, as the command line decided it.
+struct ControllerConnection {
+  std::string target;  // "HOST:PORT" or a gRPC URI
+  absl::Duration timeout = absl::Seconds(10);  // per call
+  // Set: mutual TLS with these files (all three set; CheckTlsFiles passed). Unset: plaintext.
+  std::optional<tls::TlsFiles> tls{};
+};
+
+// Owns a FleetService stub on a channel to `connection.target`: mutual TLS when
+// `connection.tls` is set, else plaintext. The channel connects lazily, so construction
+// never fails; a controller that is down (or refuses our certificate) shows up as an
+// error from the first call. Each call gets its own deadline of `connection.timeout` from
 // `clock`'s now and does not wait for the channel to become ready. Thread-safe.
+// REQUIRES: connection.tls, when set, passed tls::CheckTlsFiles.
 class FleetClient final : public FleetApi {
  public:
-  FleetClient(std::string target, absl::Duration timeout, const Clock& clock = SystemClock::Get());
+  explicit FleetClient(ControllerConnection connection, const Clock& clock = SystemClock::Get());
 
   absl::StatusOr<v1::ListHostsResponse> ListHosts() override;
   absl::StatusOr<v1::ListPoolsResponse> ListPools() override;
@@ -60,6 +82,11 @@ class FleetClient final : public FleetApi {
   absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) override;
   absl::StatusOr<v1::TriageResponse> Triage() override;
   absl::StatusOr<v1::GetStatusResponse> GetStatus() override;
+  absl::StatusOr<v1::WhoAmIResponse> WhoAmI() override;
+  absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request) override;
+  absl::StatusOr<v1::ForgetHostResponse> ForgetHost(const v1::ForgetHostRequest& request) override;
+  absl::StatusOr<v1::CancelQueuedResponse> CancelQueued(
+      const v1::CancelQueuedRequest& request) override;
 
  private:
   // A blocking unary method of the stub, e.g. &v1::FleetService::Stub::ListHosts.
@@ -72,19 +99,29 @@ class FleetClient final : public FleetApi {
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(Rpc<Request, Response> rpc, const Request& request) const;
 
-  const std::string target_;
-  const absl::Duration timeout_;
+  const ControllerConnection connection_;
   const Clock& clock_;
   std::unique_ptr<v1::FleetService::Stub> stub_;
 };
 
-// Turns a failed RPC into what on-call reads. UNAVAILABLE and DEADLINE_EXCEEDED become
-// "cannot reach controller at TARGET: <reason>" (same code), where the reason is gRPC's
-// message, or "no answer within TIMEOUT" for a deadline. Any other code keeps the
-// server's message (e.g. NOT_FOUND "unknown pool h1/tank"), or "controller at TARGET
-// answered CODE" when the server sent none. REQUIRES: !status.ok().
-absl::Status ControllerError(const grpc::Status& status, absl::string_view target,
-                             absl::Duration timeout);
+// Turns a failed RPC into what on-call reads, on one line. UNAVAILABLE and
+// DEADLINE_EXCEEDED become "cannot reach controller at TARGET: <reason>" (same code), where
+// the reason is
+//  - "no answer within TIMEOUT" for a deadline;
+//  - over TLS, when gRPC's message speaks of the handshake, SSL or a certificate, or the
+//    connection was closed (what the controller does to a certificate it refuses):
+//    "TLS handshake failed (is the certificate from the controller's CA, and valid?): "
+//    and OpenSSL's reason ("certificate verify failed"), "the controller closed the
+//    connection", or else gRPC's message; "TLS handshake failed: the controller does not
+//    speak TLS at this address (a plaintext listener?)" when OpenSSL saw no TLS at all;
+//  - over plaintext, when the connection was closed or reset (what a TLS listener does to
+//    a plaintext client): gRPC's message and "; does the controller require TLS? pass
+//    --tls-ca/--tls-cert/--tls-key or set ZFLEET_TLS_*";
+//  - otherwise gRPC's message.
+// Any other code keeps the server's message (e.g. NOT_FOUND "unknown pool h1/tank",
+// PERMISSION_DENIED `viewer "alice" may not start a scrub (needs operator)`), or
+// "controller at TARGET answered CODE" when the server sent none. REQUIRES: !status.ok().
+absl::Status ControllerError(const grpc::Status& status, const ControllerConnection& connection);
 
 }  // namespace zfleet::cli
 

@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/fleet_client.h"
 #include "common/clock.h"
+#include "common/tls/tls_files.h"
+#include "grpc/support/log.h"
 
 namespace {
 
@@ -24,19 +27,40 @@ bool WantsColor() {
   return term == nullptr || std::strcmp(term, "dumb") != 0;
 }
 
+// gRPC logs a failed TLS handshake as an "E1201 …" line on stderr, beside the one line
+// the CLI prints for the same failure. Every failure reaches the CLI as a status, so gRPC's
+// own log is dropped unless someone debugging asked for it with GRPC_VERBOSITY.
+void QuietGrpcLog() {
+  const char* verbosity = std::getenv("GRPC_VERBOSITY");
+  if (verbosity != nullptr && verbosity[0] != '\0') return;
+  gpr_set_log_function([](gpr_log_func_args*) {});
+}
+
+std::string Getenv(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  QuietGrpcLog();
   const std::vector<std::string> args(argv + 1, argv + argc);
   zfleet::cli::Environment env;
-  if (const char* controller = std::getenv("ZFLEET_CONTROLLER")) env.controller_env = controller;
-  if (const char* user = std::getenv("USER")) env.user = user;
+  env.controller_env = Getenv("ZFLEET_CONTROLLER");
+  env.user = Getenv("USER");
+  env.tls_env = {.ca = Getenv("ZFLEET_TLS_CA"),
+                 .cert = Getenv("ZFLEET_TLS_CERT"),
+                 .key = Getenv("ZFLEET_TLS_KEY")};
   env.color = WantsColor();
   env.now = zfleet::SystemClock::Get().Now();
+  env.check_tls = [now = env.now](const zfleet::tls::TlsFiles& files) {
+    return zfleet::tls::CheckTlsFiles(files, now);
+  };
 
   const zfleet::cli::CliResult result =
-      zfleet::cli::RunCli(args, env, [](const std::string& target, absl::Duration timeout) {
-        return std::make_unique<zfleet::cli::FleetClient>(target, timeout);
+      zfleet::cli::RunCli(args, env, [](const zfleet::cli::ControllerConnection& connection) {
+        return std::make_unique<zfleet::cli::FleetClient>(connection);
       });
   std::fwrite(result.out.data(), 1, result.out.size(), stdout);
   std::fflush(stdout);

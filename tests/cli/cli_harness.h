@@ -25,9 +25,10 @@ class CliTest : public ::testing::Test {
   }
 
   CliResult Run(std::vector<std::string> args) {
-    return RunCli(args, env_, [this](const std::string& target, absl::Duration timeout) {
-      targets_.push_back(target);
-      timeouts_.push_back(timeout);
+    return RunCli(args, env_, [this](const ControllerConnection& connection) {
+      targets_.push_back(connection.target);
+      timeouts_.push_back(connection.timeout);
+      connections_.push_back(connection);
       return std::make_unique<FakeFleetApi>(&fleet_);
     });
   }
@@ -46,6 +47,7 @@ class CliTest : public ::testing::Test {
   Environment env_;
   std::vector<std::string> targets_;
   std::vector<absl::Duration> timeouts_;
+  std::vector<ControllerConnection> connections_;
 };
 
 }  // namespace zfleet::cli

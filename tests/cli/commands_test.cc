@@ -57,7 +57,11 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
                                              {"events", "--help"},
                                              {"ack", "--help"},
                                              {"triage", "--help"},
-                                             {"disks", "--help"}}) {
+                                             {"disks", "--help"},
+                                             {"whoami", "--help"},
+                                             {"audit", "--help"},
+                                             {"forget", "--help"},
+                                             {"cancel-queued", "--help"}}) {
     const CliResult r = Run(args);
     EXPECT_EQ(r.exit_code, kExitOk) << args[0];
     EXPECT_THAT(r.out, HasSubstr("Usage: zfleet")) << args[0];
@@ -67,10 +71,13 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
   EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--now"));
   EXPECT_THAT(Run({"events", "--help"}).out, HasSubstr("--since DURATION=24h"));
   EXPECT_THAT(Run({"disks", "--help"}).out, HasSubstr("--by-model"));
+  EXPECT_THAT(Run({"audit", "--help"}).out, HasSubstr("--since DURATION=7d"));
+  EXPECT_THAT(Run({"forget", "--help"}).out, HasSubstr("--yes"));
   const std::string help = Run({"--help"}).out;
   EXPECT_THAT(help, HasSubstr("Exit codes"));
   for (const char* command : {"status", "hosts", "pools", "pool", "history", "scrub", "schedule",
-                              "events", "ack", "triage", "disks"}) {
+                              "events", "ack", "triage", "disks", "whoami", "audit", "forget",
+                              "cancel-queued"}) {
     EXPECT_THAT(help, HasSubstr(std::string("\n  ") + command + " ")) << command;
   }
   EXPECT_TRUE(targets_.empty());

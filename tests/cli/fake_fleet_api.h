@@ -22,6 +22,10 @@ struct FakeFleet {
   std::vector<int64_t> known_event_ids;  // AckEvents acknowledges these, reports the rest
   v1::ListDisksResponse disks;
   v1::TriageResponse triage;
+  v1::WhoAmIResponse whoami;
+  v1::ListAuditResponse audit;
+  v1::ForgetHostResponse forget;
+  v1::CancelQueuedResponse cancel_queued;
   absl::Status error;  // when set, every call fails with it
 
   std::vector<v1::GetPoolRequest> get_pool;
@@ -30,8 +34,12 @@ struct FakeFleet {
   std::vector<v1::ListEventsRequest> list_events;
   std::vector<v1::AckEventsRequest> ack_events;
   std::vector<v1::ListDisksRequest> list_disks;
+  std::vector<v1::ListAuditRequest> list_audit;
+  std::vector<v1::ForgetHostRequest> forget_host;
+  std::vector<v1::CancelQueuedRequest> cancel_queued_requests;
   int get_schedule_calls = 0;
   int triage_calls = 0;
+  int whoami_calls = 0;
 };
 
 class FakeFleetApi final : public FleetApi {
@@ -105,6 +113,28 @@ class FakeFleetApi final : public FleetApi {
   absl::StatusOr<v1::GetStatusResponse> GetStatus() override {
     if (!fleet_->error.ok()) return fleet_->error;
     return StatusFromLists(fleet_->hosts, fleet_->pools);
+  }
+  absl::StatusOr<v1::WhoAmIResponse> WhoAmI() override {
+    ++fleet_->whoami_calls;
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->whoami;
+  }
+  absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request) override {
+    fleet_->list_audit.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->audit;
+  }
+  absl::StatusOr<v1::ForgetHostResponse> ForgetHost(
+      const v1::ForgetHostRequest& request) override {
+    fleet_->forget_host.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->forget;
+  }
+  absl::StatusOr<v1::CancelQueuedResponse> CancelQueued(
+      const v1::CancelQueuedRequest& request) override {
+    fleet_->cancel_queued_requests.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->cancel_queued;
   }
 
  private:

@@ -122,6 +122,39 @@ class CannedFleetService final : public v1::FleetService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
+                      v1::WhoAmIResponse* response) override {
+    response->set_name("local");
+    response->set_role("admin");
+    response->set_transport("plaintext");
+    response->set_peer(context->peer());
+    return grpc::Status::OK;
+  }
+  // Echoes the window in the one entry's detail.
+  grpc::Status ListAudit(grpc::ServerContext*, const v1::ListAuditRequest* request,
+                         v1::ListAuditResponse* response) override {
+    v1::AuditEntry* entry = response->add_entries();
+    entry->set_id(3);
+    entry->set_time(kEvaluatedAt);
+    entry->set_who("local");
+    entry->set_action("ack");
+    entry->set_result("ok");
+    entry->set_detail(absl::StrCat("since=", request->since()));
+    return grpc::Status::OK;
+  }
+  // The controller's refusal of a role, as its service returns it.
+  grpc::Status ForgetHost(grpc::ServerContext*, const v1::ForgetHostRequest* request,
+                          v1::ForgetHostResponse*) override {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        absl::StrCat("operator \"bob\" may not forget host ", request->host_id(),
+                                     " (needs admin)"));
+  }
+  grpc::Status CancelQueued(grpc::ServerContext*, const v1::CancelQueuedRequest* request,
+                            v1::CancelQueuedResponse* response) override {
+    response->set_runs_canceled(request->host_id().empty() ? 5 : 2);
+    return grpc::Status::OK;
+  }
+
  public:
   std::string ack_by() {
     absl::MutexLock lock(&mu_);
@@ -155,7 +188,7 @@ class FleetClientServerTest : public ::testing::Test {
 };
 
 TEST_F(FleetClientServerTest, AnswersArrive) {
-  FleetClient client(target_, absl::Seconds(5));
+  FleetClient client({.target = target_, .timeout = absl::Seconds(5)});
   absl::StatusOr<v1::ListPoolsResponse> pools = client.ListPools();
   ASSERT_TRUE(pools.ok()) << pools.status();
   ASSERT_EQ(pools->pools_size(), 1);
@@ -176,7 +209,7 @@ TEST_F(FleetClientServerTest, AnswersArrive) {
 }
 
 TEST_F(FleetClientServerTest, NotFoundKeepsTheServersMessage) {
-  FleetClient client(target_, absl::Seconds(5));
+  FleetClient client({.target = target_, .timeout = absl::Seconds(5)});
   v1::GetPoolRequest request;
   request.set_host_id("h1");
   request.set_pool("nope");
@@ -187,7 +220,7 @@ TEST_F(FleetClientServerTest, NotFoundKeepsTheServersMessage) {
 }
 
 TEST_F(FleetClientServerTest, SilentControllerHitsTheDeadline) {
-  FleetClient client(target_, absl::Seconds(1));
+  FleetClient client({.target = target_, .timeout = absl::Seconds(1)});
   const absl::Time start = absl::Now();  // the test measures real elapsed time
   absl::StatusOr<v1::ListHostsResponse> hosts = client.ListHosts();
   const absl::Duration elapsed = absl::Now() - start;
@@ -201,8 +234,8 @@ TEST_F(FleetClientServerTest, SilentControllerHitsTheDeadline) {
 
 // The whole command over the wire, as main wires it.
 TEST_F(FleetClientServerTest, CommandsOverTheWire) {
-  const FleetApiFactory make_api = [](const std::string& target, absl::Duration timeout) {
-    return std::make_unique<FleetClient>(target, timeout);
+  const FleetApiFactory make_api = [](const ControllerConnection& connection) {
+    return std::make_unique<FleetClient>(connection);
   };
   const CliResult missing = RunCli({"--controller", target_, "pool", "h1/nope"}, {}, make_api);
   EXPECT_EQ(missing.exit_code, kExitFailure);
@@ -219,8 +252,8 @@ TEST_F(FleetClientServerTest, CommandsOverTheWire) {
 
 // One command per FleetService RPC the scheduling and on-call commands added.
 TEST_F(FleetClientServerTest, OnCallCommandsOverTheWire) {
-  const FleetApiFactory make_api = [](const std::string& target, absl::Duration timeout) {
-    return std::make_unique<FleetClient>(target, timeout);
+  const FleetApiFactory make_api = [](const ControllerConnection& connection) {
+    return std::make_unique<FleetClient>(connection);
   };
   const Environment env{
       .controller_env = target_, .now = absl::FromUnixSeconds(kEvaluatedAt), .user = "carol"};
@@ -251,6 +284,29 @@ TEST_F(FleetClientServerTest, OnCallCommandsOverTheWire) {
   EXPECT_EQ(ack.out, "acknowledged 2 events\n");
   EXPECT_EQ(ack.err, "zfleet: unknown event id 100\n");
   EXPECT_EQ(service_.ack_by(), "carol");
+}
+
+// One command per FleetService RPC for identity and administration.
+TEST_F(FleetClientServerTest, AdminCommandsOverTheWire) {
+  const FleetApiFactory make_api = [](const ControllerConnection& connection) {
+    return std::make_unique<FleetClient>(connection);
+  };
+  Environment env;
+  env.controller_env = target_;
+  env.now = absl::FromUnixSeconds(kEvaluatedAt);
+
+  const CliResult me = RunCli({"whoami"}, env, make_api);
+  EXPECT_EQ(me.exit_code, kExitOk) << me.err;
+  EXPECT_THAT(me.out, StartsWith("you are local (admin) over plaintext from ipv4:127.0.0.1:"));
+  EXPECT_EQ(Json::parse(RunCli({"audit", "--json"}, env, make_api).out)["entries"][0]["detail"],
+            absl::StrCat("since=", kEvaluatedAt - 7 * 86400));
+  EXPECT_EQ(RunCli({"cancel-queued", "--host", "h1"}, env, make_api).out,
+            "canceled 2 queued scrub requests on h1\n");
+
+  const CliResult denied = RunCli({"forget", "h9", "--yes"}, env, make_api);
+  EXPECT_EQ(denied.exit_code, kExitFailure);
+  EXPECT_EQ(denied.out, "");
+  EXPECT_EQ(denied.err, "zfleet: operator \"bob\" may not forget host h9 (needs admin)\n");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # zfleet demo on real ZFS: installs what is missing, builds, makes two small file-backed
-# pools (a mirror and a single-disk pool), silently corrupts them, runs zfleet-controller
-# and one zfleet-agent, scrubs both pools through `zfleet scrub` and shows what on-call sees.
+# pools (a mirror and a single-disk pool), silently corrupts them, makes a throw-away PKI,
+# runs zfleet-controller and one zfleet-agent over mutual TLS, scrubs both pools through
+# `zfleet scrub` and shows what on-call sees.
 #
 #   deploy/demo.sh          run the demo and remove everything it started
 #   deploy/demo.sh --keep   leave controller, agent and pools running
@@ -103,20 +104,35 @@ zpool import -d "$state" $single 2>/dev/null || true  # its root dataset may not
 zpool list -H $single >/dev/null || die "the single-disk pool did not import"
 zpool list $mirror $single
 
-say "zfleet-controller and zfleet-agent"
+say "A throw-away PKI: CA, controller, agent and an on-call admin certificate"
+ctl="$bin/controller/zfleet-controller"
+pki="$state/pki"
+"$ctl" pki init --dir "$pki" >/dev/null
+"$ctl" pki issue --dir "$pki" --agent $host >/dev/null
+"$ctl" pki issue --dir "$pki" --user oncall --role admin >/dev/null
+find "$pki" -type f -printf '  %m  %p\n' | sort -k2
+
+say "zfleet-controller and zfleet-agent, over mutual TLS"
 port=7400
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 address="127.0.0.1:$port"
 printf '[agents]\nreport_interval = "2s"\n[scheduler]\ntick = "1s"\n' >"$state/controller.toml"
 printf '[agent]\npoll_interval = "1s"\n[classes]\npools = { "zfleet-demo-*" = "sata" }\n' >"$state/agent.toml"
-"$bin/controller/zfleet-controller" --listen "$address" --db "$state/zfleet.db" \
-  --config "$state/controller.toml" >>"$state/controller.log" 2>&1 &
+"$ctl" --listen "$address" --db "$state/zfleet.db" --config "$state/controller.toml" \
+  --tls-ca "$pki/ca.crt" --tls-cert "$pki/controller.crt" --tls-key "$pki/controller.key" \
+  >>"$state/controller.log" 2>&1 &
 echo $! >"$state/controller.pid"
 "$bin/agent/zfleet-agent" --controller "$address" --host-id $host --config "$state/agent.toml" \
-  --state-dir "$state/agent" >>"$state/agent.log" 2>&1 &
+  --state-dir "$state/agent" --tls-ca "$pki/ca.crt" --tls-cert "$pki/agents/$host.crt" \
+  --tls-key "$pki/agents/$host.key" >>"$state/agent.log" 2>&1 &
 echo $! >"$state/agent.pid"
 export ZFLEET_CONTROLLER="$address"
+export ZFLEET_TLS_CA="$pki/ca.crt" ZFLEET_TLS_CERT="$pki/users/oncall.crt"
+export ZFLEET_TLS_KEY="$pki/users/oncall.key"
 echo "controller on $address (db $state/zfleet.db), agent as $host"
+for _ in $(seq 50); do "$zfleet" whoami >/dev/null 2>&1 && break; sleep 0.2; done
+say "zfleet whoami"
+"$zfleet" whoami
 
 wait_for() {  # wait_for SECONDS JQ-FILTER zfleet-args…
   local secs=$1 filter=$2
@@ -153,7 +169,9 @@ say "zfleet pool $host/$single"
 
 if [ $keep = 1 ]; then
   say "Left running (--keep)"
-  echo "try:  ZFLEET_CONTROLLER=$address $zfleet status -x"
+  echo "try:  ZFLEET_CONTROLLER=$address ZFLEET_TLS_CA=$pki/ca.crt \\"
+  echo "        ZFLEET_TLS_CERT=$pki/users/oncall.crt ZFLEET_TLS_KEY=$pki/users/oncall.key \\"
+  echo "        $zfleet status -x"
   echo "stop: $root/deploy/demo.sh --stop"
 else
   say "Cleaning up"

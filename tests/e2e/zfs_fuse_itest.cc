@@ -1,5 +1,5 @@
 // End-to-end on real ZFS: zfs-fuse pools with real corruption, the real controller, agent
-// and CLI. Under CI (env CI set) a machine that cannot run zfs-fuse fails these tests.
+// and CLI, all over mutual TLS. Under CI (env CI set) a machine that cannot run zfs-fuse fails these tests.
 #include <unistd.h>
 
 #include <filesystem>
@@ -40,6 +40,12 @@ class ZfsFuseEndToEnd : public ::testing::Test {
     setup_error_ = new std::string(CreateCorruptedPools().ToString());
     if (*setup_error_ != "OK") return;
     fleet_ = new ProcessFleet(dir_);
+    // The whole suite runs as a deployment would: mutual TLS, the agent with its own
+    // certificate, the CLI as an admin.
+    if (!fleet_->EnableMutualTls()) {
+      *setup_error_ = "zfleet-controller pki failed";
+      return;
+    }
     fleet_->StartController();
     fleet_->StartAgent(kHost, zfs_->zpool());
   }

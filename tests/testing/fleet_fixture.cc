@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
+
+#include "gtest/gtest.h"
 
 namespace zfleet::testing {
 
@@ -26,29 +29,74 @@ int FreeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
-void ProcessFleet::StartController() {
+namespace {
+
+// Runs `zfleet-controller pki ARGS…`; false (and a test failure) when it fails.
+bool RunPki(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {BinaryPath("zfleet-controller"), "pki"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunResult r = RunProgram(argv, 60);
+  EXPECT_EQ(r.exit_code, 0) << "zfleet-controller pki failed: " << r.err;
+  return r.exit_code == 0;
+}
+
+}  // namespace
+
+bool ProcessFleet::EnableMutualTls() {
+  mutual_tls_ = RunPki({"init", "--dir", PkiDir()}) && IssueUser("oncall", "admin");
+  return mutual_tls_;
+}
+
+bool ProcessFleet::IssueUser(const std::string& name, const std::string& role) const {
+  return RunPki({"issue", "--dir", PkiDir(), "--user", name, "--role", role});
+}
+
+bool ProcessFleet::IssueAgent(const std::string& host_id) const {
+  return RunPki({"issue", "--dir", PkiDir(), "--agent", host_id});
+}
+
+std::vector<std::string> ProcessFleet::TlsFlags(const std::string& stem) const {
+  if (!mutual_tls_) return {};
+  return {"--tls-ca", PkiDir() + "/ca.crt", "--tls-cert", PkiDir() + "/" + stem + ".crt",
+          "--tls-key", PkiDir() + "/" + stem + ".key"};
+}
+
+void ProcessFleet::StartController(const std::string& extra_toml) {
   if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
   dir_->Write("controller.toml",
-              "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n[scheduler]\ntick = \"1s\"\n");
-  controller_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{BinaryPath("zfleet-controller"), "--listen", address_, "--db",
-                               dir_->File("zfleet.db"), "--config", dir_->File("controller.toml")},
-      dir_->File("controller.log"));
+              "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n[scheduler]\ntick = \"1s\"\n" +
+                  extra_toml);
+  std::vector<std::string> argv = {BinaryPath("zfleet-controller"), "--listen", address_, "--db",
+                                   dir_->File("zfleet.db"), "--config",
+                                   dir_->File("controller.toml")};
+  for (const std::string& flag : TlsFlags("controller")) argv.push_back(flag);
+  controller_ = std::make_unique<ChildProcess>(argv, dir_->File("controller.log"));
 }
 
 void ProcessFleet::StartAgent(const std::string& host_id, const std::string& zpool,
-                              const std::string& agent_toml) {
+                              const std::string& agent_toml, const std::string& cert_host) {
   if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
   dir_->Write("agent.toml", agent_toml);
-  agent_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{BinaryPath("zfleet-agent"), "--controller", address_, "--host-id",
-                               host_id, "--zpool", zpool, "--config", dir_->File("agent.toml"),
-                               "--state-dir", dir_->File("agent-state")},
-      dir_->File("agent.log"));
+  const std::string cert = cert_host.empty() ? host_id : cert_host;
+  if (mutual_tls_ && !std::filesystem::exists(PkiDir() + "/agents/" + cert + ".crt")) {
+    IssueAgent(cert);
+  }
+  std::vector<std::string> argv = {BinaryPath("zfleet-agent"), "--controller", address_,
+                                   "--host-id", host_id, "--zpool", zpool, "--config",
+                                   dir_->File("agent.toml"), "--state-dir",
+                                   dir_->File("agent-state")};
+  for (const std::string& flag : TlsFlags("agents/" + cert)) argv.push_back(flag);
+  agent_ = std::make_unique<ChildProcess>(argv, dir_->File("agent.log"));
 }
 
 RunResult ProcessFleet::Cli(const std::vector<std::string>& args, int timeout_s) const {
+  return CliAs("oncall", args, timeout_s);
+}
+
+RunResult ProcessFleet::CliAs(const std::string& user, const std::vector<std::string>& args,
+                              int timeout_s) const {
   std::vector<std::string> argv = {BinaryPath("zfleet"), "--controller", address_};
+  for (const std::string& flag : TlsFlags("users/" + user)) argv.push_back(flag);
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(argv, timeout_s);
 }

@@ -1,5 +1,6 @@
 // A controller and an agent as real processes on 127.0.0.1, and the real `zfleet` CLI
-// pointed at them.
+// pointed at them; in plaintext, or over mutual TLS with a PKI made by
+// `zfleet-controller pki` in the test's directory.
 #ifndef ZFLEET_TESTS_TESTING_FLEET_FIXTURE_H_
 #define ZFLEET_TESTS_TESTING_FLEET_FIXTURE_H_
 
@@ -26,21 +27,39 @@ class ProcessFleet {
   // `dir` holds the database, configs and logs; it must outlive the fleet.
   explicit ProcessFleet(const TempDir* dir) : dir_(dir) {}
 
-  // Starts zfleet-controller with agents told to report every second.
-  void StartController();
+  // From now on every process uses mutual TLS: makes DIR/pki (CA, controller certificate)
+  // and an admin user "oncall" the CLI acts as. Call before starting anything. Returns
+  // false (and fails the test) when `zfleet-controller pki` fails.
+  bool EnableMutualTls();
+  bool mutual_tls() const { return mutual_tls_; }
+  // DIR/pki, where `Issue*` put their files.
+  std::string PkiDir() const { return dir_->File("pki"); }
+  // `zfleet-controller pki issue` for a user in `role` / an agent; false (and a test
+  // failure) when it fails.
+  bool IssueUser(const std::string& name, const std::string& role) const;
+  bool IssueAgent(const std::string& host_id) const;
+
+  // Starts zfleet-controller with agents told to report every second, and `extra_toml`
+  // appended to its controller.toml.
+  void StartController(const std::string& extra_toml = "");
   // Stops the controller with `signal` (SIGKILL: as a crash would, mid-write or not).
   void StopController(int signal = SIGTERM) {
     if (controller_ != nullptr) controller_->Stop(signal);
     controller_.reset();
   }
-  // Starts zfleet-agent as `host_id` using `zpool`.
+  // Starts zfleet-agent as `host_id` using `zpool` (under mutual TLS with the certificate
+  // of `cert_host`, issued on first use; default: `host_id`'s own).
   void StartAgent(const std::string& host_id, const std::string& zpool,
-                  const std::string& agent_toml = "[agent]\npoll_interval = \"1s\"\n");
+                  const std::string& agent_toml = "[agent]\npoll_interval = \"1s\"\n",
+                  const std::string& cert_host = "");
   void StopAgent() { agent_.reset(); }
 
   const std::string& address() const { return address_; }
-  // Runs `zfleet --controller ADDRESS ARGS…`.
+  // Runs `zfleet --controller ADDRESS ARGS…` (as the admin "oncall" under mutual TLS).
   RunResult Cli(const std::vector<std::string>& args, int timeout_s = 30) const;
+  // The same as the user `user` (issued with IssueUser).
+  RunResult CliAs(const std::string& user, const std::vector<std::string>& args,
+                  int timeout_s = 30) const;
   // `zfleet --json ARGS…` parsed; null JSON when the call fails or prints no JSON.
   nlohmann::json CliJson(const std::vector<std::string>& args) const;
   // Polls `zfleet --json ARGS…` every 200 ms for at most `timeout_s` until `done` holds.
@@ -51,7 +70,12 @@ class ProcessFleet {
   std::string Logs() const;
 
  private:
+  // --tls-ca/--tls-cert/--tls-key for a certificate DIR/pki/<stem>.crt|.key; none in
+  // plaintext.
+  std::vector<std::string> TlsFlags(const std::string& stem) const;
+
   const TempDir* dir_;
+  bool mutual_tls_ = false;
   std::string address_;
   std::unique_ptr<ChildProcess> controller_;
   std::unique_ptr<ChildProcess> agent_;

@@ -419,6 +419,34 @@ TEST(SecurityBinary, PlaintextOnANonLoopbackAddressIsRefusedAtStart) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("db")));  // refused before anything
 }
 
+TEST(SecurityBinary, InsecurePlaintextServesAndWarnsAtStart) {
+  // [::ffff:127.0.0.1] is not a loopback address to the controller's policy (only 127/8, ::1
+  // and localhost are), yet the kernel delivers to it from this host only: a non-loopback
+  // listen that stays safe to open in a test.
+  TempDir dir;
+  const std::string listen = "[::ffff:127.0.0.1]:" + std::to_string(FreeLoopbackPort());
+  RunResult refused =
+      RunProgram({BinaryPath("zfleet-controller"), "--listen", listen, "--db", dir.File("db")}, 30);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("refusing to serve plaintext"));
+
+  ChildProcess controller({BinaryPath("zfleet-controller"), "--listen", listen, "--db",
+                           dir.File("db"), "--insecure-plaintext"},
+                          dir.File("controller.log"));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return RunProgram({BinaryPath("zfleet"), "--controller", listen, "--timeout", "2s",
+                           "whoami"})
+                   .exit_code == 0;
+      },
+      absl::Seconds(20)))
+      << ReadFile(dir.File("controller.log"));
+  EXPECT_THAT(ReadFile(dir.File("controller.log")),
+              HasSubstr("serving PLAINTEXT on " + listen + " (--insecure-plaintext)"));
+  RunResult who = RunProgram({BinaryPath("zfleet"), "--controller", listen, "whoami"});
+  EXPECT_THAT(who.out, HasSubstr("local (admin)"));
+}
+
 TEST(SecurityBinary, ControllerRefusesUnusableCertificateFilesWithOneLine) {
   TempDir dir;
   RunResult init = RunProgram({BinaryPath("zfleet-controller"), "pki", "init", "--dir",

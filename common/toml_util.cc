@@ -35,7 +35,8 @@ absl::Status ParseTlsTable(absl::string_view source, const toml::table& table, T
     }
     const auto* value = node.as_string();
     if (value == nullptr) {
-      return TomlErrorAt(source, node, absl::StrCat("tls.", ToAbsl(key.str()), " must be a string"));
+      return TomlErrorAt(source, node,
+                         absl::StrCat("tls.", ToAbsl(key.str()), " must be a string"));
     }
     *field = value->get();
   }

@@ -212,7 +212,9 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
                    request->host_id().empty() ? "fleet" : request->host_id()};
     return Write(
         context, call,
-        [&](const Caller& caller) { return controller_->admin().CancelQueued(*request, caller.name); },
+        [&](const Caller& caller) {
+          return controller_->admin().CancelQueued(*request, caller.name);
+        },
         [](const v1::CancelQueuedResponse& done) {
           return absl::StrCat("canceled ", done.runs_canceled(), " requests");
         },

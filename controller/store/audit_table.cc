@@ -27,8 +27,9 @@ absl::StatusOr<std::vector<v1::AuditEntry>> AuditTable::List(absl::Time since, i
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
     SELECT id, time, who, role, peer, action, target, result, detail FROM audit
     WHERE time >= ?1 ORDER BY time DESC, id DESC LIMIT ?2)sql"));
-  stmt.BindInt64(1, since == absl::InfinitePast() ? std::numeric_limits<int64_t>::min() : ToUnix(since))
-      .BindInt64(2, limit);
+  const int64_t from =
+      since == absl::InfinitePast() ? std::numeric_limits<int64_t>::min() : ToUnix(since);
+  stmt.BindInt64(1, from).BindInt64(2, limit);
   return ReadRows(stmt, [](const Statement& row) {
     v1::AuditEntry entry;
     entry.set_id(row.ColumnInt64(0));

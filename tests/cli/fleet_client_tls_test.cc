@@ -155,7 +155,6 @@ TEST_F(FleetClientTlsTest, CertificateOfAnotherCaFailsTheHandshakeOnOneLine) {
                    "valid?)");
 
   const absl::Status refused = WhoAmIError(stranger);
-  std::cerr << "[gRPC, our certificate refused] " << refused.message() << "\n";
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(refused.message(), prefix + ": the controller closed the connection");
 
@@ -163,7 +162,6 @@ TEST_F(FleetClientTlsTest, CertificateOfAnotherCaFailsTheHandshakeOnOneLine) {
   const tls::TlsFiles distrust{
       .ca = dir_.File("mallory-ca.crt"), .cert = alice_.cert, .key = alice_.key};
   const absl::Status untrusted = WhoAmIError(distrust);
-  std::cerr << "[gRPC, controller not from our CA] " << untrusted.message() << "\n";
   EXPECT_EQ(untrusted.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(untrusted.message(), prefix + ": certificate verify failed");
 }
@@ -171,7 +169,6 @@ TEST_F(FleetClientTlsTest, CertificateOfAnotherCaFailsTheHandshakeOnOneLine) {
 TEST_F(FleetClientTlsTest, PlaintextClientOfATlsControllerIsToldAboutTls) {
   Start(/*tls=*/true);
   const absl::Status plain = WhoAmIError(std::nullopt);
-  std::cerr << "[gRPC, plaintext client, TLS controller] " << plain.message() << "\n";
   EXPECT_EQ(plain.code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(plain.message()),
               HasSubstr("does the controller require TLS? pass --tls-ca/--tls-cert/--tls-key or "
@@ -181,7 +178,6 @@ TEST_F(FleetClientTlsTest, PlaintextClientOfATlsControllerIsToldAboutTls) {
 TEST_F(FleetClientTlsTest, TlsClientOfAPlaintextController) {
   Start(/*tls=*/false);
   const absl::Status tls_to_plain = WhoAmIError(alice_);
-  std::cerr << "[gRPC, TLS client, plaintext controller] " << tls_to_plain.message() << "\n";
   EXPECT_EQ(tls_to_plain.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(tls_to_plain.message(),
             absl::StrCat("cannot reach controller at ", target_,

@@ -2,18 +2,17 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "model/host_id.h"
 
 namespace zfleet::controller {
 
 absl::Status ValidateHostId(absl::string_view host_id) {
-  if (host_id.empty() || host_id.size() > 253) {
+  if (host_id.empty() || host_id.size() > kMaxHostIdLength) {
     return absl::InvalidArgumentError("host id must be 1 to 253 characters");
   }
-  for (char c : host_id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad host id \"", host_id, "\": use letters, digits, '.', '-', '_'"));
-    }
+  if (!IsValidHostId(host_id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad host id \"", host_id, "\": use letters, digits, '.', '-', '_'"));
   }
   return absl::OkStatus();
 }

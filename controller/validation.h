@@ -7,7 +7,7 @@
 
 namespace zfleet::controller {
 
-// Host ids: 1–253 characters of letters, digits, '.', '-', '_'.
+// IsValidHostId (model/host_id.h), with the reason when not.
 absl::Status ValidateHostId(absl::string_view host_id);
 // Pool names as ZFS allows them: start with a letter; letters, digits, '_', '-', '.', ':', ' '.
 absl::Status ValidatePoolName(absl::string_view pool);

@@ -13,10 +13,8 @@
 namespace zfleet::tls {
 
 inline constexpr char kControllerName[] = "zfleet-controller";
-inline constexpr char kRoleAgent[] = "agent";
-inline constexpr char kRoleViewer[] = "viewer";
-inline constexpr char kRoleOperator[] = "operator";
-inline constexpr char kRoleAdmin[] = "admin";
+// The OU of the controller's own certificate; the roles of callers are
+// controller/auth/access.h's.
 inline constexpr char kRoleController[] = "controller";
 inline constexpr char kOrganization[] = "zfleet";
 

@@ -14,6 +14,7 @@
 #include "common/status_macros.h"
 #include "common/tls/cert_identity.h"
 #include "common/tls/openssl_util.h"
+#include "controller/auth/access.h"
 
 namespace zfleet::controller::pki {
 namespace {
@@ -211,7 +212,7 @@ LeafRequest ControllerLeaf(const SubjectAltNames& sans) {
 LeafRequest AgentLeaf(const std::string& host) {
   LeafRequest request;
   request.name = host;
-  request.role = tls::kRoleAgent;
+  request.role = std::string(RoleName(Role::kAgent));
   return request;
 }
 

@@ -7,24 +7,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "controller/auth/access.h"
+#include "model/host_id.h"
 
 namespace zfleet::controller::pki {
 namespace {
 
-constexpr size_t kMaxNameLength = 253;
-
-absl::Status ValidateName(absl::string_view what, absl::string_view name,
-                          absl::string_view extra_chars) {
-  const bool chars_ok = std::all_of(name.begin(), name.end(), [&](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
-           absl::StrContains(extra_chars, c);
-  });
-  if (name.empty() || name.size() > kMaxNameLength || !chars_ok || name == "." || name == "..") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, " '", name, "' is not 1-", kMaxNameLength, " letters, digits, '.', '-', '_'",
-        extra_chars.empty() ? "" : absl::StrCat(", '", extra_chars, "'")));
-  }
-  return absl::OkStatus();
+// The refusal of a host or user name: what it may hold.
+absl::Status NameError(absl::string_view what, absl::string_view name,
+                       absl::string_view extra_chars) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      what, " '", name, "' is not 1-", kMaxHostIdLength, " letters, digits, '.', '-', '_'",
+      extra_chars.empty() ? "" : absl::StrCat(", '", extra_chars, "'")));
 }
 
 // The canonical text of an IPv4 or IPv6 address, or "" when `name` is neither.
@@ -40,9 +34,11 @@ std::string CanonicalIp(const std::string& name) {
   return "";
 }
 
+constexpr size_t kMaxDnsNameLength = 253;
+
 bool IsDnsName(absl::string_view name) {
   if (absl::StartsWith(name, "*.")) name.remove_prefix(2);
-  if (name.empty() || name.size() > kMaxNameLength || name.front() == '.' || name.front() == '-' ||
+  if (name.empty() || name.size() > kMaxDnsNameLength || name.front() == '.' || name.front() == '-' ||
       name.back() == '.' || absl::StrContains(name, "..")) {
     return false;
   }
@@ -66,14 +62,32 @@ absl::StatusOr<KeyType> ParseKeyType(absl::string_view name) {
       absl::StrCat("key type '", name, "' is not one of ec, ed25519"));
 }
 
-absl::Status ValidateHostId(absl::string_view host) { return ValidateName("host", host, ""); }
+// A host id the controller accepts, that is also a file name of its own.
+absl::Status ValidateHostId(absl::string_view host) {
+  if (!IsValidHostId(host) || host == "." || host == "..") return NameError("host", host, "");
+  return absl::OkStatus();
+}
 
+// A host id's characters, plus '@' (checked as a host id with '@' made '_').
 absl::Status ValidateUserName(absl::string_view user) {
-  return ValidateName("user name", user, "@");
+  std::string as_host(user);
+  std::replace(as_host.begin(), as_host.end(), '@', '_');
+  if (!IsValidHostId(as_host) || user == "." || user == "..") {
+    return NameError("user name", user, "@");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateUserRole(absl::string_view role) {
-  if (role == "viewer" || role == "operator" || role == "admin") return absl::OkStatus();
+  switch (RoleFromName(role)) {
+    case Role::kViewer:
+    case Role::kOperator:
+    case Role::kAdmin:
+      return absl::OkStatus();
+    case Role::kAgent:  // an agent's certificate is issued with --agent
+    case Role::kNone:
+      break;
+  }
   return absl::InvalidArgumentError(
       absl::StrCat("role '", role, "' is not one of viewer, operator, admin"));
 }

@@ -1,6 +1,5 @@
 #include "controller/admin_service.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -23,9 +22,8 @@ absl::Status AdminService::Record(v1::AuditEntry entry) {
 
 absl::StatusOr<v1::ListAuditResponse> AdminService::ListAudit(
     const v1::ListAuditRequest& request) {
-  if (request.limit() < 0) return absl::InvalidArgumentError("limit must not be negative");
-  const int limit =
-      request.limit() == 0 ? kDefaultAuditLimit : std::min(request.limit(), kMaxAuditLimit);
+  ASSIGN_OR_RETURN(const int limit,
+                   RequestLimit(request.limit(), kDefaultAuditLimit, kMaxAuditLimit));
   const absl::Time since =
       request.since() == 0 ? absl::InfinitePast() : absl::FromUnixSeconds(request.since());
   absl::MutexLock lock(store_mu_);

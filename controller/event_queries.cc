@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "controller/events/metrics.h"
 #include "controller/events/triage.h"
+#include "controller/validation.h"
 #include "model/enum_names.h"
 #include "model/pool_facts.h"
 
@@ -46,11 +47,10 @@ absl::StatusOr<v1::ListEventsResponse> EventQueries::ListEvents(
                                                      "' (use info, warning or critical)"));
     }
   }
-  if (request.limit() < 0) return absl::InvalidArgumentError("limit must not be negative");
+  ASSIGN_OR_RETURN(filter.limit, RequestLimit(request.limit(), kDefaultEvents, kMaxEvents));
   if (request.since() > 0) filter.since = absl::FromUnixSeconds(request.since());
   filter.host_id = request.host_id();
   filter.unacknowledged_only = request.unacknowledged_only();
-  filter.limit = request.limit() == 0 ? kDefaultEvents : std::min(request.limit(), kMaxEvents);
   absl::MutexLock lock(store_mu_);
   if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(filter.host_id));
   ASSIGN_OR_RETURN(std::vector<v1::Event> events, store_->events().List(filter));
@@ -74,8 +74,8 @@ absl::StatusOr<v1::AckEventsResponse> EventQueries::AckEvents(const v1::AckEvent
 
 absl::StatusOr<v1::GetHistoryResponse> EventQueries::GetHistory(
     const v1::GetHistoryRequest& request) {
-  if (request.limit() < 0) return absl::InvalidArgumentError("limit must not be negative");
-  const int limit = request.limit() == 0 ? kDefaultHistory : std::min(request.limit(), kMaxHistory);
+  ASSIGN_OR_RETURN(const int limit,
+                   RequestLimit(request.limit(), kDefaultHistory, kMaxHistory));
   absl::MutexLock lock(store_mu_);
   RETURN_IF_ERROR(CheckHost(request.host_id()));
   ASSIGN_OR_RETURN(std::vector<v1::PoolChange> changes,

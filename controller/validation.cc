@@ -1,5 +1,7 @@
 #include "controller/validation.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "model/host_id.h"
@@ -29,6 +31,11 @@ absl::Status ValidatePoolName(absl::string_view pool) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int> RequestLimit(int requested, int by_default, int max) {
+  if (requested < 0) return absl::InvalidArgumentError("limit must not be negative");
+  return requested == 0 ? by_default : std::min(requested, max);
 }
 
 }  // namespace zfleet::controller

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/tls/openssl_util.h"
+#include "common/tls/tls_material.h"
 
 namespace zfleet::tls {
 namespace {
@@ -33,7 +34,7 @@ std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::UTC
 
 }  // namespace
 
-absl::Status CheckTlsFiles(const TlsFiles& files, absl::Time now) {
+absl::StatusOr<TlsMaterial> ReadTlsFiles(const TlsFiles& files) {
   std::vector<std::string> missing;
   if (files.ca.empty()) missing.push_back("--tls-ca");
   if (files.cert.empty()) missing.push_back("--tls-cert");
@@ -52,21 +53,32 @@ absl::Status CheckTlsFiles(const TlsFiles& files, absl::Time now) {
   if (absl::Status s = ReadWhole("--tls-cert", files.cert, &cert_pem); !s.ok()) return s;
   if (absl::Status s = ReadWhole("--tls-key", files.key, &key_pem); !s.ok()) return s;
 
-  std::vector<X509Ptr> cas = ReadPemCertificates(ca_pem);
-  if (cas.empty()) return Invalid("--tls-ca", files.ca, "no PEM certificate in it");
-  std::vector<X509Ptr> chain = ReadPemCertificates(cert_pem);
-  if (chain.empty()) return Invalid("--tls-cert", files.cert, "no PEM certificate in it");
-  EvpPkeyPtr key = ReadPemPrivateKey(key_pem);
-  if (key == nullptr) {
+  TlsMaterial material;
+  material.cas = ReadPemCertificates(ca_pem);
+  if (material.cas.empty()) return Invalid("--tls-ca", files.ca, "no PEM certificate in it");
+  material.chain = ReadPemCertificates(cert_pem);
+  if (material.chain.empty()) {
+    return Invalid("--tls-cert", files.cert, "no PEM certificate in it");
+  }
+  material.key = ReadPemPrivateKey(key_pem);
+  if (material.key == nullptr) {
     return Invalid("--tls-key", files.key,
                    "no PEM private key in it (encrypted keys are not supported)");
   }
-  X509* leaf = chain.front().get();
-  if (X509_check_private_key(leaf, key.get()) != 1) {
+  if (X509_check_private_key(material.chain.front().get(), material.key.get()) != 1) {
     ERR_clear_error();
     return absl::InvalidArgumentError(
         absl::StrCat("--tls-key ", files.key, " does not match --tls-cert ", files.cert));
   }
+  return material;
+}
+
+absl::Status CheckTlsFiles(const TlsFiles& files, absl::Time now) {
+  absl::StatusOr<TlsMaterial> material = ReadTlsFiles(files);
+  if (!material.ok()) return material.status();
+  const std::vector<X509Ptr>& cas = material->cas;
+  const std::vector<X509Ptr>& chain = material->chain;
+  X509* leaf = chain.front().get();
 
   absl::StatusOr<absl::Time> not_before = Asn1TimeToTime(X509_get0_notBefore(leaf));
   absl::StatusOr<absl::Time> not_after = Asn1TimeToTime(X509_get0_notAfter(leaf));

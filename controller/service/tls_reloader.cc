@@ -1,29 +1,15 @@
 #include "controller/service/tls_reloader.h"
 
-#include <openssl/err.h>
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/tls/tls_material.h"
 
 namespace zfleet::controller {
-namespace {
-
-absl::StatusOr<std::string> ReadText(const std::string& flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!(in && text << in.rdbuf())) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": cannot read"));
-  }
-  return text.str();
-}
-
-}  // namespace
 
 absl::Status TlsReloader::Load() {
   absl::MutexLock lock(&mu_);
@@ -79,32 +65,20 @@ std::shared_ptr<const TlsReloader::Material> TlsReloader::Current() {
 }
 
 absl::StatusOr<std::shared_ptr<const TlsReloader::Material>> TlsReloader::Read() const {
-  absl::StatusOr<std::string> ca = ReadText("--tls-ca", files_.ca);
-  absl::StatusOr<std::string> cert = ReadText("--tls-cert", files_.cert);
-  absl::StatusOr<std::string> key = ReadText("--tls-key", files_.key);
-  if (!ca.ok()) return ca.status();
-  if (!cert.ok()) return cert.status();
-  if (!key.ok()) return key.status();
+  absl::StatusOr<tls::TlsMaterial> read = tls::ReadTlsFiles(files_);
+  if (!read.ok()) return read.status();
   auto material = std::make_shared<Material>();
-  std::vector<tls::X509Ptr> chain = tls::ReadPemCertificates(*cert);
-  std::vector<tls::X509Ptr> cas = tls::ReadPemCertificates(*ca);
-  material->key = tls::ReadPemPrivateKey(*key);
   material->store.reset(X509_STORE_new());
   material->chain.reset(sk_X509_new_null());
-  if (chain.empty() || cas.empty() || material->key == nullptr || material->store == nullptr ||
-      material->chain == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("TLS files ", files_.ca, ", ", files_.cert,
-                                                   ", ", files_.key, " are not all PEM"));
+  if (material->store == nullptr || material->chain == nullptr) {
+    return absl::ResourceExhaustedError("out of memory reading the TLS files");
   }
-  if (X509_check_private_key(chain.front().get(), material->key.get()) != 1) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls-key ", files_.key, " does not match --tls-cert ", files_.cert));
+  for (const tls::X509Ptr& ca : read->cas) X509_STORE_add_cert(material->store.get(), ca.get());
+  for (size_t i = 1; i < read->chain.size(); ++i) {
+    sk_X509_push(material->chain.get(), read->chain[i].release());
   }
-  for (const tls::X509Ptr& c : cas) X509_STORE_add_cert(material->store.get(), c.get());
-  for (size_t i = 1; i < chain.size(); ++i)
-    sk_X509_push(material->chain.get(), chain[i].release());
-  material->cert = std::move(chain.front());
+  material->cert = std::move(read->chain.front());
+  material->key = std::move(read->key);
   return std::shared_ptr<const Material>(std::move(material));
 }
 

@@ -6,6 +6,7 @@
 #include "agent/disks/disk_class.h"
 #include "agent/zpool/pool_assembly.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "model/clean_strings.h"
 #include "model/report_limits.h"
 
@@ -23,7 +24,6 @@ std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error,
   for (const auto& p : pools) *r.add_pools() = p;
   r.set_collect_error(error);
   for (const auto& c : checks) *r.mutable_host()->add_stack_checks() = c;
-  CleanStrings(&r);  // as the report is; and protobuf logs each invalid string it serializes
   std::string out;
   google::protobuf::io::StringOutputStream stream(&out);
   google::protobuf::io::CodedOutputStream coded(&stream);
@@ -53,6 +53,7 @@ void AgentLoop::Poll(absl::Time now) {
       spdlog::warn("cannot read pools: {}", outputs.status().message());
     }
     collect_error_ = std::string(outputs.status().message());
+    Collected();
     return;
   }
   auto assembled = AssemblePools(*outputs, parse_options_);
@@ -61,6 +62,7 @@ void AgentLoop::Poll(absl::Time now) {
       spdlog::warn("cannot parse zpool output: {}", assembled.status().message());
     }
     collect_error_ = std::string(assembled.status().message());
+    Collected();
     return;
   }
   if (assembled->unparsed_count != unparsed_logged_) {
@@ -73,6 +75,23 @@ void AgentLoop::Poll(absl::Time now) {
   pools_ = std::move(assembled->pools);
   ClassifyLeaves(pools_, class_overrides_);
   if (deps_.disks != nullptr) deps_.disks->Enrich(pools_, now);
+  Collected();
+}
+
+void AgentLoop::Collected() {
+  int cleaned = 0;
+  for (v1::Pool& pool : pools_) cleaned += CleanStrings(&pool);
+  for (v1::StackCheck& check : stack_checks_) cleaned += CleanStrings(&check);
+  if (!IsValidUtf8(collect_error_)) {
+    collect_error_ = CleanUtf8(collect_error_);
+    ++cleaned;
+  }
+  if (cleaned > 0) {
+    spdlog::debug("{} string(s) read from the host were not valid UTF-8; their bad bytes are "
+                  "kept as \\xNN",
+                  cleaned);
+  }
+  digest_ = Digest(pools_, collect_error_, stack_checks_);
 }
 
 v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
@@ -95,13 +114,10 @@ v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
     for (const auto& p : pools_) *r.add_pools() = p;
   }
   for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
-  // Host text can hold any bytes (a file name in a pool's error list), and one that is not
-  // UTF-8 would make the whole report unparseable on the controller.
-  if (const int cleaned = CleanStrings(&r); cleaned > 0) {
-    spdlog::debug("report {}: {} string(s) were not valid UTF-8; their bad bytes are sent as "
-                  "\\xNN",
-                  r.sequence(), cleaned);
-  }
+  // The pools, stack checks and collection error were cleaned when read (Collected); the
+  // rest of the host's text (hostname, zpool path, a command's stderr) is cleaned here.
+  CleanStrings(&host);
+  for (v1::CommandAck& ack : *r.mutable_acks()) CleanStrings(&ack);
   FitReportToLimits(&r);
   // Only a host beyond any real one (or a broken agent.toml label) gets here: warn on every
   // report, since the controller refuses each one.
@@ -150,7 +166,7 @@ void AgentLoop::SendReport(absl::Time now) {
   backoff_ = absl::ZeroDuration();
   ++reports_sent_;
   deps_.journal->ConfirmDelivered(acks_sent);
-  last_sent_digest_ = Digest(pools_, collect_error_, stack_checks_);
+  last_sent_digest_ = digest_;
   if (reply->next_report_interval_s() > 0) {
     report_interval_ = absl::Seconds(reply->next_report_interval_s());
   }
@@ -166,10 +182,11 @@ absl::Time AgentLoop::Tick() {
   if (deps_.stack_checker && now >= next_stack_check_) {
     stack_checks_ = deps_.stack_checker();
     next_stack_check_ = now + config_.stack_check_interval;
+    Collected();
   }
   auto report_due = [&] {
     return now >= next_report_ ||
-           Digest(pools_, collect_error_, stack_checks_) != last_sent_digest_ ||
+           digest_ != last_sent_digest_ ||
            !deps_.journal->PendingAcks().empty();
   };
   if (report_due() && now >= retry_at_) SendReport(now);

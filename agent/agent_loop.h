@@ -63,6 +63,8 @@ class AgentLoop {
 
  private:
   void Poll(absl::Time now);
+  // Cleans what was just read from the host to UTF-8 and recomputes digest_.
+  void Collected();
   void SendReport(absl::Time now);
   void Execute(const v1::Command& command, absl::Time now);
   v1::ReportRequest BuildReport(absl::Time now);
@@ -73,12 +75,14 @@ class AgentLoop {
   const AgentIdentity identity_;
   const StatusParseOptions parse_options_;
 
-  // The latest view of the host.
+  // The latest view of the host, its strings valid UTF-8 (host text can hold any bytes, a
+  // file name in a pool's error list; one that is not UTF-8 would make a report unparseable).
   std::vector<v1::Pool> pools_;
   std::string collect_error_;
   std::string generation_;
   std::vector<v1::StackCheck> stack_checks_;
   absl::Time next_stack_check_ = absl::InfinitePast();
+  std::string digest_;            // of pools_, collect_error_ and stack_checks_
   std::string last_sent_digest_;  // what the controller last received, to detect change
 
   absl::Duration report_interval_ = absl::Seconds(30);

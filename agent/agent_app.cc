@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "agent/agent_loop.h"
+#include "agent/collector.h"
+#include "agent/host_reader.h"
+#include "agent/outbox/outbox.h"
 #include "agent/disks/disk_class.h"
 #include "agent/inspect_render.h"
 #include "agent/stack/stack_checks.h"
@@ -126,11 +132,15 @@ int RunAgent(const AgentFlags& flags) {
   if (!zpool_path.ok()) return Fail(zpool_path.status().message());
   auto config = LoadConfig(flags.config);
   if (!config.ok()) return Fail(config.status().message());
-  if (!flags.state_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(flags.state_dir, ec);
-    if (ec) return Fail(absl::StrCat("cannot create --state-dir ", flags.state_dir, ": ", ec.message()));
+  if (flags.state_dir.empty()) {
+    return Fail("--state-dir is empty; the agent needs a directory for its outbox and command "
+                "journal");
   }
+  std::error_code ec;
+  std::filesystem::create_directories(flags.state_dir, ec);
+  if (ec) return Fail(absl::StrCat("cannot create --state-dir ", flags.state_dir, ": ", ec.message()));
+  auto outbox = Outbox::Open(flags.state_dir);
+  if (!outbox.ok()) return Fail(outbox.status().message());
   auto journal = CommandJournal::Open(flags.state_dir);
   if (!journal.ok()) return Fail(journal.status().message());
 
@@ -153,20 +163,47 @@ int RunAgent(const AgentFlags& flags) {
   }
   GrpcControllerLink link(flags.controller, absl::Seconds(10), mtls);
   DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, ClassOverridesOf(*config));
+  HostReaderDeps reader_deps;
+  reader_deps.zpool = &zpool;
+  reader_deps.disks = &disks;
+  reader_deps.stack_checker = [&] { return CheckStack(*zpool_path, runner); };
+  HostReader reader(std::move(reader_deps), *config, {absl::LocalTimeZone()});
+
+  // The collector's thread starts before the loop exists; it reaches the loop through this.
+  std::atomic<AgentLoop*> loop_ref{nullptr};
+  CollectorTiming timing{config->poll_interval, config->stack_check_interval,
+                         config->zpool_timeout / 2};
+  auto collector = std::make_unique<ThreadCollector>(
+      &reader,
+      [&](const v1::Command& command, absl::Time now) { loop_ref.load()->Execute(command, now); },
+      timing, &SystemClock::Get(), [&] {
+        if (AgentLoop* loop = loop_ref.load()) loop->Wake();
+      });
   AgentDeps deps;
   deps.clock = &SystemClock::Get();
-  deps.zpool = &zpool;
+  deps.collector = collector.get();
   deps.link = &link;
+  deps.outbox = outbox->get();
   deps.journal = &*journal;
-  deps.disks = &disks;
+  deps.zpool = &zpool;
   deps.load_reader = ReadLoadAverage;
-  deps.stack_checker = [&] { return CheckStack(*zpool_path, runner); };
-  AgentLoop loop(std::move(deps), *config, identity, {absl::LocalTimeZone()});
-  spdlog::info("agent {} (instance {}) reporting to {} ({}) using {}", identity.host_id,
-               identity.instance_id, flags.controller,
-               mtls.has_value() ? "mutual TLS" : "plaintext", *zpool_path);
-  signals.CallOnSignal([&] { loop.Stop(); });
+  AgentLoop loop(std::move(deps), *config, identity);
+  loop_ref.store(&loop);
+  spdlog::info("agent {} (instance {}, stream {}, {} observation(s) to deliver) reporting to {} "
+               "({}) using {}",
+               identity.host_id, identity.instance_id, (*outbox)->stream_id(), (*outbox)->size(),
+               flags.controller, mtls.has_value() ? "mutual TLS" : "plaintext", *zpool_path);
+  signals.CallOnSignal([&] {
+    loop.Stop();
+    link.CancelInFlight();
+  });
   loop.Run();
+  if (!collector->Stop(absl::Seconds(3))) {
+    // A zpool child that cannot be killed holds the collector's thread: end without it.
+    spdlog::warn("agent stopped (a zpool call is still hanging)");
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   spdlog::info("agent stopped");
   return 0;
 }

@@ -11,7 +11,8 @@ struct AgentFlags {
   std::string host_id;     // default: the hostname
   std::string zpool;       // default: `zpool` found on PATH
   std::string config;      // agent.toml; empty = defaults
-  std::string state_dir;   // empty = remember executed commands in memory only
+  // The outbox of observations not yet delivered, the command journal and the stream id.
+  std::string state_dir = "/var/lib/zfleet-agent";
   bool json = false;       // inspect only
   std::string dev_root = "/dev";  // where leaf device paths are resolved (tests: a fixture)
   std::string sys_root = "/sys";

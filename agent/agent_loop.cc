@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "agent/disks/disk_class.h"
-#include "agent/zpool/pool_assembly.h"
+#include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "common/utf8.h"
+#include "common/time_format.h"
 #include "model/clean_strings.h"
 #include "model/report_limits.h"
 
@@ -15,15 +14,48 @@ namespace {
 
 constexpr absl::Duration kMinBackoff = absl::Seconds(1);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(60);
+// Observations sent per tick at most, so a long backlog does not starve the rest of the loop.
+constexpr int kSendsPerTick = 64;
 
-// What the controller would store: the pools and the collection error, serialized
-// deterministically so equal views compare equal.
-std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error,
-                   const std::vector<v1::StackCheck>& checks) {
+std::string Rfc3339(absl::Time t) { return FormatRfc3339(absl::ToUnixSeconds(t)); }
+
+// The view as the controller is told it, without what is only current (load, send time).
+v1::ReportRequest ObservationOf(const HostView& view, absl::Time now) {
   v1::ReportRequest r;
-  for (const auto& p : pools) *r.add_pools() = p;
-  r.set_collect_error(error);
-  for (const auto& c : checks) *r.mutable_host()->add_stack_checks() = c;
+  r.set_observed_at(absl::ToUnixSeconds(now));
+  r.mutable_host()->set_zpool_generation(view.generation);
+  for (const v1::StackCheck& check : view.stack_checks) *r.mutable_host()->add_stack_checks() = check;
+  v1::ZpoolHealth& zpool = *r.mutable_zpool();
+  if (view.pools_read_at != absl::InfinitePast()) {
+    zpool.set_pools_read_at(absl::ToUnixSeconds(view.pools_read_at));
+  }
+  if (!view.answering()) {
+    zpool.set_not_answering_since(absl::ToUnixSeconds(*view.not_answering_since));
+    zpool.set_detail(view.not_answering_detail);
+    r.set_collect_error(absl::StrCat(
+        "zpool not answering since ", Rfc3339(*view.not_answering_since), " (",
+        view.not_answering_detail, ")",
+        view.pools_read_at == absl::InfinitePast()
+            ? ""
+            : absl::StrCat("; pools as last read at ", Rfc3339(view.pools_read_at))));
+  } else {
+    r.set_collect_error(view.collect_error);
+  }
+  r.set_pools_valid(r.collect_error().empty());
+  if (r.pools_valid()) {
+    for (const v1::Pool& pool : view.pools) *r.add_pools() = pool;
+  }
+  FitReportToLimits(&r);
+  return r;
+}
+
+// What makes two views the same observation: everything the controller stores, not when
+// the pools were read nor how long a hang has lasted.
+std::string Digest(const v1::ReportRequest& observation) {
+  v1::ReportRequest r = observation;
+  r.clear_observed_at();
+  r.mutable_zpool()->clear_detail();
+  r.mutable_zpool()->clear_pools_read_at();
   std::string out;
   google::protobuf::io::StringOutputStream stream(&out);
   google::protobuf::io::CodedOutputStream coded(&stream);
@@ -35,87 +67,51 @@ std::string Digest(const std::vector<v1::Pool>& pools, const std::string& error,
 
 }  // namespace
 
-AgentLoop::AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity,
-                     StatusParseOptions parse_options)
-    : deps_(std::move(deps)),
-      config_(std::move(config)),
-      class_overrides_(ClassOverridesOf(config_)),
-      identity_(std::move(identity)),
-      parse_options_(std::move(parse_options)) {}
+AgentLoop::AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity)
+    : deps_(std::move(deps)), config_(std::move(config)), identity_(std::move(identity)) {}
 
-void AgentLoop::Poll(absl::Time now) {
-  next_poll_ = now + config_.poll_interval;
-  auto caps = deps_.zpool->Probe();
-  if (caps.ok()) generation_ = caps->generation;
-  auto outputs = deps_.zpool->Collect();
-  if (!outputs.ok()) {
-    if (collect_error_ != outputs.status().message()) {
-      spdlog::warn("cannot read pools: {}", outputs.status().message());
-    }
-    collect_error_ = std::string(outputs.status().message());
-    Collected();
+void AgentLoop::Observe(const HostView& view, absl::Time now) {
+  // Nothing is known before the first read ends (or hangs): "no pools" would be a lie.
+  if (view.pools_read_at == absl::InfinitePast() && view.collect_error.empty() &&
+      view.answering()) {
     return;
   }
-  auto assembled = AssemblePools(*outputs, parse_options_);
-  if (!assembled.ok()) {
-    if (collect_error_ != assembled.status().message()) {
-      spdlog::warn("cannot parse zpool output: {}", assembled.status().message());
+  v1::ReportRequest observation = ObservationOf(view, now);
+  const std::string digest = Digest(observation);
+  const bool changed = digest != last_digest_;
+  if (!changed && !(deps_.outbox->empty() && now >= next_report_)) return;
+  std::string key = ObservationStateKey(observation);
+  const bool state_change = key != last_state_key_;
+  if (absl::Status s = deps_.outbox->Append(std::move(observation), state_change); !s.ok()) {
+    // A full disk: the change is looked at again next tick; say so once a minute.
+    if (now >= next_append_warning_) {
+      spdlog::error("cannot keep an observation in the outbox: {}; retrying", s.message());
+      next_append_warning_ = now + absl::Minutes(1);
     }
-    collect_error_ = std::string(assembled.status().message());
-    Collected();
     return;
   }
-  if (assembled->unparsed_count != unparsed_logged_) {
-    spdlog::info("zpool output has {} line(s) this agent does not understand; they are kept "
-                 "in each pool's unparsed list",
-                 assembled->unparsed_count);
-    unparsed_logged_ = assembled->unparsed_count;
-  }
-  collect_error_.clear();
-  pools_ = std::move(assembled->pools);
-  ClassifyLeaves(pools_, class_overrides_);
-  if (deps_.disks != nullptr) deps_.disks->Enrich(pools_, now);
-  Collected();
+  last_digest_ = digest;
+  last_state_key_ = std::move(key);
 }
 
-void AgentLoop::Collected() {
-  int cleaned = 0;
-  for (v1::Pool& pool : pools_) cleaned += CleanStrings(&pool);
-  for (v1::StackCheck& check : stack_checks_) cleaned += CleanStrings(&check);
-  if (!IsValidUtf8(collect_error_)) {
-    collect_error_ = CleanUtf8(collect_error_);
-    ++cleaned;
-  }
-  if (cleaned > 0) {
-    spdlog::debug("{} string(s) read from the host were not valid UTF-8; their bad bytes are "
-                  "kept as \\xNN",
-                  cleaned);
-  }
-  digest_ = Digest(pools_, collect_error_, stack_checks_);
-}
-
-v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
-  v1::ReportRequest r;
+v1::ReportRequest AgentLoop::Outgoing(v1::ReportRequest r, absl::Time now, size_t* acks_sent) {
   r.set_host_id(identity_.host_id);
   r.set_instance_id(identity_.instance_id);
-  r.set_sequence(++sequence_);
   r.set_report_time(absl::ToUnixSeconds(now));
+  r.set_backlog(static_cast<uint32_t>(deps_.outbox->size() - 1));
   v1::HostInfo& host = *r.mutable_host();
   host.set_hostname(identity_.hostname);
   host.set_agent_version(identity_.agent_version);
   host.set_zpool_path(deps_.zpool->zpool_path());
-  host.set_zpool_generation(generation_);
   for (const auto& [k, v] : config_.labels) (*host.mutable_labels())[k] = v;
   if (auto load = deps_.load_reader ? deps_.load_reader() : std::nullopt) host.set_load1(*load);
-  for (const auto& check : stack_checks_) *host.add_stack_checks() = check;
-  r.set_pools_valid(collect_error_.empty());
-  r.set_collect_error(collect_error_);
-  if (collect_error_.empty()) {
-    for (const auto& p : pools_) *r.add_pools() = p;
+  {
+    absl::MutexLock lock(&journal_mu_);
+    for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
   }
-  for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
-  // The pools, stack checks and collection error were cleaned when read (Collected); the
-  // rest of the host's text (hostname, zpool path, a command's stderr) is cleaned here.
+  *acks_sent = static_cast<size_t>(r.acks_size());
+  // The observation was cleaned when read; the rest of the host's text (hostname, zpool
+  // path, a command's stderr) is cleaned here.
   CleanStrings(&host);
   for (v1::CommandAck& ack : *r.mutable_acks()) CleanStrings(&ack);
   FitReportToLimits(&r);
@@ -128,10 +124,69 @@ v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
   return r;
 }
 
+void AgentLoop::Failed(const absl::Status& status, absl::Time now) {
+  // One line when the controller goes away, one when it is back: no flood.
+  if (failures_ == 0) {
+    spdlog::warn("controller unreachable ({}); retrying with back-off, {} observation(s) kept",
+                 status.message(), deps_.outbox->size());
+  }
+  ++failures_;
+  backoff_ = std::clamp(backoff_ * 2, kMinBackoff, kMaxBackoff);
+  retry_at_ = now + backoff_;
+}
+
+void AgentLoop::Deliver(absl::Time now) {
+  if (now < retry_at_) return;
+  for (int sent = 0; sent < kSendsPerTick && !deps_.outbox->empty(); ++sent) {
+    size_t acks_sent = 0;
+    v1::ReportRequest request = Outgoing(*deps_.outbox->Front(), now, &acks_sent);
+    absl::StatusOr<v1::ReportResponse> reply = deps_.link->Report(request);
+    if (!reply.ok() && absl::IsInvalidArgument(reply.status())) {
+      // The controller will never take this one (over its limits): it must not block the
+      // ones behind it.
+      spdlog::error("controller refused observation {}: {}; dropped", request.sequence(),
+                    reply.status().message());
+      (void)deps_.outbox->PopFront();
+      continue;
+    }
+    if (!reply.ok()) return Failed(reply.status(), now);
+    if (failures_ > 0) {
+      spdlog::info("controller reachable again after {} failed attempt(s); delivering {} "
+                   "observation(s)",
+                   failures_, deps_.outbox->size());
+    }
+    failures_ = 0;
+    backoff_ = absl::ZeroDuration();
+    ++reports_sent_;
+    if (reply->outcome() == v1::REPORT_STALE) {
+      spdlog::warn("controller refused observation {} as older than what it holds; dropped",
+                   request.sequence());
+    }
+    if (absl::Status s = deps_.outbox->PopFront(); !s.ok()) {
+      // Sent again after a restart; the controller answers it as a duplicate.
+      spdlog::warn("cannot mark observation {} delivered: {}", request.sequence(), s.message());
+    }
+    {
+      absl::MutexLock lock(&journal_mu_);
+      deps_.journal->ConfirmDelivered(acks_sent);
+    }
+    if (reply->next_report_interval_s() > 0) {
+      report_interval_ = absl::Seconds(reply->next_report_interval_s());
+    }
+    // The periodic report is due one interval after the last delivery.
+    if (deps_.outbox->empty()) next_report_ = now + report_interval_;
+    std::vector<v1::Command> commands(reply->commands().begin(), reply->commands().end());
+    deps_.collector->Submit(commands);
+  }
+}
+
 void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
-  if (const v1::CommandAck* done = deps_.journal->Find(command.id())) {
-    (void)deps_.journal->Record(*done);  // repeated command: answer again, do not run again
-    return;
+  {
+    absl::MutexLock lock(&journal_mu_);
+    if (const v1::CommandAck* done = deps_.journal->Find(command.id())) {
+      (void)deps_.journal->Record(*done);  // repeated command: answer again, do not run again
+      return;
+    }
   }
   absl::Status status = deps_.zpool->Scrub(command.pool(), command.kind());
   v1::CommandAck ack;
@@ -141,76 +196,52 @@ void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
   ack.set_executed_at(absl::ToUnixSeconds(now));
   spdlog::info("command {} ({} on {}): {}", command.id(), v1::CommandKind_Name(command.kind()),
                command.pool(), status.ok() ? "done" : status.ToString());
+  absl::MutexLock lock(&journal_mu_);
   if (absl::Status s = deps_.journal->Record(ack); !s.ok()) {
     spdlog::error("cannot journal command {}: {}", command.id(), s.message());
   }
 }
 
-void AgentLoop::SendReport(absl::Time now) {
-  v1::ReportRequest request = BuildReport(now);
-  const size_t acks_sent = static_cast<size_t>(request.acks_size());
-  absl::StatusOr<v1::ReportResponse> reply = deps_.link->Report(request);
-  if (!reply.ok()) {
-    // One line when the controller goes away, one when it is back: no flood.
-    if (failures_ == 0) {
-      spdlog::warn("controller unreachable ({}); retrying with back-off",
-                   reply.status().message());
-    }
-    ++failures_;
-    backoff_ = std::clamp(backoff_ * 2, kMinBackoff, kMaxBackoff);
-    retry_at_ = now + backoff_;
-    return;
-  }
-  if (failures_ > 0) spdlog::info("controller reachable again after {} failed attempt(s)", failures_);
-  failures_ = 0;
-  backoff_ = absl::ZeroDuration();
-  ++reports_sent_;
-  deps_.journal->ConfirmDelivered(acks_sent);
-  last_sent_digest_ = digest_;
-  if (reply->next_report_interval_s() > 0) {
-    report_interval_ = absl::Seconds(reply->next_report_interval_s());
-  }
-  next_report_ = now + report_interval_;
-  for (const auto& command : reply->commands()) Execute(command, now);
-  // A command changes what zpool says: look again and report at once.
-  if (reply->commands_size() > 0) next_poll_ = now;
-}
-
 absl::Time AgentLoop::Tick() {
   const absl::Time now = deps_.clock->Now();
-  if (now >= next_poll_) Poll(now);
-  if (deps_.stack_checker && now >= next_stack_check_) {
-    stack_checks_ = deps_.stack_checker();
-    next_stack_check_ = now + config_.stack_check_interval;
-    Collected();
+  bool acks_waiting = false;
+  {
+    absl::MutexLock lock(&journal_mu_);
+    acks_waiting = !deps_.journal->PendingAcks().empty();
   }
-  auto report_due = [&] {
-    return now >= next_report_ ||
-           digest_ != last_sent_digest_ ||
-           !deps_.journal->PendingAcks().empty();
-  };
-  if (report_due() && now >= retry_at_) SendReport(now);
-  // While the controller is away and a report is still due, the retry time governs; when
-  // nothing is due any more (a change was undone), the regular schedule does.
-  const bool retrying = failures_ > 0 && report_due();
-  absl::Time next = std::min(next_poll_, retrying ? retry_at_ : next_report_);
-  if (deps_.stack_checker) next = std::min(next, next_stack_check_);
+  // Acks of commands run since the last report go out at once, with the latest observation.
+  if (acks_waiting && deps_.outbox->empty()) next_report_ = std::min(next_report_, now);
+  Observe(deps_.collector->View(now), now);
+  Deliver(now);
+  absl::Time next = deps_.collector->NextDue();
+  if (deps_.outbox->empty()) {
+    next = std::min(next, next_report_);
+  } else {
+    next = std::min(next, failures_ > 0 ? retry_at_ : now);
+  }
   return std::max(next, now);
 }
 
 void AgentLoop::Run() {
   while (true) {
     absl::Time next = Tick();
-    absl::MutexLock lock(&stop_mu_);
+    absl::MutexLock lock(&wake_mu_);
     // Real-time wait: the clock only says what time it is; sleeping is the shell's job.
-    stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), next - deps_.clock->Now());
+    wake_mu_.AwaitWithTimeout(absl::Condition(this, &AgentLoop::StoppedOrWoken),
+                              next - deps_.clock->Now());
+    woken_ = false;
     if (stop_) return;
   }
 }
 
 void AgentLoop::Stop() {
-  absl::MutexLock lock(&stop_mu_);
+  absl::MutexLock lock(&wake_mu_);
   stop_ = true;
+}
+
+void AgentLoop::Wake() {
+  absl::MutexLock lock(&wake_mu_);
+  woken_ = true;
 }
 
 }  // namespace zfleet::agent

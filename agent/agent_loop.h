@@ -1,7 +1,10 @@
-// The agent's heartbeat, after kudu's heartbeater: read zpool every poll interval, report
-// every report interval and at once after a change, execute the commands the reply
-// carries, and back off while the controller is away. Time comes from an injected Clock and
-// the loop exposes Tick(), so tests drive it without sleeping.
+// The agent's heartbeat, after kudu's heartbeater. Every tick it takes the collector's view
+// of the host (collector.h: read inline, or on a thread of its own so a hung zpool never
+// stops it); a view that changed, or the periodic report when nothing did, becomes an
+// observation in the outbox (outbox.h: numbered and fsynced); the outbox is delivered in
+// order, each observation until the controller answers it, backing off while the controller
+// is away. Commands in the replies go to the collector, which runs them. Time comes from an
+// injected Clock and the loop exposes Tick(), so tests drive it without sleeping.
 #ifndef ZFLEET_AGENT_AGENT_LOOP_H_
 #define ZFLEET_AGENT_AGENT_LOOP_H_
 
@@ -14,11 +17,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "agent/agent_config.h"
+#include "agent/collector.h"
 #include "agent/command_journal.h"
 #include "agent/controller_link.h"
-#include "agent/disks/disk_enrichment.h"
+#include "agent/outbox/outbox.h"
 #include "agent/zpool/zpool_client.h"
-#include "agent/zpool/zpool_status_parser.h"
 #include "common/clock.h"
 
 namespace zfleet::agent {
@@ -33,28 +36,32 @@ struct AgentIdentity {
 // What the loop works with. Pointers must outlive the loop.
 struct AgentDeps {
   const Clock* clock = nullptr;
-  ZpoolClient* zpool = nullptr;
+  Collector* collector = nullptr;
   ControllerLink* link = nullptr;
+  Outbox* outbox = nullptr;
   CommandJournal* journal = nullptr;
-  DiskEnricher* disks = nullptr;  // null: leaves get class from overrides/transport only
+  ZpoolClient* zpool = nullptr;  // runs the commands (Execute)
   // The 1-minute load average, or nullopt when unknown. May be empty.
   std::function<std::optional<double>()> load_reader;
-  // The ZFS stack checks, run every config.stack_check_interval. May be empty.
-  std::function<std::vector<v1::StackCheck>()> stack_checker;
 };
 
-// Not thread-safe except Stop(), which may be called from any thread while Run() runs.
+// Tick() and Run() on one thread; Execute() may run on the collector's thread; Stop() and
+// Wake() from any thread.
 class AgentLoop {
  public:
-  AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity,
-            StatusParseOptions parse_options);
+  AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity);
 
   // Does everything due at clock->Now() and returns when it next wants to run.
   absl::Time Tick();
 
-  // Ticks until Stop(), sleeping in real time between ticks.
+  // Ticks until Stop(), sleeping in real time between ticks (or until Wake()).
   void Run();
   void Stop();
+  void Wake();
+
+  // Runs one controller command at `now`, at most once per id (the journal answers a
+  // repeated one), and records its ack for the next report.
+  void Execute(const v1::Command& command, absl::Time now);
 
   // Observability for tests and logs.
   int reports_sent() const { return reports_sent_; }
@@ -62,41 +69,37 @@ class AgentLoop {
   absl::Duration report_interval() const { return report_interval_; }
 
  private:
-  void Poll(absl::Time now);
-  // Cleans what was just read from the host to UTF-8 and recomputes digest_.
-  void Collected();
-  void SendReport(absl::Time now);
-  void Execute(const v1::Command& command, absl::Time now);
-  v1::ReportRequest BuildReport(absl::Time now);
+  // Appends the view as an observation when it changed, or when a periodic report is due
+  // and nothing waits in the outbox.
+  void Observe(const HostView& view, absl::Time now);
+  // Sends what the outbox holds, oldest first, until it is empty, a send fails, or a
+  // bounded number went out this tick.
+  void Deliver(absl::Time now);
+  // The outbox's front observation, completed with what is current: host facts and acks.
+  v1::ReportRequest Outgoing(v1::ReportRequest observation, absl::Time now, size_t* acks_sent);
+  void Failed(const absl::Status& status, absl::Time now);
 
   AgentDeps deps_;
   const AgentConfig config_;
-  const ClassOverrideFn class_overrides_;  // config_'s, built once
   const AgentIdentity identity_;
-  const StatusParseOptions parse_options_;
 
-  // The latest view of the host, its strings valid UTF-8 (host text can hold any bytes, a
-  // file name in a pool's error list; one that is not UTF-8 would make a report unparseable).
-  std::vector<v1::Pool> pools_;
-  std::string collect_error_;
-  std::string generation_;
-  std::vector<v1::StackCheck> stack_checks_;
-  absl::Time next_stack_check_ = absl::InfinitePast();
-  std::string digest_;            // of pools_, collect_error_ and stack_checks_
-  std::string last_sent_digest_;  // what the controller last received, to detect change
-
+  std::string last_digest_;     // of the last observation appended
+  std::string last_state_key_;  // its ObservationStateKey
   absl::Duration report_interval_ = absl::Seconds(30);
-  absl::Time next_poll_ = absl::InfinitePast();
   absl::Time next_report_ = absl::InfinitePast();
   absl::Time retry_at_ = absl::InfinitePast();
+  absl::Time next_append_warning_ = absl::InfinitePast();
   absl::Duration backoff_ = absl::ZeroDuration();
-  uint64_t sequence_ = 0;
   int reports_sent_ = 0;
   int failures_ = 0;
-  int unparsed_logged_ = 0;
 
-  absl::Mutex stop_mu_;
-  bool stop_ ABSL_GUARDED_BY(stop_mu_) = false;
+  absl::Mutex journal_mu_;  // the journal is written by Execute on the collector's thread
+
+  bool StoppedOrWoken() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(wake_mu_) { return stop_ || woken_; }
+
+  absl::Mutex wake_mu_;
+  bool stop_ ABSL_GUARDED_BY(wake_mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(wake_mu_) = false;
 };
 
 }  // namespace zfleet::agent

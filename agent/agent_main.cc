@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
   app.add_option("--host-id", flags.host_id, "name of this host in the fleet (default: hostname)");
   app.add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
   app.add_option("--config", flags.config, "agent.toml (poll interval, labels, class overrides)");
-  app.add_option("--state-dir", flags.state_dir, "directory for the agent's state");
+  app.add_option("--state-dir", flags.state_dir,
+                 "directory for the outbox of undelivered observations and the command journal")
+      ->capture_default_str();
   app.add_option("--tls-ca", flags.tls_ca, "CA certificates (PEM) the controller must chain to");
   app.add_option("--tls-cert", flags.tls_cert, "this agent's certificate (PEM, CN = host id)");
   app.add_option("--tls-key", flags.tls_key, "this agent's private key (PEM)");

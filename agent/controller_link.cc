@@ -21,10 +21,25 @@ absl::StatusOr<v1::ReportResponse> GrpcControllerLink::Report(
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(absl::ToInt64Milliseconds(deadline_)));
+  {
+    absl::MutexLock lock(&mu_);
+    if (canceled_) return absl::CancelledError("the agent is stopping");
+    in_flight_ = &context;
+  }
   v1::ReportResponse response;
   grpc::Status status = stub_->Report(&context, request, &response);
+  {
+    absl::MutexLock lock(&mu_);
+    in_flight_ = nullptr;
+  }
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+void GrpcControllerLink::CancelInFlight() {
+  absl::MutexLock lock(&mu_);
+  canceled_ = true;  // and every later call: the agent is stopping
+  if (in_flight_ != nullptr) in_flight_->TryCancel();
 }
 
 }  // namespace zfleet::agent

@@ -7,7 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/tls/tls_files.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
@@ -20,6 +22,9 @@ class ControllerLink {
   // Sends one report. Returns the controller's reply, or the RPC's error (Unavailable when
   // the controller cannot be reached).
   virtual absl::StatusOr<v1::ReportResponse> Report(const v1::ReportRequest& request) = 0;
+  // Ends a Report() in flight on another thread at once (Cancelled), for a quick shutdown
+  // while the controller does not answer.
+  virtual void CancelInFlight() {}
 };
 
 // gRPC implementation; every call carries `deadline`. Thread-safe.
@@ -32,10 +37,14 @@ class GrpcControllerLink final : public ControllerLink {
                      const std::optional<tls::TlsFiles>& tls = std::nullopt,
                      absl::Duration tls_refresh = absl::Seconds(10));
   absl::StatusOr<v1::ReportResponse> Report(const v1::ReportRequest& request) override;
+  void CancelInFlight() override;
 
  private:
   std::unique_ptr<v1::AgentService::Stub> stub_;
   absl::Duration deadline_;
+  absl::Mutex mu_;
+  grpc::ClientContext* in_flight_ ABSL_GUARDED_BY(mu_) = nullptr;
+  bool canceled_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace zfleet::agent

@@ -1,6 +1,8 @@
 #include "agent/agent_loop.h"
 
+#include <atomic>
 #include <deque>
+#include <thread>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "common/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/agent/inline_agent.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::agent {
@@ -91,21 +94,21 @@ class AgentLoopTest : public ::testing::Test {
   }
 
   void Start() {
-    AgentDeps deps;
-    deps.clock = &clock_;
-    deps.zpool = &zpool_;
-    deps.link = &link_;
-    deps.journal = &journal_;
-    deps.load_reader = [this]() { return load_; };
+    InlineAgentParts parts;
+    parts.clock = &clock_;
+    parts.zpool = &zpool_;
+    parts.link = &link_;
+    parts.journal = &journal_;
+    parts.load_reader = [this]() { return load_; };
     if (with_stack_checker_) {
-      deps.stack_checker = [this]() {
+      parts.stack_checker = [this]() {
         ++stack_runs_;
         return checks_;
       };
     }
-    loop_ = std::make_unique<AgentLoop>(
-        std::move(deps), config_,
-        AgentIdentity{"nas1", "inst-1", "nas1.example", "0.1.0-test"}, StatusParseOptions{});
+    agent_ = std::make_unique<InlineAgent>(
+        parts, config_, AgentIdentity{"nas1", "inst-1", "nas1.example", "0.1.0-test"});
+    loop_ = &agent_->loop();
   }
 
   // Ticks at the times the loop asks for, until the clock would pass `end`.
@@ -146,7 +149,8 @@ class AgentLoopTest : public ::testing::Test {
   bool with_stack_checker_ = true;
   std::vector<v1::StackCheck> checks_ = {Check("zfs-module-loaded", "ok")};
   int stack_runs_ = 0;
-  std::unique_ptr<AgentLoop> loop_;
+  std::unique_ptr<InlineAgent> agent_;
+  AgentLoop* loop_ = nullptr;
 };
 
 TEST_F(AgentLoopTest, FirstTickPollsAndReports) {
@@ -402,6 +406,175 @@ TEST_F(AgentLoopTest, ZpoolFailureInvalidatesPoolsUntilItRecovers) {
   EXPECT_TRUE(back.pools_valid());
   EXPECT_EQ(back.collect_error(), "");
   EXPECT_THAT(PoolNames(back), ElementsAre("tank", "fast"));
+}
+
+}  // namespace
+}  // namespace zfleet::agent
+
+namespace zfleet::agent {
+namespace {
+
+TEST_F(AgentLoopTest, ChangesSeenWhileTheControllerIsAwayArriveInOrderDatedWhenSeen) {
+  link_.fallback = absl::UnavailableError("connection refused");
+  Start();
+  loop_->Tick();                                   // T0: healthy; the report fails
+  SetStatus("fake_host/scrubbing.txt");
+  RunUntil(kT0 + absl::Seconds(10));
+  loop_->Tick();                                   // T0+10: scrubbing
+  SetStatus("fake_host/healthy.txt");
+  RunUntil(kT0 + absl::Seconds(20));
+  loop_->Tick();                                   // T0+20: healthy again
+  EXPECT_EQ(agent_->outbox().size(), 3u);
+  const size_t failed = link_.requests.size();
+
+  link_.fallback = Reply(30);
+  RunUntil(kT0 + absl::Seconds(90));
+  ASSERT_GE(link_.requests.size(), failed + 3);
+  std::vector<uint64_t> sequences;
+  std::vector<int64_t> observed;
+  std::vector<uint32_t> backlog;
+  for (size_t i = failed; i < failed + 3; ++i) {
+    sequences.push_back(link_.requests[i].sequence());
+    observed.push_back(link_.requests[i].observed_at());
+    backlog.push_back(link_.requests[i].backlog());
+    EXPECT_EQ(link_.requests[i].stream_id(), "test-stream");
+  }
+  EXPECT_THAT(sequences, ElementsAre(1, 2, 3));
+  EXPECT_THAT(observed, ElementsAre(Secs(absl::ZeroDuration()), Secs(absl::Seconds(10)),
+                                    Secs(absl::Seconds(20))));
+  EXPECT_THAT(backlog, ElementsAre(2, 1, 0));
+  EXPECT_EQ(FindPool(link_.requests[failed + 1], "tank")->scan().state(), "scanning");
+  EXPECT_TRUE(agent_->outbox().empty());
+}
+
+TEST_F(AgentLoopTest, AnObservationWhoseAnswerWasLostIsSentAgainUnderItsNumber) {
+  link_.script = {absl::DeadlineExceededError("deadline exceeded")};
+  link_.fallback = Reply(30);
+  Start();
+  RunUntil(kT0 + absl::Seconds(5));
+  ASSERT_GE(link_.requests.size(), 2u);
+  EXPECT_EQ(link_.requests[0].sequence(), 1u);
+  EXPECT_EQ(link_.requests[1].sequence(), 1u);
+  EXPECT_EQ(link_.requests[1].observed_at(), link_.requests[0].observed_at());
+}
+
+TEST_F(AgentLoopTest, AnObservationTheControllerRefusesIsDroppedNotRetriedForever) {
+  link_.script = {absl::InvalidArgumentError("report over the limits")};
+  link_.fallback = Reply(30);
+  Start();
+  loop_->Tick();
+  loop_->Tick();
+  ASSERT_EQ(link_.requests.size(), 2u);
+  EXPECT_EQ(link_.requests[0].sequence(), 1u);
+  EXPECT_EQ(link_.requests[1].sequence(), 2u);
+  EXPECT_TRUE(agent_->outbox().empty());
+}
+
+// A link that may be called from the loop's thread while the test reads what it got.
+class SharedLink final : public ControllerLink {
+ public:
+  absl::StatusOr<v1::ReportResponse> Report(const v1::ReportRequest& request) override {
+    absl::MutexLock lock(&mu_);
+    requests_.push_back(request);
+    return Reply(1);
+  }
+  // Waits (at most `limit`) for a report that satisfies `pred`.
+  bool WaitFor(const std::function<bool(const v1::ReportRequest&)>& pred, absl::Duration limit) {
+    const absl::Time end = absl::Now() + limit;
+    while (absl::Now() < end) {
+      {
+        absl::MutexLock lock(&mu_);
+        for (size_t i = seen_; i < requests_.size(); ++i) {
+          if (pred(requests_[i])) {
+            seen_ = i + 1;
+            return true;
+          }
+        }
+        seen_ = requests_.size();
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<v1::ReportRequest> requests_ ABSL_GUARDED_BY(mu_);
+  size_t seen_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+TEST(ThreadCollectorTest, AHungZpoolNeverStopsReportsAndIsReportedAsSuch) {
+  zfleet::testing::TempDir dir;
+  const std::string zpool_path =
+      zfleet::testing::InstallFakeZpool(dir, "fake_host/list.txt", "fake_host/healthy.txt");
+  SubprocessRunner runner;
+  ZpoolClient zpool(&runner, zpool_path, absl::Seconds(20));
+  AgentConfig config;
+  HostReader reader(HostReaderDeps{&zpool, nullptr, {}}, config, StatusParseOptions{});
+  std::atomic<AgentLoop*> loop_ref{nullptr};
+  CommandJournal journal = *CommandJournal::Open("");
+  ThreadCollector collector(
+      &reader, [&](const v1::Command& c, absl::Time t) { loop_ref.load()->Execute(c, t); },
+      CollectorTiming{absl::Milliseconds(200), absl::Minutes(10), absl::Milliseconds(500)},
+      &SystemClock::Get(), [&] {
+        if (AgentLoop* loop = loop_ref.load()) loop->Wake();
+      });
+  SharedLink link;
+  auto outbox = Outbox::InMemory("stream");
+  AgentDeps deps;
+  deps.clock = &SystemClock::Get();
+  deps.collector = &collector;
+  deps.link = &link;
+  deps.outbox = outbox.get();
+  deps.journal = &journal;
+  deps.zpool = &zpool;
+  AgentLoop loop(std::move(deps), config, AgentIdentity{"nas1", "i", "nas1", "t"});
+  loop_ref.store(&loop);
+  std::thread runner_thread([&] { loop.Run(); });
+
+  EXPECT_TRUE(link.WaitFor([](const v1::ReportRequest& r) { return r.pools_valid(); },
+                           absl::Seconds(20)));
+  dir.Write("hang.txt", "");
+  const absl::Time hung_at = absl::Now();
+  EXPECT_TRUE(link.WaitFor(
+      [](const v1::ReportRequest& r) {
+        return r.zpool().not_answering_since() != 0 && !r.pools_valid() &&
+               absl::StrContains(r.collect_error(), "zpool not answering since");
+      },
+      absl::Seconds(20)));
+  // While zpool hangs the host keeps reporting (the periodic report every second).
+  EXPECT_TRUE(link.WaitFor(
+      [&](const v1::ReportRequest& r) {
+        return r.zpool().not_answering_since() != 0 &&
+               absl::FromUnixSeconds(r.report_time()) >= hung_at + absl::Seconds(2);
+      },
+      absl::Seconds(20)));
+  std::filesystem::remove(dir.File("hang.txt"));
+  EXPECT_TRUE(link.WaitFor(
+      [](const v1::ReportRequest& r) {
+        return r.zpool().not_answering_since() == 0 && r.pools_valid();
+      },
+      absl::Seconds(20)));
+  loop.Stop();
+  runner_thread.join();
+  EXPECT_TRUE(collector.Stop(absl::Seconds(10)));
+}
+
+TEST(ThreadCollectorTest, StopGivesUpWithinItsGraceWhileZpoolHangs) {
+  zfleet::testing::TempDir dir;
+  const std::string zpool_path =
+      zfleet::testing::InstallFakeZpool(dir, "fake_host/list.txt", "fake_host/healthy.txt");
+  dir.Write("hang.txt", "");
+  SubprocessRunner runner;
+  ZpoolClient zpool(&runner, zpool_path, absl::Seconds(30));
+  HostReader reader(HostReaderDeps{&zpool, nullptr, {}}, AgentConfig{}, StatusParseOptions{});
+  ThreadCollector collector(&reader, [](const v1::Command&, absl::Time) {},
+                            CollectorTiming{}, &SystemClock::Get(), nullptr);
+  absl::SleepFor(absl::Milliseconds(500));  // the first read is under way, and hangs
+  const absl::Time start = absl::Now();
+  EXPECT_FALSE(collector.Stop(absl::Seconds(1)));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  std::filesystem::remove(dir.File("hang.txt"));  // so the destructor's wait ends
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "agent/agent_loop.h"
 #include "agent/command_journal.h"
+#include "tests/agent/inline_agent.h"
 #include "agent/controller_link.h"
 #include "agent/host/command_runner.h"
 #include "agent/zpool/zpool_client.h"
@@ -62,15 +63,13 @@ class AgentReportCleanTest : public ::testing::Test {
 
   // One tick of a fresh loop; the report it sent.
   v1::ReportRequest TickOnce(AgentConfig config) {
-    AgentDeps deps;
-    deps.clock = &clock_;
-    deps.zpool = &zpool_;
-    deps.link = &link_;
-    deps.journal = &journal_;
-    AgentLoop loop(std::move(deps), std::move(config),
-                   AgentIdentity{"nas1", "inst-1", "nas1.example", "0.1.0-test"},
-                   StatusParseOptions{});
-    loop.Tick();
+    InlineAgentParts parts;
+    parts.clock = &clock_;
+    parts.zpool = &zpool_;
+    parts.link = &link_;
+    parts.journal = &journal_;
+    InlineAgent agent(parts, config, AgentIdentity{"nas1", "inst-1", "nas1.example", "0.1.0-test"});
+    agent.loop().Tick();
     EXPECT_EQ(link_.requests.size(), 1u);
     return link_.requests.empty() ? v1::ReportRequest() : link_.requests.back();
   }

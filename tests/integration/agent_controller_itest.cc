@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "agent/agent_loop.h"
+#include "tests/agent/inline_agent.h"
 #include "agent/host/command_runner.h"
 #include "controller/service/grpc_server.h"
 #include "gmock/gmock.h"
@@ -29,10 +30,20 @@ struct FakeHost {
         zpool(&runner, zpool_path, absl::Seconds(10)),
         link(target, absl::Seconds(5)),
         journal(*agent::CommandJournal::Open("")),
-        loop(agent::AgentDeps{clock, &zpool, &link, &journal, nullptr, [] { return 0.5; }, {}},
-             agent::AgentConfig{},
-             agent::AgentIdentity{host_id, host_id + "-instance", host_id, "test"},
-             agent::StatusParseOptions{absl::UTCTimeZone()}) {}
+        agent(Parts(clock), agent::AgentConfig{},
+              agent::AgentIdentity{host_id, host_id + "-instance", host_id, "test"}),
+        loop(agent.loop()) {}
+
+  agent::InlineAgentParts Parts(const Clock* clock) {
+    agent::InlineAgentParts parts;
+    parts.clock = clock;
+    parts.zpool = &zpool;
+    parts.link = &link;
+    parts.journal = &journal;
+    parts.load_reader = [] { return 0.5; };
+    parts.parse_options = agent::StatusParseOptions{absl::UTCTimeZone()};
+    return parts;
+  }
 
   TempDir dir;
   std::string zpool_path;
@@ -40,7 +51,8 @@ struct FakeHost {
   agent::ZpoolClient zpool;
   agent::GrpcControllerLink link;
   agent::CommandJournal journal;
-  agent::AgentLoop loop;
+  agent::InlineAgent agent;
+  agent::AgentLoop& loop;
 };
 
 class AgentControllerTest : public ::testing::Test {

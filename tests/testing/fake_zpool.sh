@@ -6,12 +6,19 @@
 # DIR/on_scrub.txt (becomes status.txt when a scrub starts). `status` with -j prints
 # DIR/status.json, or fails as a zpool without -j does when there is none. Every call is
 # appended to DIR/calls.log. DIR/fail.txt, if present, makes every call fail with its content.
+# DIR/hang.txt, if present, makes list and status hang until it is removed (at most 5 min),
+# as zpool does when the ZFS daemon is stuck.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 echo "$*" >>"$dir/calls.log"
 if [ -f "$dir/fail.txt" ]; then
   cat "$dir/fail.txt" >&2
   exit 1
+fi
+if [ -f "$dir/hang.txt" ] && [ "${2:-}" != "-?" ]; then
+  case "${1:-}" in
+    list|status) for _ in $(seq 3000); do [ -f "$dir/hang.txt" ] || break; sleep 0.1; done ;;
+  esac
 fi
 case "${1:-}" in
   list|status|scrub)

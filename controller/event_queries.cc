@@ -132,6 +132,9 @@ absl::StatusOr<std::string> EventQueries::Metrics() {
     input.hosts = static_cast<int64_t>(hosts.size());
     for (const HostLiveness& h : hosts) {
       if (now - h.last_seen <= config_->MissingAfter()) ++input.hosts_reporting;
+      if (h.zpool_stuck_since.has_value()) {
+        input.zpool_not_answering.emplace_back(h.host_id, *h.zpool_stuck_since);
+      }
     }
     ASSIGN_OR_RETURN(input.events, store_->events().Count());
   }

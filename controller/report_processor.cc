@@ -9,6 +9,8 @@
 #include "controller/events/raise.h"
 #include "controller/ingest/report_diff.h"
 #include "controller/ingest/report_effects.h"
+#include "controller/ingest/report_order.h"
+#include "common/log.h"
 #include "controller/validation.h"
 #include "model/report_limits.h"
 
@@ -32,24 +34,48 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   if (!view.ok()) {
     return WithContext(view.status(), absl::StrCat("reading the store for ", report.host_id()));
   }
-  ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, report, now));
-  const ReportWrite write = DeriveReportWrite(*view, diff, report, config_->MissingAfter(), now);
+  const ReportOrder order = OrderReport(view->stream, report, now);
+  if (order.outcome == v1::REPORT_STALE) {
+    spdlog::warn("report {} of {} (stream {}) is older than what is stored from another "
+                 "stream; nothing kept",
+                 report.sequence(), report.host_id(), report.stream_id());
+    v1::ReportResponse response;
+    response.set_outcome(v1::REPORT_STALE);
+    return response;
+  }
+  // A duplicate was applied before: only that the host is alive, and its acks, count now.
+  v1::ReportRequest duplicate;
+  if (order.outcome == v1::REPORT_DUPLICATE) {
+    duplicate = report;
+    duplicate.clear_pools();
+    duplicate.set_pools_valid(false);
+  }
+  const v1::ReportRequest& applied = order.outcome == v1::REPORT_DUPLICATE ? duplicate : report;
+  ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, applied, now));
+  ReportWrite write =
+      DeriveReportWrite(*view, diff, applied, config_->MissingAfter(), now, order.observed);
+  write.stream = order.advance;
   ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
   LogRaisedEvents(write.events, raised);
-  return Reply(report.host_id());
+  ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report));
+  response.set_outcome(order.outcome);
+  return response;
 }
 
-absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const std::string& host_id) {
-  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(host_id));
+absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const v1::ReportRequest& report) {
   v1::ReportResponse response;
+  response.set_next_report_interval_s(
+      static_cast<uint32_t>(absl::ToInt64Seconds(config_->report_interval)));
+  // An agent still delivering older observations would run commands decided on a view it
+  // has moved on from; they wait until it has caught up.
+  if (report.backlog() > 0) return response;
+  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(report.host_id()));
   for (const CommandRecord& c : pending) {
     v1::Command* command = response.add_commands();
     command->set_id(c.id);
     command->set_kind(c.kind);
     command->set_pool(c.pool);
   }
-  response.set_next_report_interval_s(
-      static_cast<uint32_t>(absl::ToInt64Seconds(config_->report_interval)));
   return response;
 }
 

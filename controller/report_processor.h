@@ -1,9 +1,12 @@
 // Handles one agent report. First it is checked against the report limits
 // (model/report_limits.h: size, counts, duplicate pool names, UTF-8) and its identity
-// fields, before anything is read or stored. Then three steps: read what the store holds
-// of the host (Store::ReadReportView), derive what the report changes (ingest/: a pure
-// diff, then the writes and events it implies), and apply all of it in one transaction
-// (Store::ApplyReport). Answers with the host's pending commands. The reply is sent only
+// fields, before anything is read or stored. Then: read what the store holds of the host
+// (Store::ReadReportView); place the report in its agent's stream of observations
+// (ingest/report_order.h: applied, a duplicate that only says the host is alive and carries
+// acks, or stale and dropped) and date it by when the agent saw it; derive what it changes
+// (ingest/: a pure diff, then the writes and events it implies); and apply all of it in one
+// transaction (Store::ApplyReport). Answers with the outcome and, once the agent has no
+// backlog, the host's pending commands. The reply is sent only
 // after the report's transaction commits, so nothing acknowledged to an agent is lost by a
 // controller crash.
 #ifndef ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
@@ -36,7 +39,7 @@ class ReportProcessor : public StoreService {
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
  private:
-  absl::StatusOr<v1::ReportResponse> Reply(const std::string& host_id)
+  absl::StatusOr<v1::ReportResponse> Reply(const v1::ReportRequest& report)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 };
 

@@ -249,6 +249,33 @@ std::vector<NewEvent> DetectScrubRunEvents(const std::optional<v1::ScrubRun>& be
                std::move(message), key, now)};
 }
 
+std::vector<NewEvent> DetectZpoolEvents(const std::string& host_id,
+                                        std::optional<absl::Time> before,
+                                        std::optional<absl::Time> after,
+                                        const v1::ZpoolHealth& health, absl::Time now) {
+  std::vector<NewEvent> out;
+  if (before == after) return out;
+  if (after.has_value()) {
+    std::string message = absl::StrCat("zpool on ", host_id, " has not answered since ",
+                                       FormatRfc3339(absl::ToUnixSeconds(*after)));
+    if (!health.detail().empty()) absl::StrAppend(&message, " (", health.detail(), ")");
+    absl::StrAppend(&message, health.pools_read_at() != 0
+                                  ? absl::StrCat("; pools as last read at ",
+                                                 FormatRfc3339(health.pools_read_at()))
+                                  : "; its pools were never read");
+    out.push_back(Make(v1::SEVERITY_WARNING, "zpool_stuck", host_id, "", "", std::move(message),
+                       absl::StrCat("zpool_stuck:", host_id, ":", absl::ToUnixSeconds(*after)),
+                       now));
+  } else {
+    out.push_back(Make(v1::SEVERITY_INFO, "zpool_answering", host_id, "", "",
+                       absl::StrCat("zpool on ", host_id, " answers again after ",
+                                    Span(now - *before)),
+                       absl::StrCat("zpool_answering:", host_id, ":", absl::ToUnixSeconds(*before)),
+                       now));
+  }
+  return out;
+}
+
 std::vector<NewEvent> DetectStackEvents(
     const std::string& host_id, const google::protobuf::RepeatedPtrField<v1::StackCheck>& before,
     const google::protobuf::RepeatedPtrField<v1::StackCheck>& after, absl::Time now) {

@@ -9,11 +9,13 @@
 // Severities:
 //   critical  pool FAULTED / UNAVAIL / SUSPENDED; new permanent data errors; a failing
 //             zfs-module-installed:KERNEL check (pools will not import after reboot)
-//   warning   pool DEGRADED (or another state that is not ONLINE); a device whose READ,
+//   warning   zpool on a host not answering;
+//             pool DEGRADED (or another state that is not ONLINE); a device whose READ,
 //             WRITE or CKSUM count grew; a scrub that repaired bytes or found errors;
 //             a scrub overdue or stalled; a host that stopped reporting; other stack checks
 //             turning warn or fail; a resilver that finished with errors
-//   info      pool ONLINE again; scrub finished clean; resilver finished; host back
+//   info      pool ONLINE again; scrub finished clean; resilver finished; host back;
+//             zpool answering again
 #ifndef ZFLEET_CONTROLLER_EVENTS_EVENT_DETECTOR_H_
 #define ZFLEET_CONTROLLER_EVENTS_EVENT_DETECTOR_H_
 
@@ -50,6 +52,14 @@ std::vector<NewEvent> DetectVanishedPools(const std::string& host_id,
 // raises nothing. The dedup key is the run's id when it has one, else its pool and times.
 std::vector<NewEvent> DetectScrubRunEvents(const std::optional<v1::ScrubRun>& before,
                                            const v1::ScrubRun& after, absl::Time now);
+
+// zpool on a host stopped answering (`after` set, `before` not): zpool_stuck (warning), with
+// what hangs and when the pools were last read; or answers again: zpool_answering (info).
+// `before`/`after`: since when it has not answered, nullopt when it answers.
+std::vector<NewEvent> DetectZpoolEvents(const std::string& host_id,
+                                        std::optional<absl::Time> before,
+                                        std::optional<absl::Time> after,
+                                        const v1::ZpoolHealth& health, absl::Time now);
 
 // Stack checks whose level got worse (ok/n/a → warn → fail) between two reports of a host.
 // A failing zfs-module-installed:KERNEL check is critical, anything else warning.

@@ -117,6 +117,16 @@ std::string RenderMetrics(const MetricsInput& in) {
   Sample(out, "zfleet_hosts", {}, in.hosts);
   Header(out, "zfleet_hosts_reporting", "gauge", "Hosts that reported within missing_after.");
   Sample(out, "zfleet_hosts_reporting", {}, in.hosts_reporting);
+  Header(out, "zfleet_hosts_zpool_not_answering", "gauge",
+         "Hosts whose zpool hangs or times out on every call.");
+  Sample(out, "zfleet_hosts_zpool_not_answering", {},
+         static_cast<int64_t>(in.zpool_not_answering.size()));
+  Header(out, "zfleet_host_zpool_not_answering_since_seconds", "gauge",
+         "Unix time since when zpool on the host has not answered; only such hosts appear.");
+  for (const auto& [host, since] : in.zpool_not_answering) {
+    Sample(out, "zfleet_host_zpool_not_answering_since_seconds", {{"host", host}},
+           absl::ToUnixSeconds(since));
+  }
 
   // Every severity always appears, so a rule on a missing series never stays silent.
   // Indexed by the enum's number (info 1 … critical 3).

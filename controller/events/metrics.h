@@ -20,9 +20,11 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "controller/store/event_table.h"
 #include "controller/store/pool_table.h"
 
@@ -33,6 +35,8 @@ struct MetricsInput {
   std::vector<LeafCounterRow> leaves;  // devices with a non-zero counter
   int64_t hosts = 0;
   int64_t hosts_reporting = 0;
+  // Hosts whose zpool does not answer, and since when.
+  std::vector<std::pair<std::string, absl::Time>> zpool_not_answering;
   std::vector<EventCount> events;
 };
 

@@ -19,8 +19,9 @@ constexpr absl::Duration kGrowthSpan = absl::Hours(1);
 constexpr size_t kTrendSamples = 6;
 constexpr size_t kListedFiles = 10;
 
-constexpr const char* kKindOrder[] = {"unhealthy_pool", "bad_disk",      "stack", "host_missing",
-                                      "scrub_stalled",  "scrub_overdue", "event"};
+constexpr const char* kKindOrder[] = {"unhealthy_pool", "bad_disk",     "stack",
+                                      "zpool_stuck",    "host_missing", "scrub_stalled",
+                                      "scrub_overdue",  "event"};
 
 int KindRank(const std::string& kind) {
   for (int i = 0; i < static_cast<int>(std::size(kKindOrder)); ++i) {
@@ -158,6 +159,18 @@ void HostItems(const TriageInput& in, const HostRecord& host, v1::TriageResponse
         "check that the host is up and `systemctl status zfleet-agent` on it; its "
         "pools are not watched meanwhile");
     item.set_since(absl::ToUnixSeconds(host.last_seen));
+  }
+  if (host.zpool_stuck_since.has_value()) {
+    v1::TriageItem& item = Add(out, v1::SEVERITY_WARNING, "zpool_stuck", host.host_id, "");
+    item.set_problem(absl::StrCat(
+        "zpool has not answered since ", FormatRfc3339(absl::ToUnixSeconds(*host.zpool_stuck_since)),
+        " (", Ago(*host.zpool_stuck_since, in.now), " ago",
+        host.zpool_stuck_detail.empty() ? "" : ": " + host.zpool_stuck_detail,
+        "); its pools are shown as last read"));
+    item.set_action(
+        "check the ZFS daemon and the kernel log on the host (`dmesg`, `journalctl -k`, "
+        "zfs-zed), and the disk behind it: a failing disk can hang every zpool call");
+    item.set_since(absl::ToUnixSeconds(*host.zpool_stuck_since));
   }
   for (const v1::StackCheck& check : host.info.stack_checks()) {
     if (!StackCheckNeedsAttention(check)) continue;

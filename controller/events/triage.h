@@ -10,6 +10,8 @@
 //                   (a transient error that stopped growing)
 //   stack           a ZFS stack check at warn or fail (critical: a failing
 //                   zfs-module-installed:KERNEL — rebuild the module for that kernel)
+//   zpool_stuck     zpool on a host does not answer (hangs, or times out on every call);
+//                   action: the ZFS daemon, the kernel log and the disk behind it
 //   host_missing    a host silent for more than missing_after
 //   scrub_stalled, scrub_overdue
 //   event           an unacknowledged warning or critical event

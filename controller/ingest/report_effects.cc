@@ -65,12 +65,29 @@ class RunBook {
   std::vector<v1::ScrubRun> runs_;
 };
 
+// zpool's health: whether it stopped answering, or answers again.
+void DeriveZpool(const ReportDiff& diff, const v1::ReportRequest& report, absl::Time observed,
+                 ReportWrite& w) {
+  const std::optional<absl::Time> before =
+      diff.host_before.has_value() ? diff.host_before->zpool_stuck_since : std::nullopt;
+  const v1::ZpoolHealth& health = report.zpool();
+  const std::optional<absl::Time> after =
+      health.not_answering_since() != 0
+          ? std::optional<absl::Time>(absl::FromUnixSeconds(health.not_answering_since()))
+          : std::nullopt;
+  if (before == after) return;
+  w.zpool_stuck = ReportWrite::ZpoolStuck{after, after.has_value() ? health.detail() : ""};
+  Append(w.events, DetectZpoolEvents(report.host_id(), before, after, health, observed));
+}
+
+// The host's stack checks are dated when observed; its liveness when the report arrived.
 void DeriveHost(const ReportDiff& diff, const v1::ReportRequest& report,
-                absl::Duration missing_after, absl::Time now, ReportWrite& w) {
+                absl::Duration missing_after, absl::Time now, absl::Time observed, ReportWrite& w) {
   const v1::HostInfo none;
   const v1::HostInfo& before = diff.host_before.has_value() ? diff.host_before->info : none;
   Append(w.events, DetectStackEvents(report.host_id(), before.stack_checks(),
-                                     report.host().stack_checks(), now));
+                                     report.host().stack_checks(), observed));
+  DeriveZpool(diff, report, observed, w);
   bool attention = false;
   for (const v1::StackCheck& check : report.host().stack_checks()) {
     attention |= StackCheckNeedsAttention(check);
@@ -84,10 +101,10 @@ void DeriveHost(const ReportDiff& diff, const v1::ReportRequest& report,
   Append(w.events, std::move(back.events));
 }
 
-// An ack changes its command (the first ack only) and the scrub run the command belongs to,
-// if that run was open when the report arrived.
+// An ack changes its command (the first ack only; acked at `now`, when it arrived) and the
+// scrub run the command belongs to, if that run was open when the report arrived.
 void DeriveAcks(const StoredReportView& view, const v1::ReportRequest& report, absl::Time now,
-                RunBook& runs, ReportWrite& w) {
+                absl::Time observed, RunBook& runs, ReportWrite& w) {
   std::map<std::string, CommandRecord> commands = view.acked_commands;
   absl::flat_hash_set<int64_t> open_ids;
   for (const v1::ScrubRun& run : runs.Open()) open_ids.insert(run.id());
@@ -104,7 +121,7 @@ void DeriveAcks(const StoredReportView& view, const v1::ReportRequest& report, a
     const v1::ScrubRun after = ApplyAck(before, acked.kind, ack);
     if (after.SerializeAsString() == before.SerializeAsString()) continue;
     runs.Update(after, w.updated_runs);
-    Append(w.events, DetectScrubRunEvents(before, after, now));
+    Append(w.events, DetectScrubRunEvents(before, after, observed));
   }
 }
 
@@ -167,16 +184,17 @@ void DerivePoolRuns(const std::string& host_id, const PoolDiff& pool,
 
 ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& diff,
                               const v1::ReportRequest& report, absl::Duration missing_after,
-                              absl::Time now) {
+                              absl::Time now, absl::Time observed) {
   ReportWrite w;
   w.host_id = report.host_id();
   w.instance_id = report.instance_id();
   w.info = report.host();
   w.collect_error = report.collect_error();
   w.now = now;
-  DeriveHost(diff, report, missing_after, now, w);
+  w.observed = observed;
+  DeriveHost(diff, report, missing_after, now, observed, w);
   RunBook runs(view.runs);
-  DeriveAcks(view, report, now, runs, w);
+  DeriveAcks(view, report, now, observed, runs, w);
   if (!diff.pools_valid) return w;
 
   // Runs as the acks left them; each pool is tracked against its own.
@@ -184,10 +202,11 @@ ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& di
   std::map<std::string, std::optional<ScanProgress>> progress = view.scan_progress;
   for (const PoolDiff& pool : diff.pools) {
     w.pools.push_back({pool.reported, pool.plan});
-    DeriveScanWatch(report.host_id(), pool, now, progress, w);
-    DerivePoolRuns(report.host_id(), pool, open, now, runs, w);
+    DeriveScanWatch(report.host_id(), pool, observed, progress, w);
+    DerivePoolRuns(report.host_id(), pool, open, observed, runs, w);
   }
-  Append(w.events, DetectVanishedPools(report.host_id(), view.present_pools, diff.reported, now));
+  Append(w.events,
+         DetectVanishedPools(report.host_id(), view.present_pools, diff.reported, observed));
   w.present_pools = diff.reported;
   return w;
 }

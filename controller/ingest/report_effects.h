@@ -14,10 +14,12 @@
 namespace zfleet::controller {
 
 // `missing_after`: how long a host may be silent (a host flagged missing that reports
-// again is back). REQUIRES: `diff` is DiffReport(view, report, now).
+// again is back). `now`: when the report arrived (liveness, command acks); `observed`: when
+// the agent saw what it reports (snapshots, runs, events; report_order.h).
+// REQUIRES: `diff` is DiffReport(view, report, now).
 ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& diff,
                               const v1::ReportRequest& report, absl::Duration missing_after,
-                              absl::Time now);
+                              absl::Time now, absl::Time observed);
 
 }  // namespace zfleet::controller
 

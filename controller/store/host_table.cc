@@ -10,10 +10,12 @@
 namespace zfleet::controller {
 namespace {
 
-// Columns: name, instance_id, first_seen, last_seen, info, collect_error, pool_count.
+// Columns: name, instance_id, first_seen, last_seen, info, collect_error, pool_count,
+// zpool_stuck_since, zpool_stuck_detail.
 constexpr char kSelectHosts[] = R"sql(
   SELECT h.name, h.instance_id, h.first_seen, h.last_seen, h.info, h.collect_error,
-         (SELECT COUNT(*) FROM pools p WHERE p.host_id = h.id AND p.present = 1)
+         (SELECT COUNT(*) FROM pools p WHERE p.host_id = h.id AND p.present = 1),
+         h.zpool_stuck_since, h.zpool_stuck_detail
   FROM hosts h )sql";
 
 absl::StatusOr<HostRecord> ReadHost(const Statement& stmt) {
@@ -26,12 +28,14 @@ absl::StatusOr<HostRecord> ReadHost(const Statement& stmt) {
       ParseStored(stmt.ColumnBlob(4), &host.info, absl::StrCat("host info of ", host.host_id)));
   host.collect_error = stmt.ColumnText(5);
   host.pool_count = static_cast<uint32_t>(stmt.ColumnInt64(6));
+  if (auto since = ColumnOptional(stmt, 7)) host.zpool_stuck_since = FromUnix(*since);
+  host.zpool_stuck_detail = stmt.ColumnText(8);
   return host;
 }
 
-// Columns: name, last_seen, missing_since, stack_attention.
+// Columns: name, last_seen, missing_since, stack_attention, zpool_stuck_since.
 constexpr char kSelectLiveness[] =
-    "SELECT name, last_seen, missing_since, stack_attention FROM hosts ";
+    "SELECT name, last_seen, missing_since, stack_attention, zpool_stuck_since FROM hosts ";
 
 HostLiveness ReadLiveness(const Statement& stmt) {
   HostLiveness host;
@@ -39,6 +43,7 @@ HostLiveness ReadLiveness(const Statement& stmt) {
   host.last_seen = FromUnix(stmt.ColumnInt64(1));
   if (auto since = ColumnOptional(stmt, 2)) host.missing_since = FromUnix(*since);
   if (auto attention = ColumnOptional(stmt, 3)) host.stack_attention = *attention != 0;
+  if (auto since = ColumnOptional(stmt, 4)) host.zpool_stuck_since = FromUnix(*since);
   return host;
 }
 
@@ -85,6 +90,7 @@ absl::StatusOr<std::optional<HostRecord>> HostTable::Get(const std::string& host
 absl::StatusOr<std::vector<HostRecord>> HostTable::ListNeedingAttention(absl::Time seen_before) {
   return Select(
       "WHERE h.stack_attention IS NULL OR h.stack_attention != 0 OR h.last_seen < ?1 "
+      "OR h.zpool_stuck_since IS NOT NULL "
       "ORDER BY h.name",
       [&](Statement& s) { s.BindInt64(1, ToUnix(seen_before)); });
 }
@@ -118,6 +124,47 @@ absl::Status HostTable::SetStackAttention(const std::string& host_id, bool atten
                    db_->Prepare("UPDATE hosts SET stack_attention = ?2 WHERE name = ?1"));
   stmt.BindText(1, host_id).BindInt64(2, attention ? 1 : 0);
   const std::string context = absl::StrCat("flagging the stack of host ", host_id);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), context));
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat(context, ": unknown host"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<HostStream>> HostTable::GetStream(const std::string& host_id) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("SELECT stream_id, last_sequence, last_observed FROM hosts "
+                                "WHERE name = ?1"));
+  stmt.BindText(1, host_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<HostStream>();
+  HostStream stream;
+  stream.stream_id = stmt.ColumnText(0);
+  stream.last_sequence = static_cast<uint64_t>(stmt.ColumnInt64(1));
+  if (auto observed = ColumnOptional(stmt, 2)) stream.last_observed = FromUnix(*observed);
+  return std::optional<HostStream>(std::move(stream));
+}
+
+absl::Status HostTable::SetStream(const std::string& host_id, const HostStream& stream) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("UPDATE hosts SET stream_id = ?2, last_sequence = ?3, "
+                                "last_observed = ?4 WHERE name = ?1"));
+  stmt.BindText(1, host_id)
+      .BindText(2, stream.stream_id)
+      .BindInt64(3, static_cast<int64_t>(stream.last_sequence))
+      .BindInt64(4, ToUnix(stream.last_observed));
+  const std::string context = absl::StrCat("recording the stream of host ", host_id);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), context));
+  if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat(context, ": unknown host"));
+  return absl::OkStatus();
+}
+
+absl::Status HostTable::SetZpoolStuck(const std::string& host_id, std::optional<absl::Time> since,
+                                      const std::string& detail) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("UPDATE hosts SET zpool_stuck_since = ?2, zpool_stuck_detail = ?3 "
+                                "WHERE name = ?1"));
+  stmt.BindText(1, host_id).BindText(3, detail);
+  BindOptional(stmt, 2, since.has_value() ? std::optional<int64_t>(ToUnix(*since)) : std::nullopt);
+  const std::string context = absl::StrCat("recording zpool's health on host ", host_id);
   RETURN_IF_ERROR(WithContext(stmt.Run(), context));
   if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat(context, ": unknown host"));
   return absl::OkStatus();

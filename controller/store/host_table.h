@@ -32,8 +32,8 @@ class HostTable {
   absl::StatusOr<std::vector<HostRecord>> List();
   // nullopt when unknown.
   absl::StatusOr<std::optional<HostRecord>> Get(const std::string& host_id);
-  // Hosts with a stack check at warn or fail (or not known yet), or last seen before
-  // `seen_before`: the hosts triage looks at. Ordered by name.
+  // Hosts with a stack check at warn or fail (or not known yet), a zpool that does not
+  // answer, or last seen before `seen_before`: the hosts triage looks at. Ordered by name.
   absl::StatusOr<std::vector<HostRecord>> ListNeedingAttention(absl::Time seen_before);
 
   // Every host with last_seen and its missing flag, ordered by name.
@@ -44,6 +44,15 @@ class HostTable {
   absl::Status SetMissing(const std::string& host_id, std::optional<absl::Time> since);
   // Records whether the host has a stack check at warn or fail. NotFound if unknown.
   absl::Status SetStackAttention(const std::string& host_id, bool attention);
+
+  // Where the host's observations stand; nullopt if unknown.
+  absl::StatusOr<std::optional<HostStream>> GetStream(const std::string& host_id);
+  // Records the last applied observation. NotFound if unknown.
+  absl::Status SetStream(const std::string& host_id, const HostStream& stream);
+  // Records that zpool hangs on the host since `since` (nullopt: it answers again), and what
+  // hangs. NotFound if unknown.
+  absl::Status SetZpoolStuck(const std::string& host_id, std::optional<absl::Time> since,
+                             const std::string& detail);
 
   // The hosts.id of `host_id` (the key other tables refer to); nullopt when unknown.
   absl::StatusOr<std::optional<int64_t>> RowId(const std::string& host_id);

@@ -15,6 +15,7 @@ absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& 
   ASSIGN_OR_RETURN(view.host, hosts_.Get(host_id));
   if (!view.host.has_value()) return view;  // a new host has nothing stored yet
   ASSIGN_OR_RETURN(view.liveness, hosts_.GetLiveness(host_id));
+  ASSIGN_OR_RETURN(view.stream, hosts_.GetStream(host_id));
   for (const v1::Pool& pool : report.pools()) {
     if (view.pools.contains(pool.name())) continue;
     ASSIGN_OR_RETURN(view.pools[pool.name()], pools_.Stored(host_id, pool.name()));
@@ -59,12 +60,16 @@ absl::Status Store::WriteReport(const ReportWrite& write) {
     RETURN_IF_ERROR(hosts_.SetStackAttention(host, *write.stack_attention));
   }
   if (write.clear_missing) RETURN_IF_ERROR(hosts_.SetMissing(host, std::nullopt));
+  if (write.stream.has_value()) RETURN_IF_ERROR(hosts_.SetStream(host, *write.stream));
+  if (write.zpool_stuck.has_value()) {
+    RETURN_IF_ERROR(hosts_.SetZpoolStuck(host, write.zpool_stuck->since, write.zpool_stuck->detail));
+  }
   for (const CommandRecord& command : write.command_outcomes) {
     RETURN_IF_ERROR(commands_.SetOutcome(command));
   }
   // Pools before what refers to them: scan progress, concerns and runs name their pool.
   for (const ReportWrite::Pool& p : write.pools) {
-    RETURN_IF_ERROR(pools_.Write(host, *p.pool, p.plan, write.now));
+    RETURN_IF_ERROR(pools_.Write(host, *p.pool, p.plan, write.observed));
   }
   for (const auto& [pool, progress] : write.scan_progress) {
     RETURN_IF_ERROR(scan_watch_.SetProgress(host, pool, progress));

@@ -25,6 +25,7 @@ namespace zfleet::controller {
 struct StoredReportView {
   std::optional<HostRecord> host;        // nullopt: the host's first report
   std::optional<HostLiveness> liveness;  // set with `host`
+  std::optional<HostStream> stream;      // set with `host`
   // Each pool the report lists (a new pool has an empty StoredPool), and its scan progress.
   std::map<std::string, StoredPool> pools;
   std::map<std::string, std::optional<ScanProgress>> scan_progress;
@@ -42,7 +43,15 @@ struct ReportWrite {
   std::string instance_id;
   v1::HostInfo info;
   std::string collect_error;
-  absl::Time now;  // last_seen, and the time of everything written
+  absl::Time now;       // when the report arrived: last_seen, command acks
+  absl::Time observed;  // when the agent saw what it reports: snapshots, runs, events
+
+  std::optional<HostStream> stream;  // set when the report advances the host's stream
+  struct ZpoolStuck {
+    std::optional<absl::Time> since;  // nullopt: zpool answers again
+    std::string detail;
+  };
+  std::optional<ZpoolStuck> zpool_stuck;  // set when zpool's health on the host changes
 
   std::optional<bool> stack_attention;          // set when the host's flag changes
   bool clear_missing = false;                   // the host was flagged missing and reports again

@@ -236,6 +236,18 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_time ON audit (time);
 )sql",
+    // Version 6: observations in order, each once (controller/ingest/report_order.h), and
+    // zpool's health. stream_id/last_sequence: the last applied observation of the agent's
+    // stream; last_observed: when the agent made it (unix seconds). zpool_stuck_since: zpool
+    // on the host has not answered since then (NULL: it answers), zpool_stuck_detail what hangs.
+    R"sql(
+ALTER TABLE hosts ADD COLUMN stream_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN last_sequence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hosts ADD COLUMN last_observed INTEGER;
+ALTER TABLE hosts ADD COLUMN zpool_stuck_since INTEGER;
+ALTER TABLE hosts ADD COLUMN zpool_stuck_detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX hosts_zpool_stuck ON hosts (zpool_stuck_since) WHERE zpool_stuck_since IS NOT NULL;
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

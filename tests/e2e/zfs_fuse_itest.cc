@@ -288,5 +288,129 @@ TEST_F(ZfsFuseEndToEnd, ControllerKilledAndRestartedKeepsHistoryAndEvents) {
   EXPECT_GE(events_after["events"].size(), events_before["events"].size());
 }
 
+// The events of `kind` about `pool` ("" = any), oldest first.
+std::vector<Json> EventsOf(const Json& events, const std::string& kind, const std::string& pool) {
+  std::vector<Json> out;
+  if (!events.is_object()) return out;
+  for (const Json& e : events["events"]) {
+    if (e["kind"] == kind && (pool.empty() || e["pool"] == pool)) out.insert(out.begin(), e);
+  }
+  return out;
+}
+
+// A small mirror of its own for a fault test; destroyed by the destructor.
+class ScratchMirror {
+ public:
+  ScratchMirror(ZfsFuse* zfs, const TempDir* dir, const std::string& tag)
+      : zfs_(zfs),
+        name_("zfe2e" + tag + std::to_string(getpid())),
+        a_(dir->File(tag + "-a")),
+        b_(dir->File(tag + "-b")) {
+    for (const std::string& f : {a_, b_}) {
+      std::ofstream(f).close();
+      std::filesystem::resize_file(f, kDevSize);
+    }
+    created_ = zfs_->Zpool({"create", "-f", "-m", "none", name_, "mirror", a_, b_});
+  }
+  ~ScratchMirror() { (void)zfs_->Zpool({"destroy", "-f", name_}); }
+  const absl::Status& created() const { return created_; }
+  const std::string& name() const { return name_; }
+  const std::string& b() const { return b_; }
+
+ private:
+  ZfsFuse* zfs_;
+  std::string name_, a_, b_;
+  absl::Status created_;
+};
+
+// The controller frozen (SIGSTOP), then killed, while a mirror degrades and recovers: the
+// agent keeps both changes in its outbox and delivers them once the controller is back,
+// each dated when the agent saw it, in order.
+TEST_F(ZfsFuseEndToEnd, ChangesWhileTheControllerIsFrozenOrKilledArriveInOrderDatedWhenSeen) {
+  ScratchMirror mirror(zfs_, dir_, "fz");
+  ASSERT_TRUE(mirror.created().ok()) << mirror.created();
+  const std::string ref = kHost + "/" + mirror.name();
+  ASSERT_TRUE(fleet_->WaitForJson({"pool", ref}, [](const Json& j) { return j.is_object(); })
+                  .is_object())
+      << fleet_->Logs();
+  fleet_->SignalController(SIGSTOP);
+  const int64_t frozen_at = absl::ToUnixSeconds(absl::Now());
+  ASSERT_TRUE(zfs_->Zpool({"offline", mirror.name(), mirror.b()}).ok());
+  absl::SleepFor(absl::Seconds(4));  // several agent polls see it DEGRADED
+  ASSERT_TRUE(zfs_->Zpool({"online", mirror.name(), mirror.b()}).ok());
+  absl::SleepFor(absl::Seconds(4));
+  // A crash on top: the controller never saw either change; it must get them after restart.
+  fleet_->StopController(SIGKILL);
+  const int64_t back_at = absl::ToUnixSeconds(absl::Now());
+  fleet_->StartController();
+  Json events = fleet_->WaitForJson({"events", "--since", "1h"}, [&](const Json& j) {
+    return EventsOf(j, "pool_state", mirror.name()).size() >= 2;
+  });
+  const std::vector<Json> states = EventsOf(events, "pool_state", mirror.name());
+  ASSERT_EQ(states.size(), 2u) << events.dump(2) << fleet_->Logs();
+  EXPECT_THAT(states[0]["message"].get<std::string>(), HasSubstr("DEGRADED"));
+  EXPECT_THAT(states[1]["message"].get<std::string>(), HasSubstr("ONLINE again"));
+  // Dated when the agent saw them, while the controller was frozen, not when they arrived.
+  for (const Json& e : states) {
+    EXPECT_GE(e["time"].get<int64_t>(), frozen_at) << e.dump();
+    EXPECT_LE(e["time"].get<int64_t>(), back_at) << e.dump();
+  }
+  EXPECT_LE(states[0]["time"].get<int64_t>(), states[1]["time"].get<int64_t>());
+  EXPECT_THAT(ReadFile(dir_->File("agent.log")), HasSubstr("controller unreachable"));
+}
+
+// zfs-fuse frozen: every zpool call hangs. The host keeps reporting (never "missing"), one
+// zpool_stuck event and a triage item say why, and when zfs-fuse thaws one event says it
+// answers again. SIGTERM ends the agent within seconds even then.
+TEST_F(ZfsFuseEndToEnd, FrozenZfsKeepsTheHostReportingWithOneEventAndStopsCleanly) {
+  if (zfs_->daemon_pid() <= 0) {
+    if (RealZfsRequired()) FAIL() << "CI must run its own zfs-fuse to freeze it";
+    GTEST_SKIP() << "this host's own ZFS is not ours to freeze";
+  }
+  // zpool calls time out after 6 s; one running 3 s counts as not answering.
+  fleet_->StopAgent();
+  fleet_->StartAgent(kHost, zfs_->zpool(),
+                     "[agent]\npoll_interval = \"1s\"\nzpool_timeout = \"6s\"\n");
+  fleet_->WaitForJson({"hosts"}, [](const Json& j) {
+    return !j["hosts"].empty() && j["hosts"][0]["reporting"] == true;
+  });
+  const size_t missing_before =
+      EventsOf(fleet_->CliJson({"events", "--since", "1h"}), "host_missing", "").size();
+  struct Thaw {  // whatever happens below, zfs-fuse runs again
+    int pid;
+    ~Thaw() { kill(pid, SIGCONT); }
+  } thaw{zfs_->daemon_pid()};
+  ASSERT_EQ(kill(zfs_->daemon_pid(), SIGSTOP), 0);
+  Json stuck = fleet_->WaitForJson({"events", "--since", "1h"}, [](const Json& j) {
+    return !EventsOf(j, "zpool_stuck", "").empty();
+  });
+  ASSERT_EQ(EventsOf(stuck, "zpool_stuck", "").size(), 1u) << stuck.dump(2) << fleet_->Logs();
+  Json triage = fleet_->CliJson({"triage"});
+  bool listed = false;
+  for (const Json& item : triage["items"]) listed |= item["kind"] == "zpool_stuck";
+  EXPECT_TRUE(listed) << triage.dump(2);
+  absl::SleepFor(absl::Seconds(12));  // hung across two zpool timeouts and many reports
+  Json hosts = fleet_->CliJson({"hosts"});
+  EXPECT_EQ(hosts["hosts"][0]["reporting"], true) << hosts.dump(2);
+  Json during = fleet_->CliJson({"events", "--since", "1h"});
+  EXPECT_EQ(EventsOf(during, "zpool_stuck", "").size(), 1u) << during.dump(2);
+  EXPECT_EQ(EventsOf(during, "host_missing", "").size(), missing_before) << during.dump(2);
+
+  // SIGTERM while a zpool call hangs: the agent ends within a few seconds, cleanly.
+  const auto [status, took] = fleet_->StopAgentTimed(SIGTERM);
+  EXPECT_EQ(status, 0) << fleet_->Logs();
+  EXPECT_LT(took, absl::Seconds(5));
+  fleet_->StartAgent(kHost, zfs_->zpool(),
+                     "[agent]\npoll_interval = \"1s\"\nzpool_timeout = \"6s\"\n");
+  ASSERT_EQ(kill(zfs_->daemon_pid(), SIGCONT), 0);
+  Json answering = fleet_->WaitForJson({"events", "--since", "1h"}, [](const Json& j) {
+    return !EventsOf(j, "zpool_answering", "").empty();
+  });
+  EXPECT_EQ(EventsOf(answering, "zpool_answering", "").size(), 1u)
+      << answering.dump(2) << fleet_->Logs();
+  fleet_->StopAgent();
+  fleet_->StartAgent(kHost, zfs_->zpool());
+}
+
 }  // namespace
 }  // namespace zfleet::testing

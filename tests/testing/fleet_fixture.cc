@@ -89,6 +89,15 @@ void ProcessFleet::StartAgent(const std::string& host_id, const std::string& zpo
   agent_ = std::make_unique<ChildProcess>(argv, dir_->File("agent.log"));
 }
 
+std::pair<int, absl::Duration> ProcessFleet::StopAgentTimed(int signal) {
+  if (agent_ == nullptr) return {-1, absl::ZeroDuration()};
+  const absl::Time start = absl::Now();
+  const int status = agent_->Stop(signal);
+  const absl::Duration took = absl::Now() - start;
+  agent_.reset();
+  return {status, took};
+}
+
 RunResult ProcessFleet::Cli(const std::vector<std::string>& args, int timeout_s) const {
   return CliAs("oncall", args, timeout_s);
 }

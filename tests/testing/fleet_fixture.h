@@ -7,10 +7,13 @@
 #include <signal.h>
 
 #include <functional>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/child_process.h"
 #include "tests/testing/temp_dir.h"
@@ -53,6 +56,13 @@ class ProcessFleet {
                   const std::string& agent_toml = "[agent]\npoll_interval = \"1s\"\n",
                   const std::string& cert_host = "");
   void StopAgent() { agent_.reset(); }
+  // Sends `signal` to the running controller or agent (SIGSTOP/SIGCONT to freeze it).
+  void SignalController(int signal) const {
+    if (controller_ != nullptr) kill(controller_->pid(), signal);
+  }
+  // Stops the agent with `signal` and returns its exit status and how long it took to end
+  // (it is killed after 5 s).
+  std::pair<int, absl::Duration> StopAgentTimed(int signal);
 
   const std::string& address() const { return address_; }
   // Runs `zfleet --controller ADDRESS ARGS…` (as the admin "oncall" under mutual TLS).

@@ -20,6 +20,8 @@ class ZfsFuse {
   ~ZfsFuse();
 
   const std::string& zpool() const { return zpool_; }
+  // The zfs-fuse daemon started here; 0 when the host's own ZFS is used.
+  int daemon_pid() const { return started_pid_; }
 
   // `zpool ARGS…`; returns its stderr as the error when it fails.
   absl::Status Zpool(const std::vector<std::string>& args) const;

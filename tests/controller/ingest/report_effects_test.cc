@@ -55,7 +55,7 @@ StoredReportView Known(const std::vector<v1::Pool>& pools) {
   StoredReportView view;
   view.host.emplace();
   view.host->host_id = "nas1";
-  view.liveness = HostLiveness{"nas1", kNow - absl::Seconds(30), std::nullopt, false};
+  view.liveness = HostLiveness{"nas1", kNow - absl::Seconds(30), std::nullopt, false, std::nullopt};
   for (const v1::Pool& p : pools) {
     view.pools[p.name()].snapshot = p;
     view.present_pools.push_back(p.name());
@@ -96,7 +96,7 @@ v1::CommandAck Ack(const std::string& id, bool ok = true) {
 ReportWrite Derive(const StoredReportView& view, const v1::ReportRequest& report) {
   absl::StatusOr<ReportDiff> diff = DiffReport(view, report, kNow);
   EXPECT_TRUE(diff.ok()) << diff.status();
-  return DeriveReportWrite(view, *diff, report, kMissingAfter, kNow);
+  return DeriveReportWrite(view, *diff, report, kMissingAfter, kNow, kNow);
 }
 
 std::vector<std::string> Kinds(const ReportWrite& w) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "agent/command_executor.h"
 #include "agent/disks/disk_class.h"
 #include "agent/zpool/pool_assembly.h"
 #include "common/log.h"
@@ -129,21 +130,7 @@ v1::ReportRequest AgentLoop::BuildReport(absl::Time now) {
 }
 
 void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
-  if (const v1::CommandAck* done = deps_.journal->Find(command.id())) {
-    (void)deps_.journal->Record(*done);  // repeated command: answer again, do not run again
-    return;
-  }
-  absl::Status status = deps_.zpool->Scrub(command.pool(), command.kind());
-  v1::CommandAck ack;
-  ack.set_id(command.id());
-  ack.set_ok(status.ok());
-  ack.set_error(std::string(status.message()));
-  ack.set_executed_at(absl::ToUnixSeconds(now));
-  spdlog::info("command {} ({} on {}): {}", command.id(), v1::CommandKind_Name(command.kind()),
-               command.pool(), status.ok() ? "done" : status.ToString());
-  if (absl::Status s = deps_.journal->Record(ack); !s.ok()) {
-    spdlog::error("cannot journal command {}: {}", command.id(), s.message());
-  }
+  CommandExecutor(deps_.zpool, deps_.journal).Execute(command, now);
 }
 
 void AgentLoop::SendReport(absl::Time now) {

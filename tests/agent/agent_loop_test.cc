@@ -140,7 +140,7 @@ class AgentLoopTest : public ::testing::Test {
   ZpoolClient zpool_;
   FakeClock clock_{kT0};
   FakeLink link_;
-  CommandJournal journal_ = *CommandJournal::Open("");
+  CommandJournal journal_ = CommandJournal::InMemory();
   AgentConfig config_;
   std::optional<double> load_ = 0.25;
   bool with_stack_checker_ = true;

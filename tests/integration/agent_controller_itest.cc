@@ -28,7 +28,7 @@ struct FakeHost {
       : zpool_path(InstallFakeZpool(dir, "fake_host/list.txt", "fake_host/healthy.txt")),
         zpool(&runner, zpool_path, absl::Seconds(10)),
         link(target, absl::Seconds(5)),
-        journal(*agent::CommandJournal::Open("")),
+        journal(agent::CommandJournal::InMemory()),
         loop(agent::AgentDeps{clock, &zpool, &link, &journal, nullptr, [] { return 0.5; }, {}},
              agent::AgentConfig{},
              agent::AgentIdentity{host_id, host_id + "-instance", host_id, "test"},

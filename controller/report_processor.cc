@@ -36,17 +36,19 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   const ReportWrite write = DeriveReportWrite(*view, diff, report, config_->MissingAfter(), now);
   ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
   LogRaisedEvents(write.events, raised);
-  return Reply(report.host_id());
+  return Reply(report.host_id(), now);
 }
 
-absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const std::string& host_id) {
-  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(host_id));
+absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const std::string& host_id,
+                                                          absl::Time now) {
+  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(host_id, now));
   v1::ReportResponse response;
   for (const CommandRecord& c : pending) {
     v1::Command* command = response.add_commands();
     command->set_id(c.id);
     command->set_kind(c.kind);
     command->set_pool(c.pool);
+    if (c.expires_at.has_value()) command->set_expires_at(absl::ToUnixSeconds(*c.expires_at));
   }
   response.set_next_report_interval_s(
       static_cast<uint32_t>(absl::ToInt64Seconds(config_->report_interval)));

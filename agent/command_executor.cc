@@ -26,7 +26,10 @@ void CommandExecutor::Execute(const v1::Command& command, absl::Time now) {
                                         v1::CommandKind_Name(command.kind()), " on ",
                                         command.pool(), ")");
   if (std::optional<v1::CommandAck> done = journal_->Find(command.id())) {
-    journal_->Answer(*done);  // repeated command: answer again, never run again
+    // Repeated (its ack was lost, or the agent restarted): answer again, never run again.
+    spdlog::info("{} repeated: answered from the journal ({})", what,
+                 done->ok() ? "done" : done->error());
+    journal_->Answer(*done);
     return;
   }
   if (command.expires_at() != 0 && now > absl::FromUnixSeconds(command.expires_at())) {

@@ -52,7 +52,18 @@ class ProcessFleet {
   void StartAgent(const std::string& host_id, const std::string& zpool,
                   const std::string& agent_toml = "[agent]\npoll_interval = \"1s\"\n",
                   const std::string& cert_host = "");
-  void StopAgent() { agent_.reset(); }
+  // Stops the agent with `signal` (SIGKILL: as a crash would, whatever it was doing).
+  void StopAgent(int signal = SIGTERM) {
+    if (agent_ != nullptr) agent_->Stop(signal);
+    agent_.reset();
+  }
+  // Sends `signal` to the running controller: SIGSTOP freezes it (its socket still accepts,
+  // nothing is answered), SIGCONT thaws it.
+  void SignalController(int signal) const {
+    if (controller_ != nullptr) kill(controller_->pid(), signal);
+  }
+  // DIR/agent-state, the agent's --state-dir, kept across StartAgent calls.
+  std::string AgentStateDir() const { return dir_->File("agent-state"); }
 
   const std::string& address() const { return address_; }
   // Runs `zfleet --controller ADDRESS ARGS…` (as the admin "oncall" under mutual TLS).

@@ -228,7 +228,8 @@ std::optional<v1::CommandAck> CommandJournal::Find(const std::string& id) const 
   if (it == entries_.end()) return std::nullopt;
   const Entry& entry = it->second;
   if (entry.result.has_value()) return entry.result;
-  // Begun and not finished in this process: only a failed Finish leaves that.
+  // Begun and not finished yet: it is running (Finish records the result even when it
+  // cannot write it).
   return InterruptedAck(id, entry.begun_at.value_or(absl::UnixEpoch()));
 }
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "agent/command_executor.h"
 #include "common/log.h"
 #include "common/time_format.h"
 #include "model/clean_strings.h"
@@ -105,10 +106,7 @@ v1::ReportRequest AgentLoop::Outgoing(v1::ReportRequest r, absl::Time now, size_
   host.set_zpool_path(deps_.zpool->zpool_path());
   for (const auto& [k, v] : config_.labels) (*host.mutable_labels())[k] = v;
   if (auto load = deps_.load_reader ? deps_.load_reader() : std::nullopt) host.set_load1(*load);
-  {
-    absl::MutexLock lock(&journal_mu_);
-    for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
-  }
+  for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
   *acks_sent = static_cast<size_t>(r.acks_size());
   // The observation was cleaned when read; the rest of the host's text (hostname, zpool
   // path, a command's stderr) is cleaned here.
@@ -166,10 +164,7 @@ void AgentLoop::Deliver(absl::Time now) {
       // Sent again after a restart; the controller answers it as a duplicate.
       spdlog::warn("cannot mark observation {} delivered: {}", request.sequence(), s.message());
     }
-    {
-      absl::MutexLock lock(&journal_mu_);
-      deps_.journal->ConfirmDelivered(acks_sent);
-    }
+    deps_.journal->ConfirmDelivered(acks_sent);
     if (reply->next_report_interval_s() > 0) {
       report_interval_ = absl::Seconds(reply->next_report_interval_s());
     }
@@ -181,34 +176,13 @@ void AgentLoop::Deliver(absl::Time now) {
 }
 
 void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
-  {
-    absl::MutexLock lock(&journal_mu_);
-    if (const v1::CommandAck* done = deps_.journal->Find(command.id())) {
-      (void)deps_.journal->Record(*done);  // repeated command: answer again, do not run again
-      return;
-    }
-  }
-  absl::Status status = deps_.zpool->Scrub(command.pool(), command.kind());
-  v1::CommandAck ack;
-  ack.set_id(command.id());
-  ack.set_ok(status.ok());
-  ack.set_error(std::string(status.message()));
-  ack.set_executed_at(absl::ToUnixSeconds(now));
-  spdlog::info("command {} ({} on {}): {}", command.id(), v1::CommandKind_Name(command.kind()),
-               command.pool(), status.ok() ? "done" : status.ToString());
-  absl::MutexLock lock(&journal_mu_);
-  if (absl::Status s = deps_.journal->Record(ack); !s.ok()) {
-    spdlog::error("cannot journal command {}: {}", command.id(), s.message());
-  }
+  // The journal is thread-safe: the loop reads its acks while a command runs here.
+  CommandExecutor(deps_.zpool, deps_.journal).Execute(command, now);
 }
 
 absl::Time AgentLoop::Tick() {
   const absl::Time now = deps_.clock->Now();
-  bool acks_waiting = false;
-  {
-    absl::MutexLock lock(&journal_mu_);
-    acks_waiting = !deps_.journal->PendingAcks().empty();
-  }
+  const bool acks_waiting = !deps_.journal->PendingAcks().empty();
   // Acks of commands run since the last report go out at once, with the latest observation.
   if (acks_waiting && deps_.outbox->empty()) next_report_ = std::min(next_report_, now);
   Observe(deps_.collector->View(now), now);

@@ -93,8 +93,6 @@ class AgentLoop {
   int reports_sent_ = 0;
   int failures_ = 0;
 
-  absl::Mutex journal_mu_;  // the journal is written by Execute on the collector's thread
-
   bool StoppedOrWoken() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(wake_mu_) { return stop_ || woken_; }
 
   absl::Mutex wake_mu_;

@@ -44,8 +44,9 @@ class Controller {
   ScheduleService& schedule() { return schedule_; }
   AdminService& admin() { return admin_; }
 
-  // One tick: the scheduler, then the event checks (hosts missing, stalled and overdue
-  // scrubs, retention). Errors are logged; the next tick tries again.
+  // One tick: the scheduler (which first fails the commands that expired unanswered), then
+  // the event checks (hosts missing, stalled and overdue scrubs, retention). Errors are
+  // logged; the next tick tries again.
   void Tick();
   // Runs Tick every config->scheduler.tick on a thread of its own, and at once after an
   // accepted scrub request. Idempotent.

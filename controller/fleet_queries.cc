@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "controller/command_expiry.h"
 #include "controller/command_id.h"
 #include "model/enum_names.h"
 
@@ -135,6 +136,7 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
   command.host_id = request.host_id();
   command.pool = request.pool();
   command.created_at = now;
+  command.expires_at = now + kRequestLifetime;  // a request not taken by then is failed
   v1::RequestScrubResponse response;
   response.set_command_id(command.id);
 

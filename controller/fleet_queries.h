@@ -29,7 +29,8 @@ class FleetQueries : public StoreService {
   absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request);
   // START records a manual run that the scheduler starts when windows and caps allow
   // (`now`: the command goes out at once); a paused scrub is resumed in its own run.
-  // STOP/PAUSE queue the command for the pool's agent. NotFound as GetPool;
+  // STOP/PAUSE queue the command for the pool's agent. A queued command expires
+  // kRequestLifetime after now (command_expiry.h). NotFound as GetPool;
   // FailedPrecondition when the pool's state forbids it (already scrubbing, resilvering,
   // nothing to stop or pause, a pause on a legacy zpool that cannot pause, a scrub already
   // requested), with the reason.

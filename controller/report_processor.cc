@@ -57,24 +57,26 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   write.stream = order.advance;
   ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
   LogRaisedEvents(write.events, raised);
-  ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report));
+  ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report, now));
   response.set_outcome(order.outcome);
   return response;
 }
 
-absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const v1::ReportRequest& report) {
+absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const v1::ReportRequest& report,
+                                                          absl::Time now) {
   v1::ReportResponse response;
   response.set_next_report_interval_s(
       static_cast<uint32_t>(absl::ToInt64Seconds(config_->report_interval)));
   // An agent still delivering older observations would run commands decided on a view it
   // has moved on from; they wait until it has caught up.
   if (report.backlog() > 0) return response;
-  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(report.host_id()));
+  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(report.host_id(), now));
   for (const CommandRecord& c : pending) {
     v1::Command* command = response.add_commands();
     command->set_id(c.id);
     command->set_kind(c.kind);
     command->set_pool(c.pool);
+    if (c.expires_at.has_value()) command->set_expires_at(absl::ToUnixSeconds(*c.expires_at));
   }
   return response;
 }

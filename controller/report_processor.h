@@ -39,7 +39,7 @@ class ReportProcessor : public StoreService {
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
  private:
-  absl::StatusOr<v1::ReportResponse> Reply(const v1::ReportRequest& report)
+  absl::StatusOr<v1::ReportResponse> Reply(const v1::ReportRequest& report, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 };
 

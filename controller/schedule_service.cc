@@ -1,6 +1,7 @@
 #include "controller/schedule_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "controller/command_expiry.h"
 #include "controller/command_id.h"
 #include "controller/events/scrub_class.h"
 #include "model/enum_names.h"
@@ -63,6 +65,20 @@ v1::ScrubTrigger ToWire(ScrubTrigger trigger) {
   return v1::TRIGGER_SCHEDULED;
 }
 
+// A start or resume is meant for the window open now and expires when it closes (a host
+// away until then must not scrub outside it); a pause or stop at a window's end, or a start
+// for a class that is always open, gets the lifetime of a person's request.
+absl::Time CommandExpiry(ActionKind kind, DiskClass disk_class, const SchedulerPolicy& policy,
+                         absl::Time now) {
+  if (kind == ActionKind::kStart || kind == ActionKind::kResume) {
+    if (std::optional<absl::Time> end =
+            policy.For(disk_class).windows.EndOfOpenWindow(now, policy.timezone)) {
+      return *end;
+    }
+  }
+  return now + kRequestLifetime;
+}
+
 }  // namespace
 
 absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) {
@@ -84,7 +100,7 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
   absl::flat_hash_map<std::string, std::vector<CommandRecord>> pending_by_host;
   absl::flat_hash_map<std::string, std::vector<v1::ScrubRun>> open_by_host;
   for (const HostRecord& h : hosts) {
-    ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->commands().Pending(h.host_id));
+    ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->commands().Pending(h.host_id, now));
     ASSIGN_OR_RETURN(open_by_host[h.host_id], store_->scrub_runs().Open(h.host_id));
   }
   // When each scan last progressed, as the report path records it (scan_progress table).
@@ -156,6 +172,7 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
       command.host_id = host;
       command.pool = pool.name;
       command.created_at = now;
+      command.expires_at = CommandExpiry(action.kind, pool.disk_class, config_->scheduler, now);
       command.scrub_run_id = in.open_run[action.pool];
       switch (action.kind) {
         case ActionKind::kStart:
@@ -203,6 +220,9 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
 absl::Status ScheduleService::Tick() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
+  // First, at the same `now`: a manual run whose command expired unswept would look like a
+  // request still waiting for the scheduler, which would then start it after all.
+  RETURN_IF_ERROR(ExpireCommands(*store_, now).status());
   ASSIGN_OR_RETURN(Inputs in, Gather(now));
   DecideOptions options;
   options.explain = false;

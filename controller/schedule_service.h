@@ -22,8 +22,10 @@ class ScheduleService : public StoreService {
  public:
   using StoreService::StoreService;
 
-  // Evaluates the schedule now and queues the commands it decides. Returns the store's
-  // error; nothing is half-applied (one transaction).
+  // Fails the commands that expired unanswered (command_expiry.h), then evaluates the
+  // schedule now and queues the commands it decides, each expiring at the end of the window
+  // it is meant for (a class always open, a pause or a stop: in kRequestLifetime). Returns
+  // the store's error; nothing is half-applied (one transaction each).
   absl::Status Tick();
 
   // The schedule as it stands, without acting on it.

@@ -20,6 +20,9 @@ struct CommandRecord {
   v1::CommandKind kind = v1::COMMAND_KIND_UNSPECIFIED;
   int64_t scrub_run_id = 0;  // 0 when the command belongs to no run
   absl::Time created_at;
+  // After it the agent must not run the command: Pending no longer hands it out and the
+  // controller's tick fails it. nullopt: never.
+  std::optional<absl::Time> expires_at;
   CommandState state = CommandState::kPending;
   std::string error;
   std::optional<absl::Time> acked_at;

@@ -108,9 +108,12 @@ void DeriveAcks(const StoredReportView& view, const v1::ReportRequest& report, a
   std::map<std::string, CommandRecord> commands = view.acked_commands;
   absl::flat_hash_set<int64_t> open_ids;
   for (const v1::ScrubRun& run : runs.Open()) open_ids.insert(run.id());
-  for (const v1::CommandAck& ack : report.acks()) {
+  for (v1::CommandAck ack : report.acks()) {
     auto it = commands.find(ack.id());
     if (it == commands.end()) continue;  // not a command of this host
+    // An ack without a time (journaled by an older agent) is dated by its arrival: a run
+    // started "at 0" would look started in 1970 and its pool due at once.
+    if (ack.executed_at() == 0) ack.set_executed_at(absl::ToUnixSeconds(now));
     CommandRecord acked = ApplyCommandAck(it->second, ack, now);
     if (acked.state != it->second.state) w.command_outcomes.push_back(acked);
     it->second = acked;

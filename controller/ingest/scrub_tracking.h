@@ -32,9 +32,10 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* befo
                                 const v1::ScrubRun* latest_run = nullptr);
 
 // Applies an agent's ack of the command that belongs to `run` (ack.executed_at: when the
-// agent ran it, unix seconds): START runs a requested run, STOP cancels, PAUSE pauses (by
-// the operator unless the scheduler's pause is already recorded); a failed ack fails a
-// requested START and otherwise only says why in the message.
+// agent ran it, unix seconds; REQUIRES: not 0, callers date an ack without a time by its
+// arrival): START runs a requested run, STOP cancels, PAUSE pauses (by the operator unless
+// the scheduler's pause is already recorded); a failed ack (also an expired one: the
+// command never ran) fails a requested START and otherwise only says why in the message.
 v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandAck& ack);
 
 }  // namespace zfleet::controller

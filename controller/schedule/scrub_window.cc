@@ -198,6 +198,13 @@ absl::Time ScrubWindows::NextChange(absl::Time t, absl::TimeZone tz) const {
   return at > t ? at : t + absl::Seconds(1);
 }
 
+std::optional<absl::Time> ScrubWindows::EndOfOpenWindow(absl::Time t, absl::TimeZone tz) const {
+  if (always_open_ || !IsOpenAt(t, tz)) return std::nullopt;
+  const absl::Time end = NextChange(t, tz);
+  if (end == absl::InfiniteFuture()) return std::nullopt;
+  return end;
+}
+
 absl::Duration ScrubWindows::ClosedTimeBetween(absl::Time from, absl::Time to,
                                                absl::TimeZone tz) const {
   absl::Duration closed;

@@ -12,6 +12,7 @@
 #define ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,10 @@ class ScrubWindows {
   // The first time after `t` at which IsOpenAt changes; InfiniteFuture when it never does
   // (always open). Across a DST change the result follows local wall-clock time.
   absl::Time NextChange(absl::Time t, absl::TimeZone tz) const;
+
+  // When the window open at `t` closes (the first NextChange after `t`); nullopt when no
+  // window is open at `t` or they never close (always open).
+  std::optional<absl::Time> EndOfOpenWindow(absl::Time t, absl::TimeZone tz) const;
 
   // How much of [from, to) lies outside every window.
   absl::Duration ClosedTimeBetween(absl::Time from, absl::Time to, absl::TimeZone tz) const;

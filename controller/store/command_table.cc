@@ -28,10 +28,11 @@ absl::StatusOr<CommandState> ParseState(absl::string_view name) {
   return absl::InternalError(absl::StrCat("unknown stored command state '", name, "'"));
 }
 
-// Columns: id, host name, pool, kind, scrub_run_id, created_at, state, error, acked_at.
+// Columns: id, host name, pool, kind, scrub_run_id, created_at, state, error, acked_at,
+// expires_at.
 constexpr char kSelectCommands[] = R"sql(
   SELECT c.id, h.name, c.pool_name, c.kind, c.scrub_run_id, c.created_at, c.state,
-         c.error, c.acked_at
+         c.error, c.acked_at, c.expires_at
   FROM commands c JOIN hosts h ON h.id = c.host_id )sql";
 
 absl::StatusOr<CommandRecord> ReadCommand(const Statement& stmt) {
@@ -46,12 +47,13 @@ absl::StatusOr<CommandRecord> ReadCommand(const Statement& stmt) {
   ASSIGN_OR_RETURN(command.state, ParseState(stmt.ColumnText(6)));
   command.error = stmt.ColumnText(7);
   if (auto acked = ColumnOptional(stmt, 8)) command.acked_at = FromUnix(*acked);
+  if (auto expires = ColumnOptional(stmt, 9)) command.expires_at = FromUnix(*expires);
   return command;
 }
 
-std::optional<int64_t> AckedAt(const CommandRecord& command) {
-  if (!command.acked_at.has_value()) return std::nullopt;
-  return ToUnix(*command.acked_at);
+std::optional<int64_t> OptionalUnix(const std::optional<absl::Time>& t) {
+  if (!t.has_value()) return std::nullopt;
+  return ToUnix(*t);
 }
 
 }  // namespace
@@ -67,8 +69,8 @@ CommandRecord ApplyCommandAck(CommandRecord command, const v1::CommandAck& ack, 
 absl::Status CommandTable::Insert(const CommandRecord& command) {
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
     INSERT INTO commands (id, host_id, pool_name, kind, scrub_run_id, created_at, state,
-                          error, acked_at)
-    SELECT ?1, h.id, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM hosts h WHERE h.name = ?2)sql"));
+                          error, acked_at, expires_at)
+    SELECT ?1, h.id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM hosts h WHERE h.name = ?2)sql"));
   stmt.BindText(1, command.id)
       .BindText(2, command.host_id)
       .BindText(3, command.pool)
@@ -79,7 +81,8 @@ absl::Status CommandTable::Insert(const CommandRecord& command) {
   stmt.BindInt64(6, ToUnix(command.created_at))
       .BindText(7, StateName(command.state))
       .BindText(8, command.error);
-  BindOptional(stmt, 9, AckedAt(command));
+  BindOptional(stmt, 9, OptionalUnix(command.acked_at));
+  BindOptional(stmt, 10, OptionalUnix(command.expires_at));
   const std::string context = absl::StrCat("inserting command ", command.id);
   RETURN_IF_ERROR(WithContext(stmt.Run(), context));
   if (db_->Changes() == 0) {
@@ -88,13 +91,25 @@ absl::Status CommandTable::Insert(const CommandRecord& command) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<CommandRecord>> CommandTable::Pending(const std::string& host_id) {
+absl::StatusOr<std::vector<CommandRecord>> CommandTable::Pending(const std::string& host_id,
+                                                                 absl::Time now) {
   // rowid breaks ties between commands created in the same second: insertion order.
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db_->Prepare(absl::StrCat(kSelectCommands,
+                                "WHERE h.name = ?1 AND c.state = 'pending' "
+                                "AND (c.expires_at IS NULL OR c.expires_at >= ?2) "
+                                "ORDER BY c.created_at, c.rowid")));
+  stmt.BindText(1, host_id).BindInt64(2, ToUnix(now));
+  return ReadRows(stmt, ReadCommand);
+}
+
+absl::StatusOr<std::vector<CommandRecord>> CommandTable::ExpiredBefore(absl::Time before) {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_->Prepare(absl::StrCat(kSelectCommands,
-                                             "WHERE h.name = ?1 AND c.state = 'pending' "
+                                             "WHERE c.state = 'pending' AND c.expires_at < ?1 "
                                              "ORDER BY c.created_at, c.rowid")));
-  stmt.BindText(1, host_id);
+  stmt.BindInt64(1, ToUnix(before));
   return ReadRows(stmt, ReadCommand);
 }
 
@@ -113,7 +128,7 @@ absl::Status CommandTable::SetOutcome(const CommandRecord& command) {
   ASSIGN_OR_RETURN(Statement update, db_->Prepare(R"sql(
     UPDATE commands SET state = ?2, error = ?3, acked_at = ?4 WHERE id = ?1)sql"));
   update.BindText(1, command.id).BindText(2, StateName(command.state)).BindText(3, command.error);
-  BindOptional(update, 4, AckedAt(command));
+  BindOptional(update, 4, OptionalUnix(command.acked_at));
   const std::string context = absl::StrCat("acking command ", command.id);
   RETURN_IF_ERROR(WithContext(update.Run(), context));
   if (db_->Changes() == 0) return absl::NotFoundError(absl::StrCat(context, ": no such command"));

@@ -1,5 +1,6 @@
 // The commands table: the queue of agent commands (start, stop, pause a scrub), each
-// delivered in the replies to its host's reports until the agent acknowledges it.
+// delivered in the replies to its host's reports until the agent acknowledges it or it
+// expires (CommandRecord::expires_at; the tick fails expired ones, see command_expiry.h).
 //
 // Thread-compatible; every method returns Internal (with SQLite's message) on a database
 // error.
@@ -24,8 +25,11 @@ class CommandTable {
 
   // NotFound if the host is unknown; Internal if the id is already taken.
   absl::Status Insert(const CommandRecord& command);
-  // Pending commands for the host, oldest first.
-  absl::StatusOr<std::vector<CommandRecord>> Pending(const std::string& host_id);
+  // Pending commands for the host that have not expired at `now` (expires_at unset or not
+  // before `now`), oldest first.
+  absl::StatusOr<std::vector<CommandRecord>> Pending(const std::string& host_id, absl::Time now);
+  // Pending commands of every host whose expires_at is before `before`, oldest first.
+  absl::StatusOr<std::vector<CommandRecord>> ExpiredBefore(absl::Time before);
   // The command with that id for that host, in any state; nullopt when there is none.
   absl::StatusOr<std::optional<CommandRecord>> Get(const std::string& host_id,
                                                    const std::string& id);
@@ -38,8 +42,8 @@ class CommandTable {
 };
 
 // The command after its agent's ack: a pending one becomes done (ack.ok) or failed
-// (error = ack.error) with acked_at = now; one already acked stays as it is (an agent
-// resends acks it is not sure arrived; only the first counts). Pure.
+// (error = ack.error) with acked_at = now; one already acked or failed (e.g. expired) stays
+// as it is (an agent resends acks it is not sure arrived; only the first counts). Pure.
 CommandRecord ApplyCommandAck(CommandRecord command, const v1::CommandAck& ack, absl::Time now);
 
 }  // namespace zfleet::controller

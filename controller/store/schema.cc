@@ -248,6 +248,15 @@ ALTER TABLE hosts ADD COLUMN zpool_stuck_since INTEGER;
 ALTER TABLE hosts ADD COLUMN zpool_stuck_detail TEXT NOT NULL DEFAULT '';
 CREATE INDEX hosts_zpool_stuck ON hosts (zpool_stuck_since) WHERE zpool_stuck_since IS NOT NULL;
 )sql",
+
+    // Version 7: commands expire (command_table.h): expires_at, unix seconds, NULL = never.
+    // A command an agent did not take before it is not handed out any more and is failed by
+    // the tick. Commands queued before this version get the default of a person's request,
+    // one hour after they were queued.
+    R"sql(
+ALTER TABLE commands ADD COLUMN expires_at INTEGER;
+UPDATE commands SET expires_at = created_at + 3600 WHERE state = 'pending';
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

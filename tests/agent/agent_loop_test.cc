@@ -143,7 +143,7 @@ class AgentLoopTest : public ::testing::Test {
   ZpoolClient zpool_;
   FakeClock clock_{kT0};
   FakeLink link_;
-  CommandJournal journal_ = *CommandJournal::Open("");
+  CommandJournal journal_ = CommandJournal::InMemory();
   AgentConfig config_;
   std::optional<double> load_ = 0.25;
   bool with_stack_checker_ = true;
@@ -512,7 +512,7 @@ TEST(ThreadCollectorTest, AHungZpoolNeverStopsReportsAndIsReportedAsSuch) {
   AgentConfig config;
   HostReader reader(HostReaderDeps{&zpool, nullptr, {}}, config, StatusParseOptions{});
   std::atomic<AgentLoop*> loop_ref{nullptr};
-  CommandJournal journal = *CommandJournal::Open("");
+  CommandJournal journal = CommandJournal::InMemory();
   ThreadCollector collector(
       &reader, [&](const v1::Command& c, absl::Time t) { loop_ref.load()->Execute(c, t); },
       CollectorTiming{absl::Milliseconds(200), absl::Minutes(10), absl::Milliseconds(500)},

@@ -80,7 +80,7 @@ class AgentReportCleanTest : public ::testing::Test {
   ZpoolClient zpool_;
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   RecordingLink link_;
-  CommandJournal journal_ = *CommandJournal::Open("");
+  CommandJournal journal_ = CommandJournal::InMemory();
 };
 
 TEST_F(AgentReportCleanTest, BadBytesAreSentAsVisibleEscapes) {

@@ -46,7 +46,8 @@ class FleetQueriesTest : public FleetServicesTest {
   // The host's commands as the next report's reply would carry them.
   std::vector<v1::Command> Pending(const std::string& host = "nas1") {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending(host);
+    absl::StatusOr<std::vector<CommandRecord>> pending =
+        store_->commands().Pending(host, clock_.Now());
     EXPECT_TRUE(pending.ok()) << pending.status();
     std::vector<v1::Command> out;
     if (!pending.ok()) return out;

@@ -29,7 +29,7 @@ struct FakeHost {
       : zpool_path(InstallFakeZpool(dir, "fake_host/list.txt", "fake_host/healthy.txt")),
         zpool(&runner, zpool_path, absl::Seconds(10)),
         link(target, absl::Seconds(5)),
-        journal(*agent::CommandJournal::Open("")),
+        journal(agent::CommandJournal::InMemory()),
         agent(Parts(clock), agent::AgentConfig{},
               agent::AgentIdentity{host_id, host_id + "-instance", host_id, "test"}),
         loop(agent.loop()) {}

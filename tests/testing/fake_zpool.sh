@@ -8,6 +8,9 @@
 # appended to DIR/calls.log. DIR/fail.txt, if present, makes every call fail with its content.
 # DIR/hang.txt, if present, makes list and status hang until it is removed (at most 5 min),
 # as zpool does when the ZFS daemon is stuck.
+# DIR/scrub_hold, if present when a scrub starts, holds that call (its pid, the leader of its
+# process group, in DIR/scrub.pid) until the file is removed, for at most the seconds the
+# file holds (default 60): a `zpool scrub` the test can interrupt or let finish.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 echo "$*" >>"$dir/calls.log"
@@ -52,6 +55,15 @@ case "${1:-}" in
     if ! cut -f1 "$dir/list.txt" | grep -qx -- "$pool"; then
       echo "cannot open '$pool': no such pool" >&2
       exit 1
+    fi
+    if [ $stop = 0 ] && [ -f "$dir/scrub_hold" ]; then
+      echo $$ >"$dir/scrub.pid"
+      limit=$(cat "$dir/scrub_hold")
+      for _ in $(seq $(( ${limit:-60} * 10 ))); do
+        [ -f "$dir/scrub_hold" ] || break
+        sleep 0.1
+      done
+      rm -f "$dir/scrub.pid"
     fi
     if [ $stop = 0 ] && [ -f "$dir/on_scrub.txt" ]; then cp "$dir/on_scrub.txt" "$dir/status.txt"; fi
     ;;

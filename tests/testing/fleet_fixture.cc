@@ -84,7 +84,7 @@ void ProcessFleet::StartAgent(const std::string& host_id, const std::string& zpo
   std::vector<std::string> argv = {BinaryPath("zfleet-agent"), "--controller", address_,
                                    "--host-id", host_id, "--zpool", zpool, "--config",
                                    dir_->File("agent.toml"), "--state-dir",
-                                   dir_->File("agent-state")};
+                                   AgentStateDir()};
   for (const std::string& flag : TlsFlags("agents/" + cert)) argv.push_back(flag);
   agent_ = std::make_unique<ChildProcess>(argv, dir_->File("agent.log"));
 }

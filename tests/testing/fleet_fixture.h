@@ -55,11 +55,18 @@ class ProcessFleet {
   void StartAgent(const std::string& host_id, const std::string& zpool,
                   const std::string& agent_toml = "[agent]\npoll_interval = \"1s\"\n",
                   const std::string& cert_host = "");
-  void StopAgent() { agent_.reset(); }
-  // Sends `signal` to the running controller or agent (SIGSTOP/SIGCONT to freeze it).
+  // Stops the agent with `signal` (SIGKILL: as a crash would, whatever it was doing).
+  void StopAgent(int signal = SIGTERM) {
+    if (agent_ != nullptr) agent_->Stop(signal);
+    agent_.reset();
+  }
+  // Sends `signal` to the running controller: SIGSTOP freezes it (its socket still accepts,
+  // nothing is answered), SIGCONT thaws it.
   void SignalController(int signal) const {
     if (controller_ != nullptr) kill(controller_->pid(), signal);
   }
+  // DIR/agent-state, the agent's --state-dir, kept across StartAgent calls.
+  std::string AgentStateDir() const { return dir_->File("agent-state"); }
   // Stops the agent with `signal` and returns its exit status and how long it took to end
   // (it is killed after 5 s).
   std::pair<int, absl::Duration> StopAgentTimed(int signal);

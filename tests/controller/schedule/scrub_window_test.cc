@@ -1,5 +1,6 @@
 #include "controller/schedule/scrub_window.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -150,6 +151,28 @@ TEST(ScrubWindowsTest, NextChangeFindsTheNextEdge) {
   EXPECT_EQ(ScrubWindows().NextChange(Utc(2, 0), absl::UTCTimeZone()), absl::InfiniteFuture());
   ScrubWindows once = MustParse({"Wed 02:00-03:00"});
   EXPECT_EQ(once.NextChange(Utc(4, 3), absl::UTCTimeZone()), Utc(11, 2));
+}
+
+// A scheduled start expires when the window it was meant for closes.
+TEST(ScrubWindowsTest, EndOfOpenWindowIsWhereTheOpenSpanCloses) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  struct Case {
+    absl::Time at;
+    std::optional<absl::Time> end;
+  } cases[] = {
+      {Utc(2, 3), Utc(2, 6)},            // inside the weekend span
+      {Utc(8, 12), Utc(9, 6)},           // the span runs over Monday 00:00
+      {Utc(3, 1), Utc(3, 5)},            // at the opening
+      {Utc(3, 4, 59, 59), Utc(3, 5)},    // a second before the close
+      {Utc(3, 5), std::nullopt},         // at the close: closed
+      {Utc(4, 12), std::nullopt},        // between windows
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(w.EndOfOpenWindow(c.at, absl::UTCTimeZone()), c.end) << c.at;
+  }
+  EXPECT_EQ(ScrubWindows().EndOfOpenWindow(Utc(2, 0), absl::UTCTimeZone()), std::nullopt);
+  EXPECT_EQ(MustParse({"Mon-Sun 00:00-24:00"}).EndOfOpenWindow(Utc(2, 0), absl::UTCTimeZone()),
+            std::nullopt);
 }
 
 TEST(ScrubWindowsTest, ClosedTimeBetweenMeasuresTimeOutsideWindows) {

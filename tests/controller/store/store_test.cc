@@ -104,7 +104,7 @@ TEST(StoreOpenTest, FilePersistsAcrossReopenWithSchemaVersionAndWal) {
   absl::StatusOr<int> version = SchemaVersion(*raw);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, static_cast<int>(StoreMigrations().size()));
-  EXPECT_EQ(*version, 5);
+  EXPECT_EQ(*version, 7);
   absl::StatusOr<Statement> mode = raw->Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.ok()) << mode.status();
   ASSERT_TRUE(*mode->Step());
@@ -148,22 +148,51 @@ TEST(StoreOpenTest, Version3PausedRunsMigrateToThePauseColumn) {
   EXPECT_EQ((*runs)[0].trigger_name(), "scheduled");
 }
 
+// Version 7 added commands.expires_at: commands still pending from before it expire an hour
+// after they were queued (a person's request), done ones get none.
+TEST(StoreOpenTest, Version6PendingCommandsExpireAnHourAfterTheyWereQueued) {
+  TempDir dir;
+  const std::string path = dir.File("v6.db");
+  {
+    absl::StatusOr<Database> db = Database::Open(path);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE(MigrateSchema(*db, StoreMigrations().subspan(0, 6)).ok());
+    ASSERT_TRUE(db->Exec(R"sql(
+      INSERT INTO hosts (id, name, instance_id, first_seen, last_seen, info)
+        VALUES (1, 'nas1', 'i', 1, 1, X'');
+      INSERT INTO commands (id, host_id, pool_name, kind, created_at, state) VALUES
+        ('old', 1, 'tank', 1, 1800000000, 'pending'),
+        ('done', 1, 'tank', 1, 1800000000, 'done');)sql")
+                    .ok());
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::StatusOr<std::optional<CommandRecord>> old = (*store)->commands().Get("nas1", "old");
+  ASSERT_TRUE(old.ok() && old->has_value()) << old.status();
+  EXPECT_EQ((*old)->expires_at, absl::FromUnixSeconds(1'800'003'600));
+  absl::StatusOr<std::optional<CommandRecord>> done = (*store)->commands().Get("nas1", "done");
+  ASSERT_TRUE(done.ok() && done->has_value()) << done.status();
+  EXPECT_FALSE((*done)->expires_at.has_value());
+}
+
 TEST(StoreOpenTest, NewerSchemaIsFailedPreconditionAndLeftAlone) {
   TempDir dir;
   const std::string path = dir.File("future.db");
+  const int future = static_cast<int>(StoreMigrations().size()) + 1;
   {
     absl::StatusOr<Database> raw = Database::Open(path);
     ASSERT_TRUE(raw.ok()) << raw.status();
-    ASSERT_TRUE(raw->Exec("CREATE TABLE t (x); PRAGMA user_version = 7").ok());
+    ASSERT_TRUE(
+        raw->Exec(absl::StrCat("CREATE TABLE t (x); PRAGMA user_version = ", future)).ok());
   }
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(store.status().message(), HasSubstr("version 7"));
+  EXPECT_THAT(store.status().message(), HasSubstr(absl::StrCat("version ", future)));
   EXPECT_THAT(store.status().message(), HasSubstr(path));
 
   absl::StatusOr<Database> raw = Database::Open(path);
   ASSERT_TRUE(raw.ok()) << raw.status();
-  EXPECT_EQ(*SchemaVersion(*raw), 7);
+  EXPECT_EQ(*SchemaVersion(*raw), future);
 }
 
 TEST(StoreOpenTest, MissingDirectoryIsInternal) {
@@ -538,7 +567,7 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
   stop.kind = v1::SCRUB_STOP;
   ASSERT_TRUE(store_->commands().Insert(stop).ok());
 
-  absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending("nas1");
+  absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending("nas1", kT0);
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->size(), 2u);
   EXPECT_EQ((*pending)[0].id, "c1");
@@ -570,7 +599,7 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
   EXPECT_EQ((*failed)->error, "no such pool");
   EXPECT_EQ((*failed)->kind, v1::SCRUB_STOP);
 
-  pending = store_->commands().Pending("nas1");
+  pending = store_->commands().Pending("nas1", kT0);
   ASSERT_TRUE(pending.ok()) << pending.status();
   EXPECT_THAT(*pending, IsEmpty());
 }
@@ -598,7 +627,7 @@ TEST_F(StoreTest, AckOfUnknownCommandOrOtherHostsCommandIsNullopt) {
       AckAndReread(store_->commands(), "other", Ack("c1", true), kT0);
   ASSERT_TRUE(foreign.ok()) << foreign.status();
   EXPECT_FALSE(foreign->has_value());
-  EXPECT_EQ(store_->commands().Pending("nas1")->size(), 1u);  // still pending
+  EXPECT_EQ(store_->commands().Pending("nas1", kT0)->size(), 1u);  // still pending
 }
 
 TEST_F(StoreTest, InsertCommandErrors) {
@@ -609,6 +638,44 @@ TEST_F(StoreTest, InsertCommandErrors) {
   absl::Status duplicate = store_->commands().Insert(Command("c1", kT0));
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(duplicate.message(), HasSubstr("c1"));
+}
+
+TEST_F(StoreTest, ExpiredCommandsAreNotPendingAndAreListedForTheSweep) {
+  CommandRecord expiring = Command("c1", kT0);
+  expiring.expires_at = kT0 + absl::Hours(1);
+  ASSERT_TRUE(store_->commands().Insert(expiring).ok());
+  ASSERT_TRUE(store_->commands().Insert(Command("c2", kT0)).ok());  // never expires
+
+  absl::StatusOr<std::optional<CommandRecord>> read = store_->commands().Get("nas1", "c1");
+  ASSERT_TRUE(read.ok() && read->has_value()) << read.status();
+  EXPECT_EQ((*read)->expires_at, kT0 + absl::Hours(1));
+  read = store_->commands().Get("nas1", "c2");
+  ASSERT_TRUE(read.ok() && read->has_value()) << read.status();
+  EXPECT_FALSE((*read)->expires_at.has_value());
+
+  auto ids = [](const absl::StatusOr<std::vector<CommandRecord>>& commands) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(commands.ok()) << commands.status();
+    if (commands.ok()) {
+      for (const CommandRecord& c : *commands) out.push_back(c.id);
+    }
+    return out;
+  };
+  // Up to its expiry it is handed out; a second later it is not, and the sweep sees it.
+  EXPECT_THAT(ids(store_->commands().Pending("nas1", kT0 + absl::Hours(1))),
+              ElementsAre("c1", "c2"));
+  EXPECT_THAT(ids(store_->commands().ExpiredBefore(kT0 + absl::Hours(1))), IsEmpty());
+  const absl::Time later = kT0 + absl::Hours(1) + absl::Seconds(1);
+  EXPECT_THAT(ids(store_->commands().Pending("nas1", later)), ElementsAre("c2"));
+  EXPECT_THAT(ids(store_->commands().ExpiredBefore(later)), ElementsAre("c1"));
+
+  // Once failed it is neither.
+  CommandRecord failed = expiring;
+  failed.state = CommandState::kFailed;
+  failed.error = "expired";
+  failed.acked_at = later;
+  ASSERT_TRUE(store_->commands().SetOutcome(failed).ok());
+  EXPECT_THAT(ids(store_->commands().ExpiredBefore(later)), IsEmpty());
 }
 
 // --- Transactions ---
@@ -625,7 +692,7 @@ TEST_F(StoreTest, RunInTransactionRollsBackEverythingOnError) {
   EXPECT_EQ(status, absl::AbortedError("report rejected"));
   EXPECT_FALSE(store_->hosts().Get("nas2")->has_value());
   EXPECT_THAT(*store_->pools().List(), IsEmpty());
-  EXPECT_THAT(*store_->commands().Pending("nas1"), IsEmpty());
+  EXPECT_THAT(*store_->commands().Pending("nas1", kT0), IsEmpty());
   // The connection is usable afterwards, outside any transaction.
   EXPECT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
   EXPECT_EQ(store_->pools().List()->size(), 1u);

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libcpp-httplib-dev
   clang-14 libclang-rt-14-dev
   zfs-fuse fuse procps jq
+  iproute2 nftables
 )
 
 missing=()

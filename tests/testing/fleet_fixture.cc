@@ -61,30 +61,46 @@ std::vector<std::string> ProcessFleet::TlsFlags(const std::string& stem) const {
           "--tls-key", PkiDir() + "/" + stem + ".key"};
 }
 
+void ProcessFleet::Resolve() {
+  if (!address_.empty()) return;
+  address_ = placement_.cli_target.empty() ? "127.0.0.1:" + std::to_string(FreeLoopbackPort())
+                                           : placement_.cli_target;
+  if (placement_.listen.empty()) placement_.listen = address_;
+  if (placement_.agent_target.empty()) placement_.agent_target = address_;
+}
+
 void ProcessFleet::StartController(const std::string& extra_toml) {
-  if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-  dir_->Write("controller.toml",
-              "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n[scheduler]\ntick = \"1s\"\n" +
-                  extra_toml);
-  std::vector<std::string> argv = {BinaryPath("zfleet-controller"), "--listen", address_, "--db",
-                                   dir_->File("zfleet.db"), "--config",
-                                   dir_->File("controller.toml")};
+  Resolve();
+  dir_->Write(
+      "controller.toml",
+      "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n[scheduler]\ntick = \"1s\"\n" +
+          extra_toml);
+  std::vector<std::string> argv = placement_.controller_prefix;
+  for (const std::string& arg : {BinaryPath("zfleet-controller"), std::string("--listen"),
+                                 placement_.listen, std::string("--db"), dir_->File("zfleet.db"),
+                                 std::string("--config"), dir_->File("controller.toml")}) {
+    argv.push_back(arg);
+  }
+  for (const std::string& flag : placement_.controller_flags) argv.push_back(flag);
   for (const std::string& flag : TlsFlags("controller")) argv.push_back(flag);
   controller_ = std::make_unique<ChildProcess>(argv, dir_->File("controller.log"));
 }
 
 void ProcessFleet::StartAgent(const std::string& host_id, const std::string& zpool,
                               const std::string& agent_toml, const std::string& cert_host) {
-  if (address_.empty()) address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
+  Resolve();
   dir_->Write("agent.toml", agent_toml);
   const std::string cert = cert_host.empty() ? host_id : cert_host;
   if (mutual_tls_ && !std::filesystem::exists(PkiDir() + "/agents/" + cert + ".crt")) {
     IssueAgent(cert);
   }
-  std::vector<std::string> argv = {BinaryPath("zfleet-agent"), "--controller", address_,
-                                   "--host-id", host_id, "--zpool", zpool, "--config",
-                                   dir_->File("agent.toml"), "--state-dir",
-                                   AgentStateDir()};
+  std::vector<std::string> argv = placement_.agent_prefix;
+  for (const std::string& arg :
+       {BinaryPath("zfleet-agent"), std::string("--controller"), placement_.agent_target,
+        std::string("--host-id"), host_id, std::string("--zpool"), zpool, std::string("--config"),
+        dir_->File("agent.toml"), std::string("--state-dir"), AgentStateDir()}) {
+    argv.push_back(arg);
+  }
   for (const std::string& flag : TlsFlags("agents/" + cert)) argv.push_back(flag);
   agent_ = std::make_unique<ChildProcess>(argv, dir_->File("agent.log"));
 }
@@ -104,7 +120,10 @@ RunResult ProcessFleet::Cli(const std::vector<std::string>& args, int timeout_s)
 
 RunResult ProcessFleet::CliAs(const std::string& user, const std::vector<std::string>& args,
                               int timeout_s) const {
-  std::vector<std::string> argv = {BinaryPath("zfleet"), "--controller", address_};
+  std::vector<std::string> argv = placement_.cli_prefix;
+  argv.push_back(BinaryPath("zfleet"));
+  argv.push_back("--controller");
+  argv.push_back(address_);
   for (const std::string& flag : TlsFlags("users/" + user)) argv.push_back(flag);
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(argv, timeout_s);

@@ -42,6 +42,20 @@ class ProcessFleet {
   bool IssueUser(const std::string& name, const std::string& role) const;
   bool IssueAgent(const std::string& host_id) const;
 
+  // Where each process runs and how it reaches the controller, for a fleet split across
+  // network namespaces (see NetFaultLink). An empty field keeps the default: everything
+  // on 127.0.0.1 at a free port. Call before starting anything.
+  struct Placement {
+    std::vector<std::string> controller_prefix;  // argv before the binary, e.g. ip netns exec NS
+    std::string listen;                          // the controller's --listen
+    std::vector<std::string> controller_flags;   // more flags, e.g. --insecure-plaintext
+    std::vector<std::string> agent_prefix;
+    std::string agent_target;  // the agent's --controller
+    std::vector<std::string> cli_prefix;
+    std::string cli_target;  // the CLI's --controller
+  };
+  void Place(Placement placement) { placement_ = std::move(placement); }
+
   // Starts zfleet-controller with agents told to report every second, and `extra_toml`
   // appended to its controller.toml.
   void StartController(const std::string& extra_toml = "");
@@ -71,6 +85,7 @@ class ProcessFleet {
   // (it is killed after 5 s).
   std::pair<int, absl::Duration> StopAgentTimed(int signal);
 
+  // Where the CLI reaches the controller.
   const std::string& address() const { return address_; }
   // Runs `zfleet --controller ADDRESS ARGS…` (as the admin "oncall" under mutual TLS).
   RunResult Cli(const std::vector<std::string>& args, int timeout_s = 30) const;
@@ -91,8 +106,12 @@ class ProcessFleet {
   // plaintext.
   std::vector<std::string> TlsFlags(const std::string& stem) const;
 
+  // address_ on first use, then the placement's fields where it sets them.
+  void Resolve();
+
   const TempDir* dir_;
   bool mutual_tls_ = false;
+  Placement placement_;
   std::string address_;
   std::unique_ptr<ChildProcess> controller_;
   std::unique_ptr<ChildProcess> agent_;

@@ -287,8 +287,8 @@ TEST(StackEventsTest, OnlyChecksThatGotWorse) {
 
 TEST(HostLivenessTest, MissingOnceThenBackOnce) {
   const absl::Duration missing_after = absl::Seconds(90);
-  HostLiveness quiet{"nas1", kNow - absl::Seconds(91), std::nullopt, std::nullopt};
-  HostLiveness fine{"nas2", kNow - absl::Seconds(30), std::nullopt, std::nullopt};
+  HostLiveness quiet{"nas1", kNow - absl::Seconds(91), std::nullopt, std::nullopt, std::nullopt};
+  HostLiveness fine{"nas2", kNow - absl::Seconds(30), std::nullopt, std::nullopt, std::nullopt};
   LivenessResult r = DetectHostLiveness({quiet, fine}, kNow, missing_after);
   EXPECT_THAT(Summary(r.events), ElementsAre("warning host_missing"));
   ASSERT_EQ(r.changes.size(), 1u);
@@ -298,7 +298,7 @@ TEST(HostLivenessTest, MissingOnceThenBackOnce) {
   quiet.missing_since = quiet.last_seen;  // persisted
   EXPECT_THAT(DetectHostLiveness({quiet}, kNow + absl::Hours(1), missing_after).events, IsEmpty());
 
-  HostLiveness back{"nas1", kNow + absl::Hours(2), quiet.last_seen, std::nullopt};
+  HostLiveness back{"nas1", kNow + absl::Hours(2), quiet.last_seen, std::nullopt, std::nullopt};
   r = DetectHostLiveness({back}, kNow + absl::Hours(2), missing_after);
   EXPECT_THAT(Summary(r.events), ElementsAre("info host_back"));
   ASSERT_EQ(r.changes.size(), 1u);

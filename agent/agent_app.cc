@@ -177,7 +177,7 @@ int RunAgent(const AgentFlags& flags) {
       &reader,
       [&](const v1::Command& command, absl::Time now) { loop_ref.load()->Execute(command, now); },
       timing, &SystemClock::Get(), [&] {
-        if (AgentLoop* loop = loop_ref.load()) loop->Wake();
+        if (AgentLoop* loop = loop_ref.load()) loop->ObserveNow();
       });
   AgentDeps deps;
   deps.clock = &SystemClock::Get();

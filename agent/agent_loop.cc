@@ -135,15 +135,21 @@ void AgentLoop::Failed(const absl::Status& status, absl::Time now) {
 
 void AgentLoop::Deliver(absl::Time now) {
   if (now < retry_at_) return;
-  for (int sent = 0; sent < kSendsPerTick && !deps_.outbox->empty(); ++sent) {
+  for (int sent = 0; sent < kSendsPerTick; ++sent) {
     size_t acks_sent = 0;
-    v1::ReportRequest request = Outgoing(*deps_.outbox->Front(), now, &acks_sent);
+    v1::ReportRequest request;
+    {
+      absl::MutexLock lock(&outbox_mu_);
+      if (deps_.outbox->empty()) return;
+      request = Outgoing(*deps_.outbox->Front(), now, &acks_sent);
+    }
     absl::StatusOr<v1::ReportResponse> reply = deps_.link->Report(request);
     if (!reply.ok() && absl::IsInvalidArgument(reply.status())) {
       // The controller will never take this one (over its limits): it must not block the
       // ones behind it.
       spdlog::error("controller refused observation {}: {}; dropped", request.sequence(),
                     reply.status().message());
+      absl::MutexLock lock(&outbox_mu_);
       (void)deps_.outbox->PopFront();
       continue;
     }
@@ -160,16 +166,24 @@ void AgentLoop::Deliver(absl::Time now) {
       spdlog::warn("controller refused observation {} as older than what it holds; dropped",
                    request.sequence());
     }
-    if (absl::Status s = deps_.outbox->PopFront(); !s.ok()) {
-      // Sent again after a restart; the controller answers it as a duplicate.
-      spdlog::warn("cannot mark observation {} delivered: {}", request.sequence(), s.message());
+    bool drained = false;
+    {
+      absl::MutexLock lock(&outbox_mu_);
+      if (absl::Status s = deps_.outbox->PopFront(); !s.ok()) {
+        // Sent again after a restart; the controller answers it as a duplicate.
+        spdlog::warn("cannot mark observation {} delivered: {}", request.sequence(), s.message());
+      }
+      drained = deps_.outbox->empty();
     }
     deps_.journal->ConfirmDelivered(acks_sent);
-    if (reply->next_report_interval_s() > 0) {
-      report_interval_ = absl::Seconds(reply->next_report_interval_s());
+    {
+      absl::MutexLock lock(&outbox_mu_);
+      if (reply->next_report_interval_s() > 0) {
+        report_interval_ = absl::Seconds(reply->next_report_interval_s());
+      }
+      // The periodic report is due one interval after the last delivery.
+      if (drained) next_report_ = now + report_interval_;
     }
-    // The periodic report is due one interval after the last delivery.
-    if (deps_.outbox->empty()) next_report_ = now + report_interval_;
     std::vector<v1::Command> commands(reply->commands().begin(), reply->commands().end());
     deps_.collector->Submit(commands);
   }
@@ -183,10 +197,14 @@ void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
 absl::Time AgentLoop::Tick() {
   const absl::Time now = deps_.clock->Now();
   const bool acks_waiting = !deps_.journal->PendingAcks().empty();
-  // Acks of commands run since the last report go out at once, with the latest observation.
-  if (acks_waiting && deps_.outbox->empty()) next_report_ = std::min(next_report_, now);
-  Observe(deps_.collector->View(now), now);
+  {
+    absl::MutexLock lock(&outbox_mu_);
+    // Acks of commands run since the last report go out at once, with the latest observation.
+    if (acks_waiting && deps_.outbox->empty()) next_report_ = std::min(next_report_, now);
+    Observe(deps_.collector->View(now), now);
+  }
   Deliver(now);
+  absl::MutexLock lock(&outbox_mu_);
   absl::Time next = deps_.collector->NextDue();
   if (deps_.outbox->empty()) {
     next = std::min(next, next_report_);
@@ -211,6 +229,15 @@ void AgentLoop::Run() {
 void AgentLoop::Stop() {
   absl::MutexLock lock(&wake_mu_);
   stop_ = true;
+}
+
+void AgentLoop::ObserveNow() {
+  const absl::Time now = deps_.clock->Now();
+  {
+    absl::MutexLock lock(&outbox_mu_);
+    Observe(deps_.collector->View(now), now);
+  }
+  Wake();
 }
 
 void AgentLoop::Wake() {

@@ -58,6 +58,10 @@ class AgentLoop {
   void Run();
   void Stop();
   void Wake();
+  // Takes the collector's view now into the outbox (if it changed) and wakes the loop: the
+  // collector calls it after every read, so a change is kept even while the loop waits on
+  // the controller.
+  void ObserveNow();
 
   // Runs one controller command at `now`, at most once per id (the journal answers a
   // repeated one), and records its ack for the next report.
@@ -78,6 +82,10 @@ class AgentLoop {
   // The outbox's front observation, completed with what is current: host facts and acks.
   v1::ReportRequest Outgoing(v1::ReportRequest observation, absl::Time now, size_t* acks_sent);
   void Failed(const absl::Status& status, absl::Time now);
+
+  // Held around the outbox and the observation state: ObserveNow runs on the collector's
+  // thread. Never held across an RPC.
+  absl::Mutex outbox_mu_;
 
   AgentDeps deps_;
   const AgentConfig config_;

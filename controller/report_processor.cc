@@ -34,8 +34,13 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   }
   ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, report, now));
   const ReportWrite write = DeriveReportWrite(*view, diff, report, config_->MissingAfter(), now);
-  ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
-  LogRaisedEvents(write.events, raised);
+  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> raised = store_->ApplyReport(write);
+  // A report always rewrites its host's row: its success says the disk took it.
+  store_->health().Observe(raised.status(), now);
+  // The agent keeps the report and sends it again; the health says it once a minute.
+  if (IsDiskFull(raised.status())) return store_->health().DiskFullError();
+  if (!raised.ok()) return raised.status();
+  LogRaisedEvents(write.events, *raised);
   return Reply(report.host_id());
 }
 

@@ -124,12 +124,12 @@ TEST_F(StoreV2Test, InsertEventIsOncePerDedupKey) {
 }
 
 TEST_F(StoreV2Test, InsertEventRefusesBadInput) {
-  EXPECT_EQ(store_->events().Insert(NewEvent{Event("ghost", "info", kT0), "k", ""}).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->events().Insert(NewEvent{Event("nas1", "urgent", kT0), "k", ""}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->events().Insert(NewEvent{Event("nas1", "info", kT0), "", ""}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  auto insert = [&](const v1::Event& e, const std::string& key) {
+    return store_->events().Insert(NewEvent{e, key, ""}).status().code();
+  };
+  EXPECT_EQ(insert(Event("ghost", "info", kT0), "k"), absl::StatusCode::kNotFound);
+  EXPECT_EQ(insert(Event("nas1", "urgent", kT0), "k"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(insert(Event("nas1", "info", kT0), ""), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(StoreV2Test, ListEventsFiltersNewestFirst) {

@@ -33,11 +33,17 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
 Controller::~Controller() { StopTicking(); }
 
 void Controller::Tick() {
-  if (absl::Status s = schedule_.Tick(); !s.ok()) spdlog::error("scheduler: {}", s.message());
+  // A full disk fails every step of every tick; the store's health logs it once a minute.
+  auto report = [this](absl::string_view what, const absl::Status& s) {
+    if (IsDiskFull(s)) {
+      store_->health().ObserveFailure(s, clock_->Now());
+    } else if (!s.ok()) {
+      spdlog::error("{}: {}", what, s.message());
+    }
+  };
+  report("scheduler", schedule_.Tick());
   absl::MutexLock lock(&store_mu_);
-  if (absl::Status s = OnTick(*store_, *config_, clock_->Now()); !s.ok()) {
-    spdlog::error("event checks: {}", s.message());
-  }
+  report("event checks", OnTick(*store_, *config_, clock_->Now()));
 }
 
 void Controller::StartTicking() { ticker_.Start(); }

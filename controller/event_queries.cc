@@ -74,8 +74,7 @@ absl::StatusOr<v1::AckEventsResponse> EventQueries::AckEvents(const v1::AckEvent
 
 absl::StatusOr<v1::GetHistoryResponse> EventQueries::GetHistory(
     const v1::GetHistoryRequest& request) {
-  ASSIGN_OR_RETURN(const int limit,
-                   RequestLimit(request.limit(), kDefaultHistory, kMaxHistory));
+  ASSIGN_OR_RETURN(const int limit, RequestLimit(request.limit(), kDefaultHistory, kMaxHistory));
   absl::MutexLock lock(store_mu_);
   RETURN_IF_ERROR(CheckHost(request.host_id()));
   ASSIGN_OR_RETURN(std::vector<v1::PoolChange> changes,
@@ -138,6 +137,8 @@ absl::StatusOr<std::string> EventQueries::Metrics() {
     }
     ASSIGN_OR_RETURN(input.events, store_->events().Count());
   }
+  input.store_disk_full = store_->health().disk_full();
+  input.store_disk_full_errors = store_->health().disk_full_errors();
   return RenderMetrics(input);
 }
 

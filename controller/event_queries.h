@@ -21,8 +21,9 @@ class EventQueries : public StoreService {
  public:
   using StoreService::StoreService;
 
-  // Newest first. InvalidArgument for an unknown min_severity or a negative limit;
-  // limit 0 means 1000, larger limits are capped at 10000.
+  // Events last seen at or after request.since, last seen newest first. InvalidArgument
+  // for an unknown min_severity or a negative limit; limit 0 means 1000, larger limits are
+  // capped at 10000.
   absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request);
   // InvalidArgument when ids or by is empty. Unknown ids are listed, not an error.
   absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request);

@@ -55,8 +55,13 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   ReportWrite write =
       DeriveReportWrite(*view, diff, applied, config_->MissingAfter(), now, order.observed);
   write.stream = order.advance;
-  ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
-  LogRaisedEvents(write.events, raised);
+  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> raised = store_->ApplyReport(write);
+  // A report always rewrites its host's row: its success says the disk took it.
+  store_->health().Observe(raised.status(), now);
+  // The agent keeps the observation and sends it again; the health says it once a minute.
+  if (IsDiskFull(raised.status())) return store_->health().DiskFullError();
+  if (!raised.ok()) return raised.status();
+  LogRaisedEvents(write.events, *raised);
   ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report, now));
   response.set_outcome(order.outcome);
   return response;

@@ -34,8 +34,10 @@ class ReportProcessor : public StoreService {
   using StoreService::StoreService;
 
   // Returns InvalidArgument for a malformed report or one over the report limits (nothing of
-  // it is read or stored), Internal for a store failure (the agent then retries and nothing
-  // of the report was kept).
+  // it is read or stored), ResourceExhausted "controller database disk is full (PATH)" when
+  // the disk has no room for it (counted and logged by Store::health()), Internal for
+  // another store failure; after either, the agent sends it again and nothing of it was
+  // kept.
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
  private:

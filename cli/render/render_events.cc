@@ -1,5 +1,7 @@
 #include "cli/render/render_events.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <tuple>
 #include <vector>
 
@@ -14,10 +16,24 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// An older controller sends neither: one occurrence, last seen when raised.
+uint32_t Count(const v1::Event& e) { return std::max<uint32_t>(e.count(), 1); }
+int64_t LastSeen(const v1::Event& e) { return e.last_seen() != 0 ? e.last_seen() : e.time(); }
+
 std::vector<const v1::Event*> SortedEvents(const v1::ListEventsResponse& events) {
   return SortedBy(events.events(), [](const v1::Event& a, const v1::Event& b) {
-    return std::make_tuple(a.time(), a.id()) > std::make_tuple(b.time(), b.id());
+    return std::make_tuple(LastSeen(a), a.id()) > std::make_tuple(LastSeen(b), b.id());
   });
+}
+
+// The message, and for a repeated condition how often and when last: "… (×37, last 14:02)"
+// (the date too when the last occurrence is on another UTC day than the first).
+std::string MessageCell(const v1::Event& e) {
+  if (Count(e) <= 1) return e.message();
+  const std::string first = FormatMinute(e.time());
+  std::string last = FormatMinute(LastSeen(e));
+  if (first.substr(0, 10) == last.substr(0, 10)) last = last.substr(11);
+  return absl::StrCat(e.message(), " (×", Count(e), ", last ", last, ")");
 }
 
 std::string AckCell(const v1::Event& e) {
@@ -44,7 +60,7 @@ std::string RenderEventsText(const v1::ListEventsResponse& events, absl::Time si
   for (const v1::Event* e : SortedEvents(events)) {
     table.AddRow({absl::StrCat(e->id()), e->time() != 0 ? FormatMinute(e->time()) : "-",
                   Cell(SeverityText(*e), SeverityColor(SeverityText(*e))), OrDash(e->host_id()),
-                  OrDash(e->pool()), OrDash(e->device()), e->kind(), e->message(), AckCell(*e)});
+                  OrDash(e->pool()), OrDash(e->device()), e->kind(), MessageCell(*e), AckCell(*e)});
   }
   return table.Render(options.color);
 }
@@ -55,6 +71,8 @@ Json RenderEventsJson(const v1::ListEventsResponse& events) {
     Json j;
     j["id"] = e->id();
     j["time"] = TimeOrNull(e->time());
+    j["last_seen"] = TimeOrNull(LastSeen(*e));
+    j["count"] = Count(*e);
     j["severity"] = SeverityText(*e);
     j["host"] = StringOrNull(e->host_id());
     j["pool"] = StringOrNull(e->pool());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -217,11 +218,32 @@ absl::Status ParseHistory(absl::string_view source, const toml::table& t, Contro
   return absl::OkStatus();
 }
 
+absl::Status ParseRetention(absl::string_view source, const toml::table& t, RetentionPolicy& r) {
+  const std::pair<const char*, absl::Duration*> ages[] = {
+      {"events", &r.events},     {"open_events", &r.open_events}, {"counters", &r.counters},
+      {"commands", &r.commands}, {"scrub_runs", &r.scrub_runs},   {"audit", &r.audit},
+  };
+  for (const auto& [key, node] : t) {
+    const std::string name = absl::StrCat("retention.", ToAbsl(key.str()));
+    if (key == "batch") {
+      RETURN_IF_ERROR(ReadInt(source, node, name, 1, 100000, r.batch));
+      continue;
+    }
+    absl::Duration* age = nullptr;
+    for (const auto& [known, field] : ages) {
+      if (key == known) age = field;
+    }
+    if (age == nullptr) return TomlErrorAt(source, node, absl::StrCat("unknown key ", name));
+    RETURN_IF_ERROR(ReadDuration(source, node, name, absl::Hours(24), *age));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseRoot(absl::string_view source, const toml::table& root, ControllerConfig& c) {
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
     if (key != "agents" && key != "scheduler" && key != "classes" && key != "history" &&
-        key != "tls") {
+        key != "retention" && key != "tls") {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
     if (table == nullptr) {
@@ -231,6 +253,7 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
     if (key == "scheduler") RETURN_IF_ERROR(ParseScheduler(source, *table, c.scheduler));
     if (key == "classes") RETURN_IF_ERROR(ParseClasses(source, *table, c.scheduler));
     if (key == "history") RETURN_IF_ERROR(ParseHistory(source, *table, c));
+    if (key == "retention") RETURN_IF_ERROR(ParseRetention(source, *table, c.retention));
     if (key == "tls") RETURN_IF_ERROR(ParseTlsTable(source, *table, c.tls));
   }
   return absl::OkStatus();

@@ -23,7 +23,17 @@
 //   windows = ["Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"]   # default: always open
 //
 //   [history]
-//   retention = "30d"                 # snapshots older than this are thinned
+//   retention = "30d"                 # pool snapshots older than this are thinned
+//
+//   [retention]                       # what the store deletes once old (at least "1d" each)
+//   events = "90d"                    # acknowledged or info events, by last seen
+//   open_events = "365d"              # any event not seen again for this long
+//   counters = "30d"                  # disk counter samples: thinned to the first and last
+//                                     # of each day per disk (and those around a reset)
+//   commands = "30d"                  # done or failed agent commands
+//   scrub_runs = "365d"               # ended runs; each pool's latest runs always stay
+//   audit = "730d"                    # audit entries
+//   batch = 1000                      # rows per table and tick, 1 to 100000
 //
 //   [tls]                             # mutual TLS (docs/SECURITY.md); the --tls-* flags win
 //   ca = "/etc/zfleet/pki/ca.crt"
@@ -44,13 +54,26 @@
 
 namespace zfleet::controller {
 
+// How long the store keeps what it no longer needs, per table ([retention]). The tick
+// deletes at most `batch` rows of each table at a time (events/retention.h).
+struct RetentionPolicy {
+  absl::Duration events = absl::Hours(24 * 90);
+  absl::Duration open_events = absl::Hours(24 * 365);
+  absl::Duration counters = absl::Hours(24 * 30);
+  absl::Duration commands = absl::Hours(24 * 30);
+  absl::Duration scrub_runs = absl::Hours(24 * 365);
+  absl::Duration audit = absl::Hours(24 * 730);
+  int batch = 1000;
+};
+
 struct ControllerConfig {
   absl::Duration report_interval = absl::Seconds(30);
   int missing_after = 3;
   SchedulerPolicy scheduler;
   // Pool snapshots older than this are thinned (first and last of each day and every state
-  // change kept); scrub runs and events are kept.
+  // change kept); the other tables follow `retention`.
   absl::Duration history_retention = absl::Hours(24 * 30);
+  RetentionPolicy retention;
   // Mutual TLS files; all empty = plaintext (loopback only unless --insecure-plaintext).
   TlsPaths tls;
 

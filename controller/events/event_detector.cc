@@ -21,9 +21,10 @@ constexpr size_t kMaxListedFiles = 20;
 // A run first seen already finished longer ago than this is history, not news.
 constexpr absl::Duration kRecentRun = absl::Hours(24);
 
+// `condition`: what repeats of this change coalesce under (the header's table); "" none.
 NewEvent Make(v1::Severity severity, const std::string& kind, const std::string& host_id,
               const std::string& pool, const std::string& device, std::string message,
-              std::string dedup_key, absl::Time now) {
+              std::string dedup_key, std::string condition, absl::Time now) {
   NewEvent e;
   e.event.set_time(absl::ToUnixSeconds(now));
   SetSeverity(e.event, severity);
@@ -33,6 +34,7 @@ NewEvent Make(v1::Severity severity, const std::string& kind, const std::string&
   e.event.set_kind(kind);
   e.event.set_message(std::move(message));
   e.dedup_key = std::move(dedup_key);
+  e.condition = std::move(condition);
   return e;
 }
 
@@ -65,11 +67,11 @@ void PoolStateEvent(const std::string& host_id, const std::optional<v1::Pool>& b
     if (leaf.state() != "ONLINE") bad.push_back(absl::StrCat(DeviceLabel(leaf), " ", leaf.state()));
   });
   if (!bad.empty()) absl::StrAppend(&message, ": ", absl::StrJoin(bad, ", "));
-  out.push_back(Make(PoolStateSeverity(after.state()), "pool_state", host_id, after.name(), "",
-                     std::move(message),
-                     absl::StrCat("pool_state:", Where(host_id, after.name()), ":", after.state(),
-                                  ":", absl::ToUnixSeconds(now)),
-                     now));
+  out.push_back(Make(
+      PoolStateSeverity(after.state()), "pool_state", host_id, after.name(), "", std::move(message),
+      absl::StrCat("pool_state:", Where(host_id, after.name()), ":", after.state(), ":",
+                   absl::ToUnixSeconds(now)),
+      absl::StrCat("pool_state:", Where(host_id, after.name()), ":", after.state()), now));
 }
 
 void DeviceEvents(const std::string& host_id, const std::optional<v1::Pool>& before,
@@ -109,7 +111,7 @@ void DeviceEvents(const std::string& host_id, const std::optional<v1::Pool>& bef
              absl::StrFormat("device_errors:%s:%s:%d/%d/%d:%d", Where(host_id, after.name()),
                              leaf.name(), leaf.read_errors(), leaf.write_errors(),
                              leaf.checksum_errors(), absl::ToUnixSeconds(now)),
-             now));
+             absl::StrCat("device_errors:", Where(host_id, after.name()), ":", leaf.name()), now));
   });
 }
 
@@ -139,7 +141,7 @@ void DataErrorEvent(const std::string& host_id, const std::optional<v1::Pool>& b
                      std::move(message),
                      absl::StrCat("data_errors:", Where(host_id, after.name()), ":", is, ":",
                                   files.size(), ":", absl::ToUnixSeconds(now)),
-                     now));
+                     absl::StrCat("data_errors:", Where(host_id, after.name())), now));
 }
 
 void ResilverEvent(const std::string& host_id, const std::optional<v1::Pool>& before,
@@ -165,7 +167,7 @@ void ResilverEvent(const std::string& host_id, const std::optional<v1::Pool>& be
                      host_id, after.name(), "", std::move(message),
                      absl::StrCat("resilver_finished:", Where(host_id, after.name()), ":",
                                   scan.has_end_time() ? scan.end_time() : absl::ToUnixSeconds(now)),
-                     now));
+                     "", now));
 }
 
 int LevelRank(const std::string& level) {
@@ -211,7 +213,8 @@ std::vector<NewEvent> DetectVanishedPools(const std::string& host_id,
         Make(v1::SEVERITY_WARNING, "pool_state", host_id, pool, "",
              absl::StrCat("pool ", pool, " is no longer reported by ", host_id,
                           " (exported, destroyed, or not imported)"),
-             absl::StrCat("pool_gone:", Where(host_id, pool), ":", absl::ToUnixSeconds(now)), now));
+             absl::StrCat("pool_gone:", Where(host_id, pool), ":", absl::ToUnixSeconds(now)),
+             absl::StrCat("pool_gone:", Where(host_id, pool)), now));
   }
   return out;
 }
@@ -246,7 +249,7 @@ std::vector<NewEvent> DetectScrubRunEvents(const std::optional<v1::ScrubRun>& be
                                              ":", after.started_at(), ":", after.ended_at());
   return {Make(repaired ? v1::SEVERITY_WARNING : v1::SEVERITY_INFO,
                repaired ? "scrub_repaired" : "scrub_finished", after.host_id(), after.pool(), "",
-               std::move(message), key, now)};
+               std::move(message), key, "", now)};
 }
 
 std::vector<NewEvent> DetectZpoolEvents(const std::string& host_id,
@@ -265,13 +268,13 @@ std::vector<NewEvent> DetectZpoolEvents(const std::string& host_id,
                                   : "; its pools were never read");
     out.push_back(Make(v1::SEVERITY_WARNING, "zpool_stuck", host_id, "", "", std::move(message),
                        absl::StrCat("zpool_stuck:", host_id, ":", absl::ToUnixSeconds(*after)),
-                       now));
+                       absl::StrCat("zpool_stuck:", host_id), now));
   } else {
     out.push_back(Make(v1::SEVERITY_INFO, "zpool_answering", host_id, "", "",
                        absl::StrCat("zpool on ", host_id, " answers again after ",
                                     Span(now - *before)),
                        absl::StrCat("zpool_answering:", host_id, ":", absl::ToUnixSeconds(*before)),
-                       now));
+                       absl::StrCat("zpool_answering:", host_id), now));
   }
   return out;
 }
@@ -294,7 +297,7 @@ std::vector<NewEvent> DetectStackEvents(
                        host_id, "", "", std::move(message),
                        absl::StrCat("stack_check:", host_id, ":", c.name(), ":", c.level(), ":",
                                     absl::ToUnixSeconds(now)),
-                       now));
+                       absl::StrCat("stack_check:", host_id, ":", c.name(), ":", c.level()), now));
   }
   return out;
 }
@@ -310,7 +313,8 @@ LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::
           Make(v1::SEVERITY_WARNING, "host_missing", host.host_id, "", "",
                absl::StrCat("host ", host.host_id, " stopped reporting: last report ",
                             FormatRfc3339(last), " (", Span(silent), " ago)"),
-               absl::StrCat("host_missing:", host.host_id, ":", last), now));
+               absl::StrCat("host_missing:", host.host_id, ":", last),
+               absl::StrCat("host_missing:", host.host_id), now));
       HostLiveness& change = result.changes.emplace_back(host);
       change.missing_since = host.last_seen;
     } else if (host.missing_since.has_value() && silent <= missing_after) {
@@ -318,7 +322,8 @@ LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::
           Make(v1::SEVERITY_INFO, "host_back", host.host_id, "", "",
                absl::StrCat("host ", host.host_id, " reports again after ",
                             Span(host.last_seen - *host.missing_since), " of silence"),
-               absl::StrCat("host_back:", host.host_id, ":", last), now));
+               absl::StrCat("host_back:", host.host_id, ":", last),
+               absl::StrCat("host_back:", host.host_id), now));
       result.changes.emplace_back(host).missing_since.reset();
     }
   }
@@ -389,7 +394,7 @@ NewEvent ScrubConcernEvent(const ScrubConcern& concern, absl::Time now) {
   return Make(v1::SEVERITY_WARNING, kind, concern.host_id, concern.pool, "", std::move(message),
               absl::StrCat(kind, ":", Where(concern.host_id, concern.pool), ":",
                            absl::ToUnixSeconds(concern.since)),
-              now);
+              absl::StrCat(kind, ":", Where(concern.host_id, concern.pool)), now);
 }
 
 }  // namespace zfleet::controller

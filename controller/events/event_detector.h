@@ -6,6 +6,27 @@
 // condition's instance in the dedup key), so an identical report raises nothing, and
 // EventTable::Insert drops an event whose dedup key is already stored.
 //
+// Changes that repeat one condition coalesce (NewEvent.condition): while its event is not
+// acknowledged, another change of the same condition adds an occurrence to it (count, last
+// seen, the latest message) instead of a row; after an acknowledgement the next change
+// opens a new event. The condition of each kind, and why:
+//   device_errors      host, pool, device: a counter rising on every poll is one problem
+//                      of one disk, however often it rises
+//   data_errors        host, pool: the permanent error count or file list growing
+//   pool_state         host, pool and the new state: flapping DEGRADED ↔ ONLINE is one
+//                      open "DEGRADED" and one open "ONLINE again" event, each with its
+//                      count (a state of its own severity never hides in another's event)
+//   pool_state (gone)  host, pool: a pool exported and imported again and again
+//   stack_check        host, check and its level (the severity follows them)
+//   host_missing       host: a host that keeps dropping out
+//   host_back          host: and coming back
+//   zpool_stuck        host: a zpool that keeps hanging (a daemon or disk going bad)
+//   zpool_answering    host: and answering again
+//   scrub_overdue      host, pool: overdue again after a scrub that did not hold
+//   scrub_stalled      host, pool: a scan that keeps stalling
+//   scrub_finished, scrub_repaired, resilver_finished: none; each scrub or resilver is an
+//                      event of its own, with its own figures.
+//
 // Severities:
 //   critical  pool FAULTED / UNAVAIL / SUSPENDED; new permanent data errors; a failing
 //             zfs-module-installed:KERNEL check (pools will not import after reboot)

@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "controller/events/event_detector.h"
 #include "controller/events/raise.h"
+#include "controller/events/retention.h"
 #include "controller/events/scrub_class.h"
 #include "model/pool_facts.h"
 
@@ -129,6 +130,18 @@ absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now
   keep(WithContext(TickStalls(store, config, now, missing), "stalled scans"));
   keep(WithContext(TickOverdue(store, config, now, missing), "overdue scrubs"));
   keep(WithContext(TickRetention(store, config.history_retention, now), "history retention"));
+  absl::StatusOr<RetentionPass> trimmed = TrimStore(store, config.retention, now);
+  if (trimmed.ok()) {
+    const RetentionPass& t = *trimmed;
+    if (t.events + t.counters + t.commands + t.scrub_runs + t.audit > 0) {
+      spdlog::info(
+          "retention: deleted {} events, {} counter samples, {} commands, {} scrub "
+          "runs, {} audit entries{}",
+          t.events, t.counters, t.commands, t.scrub_runs, t.audit,
+          t.more ? "; more at the next tick" : "");
+    }
+  }
+  keep(WithContext(trimmed.status(), "retention"));
   return first;
 }
 

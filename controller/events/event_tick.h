@@ -1,6 +1,7 @@
 // The event checks of the controller's periodic tick: hosts that stopped reporting, stalled
-// scans, overdue scrubs, and retention thinning of old history. Detection is pure
-// (event_detector.h); this reads and writes through the store.
+// scans, overdue scrubs, and retention (thinning of old snapshots here, the other tables in
+// retention.h). Detection is pure (event_detector.h); this reads and writes through the
+// store.
 //
 // Thread-compatible, like Store: callers hold the controller's store mutex.
 #ifndef ZFLEET_CONTROLLER_EVENTS_EVENT_TICK_H_
@@ -19,7 +20,9 @@ namespace zfleet::controller {
 // scrub_stalled events. At most hourly: overdue scrubs (class intervals from
 // config.scheduler; pools in skip_states or on missing hosts are left out) and
 // scrub_overdue events. At most daily: thins snapshots older than
-// config.history_retention. Runs every step; returns the first error (Internal).
+// config.history_retention. When due (retention.h): trims events, counter samples,
+// commands, scrub runs and audit entries by config.retention. Runs every step; returns the
+// first error (Internal, or ResourceExhausted for a full disk).
 absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now);
 
 }  // namespace zfleet::controller

@@ -143,10 +143,18 @@ std::string RenderMetrics(const MetricsInput& in) {
   for (v1::Severity s : order) {
     Sample(out, "zfleet_events", {{"severity", SeverityName(s)}}, open[s]);
   }
-  Header(out, "zfleet_events_total", "counter", "Events raised by severity.");
+  Header(out, "zfleet_events_total", "counter",
+         "Event occurrences raised by severity (a repeat of an open event counts).");
   for (v1::Severity s : order) {
     Sample(out, "zfleet_events_total", {{"severity", SeverityName(s)}}, total[s]);
   }
+  Header(out, "zfleet_store_disk_full", "gauge",
+         "1 while the controller's database disk is full and writes are refused, else 0.");
+  Sample(out, "zfleet_store_disk_full", {}, in.store_disk_full ? 1 : 0);
+  Header(out, "zfleet_store_write_errors_total", "counter",
+         "Store writes refused (agent reports, the controller's tick), by reason.");
+  Sample(out, "zfleet_store_write_errors_total", {{"reason", "disk_full"}},
+         in.store_disk_full_errors);
   return out;
 }
 

@@ -9,7 +9,12 @@
 //   zfleet_disk_errors_total{host,pool,device,kind}      device counters; kind read|write|checksum
 //   zfleet_hosts, zfleet_hosts_reporting
 //   zfleet_events{severity}                              unacknowledged events
-//   zfleet_events_total{severity}                        events ever raised
+//   zfleet_events_total{severity}                        occurrences ever raised: a repeat
+//                                                        coalesced into an open event counts,
+//                                                        deleted events keep counting
+//   zfleet_store_disk_full                               1 while the database disk is full
+//   zfleet_store_write_errors_total{reason}              store writes refused; reason
+//                                                        disk_full
 // Series without a value (a pool never scrubbed, a counter zpool did not print) are left
 // out rather than reported as 0. zfleet_disk_errors_total lists only devices with a non-zero
 // counter: a fleet of 400,000 disks would otherwise make every scrape a 100 MB page. Alert
@@ -38,6 +43,8 @@ struct MetricsInput {
   // Hosts whose zpool does not answer, and since when.
   std::vector<std::pair<std::string, absl::Time>> zpool_not_answering;
   std::vector<EventCount> events;
+  bool store_disk_full = false;        // StoreHealth
+  int64_t store_disk_full_errors = 0;  // writes refused for a full disk
 };
 
 std::string RenderMetrics(const MetricsInput& input);

@@ -7,17 +7,23 @@
 namespace zfleet::controller {
 
 absl::Status RaiseEvents(EventTable& table, const std::vector<NewEvent>& events) {
-  ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> ids, table.InsertAll(events));
-  LogRaisedEvents(events, ids);
+  ASSIGN_OR_RETURN(std::vector<std::optional<RaisedEvent>> raised, table.InsertAll(events));
+  LogRaisedEvents(events, raised);
   return absl::OkStatus();
 }
 
 void LogRaisedEvents(const std::vector<NewEvent>& events,
-                     const std::vector<std::optional<int64_t>>& ids) {
-  for (size_t i = 0; i < events.size() && i < ids.size(); ++i) {
-    if (!ids[i].has_value()) continue;
+                     const std::vector<std::optional<RaisedEvent>>& raised) {
+  for (size_t i = 0; i < events.size() && i < raised.size(); ++i) {
+    if (!raised[i].has_value()) continue;
     const v1::Event& e = events[i].event;
-    spdlog::info("event {} {} {}: {}", *ids[i], SeverityName(e.severity()), e.kind(), e.message());
+    if (raised[i]->repeat) {
+      spdlog::debug("event {} again {} {}: {}", raised[i]->id, SeverityName(e.severity()), e.kind(),
+                    e.message());
+    } else {
+      spdlog::info("event {} {} {}: {}", raised[i]->id, SeverityName(e.severity()), e.kind(),
+                   e.message());
+    }
   }
 }
 

@@ -245,7 +245,10 @@ v1::TriageResponse BuildTriage(const TriageInput& in) {
   for (const v1::Event& e : in.events) {
     if (e.severity() != v1::SEVERITY_WARNING && e.severity() != v1::SEVERITY_CRITICAL) continue;
     v1::TriageItem& item = Add(out, e.severity(), "event", e.host_id(), e.pool());
-    item.set_problem(absl::StrCat("event ", e.id(), ": ", e.message()));
+    std::string problem = absl::StrCat("event ", e.id(), ": ", e.message());
+    // A repeated condition: since is its first occurrence, the message its latest.
+    if (e.count() > 1) absl::StrAppend(&problem, " (", e.count(), " times)");
+    item.set_problem(std::move(problem));
     item.set_action(absl::StrCat("`zfleet ack ", e.id(), "` once handled"));
     item.set_since(e.time());
   }

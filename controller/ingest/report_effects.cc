@@ -133,14 +133,16 @@ void DeriveScanWatch(const std::string& host_id, const PoolDiff& pool, absl::Tim
                      std::map<std::string, std::optional<ScanProgress>>& progress, ReportWrite& w) {
   const v1::Scan& scan = pool.reported->scan();
   const std::string& name = pool.reported->name();
-  if (pool.changed()) {
+  // Counters rising in place are no new snapshot, but every rise is an occurrence of the
+  // device's errors.
+  if (pool.changed() || pool.plan.counters_changed) {
     const std::optional<v1::Pool> previous =
         pool.previous != nullptr ? std::optional<v1::Pool>(*pool.previous) : std::nullopt;
     Append(w.events, DetectPoolEvents(host_id, previous, *pool.reported, now));
-    if (scan.function() == "scrub" &&
-        (IsActiveScanState(scan.state()) || scan.state() == "finished")) {
-      w.cleared_concerns.emplace_back(name, ScrubConcern::Kind::kOverdue);
-    }
+  }
+  if (pool.changed() && scan.function() == "scrub" &&
+      (IsActiveScanState(scan.state()) || scan.state() == "finished")) {
+    w.cleared_concerns.emplace_back(name, ScrubConcern::Kind::kOverdue);
   }
   // An unchanged snapshot without a scan has nothing to follow.
   if (!IsActiveScanState(scan.state()) && !pool.changed()) return;

@@ -68,7 +68,11 @@ class GrpcServer::AgentServiceImpl final : public v1::AgentService::Service {
       return ToGrpcStatus(allowed);
     }
     auto result = reports_->Process(*request);
-    if (!result.ok() && result.status().code() != absl::StatusCode::kInvalidArgument) {
+    // A refused report is the agent's to fix, and a full disk is logged once a minute by
+    // the store's health, not once per report.
+    const absl::StatusCode code = result.status().code();
+    if (!result.ok() && code != absl::StatusCode::kInvalidArgument &&
+        code != absl::StatusCode::kResourceExhausted) {
       spdlog::error("report from {}: {}", request->host_id(), result.status().message());
     }
     return Reply(std::move(result), response);
@@ -94,53 +98,58 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
 
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override {
-    return Read(context, "list events",
-                [&] { return controller_->events().ListEvents(*request); }, response);
+    return Read(
+        context, "list events", [&] { return controller_->events().ListEvents(*request); },
+        response);
   }
   grpc::Status GetHistory(grpc::ServerContext* context, const v1::GetHistoryRequest* request,
                           v1::GetHistoryResponse* response) override {
-    return Read(context, "read history",
-                [&] { return controller_->events().GetHistory(*request); }, response);
+    return Read(
+        context, "read history", [&] { return controller_->events().GetHistory(*request); },
+        response);
   }
   grpc::Status ListDisks(grpc::ServerContext* context, const v1::ListDisksRequest* request,
                          v1::ListDisksResponse* response) override {
-    return Read(context, "list disks",
-                [&] { return controller_->events().ListDisks(*request); }, response);
+    return Read(
+        context, "list disks", [&] { return controller_->events().ListDisks(*request); }, response);
   }
   grpc::Status Triage(grpc::ServerContext* context, const v1::TriageRequest* request,
                       v1::TriageResponse* response) override {
-    return Read(context, "read triage",
-                [&] { return controller_->events().Triage(*request); }, response);
+    return Read(
+        context, "read triage", [&] { return controller_->events().Triage(*request); }, response);
   }
   grpc::Status GetSchedule(grpc::ServerContext* context, const v1::GetScheduleRequest*,
                            v1::GetScheduleResponse* response) override {
-    return Read(context, "read the schedule",
-                [&] { return controller_->schedule().GetSchedule(); }, response);
+    return Read(
+        context, "read the schedule", [&] { return controller_->schedule().GetSchedule(); },
+        response);
   }
   grpc::Status ListHosts(grpc::ServerContext* context, const v1::ListHostsRequest*,
                          v1::ListHostsResponse* response) override {
-    return Read(context, "list hosts", [&] { return controller_->fleet().ListHosts(); },
-                response);
+    return Read(
+        context, "list hosts", [&] { return controller_->fleet().ListHosts(); }, response);
   }
   grpc::Status ListPools(grpc::ServerContext* context, const v1::ListPoolsRequest*,
                          v1::ListPoolsResponse* response) override {
-    return Read(context, "list pools", [&] { return controller_->fleet().ListPools(); },
-                response);
+    return Read(
+        context, "list pools", [&] { return controller_->fleet().ListPools(); }, response);
   }
   grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest*,
                          v1::GetStatusResponse* response) override {
-    return Read(context, "read the fleet status",
-                [&] { return controller_->fleet().GetStatus(); }, response);
+    return Read(
+        context, "read the fleet status", [&] { return controller_->fleet().GetStatus(); },
+        response);
   }
   grpc::Status GetPool(grpc::ServerContext* context, const v1::GetPoolRequest* request,
                        v1::GetPoolResponse* response) override {
-    return Read(context, "read a pool", [&] { return controller_->fleet().GetPool(*request); },
-                response);
+    return Read(
+        context, "read a pool", [&] { return controller_->fleet().GetPool(*request); }, response);
   }
   grpc::Status ListAudit(grpc::ServerContext* context, const v1::ListAuditRequest* request,
                          v1::ListAuditResponse* response) override {
-    return Read(context, "read the audit trail",
-                [&] { return controller_->admin().ListAudit(*request); }, response);
+    return Read(
+        context, "read the audit trail", [&] { return controller_->admin().ListAudit(*request); },
+        response);
   }
 
   // Anyone the server let in may ask who it is, whatever its role.

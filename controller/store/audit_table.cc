@@ -45,4 +45,14 @@ absl::StatusOr<std::vector<v1::AuditEntry>> AuditTable::List(absl::Time since, i
   });
 }
 
+absl::StatusOr<int64_t> AuditTable::DeleteBefore(absl::Time before, int limit) {
+  if (limit <= 0) return 0;
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    DELETE FROM audit WHERE id IN (
+      SELECT id FROM audit WHERE time < ?1 ORDER BY time LIMIT ?2))sql"));
+  stmt.BindInt64(1, ToUnix(before)).BindInt64(2, limit);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), "deleting old audit entries"));
+  return db_->Changes();
+}
+
 }  // namespace zfleet::controller

@@ -1,6 +1,6 @@
 // The audit table: every write a person asked for (scrub start/stop/pause, acks, forgetting a
 // host, cancelling queued requests), with who asked, in which role, from where, and what came
-// of it — refusals included. Rows are only appended.
+// of it — refusals included. Rows are only appended, and deleted by retention once old.
 //
 // Thread-compatible; every method returns Internal (with SQLite's message) on a database
 // error.
@@ -25,6 +25,8 @@ class AuditTable {
   absl::StatusOr<int64_t> Append(const v1::AuditEntry& entry);
   // Entries at or after `since`, newest first, at most `limit`.
   absl::StatusOr<std::vector<v1::AuditEntry>> List(absl::Time since, int limit);
+  // Deletes at most `limit` entries older than `before`, oldest first; returns how many.
+  absl::StatusOr<int64_t> DeleteBefore(absl::Time before, int limit);
 
  private:
   Database* db_;

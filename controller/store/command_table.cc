@@ -135,4 +135,16 @@ absl::Status CommandTable::SetOutcome(const CommandRecord& command) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> CommandTable::DeleteEnded(absl::Time before, int limit) {
+  if (limit <= 0) return 0;
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    DELETE FROM commands WHERE rowid IN (
+      SELECT rowid FROM commands
+      WHERE state IN ('done', 'failed') AND IFNULL(acked_at, created_at) < ?1
+      ORDER BY IFNULL(acked_at, created_at) LIMIT ?2))sql"));
+  stmt.BindInt64(1, ToUnix(before)).BindInt64(2, limit);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), "deleting old commands"));
+  return db_->Changes();
+}
+
 }  // namespace zfleet::controller

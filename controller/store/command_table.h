@@ -36,6 +36,9 @@ class CommandTable {
   // Stores the outcome of an ack decided elsewhere: state, error and
   // acked_at of the command `command.id` (see ApplyCommandAck). NotFound if there is none.
   absl::Status SetOutcome(const CommandRecord& command);
+  // Deletes at most `limit` commands that are done or failed and were acked (else created)
+  // before `before`, oldest first; pending ones stay. Returns how many were deleted.
+  absl::StatusOr<int64_t> DeleteEnded(absl::Time before, int limit);
 
  private:
   Database* db_;

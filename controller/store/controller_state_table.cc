@@ -22,4 +22,12 @@ absl::Status ControllerStateTable::Set(const std::string& key, int64_t value) {
   return WithContext(stmt.Run(), absl::StrCat("storing controller value ", key));
 }
 
+absl::Status ControllerStateTable::Add(const std::string& key, int64_t delta) {
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    INSERT INTO controller_state (key, value) VALUES (?1, ?2)
+    ON CONFLICT (key) DO UPDATE SET value = value + excluded.value)sql"));
+  stmt.BindText(1, key).BindInt64(2, delta);
+  return WithContext(stmt.Run(), absl::StrCat("adding to controller value ", key));
+}
+
 }  // namespace zfleet::controller

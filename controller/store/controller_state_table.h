@@ -1,5 +1,6 @@
 // The controller_state table: the controller's own bookkeeping values (when it last checked
-// for overdue scrubs, how far history is thinned), kept across restarts.
+// for overdue scrubs, how far history is thinned, events retention deleted), kept across
+// restarts.
 #ifndef ZFLEET_CONTROLLER_STORE_CONTROLLER_STATE_TABLE_H_
 #define ZFLEET_CONTROLLER_STORE_CONTROLLER_STATE_TABLE_H_
 
@@ -20,6 +21,8 @@ class ControllerStateTable {
   // nullopt when the key was never set.
   absl::StatusOr<std::optional<int64_t>> Get(const std::string& key);
   absl::Status Set(const std::string& key, int64_t value);
+  // Adds `delta` to the key's value (a key never set counts as 0).
+  absl::Status Add(const std::string& key, int64_t delta);
 
  private:
   Database* db_;

@@ -55,6 +55,8 @@ absl::StatusOr<ForgottenHost> Store::ForgetHost(const std::string& host_id) {
     forgotten.pools = static_cast<int>(find.ColumnInt64(1));
     forgotten.events = static_cast<int>(find.ColumnInt64(2));
     find.Reset();
+    // The /metrics count of events raised must not go down with them.
+    RETURN_IF_ERROR(events_.KeepTotalsOfHost(row_id));
     for (const char* step : kForgetSteps) {
       ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(WithHostPools(step)));
       stmt.BindInt64(1, row_id);
@@ -79,7 +81,8 @@ absl::StatusOr<int> Store::CancelRequestedRuns(const std::string& host_id, absl:
     }
     ASSIGN_OR_RETURN(Statement commands, db_.Prepare(absl::StrCat(R"sql(
       UPDATE commands SET state = 'failed', error = 'canceled', acked_at = ?2
-      WHERE state = 'pending' AND kind = ?5 AND scrub_run_id IN )sql", "(", kRequested, ")")));
+      WHERE state = 'pending' AND kind = ?5 AND scrub_run_id IN )sql",
+                                                                  "(", kRequested, ")")));
     commands.BindText(1, host_id)
         .BindInt64(2, ToUnix(now))
         .BindText(4, RunStateName(v1::RUN_REQUESTED))
@@ -87,7 +90,7 @@ absl::StatusOr<int> Store::CancelRequestedRuns(const std::string& host_id, absl:
     RETURN_IF_ERROR(WithContext(commands.Run(), "cancelling queued scrub commands"));
     ASSIGN_OR_RETURN(Statement runs, db_.Prepare(absl::StrCat(R"sql(
       UPDATE scrub_runs SET state = ?6, ended_at = ?2, message = ?3 WHERE id IN )sql",
-                                                           "(", kRequested, ")")));
+                                                              "(", kRequested, ")")));
     runs.BindText(1, host_id)
         .BindInt64(2, ToUnix(now))
         .BindText(3, message)

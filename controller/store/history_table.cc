@@ -21,6 +21,8 @@ namespace zfleet::controller {
 namespace {
 
 constexpr int64_t kDay = 86400;
+// How far apart a leaf's counter samples stay while its counters keep rising (Merges).
+constexpr absl::Duration kSampleSpacing = absl::Minutes(10);
 
 // Over window `w` of snapshots `s` with their facts `f`: true when the snapshot's health
 // summary equals the one before it. Read from the narrow columns, never the blob; snapshots
@@ -35,6 +37,44 @@ Counters LeafCounters(const v1::Vdev& leaf) {
   return {Optional(leaf.has_read_errors(), leaf.read_errors()),
           Optional(leaf.has_write_errors(), leaf.write_errors()),
           Optional(leaf.has_checksum_errors(), leaf.checksum_errors())};
+}
+
+// A leaf's vdev_counters row.
+struct Sample {
+  int64_t id = 0;
+  int64_t time = 0;
+  Counters counters;
+};
+
+// Each counter of `later` is present where `earlier`'s is, and at least as high.
+bool RoseFrom(const Counters& earlier, const Counters& later) {
+  for (size_t i = 0; i < earlier.size(); ++i) {
+    if (earlier[i].has_value() != later[i].has_value()) return false;
+    if (earlier[i].has_value() &&
+        static_cast<uint64_t>(*later[i]) < static_cast<uint64_t>(*earlier[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool AnyErrors(const Counters& c) {
+  for (const std::optional<int64_t>& v : c) {
+    if (v.value_or(0) != 0) return true;
+  }
+  return false;
+}
+
+// Whether counters `next` move the leaf's latest row `last` forward instead of adding a row
+// after it (`before` is the row before `last`): a counter rising on every poll would
+// otherwise add a row per poll. Only inside a rise that had started already (`before` has
+// errors, so `last` is not when they began) and while `last` is less than kSampleSpacing
+// after `before`: rows stay that far apart, the first errors after a clean state or a reset
+// keep their time, and a reset (a counter going down) always gets a row of its own. Triage
+// (events/triage.h) reads growth over hours from these rows.
+bool Merges(const Sample& before, const Sample& last, const Counters& next) {
+  return AnyErrors(before.counters) && RoseFrom(before.counters, last.counters) &&
+         RoseFrom(last.counters, next) && absl::Seconds(last.time - before.time) < kSampleSpacing;
 }
 
 // The pool's counter samples per leaf, each list cut to its last `limit`.
@@ -70,38 +110,49 @@ absl::StatusOr<DiskHistory> LoadHistory(Statement& stmt, int64_t pool_id, int li
 
 absl::Status HistoryTable::RecordCounters(int64_t pool_id, const v1::Pool& pool, absl::Time now) {
   Database& db = *db_;
+  // A name listed twice (an in-use spare) is one device: its first listing counts.
+  std::vector<const v1::Vdev*> leaves;
+  absl::flat_hash_set<std::string> seen;
+  ForEachLeaf(pool, [&](const v1::Vdev& leaf) {
+    if (seen.insert(leaf.name()).second) leaves.push_back(&leaf);
+  });
   ASSIGN_OR_RETURN(Statement last, db.Prepare(R"sql(
-    SELECT vdev, read_errors, write_errors, checksum_errors FROM vdev_counters
-    WHERE id IN (SELECT MAX(id) FROM vdev_counters WHERE pool_id = ?1 GROUP BY vdev))sql"));
-  last.BindInt64(1, pool_id);
-  absl::flat_hash_map<std::string, Counters> previous;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, last.Step());
-    if (!row) break;
-    previous[last.ColumnText(0)] = {ColumnOptional(last, 1), ColumnOptional(last, 2),
-                                    ColumnOptional(last, 3)};
-  }
-  last.Reset();
-
+    SELECT id, time, read_errors, write_errors, checksum_errors FROM vdev_counters
+    WHERE pool_id = ?1 AND vdev = ?2 ORDER BY id DESC LIMIT 2)sql"));
   ASSIGN_OR_RETURN(Statement insert, db.Prepare(R"sql(
     INSERT INTO vdev_counters (pool_id, vdev, path, time, read_errors, write_errors,
                                checksum_errors)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql"));
-  absl::flat_hash_set<std::string> seen;
-  absl::Status status;
-  ForEachLeaf(pool, [&](const v1::Vdev& leaf) {
-    // A name listed twice (an in-use spare) is one device: its first listing counts.
-    if (!status.ok() || !seen.insert(leaf.name()).second) return;
-    const Counters counters = LeafCounters(leaf);
-    auto it = previous.find(leaf.name());
-    if (it == previous.end() ? counters == Counters{} : it->second == counters) return;
+  ASSIGN_OR_RETURN(Statement move, db.Prepare(R"sql(
+    UPDATE vdev_counters SET path = ?2, time = ?3, read_errors = ?4, write_errors = ?5,
+                             checksum_errors = ?6
+    WHERE id = ?1)sql"));
+  for (const v1::Vdev* leaf : leaves) {
+    const Counters counters = LeafCounters(*leaf);
+    last.Reset();
+    last.BindInt64(1, pool_id).BindText(2, leaf->name());
+    std::vector<Sample> recent;  // newest first
+    RETURN_IF_ERROR(ForEachRow(last, [&](const Statement& row) {
+      recent.push_back({row.ColumnInt64(0),
+                        row.ColumnInt64(1),
+                        {ColumnOptional(row, 2), ColumnOptional(row, 3), ColumnOptional(row, 4)}});
+      return absl::OkStatus();
+    }));
+    if (recent.empty() ? counters == Counters{} : recent[0].counters == counters) continue;
+    if (recent.size() == 2 && Merges(recent[1], recent[0], counters)) {
+      move.Reset();
+      move.BindInt64(1, recent[0].id).BindText(2, leaf->path()).BindInt64(3, ToUnix(now));
+      for (int i = 0; i < 3; ++i) BindOptional(move, 4 + i, counters[i]);
+      RETURN_IF_ERROR(WithContext(move.Run(), "recording vdev counters"));
+      continue;
+    }
     insert.Reset();
-    insert.BindInt64(1, pool_id).BindText(2, leaf.name()).BindText(3, leaf.path());
+    insert.BindInt64(1, pool_id).BindText(2, leaf->name()).BindText(3, leaf->path());
     insert.BindInt64(4, ToUnix(now));
     for (int i = 0; i < 3; ++i) BindOptional(insert, 5 + i, counters[i]);
-    status = insert.Run();
-  });
-  return WithContext(status, "recording vdev counters");
+    RETURN_IF_ERROR(WithContext(insert.Run(), "recording vdev counters"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<v1::PoolChange>> HistoryTable::ListPoolChanges(
@@ -251,6 +302,43 @@ absl::StatusOr<int64_t> HistoryTable::ThinSnapshots(absl::Time from, absl::Time 
   stmt.BindInt64(1, from_s).BindInt64(2, before_s);
   RETURN_IF_ERROR(WithContext(stmt.Run(), "thinning pool snapshots"));
   return db.Changes();
+}
+
+absl::StatusOr<std::optional<absl::Time>> HistoryTable::FirstCounterTime(absl::Time from) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare("SELECT MIN(time) FROM vdev_counters WHERE time >= ?1"));
+  stmt.BindInt64(1, ToUnix(from));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.ColumnIsNull(0)) return std::optional<absl::Time>();
+  return std::optional<absl::Time>(FromUnix(stmt.ColumnInt64(0)));
+}
+
+absl::StatusOr<int64_t> HistoryTable::ThinCounters(absl::Time day, int limit) {
+  if (limit <= 0) return 0;
+  const int64_t from_s = ToUnix(day) / kDay * kDay;
+  // Rows of one leaf in id order are in time order (a merged row only moves forward, and
+  // only the newest one moves). Triage reads a reset (zpool clear: the total drops) and when
+  // errors began after one (triage.h, ErrorsSince), so both rows around a drop stay, and
+  // the first row with errors after a clean one.
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    DELETE FROM vdev_counters WHERE id IN (
+      SELECT id FROM (
+        SELECT id,
+               ROW_NUMBER() OVER (PARTITION BY pool_id, vdev ORDER BY id) AS first_rank,
+               ROW_NUMBER() OVER (PARTITION BY pool_id, vdev ORDER BY id DESC) AS last_rank,
+               total < LAG(total) OVER leaf AS reset,
+               total > LEAD(total) OVER leaf AS before_reset,
+               total > 0 AND LAG(total) OVER leaf = 0 AS begins
+        FROM (SELECT id, pool_id, vdev, IFNULL(read_errors, 0) + IFNULL(write_errors, 0)
+                                        + IFNULL(checksum_errors, 0) AS total
+              FROM vdev_counters WHERE time >= ?1 AND time < ?2)
+        WINDOW leaf AS (PARTITION BY pool_id, vdev ORDER BY id))
+      WHERE first_rank > 1 AND last_rank > 1 AND NOT IFNULL(reset, 0)
+        AND NOT IFNULL(before_reset, 0) AND NOT IFNULL(begins, 0)
+      LIMIT ?3))sql"));
+  stmt.BindInt64(1, from_s).BindInt64(2, from_s + kDay).BindInt64(3, limit);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), "thinning vdev counters"));
+  return db_->Changes();
 }
 
 }  // namespace zfleet::controller

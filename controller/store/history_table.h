@@ -1,6 +1,7 @@
-// The history table group: per-leaf counter samples (vdev_counters, one row whenever a
-// leaf's counters change), what changed between a pool's snapshots, the fleet's disks, and
-// retention thinning of old snapshots.
+// The history table group: per-leaf counter samples (vdev_counters, a row whenever a
+// leaf's counters change, at most one per 10 minutes while they keep rising), what
+// changed between a pool's snapshots, the fleet's disks, and retention thinning of old
+// snapshots and counter samples.
 //
 // Thread-compatible; every method returns Internal (with SQLite's message) on a database
 // error.
@@ -9,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,10 @@ class HistoryTable {
  public:
   HistoryTable(Database* db, PoolTable* pools) : db_(db), pools_(pools) {}
 
-  // Appends a vdev_counters row for each leaf of `pool` whose counters differ from its last
-  // row (or that has none and a non-zero counter). PoolTable calls it for each new snapshot.
+  // Records the counters of each leaf of `pool` that differ from its last row (or that has
+  // none and a non-zero counter): a new row, or, while they keep rising less than 10 minutes
+  // after the row before, the last row moved forward to `now` (history_table.cc, Merges).
+  // PoolTable calls it for each new snapshot and each refresh whose counters moved.
   absl::Status RecordCounters(int64_t pool_id, const v1::Pool& pool, absl::Time now);
 
   // The pool's snapshots that changed its health (state, scan function or state, data
@@ -48,9 +52,16 @@ class HistoryTable {
                                              int limit);
   // Deletes pool snapshots taken in the whole UTC days within [from, before) except, per
   // pool, the first and last of each day, every snapshot whose health summary differs from
-  // the snapshot before it, and each pool's latest snapshot. Scrub runs, events and
-  // vdev_counters are never thinned. Returns the number of rows deleted.
+  // the snapshot before it, and each pool's latest snapshot. Returns the number of rows
+  // deleted.
   absl::StatusOr<int64_t> ThinSnapshots(absl::Time from, absl::Time before);
+  // Deletes at most `limit` counter samples of the UTC day that contains `day`, keeping
+  // per leaf its first and last sample of the day, the two around each reset (a total
+  // lower than the sample before) and the first with errors after one without. Thinning a
+  // day again deletes nothing more. Returns the number of rows deleted.
+  absl::StatusOr<int64_t> ThinCounters(absl::Time day, int limit);
+  // The time of the oldest counter sample at or after `from`; nullopt when there is none.
+  absl::StatusOr<std::optional<absl::Time>> FirstCounterTime(absl::Time from);
 
  private:
   Database* db_;

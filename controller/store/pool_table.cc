@@ -1,5 +1,6 @@
 #include "controller/store/pool_table.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,6 +90,38 @@ absl::StatusOr<int64_t> InsertPoolRow(Database& db, int64_t host_row, const std:
   return db.LastInsertRowId();
 }
 
+// Every counter cut to 0 or 1: whether a vdev has errors is material, how many is a trend.
+void CounterLevels(google::protobuf::RepeatedPtrField<v1::Vdev>& vdevs) {
+  for (v1::Vdev& v : vdevs) {
+    if (v.has_read_errors()) v.set_read_errors(std::min<uint64_t>(v.read_errors(), 1));
+    if (v.has_write_errors()) v.set_write_errors(std::min<uint64_t>(v.write_errors(), 1));
+    if (v.has_checksum_errors()) {
+      v.set_checksum_errors(std::min<uint64_t>(v.checksum_errors(), 1));
+    }
+    CounterLevels(*v.mutable_children());
+  }
+}
+
+// What a new snapshot row is kept for (PlanPoolWrite).
+absl::StatusOr<std::string> SnapshotKey(const v1::Pool& pool) {
+  v1::Pool view = MaterialView(pool);
+  CounterLevels(*view.mutable_vdevs());
+  return SerializeDeterministic(view);
+}
+
+// REQUIRES: the trees have the same shape (equal SnapshotKey).
+bool SameCounters(const google::protobuf::RepeatedPtrField<v1::Vdev>& a,
+                  const google::protobuf::RepeatedPtrField<v1::Vdev>& b) {
+  for (int i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].read_errors() != b[i].read_errors() || a[i].write_errors() != b[i].write_errors() ||
+        a[i].checksum_errors() != b[i].checksum_errors() ||
+        !SameCounters(a[i].children(), b[i].children())) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<PoolWritePlan> PlanPoolWrite(const v1::Pool* stored, bool status_missing,
@@ -100,8 +133,8 @@ absl::StatusOr<PoolWritePlan> PlanPoolWrite(const v1::Pool* stored, bool status_
   }
   // Re-serialized rather than compared with the stored bytes, so a snapshot written by an
   // older build (other field order) does not count as a change.
-  ASSIGN_OR_RETURN(std::string material, SerializeDeterministic(MaterialView(pool)));
-  ASSIGN_OR_RETURN(std::string previous_material, SerializeDeterministic(MaterialView(*stored)));
+  ASSIGN_OR_RETURN(std::string material, SnapshotKey(pool));
+  ASSIGN_OR_RETURN(std::string previous_material, SnapshotKey(*stored));
   if (material != previous_material) {
     plan.write_status = true;
     return plan;
@@ -110,7 +143,8 @@ absl::StatusOr<PoolWritePlan> PlanPoolWrite(const v1::Pool* stored, bool status_
   ASSIGN_OR_RETURN(std::string previous_bytes, SerializeDeterministic(*stored));
   const bool refresh = bytes != previous_bytes;
   plan.snapshot = refresh ? PoolWritePlan::Snapshot::kRefresh : PoolWritePlan::Snapshot::kTouch;
-  // A refresh moves scan progress, which pool_status holds too.
+  plan.counters_changed = refresh && !SameCounters(pool.vdevs(), stored->vdevs());
+  // A refresh moves scan progress or counters, which pool_status holds too.
   plan.write_status = refresh || status_missing;
   return plan;
 }
@@ -149,17 +183,8 @@ absl::Status PoolTable::WriteSnapshot(int64_t pool_id, const v1::Pool& pool, abs
   RETURN_IF_ERROR(insert.Run());
   const int64_t snapshot_id = db_->LastInsertRowId();
   RETURN_IF_ERROR(status_->Write(pool_id, pool));
-
   const PoolFacts facts = ComputePoolFacts(pool);
-  ASSIGN_OR_RETURN(Statement summary, db_->Prepare(R"sql(
-    INSERT INTO snapshot_facts (snapshot_id, health, data_errors, device_errors, bad_devices)
-    VALUES (?1, ?2, ?3, ?4, ?5))sql"));
-  summary.BindInt64(1, snapshot_id).BindInt64(2, static_cast<int64_t>(facts.health));
-  BindOptional(summary, 3, Optional(facts.data_errors.has_value(), facts.data_errors.value_or(0)));
-  BindOptional(summary, 4,
-               Optional(facts.device_errors.has_value(), facts.device_errors.value_or(0)));
-  summary.BindInt64(5, facts.bad_devices);
-  RETURN_IF_ERROR(summary.Run());
+  RETURN_IF_ERROR(WriteFacts(snapshot_id, facts));
 
   ASSIGN_OR_RETURN(Statement update, db_->Prepare(R"sql(
     UPDATE pools SET last_snapshot_id = ?2, changed_at = ?3, last_seen = ?3, present = 1,
@@ -169,6 +194,37 @@ absl::Status PoolTable::WriteSnapshot(int64_t pool_id, const v1::Pool& pool, abs
   update.BindInt64(4, facts.needs_attention ? 1 : 0).BindText(5, facts.disk_classes);
   RETURN_IF_ERROR(update.Run());
   RETURN_IF_ERROR(ReplaceVdevs(*db_, pool_id, pool, now_s));
+  return history_->RecordCounters(pool_id, pool, now);
+}
+
+absl::Status PoolTable::WriteFacts(int64_t snapshot_id, const PoolFacts& facts) {
+  // A refreshed snapshot written before schema version 2 gets the row it never had.
+  ASSIGN_OR_RETURN(Statement summary, db_->Prepare(R"sql(
+    INSERT INTO snapshot_facts (snapshot_id, health, data_errors, device_errors, bad_devices)
+    VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (snapshot_id) DO UPDATE SET health = excluded.health,
+      data_errors = excluded.data_errors, device_errors = excluded.device_errors,
+      bad_devices = excluded.bad_devices)sql"));
+  summary.BindInt64(1, snapshot_id).BindInt64(2, static_cast<int64_t>(facts.health));
+  BindOptional(summary, 3, Optional(facts.data_errors.has_value(), facts.data_errors.value_or(0)));
+  BindOptional(summary, 4,
+               Optional(facts.device_errors.has_value(), facts.device_errors.value_or(0)));
+  summary.BindInt64(5, facts.bad_devices);
+  return summary.Run();
+}
+
+absl::Status PoolTable::RefreshCounters(int64_t pool_id, const v1::Pool& pool, absl::Time now) {
+  ASSIGN_OR_RETURN(Statement latest,
+                   db_->Prepare("SELECT last_snapshot_id FROM pools WHERE id = ?1"));
+  latest.BindInt64(1, pool_id);
+  ASSIGN_OR_RETURN(bool found, latest.Step());
+  if (!found || latest.ColumnIsNull(0)) {
+    return absl::InternalError(absl::StrCat("pool ", pool_id, " has no snapshot to refresh"));
+  }
+  const int64_t snapshot_id = latest.ColumnInt64(0);
+  latest.Reset();
+  RETURN_IF_ERROR(WriteFacts(snapshot_id, ComputePoolFacts(pool)));
+  RETURN_IF_ERROR(ReplaceVdevs(*db_, pool_id, pool, ToUnix(now)));
   return history_->RecordCounters(pool_id, pool, now);
 }
 
@@ -199,7 +255,9 @@ absl::Status PoolTable::Write(const std::string& host_id, const v1::Pool& pool,
       UPDATE pool_snapshots SET pool = ?2
       WHERE id = (SELECT last_snapshot_id FROM pools WHERE id = ?1))sql"));
     update.BindInt64(1, *pool_id).BindBlob(2, bytes);
-    return update.Run();
+    RETURN_IF_ERROR(update.Run());
+    if (!plan.counters_changed) return absl::OkStatus();
+    return RefreshCounters(*pool_id, pool, now);
   });
   return WithContext(status, absl::StrCat("recording pool ", host_id, "/", pool.name()));
 }

@@ -19,6 +19,7 @@
 #include "controller/store/host_table.h"
 #include "controller/store/pool_status_table.h"
 #include "controller/store/sqlite.h"
+#include "model/pool_facts.h"
 #include "model/pool_record.h"
 #include "zfleet/v1/zfleet.pb.h"
 
@@ -30,11 +31,15 @@ class HistoryTable;
 struct PoolWritePlan {
   enum class Snapshot : uint8_t {
     kNew,      // a new snapshot row: the pool is new or its material facts changed
-    kRefresh,  // same material facts, newer sizes or scan progress: the latest row in place
+    kRefresh,  // same material facts, newer sizes, progress or counters: the latest row in
+               // place
     kTouch,    // nothing new: last_seen only
   };
   Snapshot snapshot = Snapshot::kNew;
   bool write_status = false;  // write the pool_status row (a refresh, or the row is missing)
+  // A refresh whose vdev counters moved: the snapshot's facts and vdev rows are rewritten
+  // too, and the leaves' counters sampled (HistoryTable::RecordCounters).
+  bool counters_changed = false;
 };
 
 // What the store holds of one pool before a report.
@@ -44,9 +49,12 @@ struct StoredPool {
 };
 
 // Pure. kNew unless there is a stored snapshot (`stored`, null: none) whose material view
-// (model/pool_facts.h) equals the reported pool's; kRefresh when only sizes or progress
-// differ. `status_missing`: the pool has no pool_status row yet. Internal if a message
-// cannot be serialized.
+// (model/pool_facts.h) equals the reported pool's once every vdev counter is read only as
+// zero or not; kRefresh when only sizes, progress or non-zero counters differ (with
+// counters_changed for the latter). A counter that rises on every poll would otherwise add
+// a snapshot per poll; its trend is kept in vdev_counters instead, while a device getting
+// its first errors, or cleared to none, is a new snapshot. `status_missing`: the pool has
+// no pool_status row yet. Internal if a message cannot be serialized.
 absl::StatusOr<PoolWritePlan> PlanPoolWrite(const v1::Pool* stored, bool status_missing,
                                             const v1::Pool& pool);
 
@@ -125,6 +133,10 @@ class PoolTable {
   absl::StatusOr<std::vector<PoolRecord>> Select(absl::string_view where_and_order,
                                                  const std::function<void(Statement&)>& bind);
   absl::Status WriteSnapshot(int64_t pool_id, const v1::Pool& pool, absl::Time now);
+  // The snapshot_facts row of snapshot `snapshot_id`.
+  absl::Status WriteFacts(int64_t snapshot_id, const PoolFacts& facts);
+  // A refresh of the latest snapshot whose counters moved (PoolWritePlan::counters_changed).
+  absl::Status RefreshCounters(int64_t pool_id, const v1::Pool& pool, absl::Time now);
 
   Database* db_;
   HostTable* hosts_;

@@ -41,15 +41,16 @@ absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& 
   return view;
 }
 
-absl::StatusOr<std::vector<std::optional<int64_t>>> Store::ApplyReport(const ReportWrite& write) {
-  std::vector<std::optional<int64_t>> ids;
+absl::StatusOr<std::vector<std::optional<RaisedEvent>>> Store::ApplyReport(
+    const ReportWrite& write) {
+  std::vector<std::optional<RaisedEvent>> raised;
   absl::Status status = RunInTransaction([&]() -> absl::Status {
     RETURN_IF_ERROR(WriteReport(write));
-    ASSIGN_OR_RETURN(ids, events_.InsertAll(write.events));
+    ASSIGN_OR_RETURN(raised, events_.InsertAll(write.events));
     return absl::OkStatus();
   });
   RETURN_IF_ERROR(WithContext(status, absl::StrCat("storing report of ", write.host_id)));
-  return ids;
+  return raised;
 }
 
 absl::Status Store::WriteReport(const ReportWrite& write) {

@@ -257,6 +257,29 @@ CREATE INDEX hosts_zpool_stuck ON hosts (zpool_stuck_since) WHERE zpool_stuck_si
 ALTER TABLE commands ADD COLUMN expires_at INTEGER;
 UPDATE commands SET expires_at = created_at + 3600 WHERE state = 'pending';
 )sql",
+
+    // Version 8: growth bounded by design (event_table.h, history_table.h, retention).
+    //
+    // An event is one occurrence or a run of them: while it is not acknowledged, a repeat of
+    // its condition (events.condition_key, named by the detector; NULL: every occurrence its
+    // own row) updates it instead of adding a row: occurrences + 1, last_seen, the latest
+    // message and dedup_key. At most one open event per condition (the unique index).
+    // Lists and retention go by last_seen; the events before this version are one
+    // occurrence each, last seen when raised. The other indexes let retention find old rows
+    // without reading whole tables, and a scrub run still named by a command.
+    R"sql(
+ALTER TABLE events ADD COLUMN occurrences INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN condition_key TEXT;
+UPDATE events SET last_seen = time;
+DROP INDEX events_by_time;
+CREATE INDEX events_by_last_seen ON events (last_seen);
+CREATE UNIQUE INDEX events_open_by_condition ON events (condition_key)
+  WHERE condition_key IS NOT NULL AND acknowledged_at IS NULL;
+
+CREATE INDEX vdev_counters_by_time ON vdev_counters (time);
+CREATE INDEX commands_by_run ON commands (scrub_run_id) WHERE scrub_run_id IS NOT NULL;
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

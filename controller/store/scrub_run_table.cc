@@ -137,4 +137,25 @@ absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::Open(const std::string&
                 [&](Statement& s) { s.BindText(1, host_id); });
 }
 
+absl::StatusOr<int64_t> ScrubRunTable::DeleteEnded(absl::Time before, int limit) {
+  if (limit <= 0) return 0;
+  // The newest runs of a pool are found backwards on scrub_runs_by_pool; a command naming
+  // a run on commands_by_run.
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    DELETE FROM scrub_runs WHERE id IN (
+      SELECT r.id FROM scrub_runs r
+      WHERE r.state IN ('finished', 'canceled', 'failed')
+        AND IFNULL(r.ended_at, r.requested_at) < ?1
+        AND r.id < (SELECT MAX(n.id) FROM scrub_runs n WHERE n.pool_id = r.pool_id)
+        AND r.id IS NOT (SELECT MAX(n.id) FROM scrub_runs n WHERE n.pool_id = r.pool_id
+                           AND n.state IN ('finished', 'canceled', 'failed'))
+        AND r.id IS NOT (SELECT MAX(n.id) FROM scrub_runs n WHERE n.pool_id = r.pool_id
+                           AND n.state = 'finished')
+        AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.scrub_run_id = r.id)
+      ORDER BY r.id LIMIT ?2))sql"));
+  stmt.BindInt64(1, ToUnix(before)).BindInt64(2, limit);
+  RETURN_IF_ERROR(WithContext(stmt.Run(), "deleting old scrub runs"));
+  return db_->Changes();
+}
+
 }  // namespace zfleet::controller

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "controller/store/sqlite.h"
 #include "zfleet/v1/zfleet.pb.h"
 
@@ -36,6 +37,12 @@ class ScrubRunTable {
   absl::StatusOr<std::vector<v1::ScrubRun>> LatestOfHost(const std::string& host_id);
   // Runs in state requested or running for the host, oldest first.
   absl::StatusOr<std::vector<v1::ScrubRun>> Open(const std::string& host_id);
+  // Deletes at most `limit` runs that ended (finished, canceled, failed) before `before`
+  // (or, without an end, were requested before it), oldest first. Kept whatever their age:
+  // each pool's newest run, newest ended run and newest finished run (the scheduler's due
+  // time and /metrics read them), and a run a command still names. Returns how many were
+  // deleted.
+  absl::StatusOr<int64_t> DeleteEnded(absl::Time before, int limit);
 
   // The row reader, for queries of other tables that join runs: the run's own columns
   // (id, trigger … pause) of the scrub_runs row aliased `alias`, and the reader of those

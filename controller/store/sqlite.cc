@@ -1,5 +1,6 @@
 #include "controller/store/sqlite.h"
 
+#include <cerrno>
 #include <utility>
 #include <vector>
 
@@ -12,11 +13,25 @@ namespace {
 
 constexpr int kSummaryWords = 4;
 
+// SQLite reports a full disk as SQLITE_FULL, except where the write that failed was not its
+// own page write (growing the WAL index, truncating): an I/O error with errno ENOSPC.
+bool NoSpace(sqlite3* db, int rc) {
+  const int primary = rc & 0xff;
+  return primary == SQLITE_FULL ||
+         (primary == SQLITE_IOERR && db != nullptr && sqlite3_system_errno(db) == ENOSPC);
+}
+
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view summary) {
   // sqlite3_errmsg describes the most recent failure on the connection; errstr is the
   // fallback when there is no connection (or the message was already replaced).
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return absl::InternalError(absl::StrCat("sqlite (", summary, "): ", message, " [code ", rc, "]"));
+  std::string what = absl::StrCat("sqlite (", summary, "): ", message, " [code ", rc, "]");
+  if (NoSpace(db, rc)) {
+    const char* path = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+    return absl::ResourceExhaustedError(absl::StrCat("controller database disk is full (",
+                                                     path != nullptr ? path : "", "): ", what));
+  }
+  return absl::InternalError(std::move(what));
 }
 
 }  // namespace
@@ -62,6 +77,10 @@ class StatementCache {
   absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> idle_;
   bool closed_ = false;
 };
+
+bool IsDiskFull(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kResourceExhausted;
+}
 
 std::string SqlSummary(absl::string_view sql) {
   std::string out;
@@ -260,5 +279,11 @@ int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_
 int64_t Database::Changes() const { return sqlite3_changes64(db_); }
 
 bool Database::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
+std::string Database::path() const {
+  // sqlite3_db_filename gives "" (or null, with no connection) for an in-memory database.
+  const char* path = db_ != nullptr ? sqlite3_db_filename(db_, "main") : nullptr;
+  return path != nullptr ? path : "";
+}
 
 }  // namespace zfleet::controller

@@ -1,6 +1,9 @@
 // Small RAII wrappers over the SQLite C API: a Database owns one connection, a Statement
 // one prepared statement. Every failure becomes an absl::Status carrying SQLite's message
-// and the first words of the SQL, so a log line says which statement failed.
+// and the first words of the SQL, so a log line says which statement failed: Internal,
+// except a write refused for lack of space (SQLITE_FULL, or an I/O error whose cause is
+// ENOSPC), which is ResourceExhausted "controller database disk is full (PATH): …" so the
+// caller can tell the agent to come back later instead of reporting a fault.
 //
 // Prepared statements are cached: a Statement goes back to its Database when destroyed
 // (reset, bindings cleared) and the next Prepare of the same SQL text reuses it, so a
@@ -24,6 +27,10 @@ namespace zfleet::controller {
 
 // Returns the first few words of `sql` (whitespace collapsed), for error messages.
 std::string SqlSummary(absl::string_view sql);
+
+// True for the error of a write the disk had no room for (the only ResourceExhausted a
+// Database returns).
+bool IsDiskFull(const absl::Status& status);
 
 class StatementCache;
 
@@ -114,6 +121,8 @@ class Database {
   int64_t Changes() const;
   // True when no transaction is open (SQLite's autocommit mode).
   bool InAutocommit() const;
+  // The database file's absolute path; "" for an in-memory database.
+  std::string path() const;
 
   sqlite3* get() const { return db_; }
 

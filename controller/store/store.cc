@@ -45,10 +45,11 @@ Store::Store(Database db)
       pools_(&db_, &hosts_, &pool_status_, &history_),
       scrub_runs_(&db_),
       commands_(&db_),
-      events_(&db_, &hosts_),
+      events_(&db_, &hosts_, &state_),
       scan_watch_(&db_),
       state_(&db_),
-      audit_(&db_) {}
+      audit_(&db_),
+      health_(db_.path()) {}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   const std::string context = absl::StrCat("opening store ", path);

@@ -5,8 +5,9 @@
 // tables, runs transactions, and reads and applies one agent report (report_io.h).
 //
 // Thread-compatible: callers serialize access (the controller holds one mutex around the
-// store), so there is exactly one writer. Every method returns Internal (with SQLite's
-// message) on a database error, including a full disk, and leaves the database as it was.
+// store), so there is exactly one writer; health() alone is thread-safe. Every method
+// returns Internal (with SQLite's message) on a database error, ResourceExhausted when the
+// disk is full (sqlite.h, IsDiskFull), and leaves the database as it was.
 #ifndef ZFLEET_CONTROLLER_STORE_STORE_H_
 #define ZFLEET_CONTROLLER_STORE_STORE_H_
 
@@ -30,6 +31,7 @@
 #include "controller/store/scan_watch_table.h"
 #include "controller/store/scrub_run_table.h"
 #include "controller/store/sqlite.h"
+#include "controller/store/store_health.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
@@ -66,14 +68,17 @@ class Store {
   ScanWatchTable& scan_watch() { return scan_watch_; }
   ControllerStateTable& state() { return state_; }
   AuditTable& audit() { return audit_; }
+  // Whether the disk is full, as the writes the services report to it found it.
+  StoreHealth& health() { return health_; }
 
   // What the store holds that `report` is compared with (report_io.h): the host, the
   // reported pools with their scan progress, the host's present pools, open and newest
   // runs, and the commands its acks name.
   absl::StatusOr<StoredReportView> ReadReportView(const v1::ReportRequest& report);
   // Applies `write` in one transaction (REQUIRES: none open). Returns, per write.events,
-  // the new event's id or nullopt when it was a duplicate. On error nothing of it is kept.
-  absl::StatusOr<std::vector<std::optional<int64_t>>> ApplyReport(const ReportWrite& write);
+  // what became of it (EventTable::Insert; nullopt: a duplicate). On error nothing of it
+  // is kept.
+  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> ApplyReport(const ReportWrite& write);
 
   // Administration (fleet_admin.cc), each in one transaction (REQUIRES: none open).
   //
@@ -104,6 +109,7 @@ class Store {
   ScanWatchTable scan_watch_;
   ControllerStateTable state_;
   AuditTable audit_;
+  StoreHealth health_;
 };
 
 }  // namespace zfleet::controller

@@ -59,6 +59,7 @@ TEST(RenderEventsTest, JsonShapeWithNulls) {
   const Json doc = Json::parse(RenderEventsJson(Events()).dump());
   ASSERT_EQ(doc["events"].size(), 3u);
   EXPECT_EQ(doc["events"][0], Json::parse(R"({"id": 42, "time": "2026-11-21T09:59:00Z",
+      "last_seen": "2026-11-21T09:59:00Z", "count": 1,
       "severity": "critical", "host": "h1", "pool": "tank", "device": "/dev/sdb",
       "kind": "data_errors", "message": "3 new permanent errors", "acknowledged_by": "alice",
       "acknowledged_at": "2026-11-21T09:59:30Z"})"));
@@ -67,6 +68,30 @@ TEST(RenderEventsTest, JsonShapeWithNulls) {
   for (const char* key : {"pool", "device", "acknowledged_by", "acknowledged_at"}) {
     EXPECT_TRUE(back[key].is_null()) << key;
   }
+}
+
+TEST(RenderEventsTest, ARepeatedConditionShowsItsCountAndLastOccurrence) {
+  v1::ListEventsResponse r = Events();
+  // The CKSUM event of 09:00, risen 37 times until 09:59: listed as last seen.
+  v1::Event& degraded = *r.mutable_events(0);
+  degraded.set_count(37);
+  degraded.set_last_seen(kNow - 30);
+  // One repeat on the next day shows the date.
+  v1::Event& back = *r.mutable_events(1);
+  back.set_count(2);
+  back.set_last_seen(kNow + 86400);
+  const std::string text = RenderEventsText(r, fixtures::Now() - absl::Hours(24), kPlain);
+  EXPECT_THAT(text, HasSubstr("pool DEGRADED (×37, last 09:59)"));
+  EXPECT_THAT(text, HasSubstr("host back (×2, last 2026-11-22 10:00)"));
+  // Newest activity first: 40 (tomorrow), 41 (09:59:30), 42 (09:59:00).
+  EXPECT_LT(text.find("\n40 "), text.find("\n41 "));
+  EXPECT_LT(text.find("\n41 "), text.find("\n42 "));
+
+  const Json doc = Json::parse(RenderEventsJson(r).dump());
+  EXPECT_EQ(doc["events"][1]["id"], 41);
+  EXPECT_EQ(doc["events"][1]["count"], 37);
+  EXPECT_EQ(doc["events"][1]["time"], "2026-11-21T09:00:00Z");
+  EXPECT_EQ(doc["events"][1]["last_seen"], "2026-11-21T09:59:30Z");
 }
 
 TEST(RenderAckTest, CountsAndUnknownIds) {

@@ -91,6 +91,19 @@ TEST(RenderMetricsTest, ScrubResults) {
   EXPECT_EQ(ScrubResult(Ended("running", 1)), "");
 }
 
+TEST(RenderMetricsTest, StoreDiskFullGaugeAndRefusedWrites) {
+  MetricsInput in = Input();
+  std::string text = RenderMetrics(in);
+  EXPECT_THAT(text, HasSubstr("# TYPE zfleet_store_disk_full gauge\nzfleet_store_disk_full 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE zfleet_store_write_errors_total counter\n"
+                              "zfleet_store_write_errors_total{reason=\"disk_full\"} 0\n"));
+  in.store_disk_full = true;
+  in.store_disk_full_errors = 42;
+  text = RenderMetrics(in);
+  EXPECT_THAT(text, HasSubstr("\nzfleet_store_disk_full 1\n"));
+  EXPECT_THAT(text, HasSubstr("zfleet_store_write_errors_total{reason=\"disk_full\"} 42\n"));
+}
+
 // A plain HTTP/1.1 client: one request, reads until the server closes.
 }  // namespace
 }  // namespace zfleet::controller

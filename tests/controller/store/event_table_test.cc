@@ -52,9 +52,9 @@ class StoreV2Test : public ::testing::Test {
     }
   }
   int64_t Insert(const v1::Event& e, const std::string& key) {
-    auto id = store_->events().Insert(e, key);
-    EXPECT_TRUE(id.ok()) << id.status();
-    return id.ok() && id->has_value() ? **id : -1;
+    auto raised = store_->events().Insert(NewEvent{e, key, ""});
+    EXPECT_TRUE(raised.ok()) << raised.status();
+    return raised.ok() && raised->has_value() ? (*raised)->id : -1;
   }
   std::unique_ptr<Store> store_;
 };
@@ -99,7 +99,7 @@ TEST(StoreMigrationTest, Version1FileMigratesAndKeepsItsData) {
   ASSERT_EQ(attention->size(), 1u);
   // New rows work on the migrated file: events, and a changed snapshot with counters.
   v1::Event e = Event("old", "warning", kT0);
-  ASSERT_TRUE((*store)->events().Insert(e, "k").ok());
+  ASSERT_TRUE((*store)->events().Insert(NewEvent{e, "k", ""}).ok());
   ASSERT_TRUE((*store)->pools().Record("old", Tank("ONLINE", 3), kT0 + absl::Hours(1)).ok());
   auto changes = (*store)->history().ListPoolChanges("old", "tank", 10);
   ASSERT_TRUE(changes.ok()) << changes.status();
@@ -112,7 +112,8 @@ TEST_F(StoreV2Test, InsertEventIsOncePerDedupKey) {
   const int64_t id = Insert(Event("nas1", "warning", kT0), "pool_state:nas1/tank:1");
   EXPECT_GT(id, 0);
   auto again =
-      store_->events().Insert(Event("nas1", "warning", kT0 + absl::Hours(1)), "pool_state:nas1/tank:1");
+      store_->events().Insert(NewEvent{Event("nas1", "warning", kT0 + absl::Hours(1)),
+                                           "pool_state:nas1/tank:1", ""});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(again->has_value());
   auto all = store_->events().List(EventFilter());
@@ -123,12 +124,12 @@ TEST_F(StoreV2Test, InsertEventIsOncePerDedupKey) {
 }
 
 TEST_F(StoreV2Test, InsertEventRefusesBadInput) {
-  EXPECT_EQ(store_->events().Insert(Event("ghost", "info", kT0), "k").status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->events().Insert(Event("nas1", "urgent", kT0), "k").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->events().Insert(Event("nas1", "info", kT0), "").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  auto insert = [&](const v1::Event& e, const std::string& key) {
+    return store_->events().Insert(NewEvent{e, key, ""}).status().code();
+  };
+  EXPECT_EQ(insert(Event("ghost", "info", kT0), "k"), absl::StatusCode::kNotFound);
+  EXPECT_EQ(insert(Event("nas1", "urgent", kT0), "k"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(insert(Event("nas1", "info", kT0), ""), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(StoreV2Test, ListEventsFiltersNewestFirst) {

@@ -197,7 +197,7 @@ TEST_F(StoreHistoryTest, ThinningKeepsFirstLastOfEachDayAndEveryChange) {
   SetSeverity(event, v1::SEVERITY_WARNING);
   event.set_host_id("nas1");
   event.set_kind("pool_state");
-  ASSERT_TRUE(store_->events().Insert(event, "old").ok());
+  ASSERT_TRUE(store_->events().Insert(NewEvent{event, "old", ""}).ok());
 
   // Retention ends mid-day 2: days 0 and 1 are thinned.
   auto deleted = store_->history().ThinSnapshots(absl::UnixEpoch(), kDay0 + absl::Hours(60));

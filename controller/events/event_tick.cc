@@ -10,7 +10,7 @@
 #include "common/status_macros.h"
 #include "controller/events/event_detector.h"
 #include "controller/events/raise.h"
-#include "controller/events/scrub_class.h"
+#include "model/scrub_class.h"
 #include "model/pool_facts.h"
 
 namespace zfleet::controller {

@@ -5,7 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
+#include "common/time_format.h"
+#include "controller/agent_policy.h"
 #include "controller/events/raise.h"
 #include "controller/ingest/report_diff.h"
 #include "controller/ingest/report_effects.h"
@@ -19,6 +22,9 @@ absl::Status ValidateReport(const v1::ReportRequest& report) {
   if (report.instance_id().empty()) return absl::InvalidArgumentError("instance_id is empty");
   for (const auto& pool : report.pools()) {
     RETURN_IF_ERROR(ValidatePoolName(pool.name()));
+  }
+  for (const auto& scrub : report.agent_scrubs()) {
+    RETURN_IF_ERROR(WithContext(ValidatePoolName(scrub.pool()), "agent scrub"));
   }
   return absl::OkStatus();
 }
@@ -36,6 +42,12 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   const ReportWrite write = DeriveReportWrite(*view, diff, report, config_->MissingAfter(), now);
   ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
   LogRaisedEvents(write.events, raised);
+  for (const v1::AgentScrub* scrub : write.dropped_agent_scrubs) {
+    spdlog::warn("{}: not recording the scrub the agent started on its own at {}: pool {} is "
+                 "unknown",
+                 report.host_id(), FormatRfc3339(scrub->started_at()),
+                 scrub->pool());
+  }
   return Reply(report.host_id());
 }
 
@@ -50,6 +62,9 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const std::string& hos
   }
   response.set_next_report_interval_s(
       static_cast<uint32_t>(absl::ToInt64Seconds(config_->report_interval)));
+  ASSIGN_OR_RETURN(std::vector<PoolScrubState> pools,
+                   store_->pools().ListScrubStatesOfHost(host_id));
+  *response.mutable_policy() = MakeAgentPolicy(*config_, pools);
   return response;
 }
 

@@ -3,7 +3,8 @@
 // fields, before anything is read or stored. Then three steps: read what the store holds
 // of the host (Store::ReadReportView), derive what the report changes (ingest/: a pure
 // diff, then the writes and events it implies), and apply all of it in one transaction
-// (Store::ApplyReport). Answers with the host's pending commands. The reply is sent only
+// (Store::ApplyReport). Answers with the host's pending commands and the AgentPolicy the
+// agent follows while it cannot reach the controller (agent_policy.h). The reply is sent only
 // after the report's transaction commits, so nothing acknowledged to an agent is lost by a
 // controller crash.
 #ifndef ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_

@@ -128,7 +128,7 @@ TEST(RenderPoolDetailTest, AScrubTheAgentStartedOnItsOwnSaysAgent) {
   v1::GetPoolResponse r = DegradedTank();
   SetTrigger(*r.mutable_scrub_runs(1), v1::TRIGGER_AGENT);
   EXPECT_THAT(RenderPoolDetailText(r, kPlain),
-              HasSubstr("          3  agent      finished  2026-11-13 10:00  2026-11-13 10:00"));
+              HasSubstr("          3  agent    finished  2026-11-13 10:00  2026-11-13 10:00"));
 }
 
 TEST(RenderPoolDetailTest, SparseFactsAndEmptyHistory) {

@@ -22,6 +22,7 @@ v1::AgentPolicy MakeAgentPolicy(const ControllerConfig& config,
   for (const std::string& state : scheduler.skip_states) policy.add_skip_states(state);
   policy.set_max_per_host(static_cast<uint32_t>(scheduler.max_per_host));
   policy.set_load_threshold(scheduler.load_threshold);
+  policy.set_at_window_end(std::string(WindowEndActionName(scheduler.at_window_end)));
   for (const PoolScrubState& pool : pools) {
     v1::PoolCadence* cadence = policy.add_pools();
     cadence->set_pool(pool.pool);

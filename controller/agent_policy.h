@@ -13,10 +13,11 @@
 namespace zfleet::controller {
 
 // The policy for a host whose present pools are `pools` (PoolTable::ListScrubStatesOfHost):
-// config.autonomous_after, every class's interval and windows, the timezone, skip states,
-// per-host cap and load threshold of config.scheduler, and per pool its first sight and its
-// last finished scrub, from which the scheduler dates it too. Fleet-wide caps, label caps
-// and early starts are left out: an agent alone knows only its own host.
+// config.autonomous_after; every class's interval and windows, what happens at a window's
+// end, the timezone, skip states, per-host cap and load threshold of config.scheduler; and
+// per pool its first sight and its last finished scrub, from which the scheduler dates it
+// too. Fleet-wide caps, label caps and early starts are left out: an agent alone knows only
+// its own host.
 v1::AgentPolicy MakeAgentPolicy(const ControllerConfig& config,
                                 const std::vector<PoolScrubState>& pools);
 

@@ -43,10 +43,10 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   ASSIGN_OR_RETURN(std::vector<std::optional<int64_t>> raised, store_->ApplyReport(write));
   LogRaisedEvents(write.events, raised);
   for (const v1::AgentScrub* scrub : write.dropped_agent_scrubs) {
-    spdlog::warn("{}: not recording the scrub the agent started on its own at {}: pool {} is "
-                 "unknown",
-                 report.host_id(), FormatRfc3339(scrub->started_at()),
-                 scrub->pool());
+    spdlog::warn(
+        "{}: not recording the scrub the agent started on its own at {}: pool {} is "
+        "unknown",
+        report.host_id(), FormatRfc3339(scrub->started_at()), scrub->pool());
   }
   return Reply(report.host_id());
 }

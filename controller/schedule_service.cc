@@ -9,8 +9,8 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/command_id.h"
-#include "model/scrub_class.h"
 #include "model/enum_names.h"
+#include "model/scrub_class.h"
 
 namespace zfleet::controller {
 

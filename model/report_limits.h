@@ -64,7 +64,8 @@ absl::Status CheckReportLimits(const v1::ReportRequest& report);
 //  - An error-file list longer than the limit keeps its first names and ends with
 //    "… and N more"; PoolErrors.count is left as zpool gave it.
 //  - Unparsed lines are cut the same way; acks to the first kMaxAcks (the journal confirms
-//    the first ones sent), agent scrubs likewise to the first kMaxAgentScrubs; stack checks to the limit, those not "ok" kept first.
+//    the first ones sent), agent scrubs likewise to the first kMaxAgentScrubs; stack checks
+//    to the limit, those not "ok" kept first.
 //  - A string over kMaxStringBytes is cut at a UTF-8 boundary and ends with "…".
 //  - If the report is still over kMaxReportBytes, the error-file and unparsed lists are
 //    cut again, to 10 entries of at most 256 bytes.

@@ -35,6 +35,25 @@ DiskClass DiskClassOrUnknown(absl::string_view name) {
   return ParseDiskClass(name).value_or(DiskClass::kUnknown);
 }
 
+absl::string_view WindowEndActionName(WindowEndAction a) {
+  switch (a) {
+    case WindowEndAction::kPause:
+      return "pause";
+    case WindowEndAction::kStop:
+      return "stop";
+    case WindowEndAction::kContinue:
+      return "continue";
+  }
+  return "pause";
+}
+
+std::optional<WindowEndAction> ParseWindowEndAction(absl::string_view name) {
+  if (name == "pause") return WindowEndAction::kPause;
+  if (name == "stop") return WindowEndAction::kStop;
+  if (name == "continue") return WindowEndAction::kContinue;
+  return std::nullopt;
+}
+
 std::array<ClassPolicy, kDiskClassCount> DefaultClassPolicies() {
   std::array<ClassPolicy, kDiskClassCount> classes;
   for (DiskClass weekly :

@@ -1,5 +1,6 @@
 // How often and when a pool may be scrubbed: disk classes with their intervals and weekly
-// windows, the pool states never scrubbed, and the rule for when a pool is due. Plain data and
+// windows, what happens at a window's end, the pool states never scrubbed, and the rule for
+// when a pool is due. Plain data and
 // pure functions shared by the controller's scheduler (controller/schedule/) and an agent
 // acting alone while its controller is away (agent/autonomy/), so both keep one cadence.
 #ifndef ZFLEET_SCHEDULE_POLICY_SCRUB_CADENCE_H_
@@ -33,6 +34,16 @@ struct ClassPolicy {
   ScrubWindows windows;  // default: always open
 };
 
+// What happens to a scrub started by the cadence that still runs when its class's window
+// closes.
+enum class WindowEndAction : uint8_t {
+  kPause,     // `zpool scrub -p`; hosts whose zpool cannot pause continue instead
+  kStop,      // `zpool scrub -s`; the pool stays due and starts over in a later window
+  kContinue,  // let it run to the end
+};
+absl::string_view WindowEndActionName(WindowEndAction a);  // "pause", "stop", "continue"
+std::optional<WindowEndAction> ParseWindowEndAction(absl::string_view name);
+
 // Defaults: sata, scsi, usb, unknown every 7d; sas, fc, nvme, virtual every 30d;
 // every window always open.
 std::array<ClassPolicy, kDiskClassCount> DefaultClassPolicies();
@@ -44,14 +55,13 @@ struct ScrubCadence {
   std::string timezone_name = "UTC";
   absl::TimeZone timezone = absl::UTCTimeZone();  // windows are read in this zone
   std::array<ClassPolicy, kDiskClassCount> classes = DefaultClassPolicies();
+  WindowEndAction at_window_end = WindowEndAction::kPause;
 
   const ClassPolicy& For(DiskClass c) const { return classes[static_cast<int>(c)]; }
   // True when no scrub starts on a pool in `state` (an entry of skip_states).
   bool Skips(absl::string_view state) const;
   // True when class `c` may scrub at `t`.
-  bool WindowOpen(DiskClass c, absl::Time t) const {
-    return For(c).windows.IsOpenAt(t, timezone);
-  }
+  bool WindowOpen(DiskClass c, absl::Time t) const { return For(c).windows.IsOpenAt(t, timezone); }
 };
 
 // The class a pool with disks of `classes` (names, as model's ScrubClasses gives them) is

@@ -39,8 +39,8 @@ void LastCompletedScrub(const v1::PoolCadence* known, const v1::Pool& pool,
 }  // namespace
 
 std::vector<PlannedScrub> PlanAutonomousScrubs(const AutonomyPolicy& policy,
-                                               const std::vector<v1::Pool>& pools,
-                                               absl::Time now, const PlanHost& host) {
+                                               const std::vector<v1::Pool>& pools, absl::Time now,
+                                               const PlanHost& host) {
   int running = host.starting;
   for (const v1::Pool& pool : pools) {
     running += pool.scan().function() == "scrub" && pool.scan().state() == "scanning";
@@ -56,8 +56,7 @@ std::vector<PlannedScrub> PlanAutonomousScrubs(const AutonomyPolicy& policy,
     const DiskClass disk_class = PoolScrubClass(pool, cadence);
     if (!cadence.WindowOpen(disk_class, now)) continue;
     auto known = policy.pools.find(pool.name());
-    PoolScrubHistory history{host.host_id, pool.name(), std::nullopt, std::nullopt,
-                             policy.contact};
+    PoolScrubHistory history{host.host_id, pool.name(), std::nullopt, std::nullopt, policy.contact};
     if (known != policy.pools.end()) {
       history.first_seen = absl::FromUnixSeconds(known->second.first_seen());
     }

@@ -44,8 +44,8 @@ struct PlannedScrub {
 
 // The pools to start at `now`, in start order; at most max_per_host minus those running.
 std::vector<PlannedScrub> PlanAutonomousScrubs(const AutonomyPolicy& policy,
-                                               const std::vector<v1::Pool>& pools,
-                                               absl::Time now, const PlanHost& host);
+                                               const std::vector<v1::Pool>& pools, absl::Time now,
+                                               const PlanHost& host);
 
 }  // namespace zfleet::agent
 

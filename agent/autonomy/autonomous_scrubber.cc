@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "model/pool_facts.h"
+#include "model/scrub_class.h"
 
 namespace zfleet::agent {
 namespace {
@@ -63,13 +64,21 @@ absl::StatusOr<AutonomousScrubber> AutonomousScrubber::Open(AutonomyDeps deps,
   // The file is a ReportRequest holding only agent_scrubs, in protobuf JSON.
   v1::ReportRequest saved;
   if (absl::Status s = ParseStateJson(*text, &saved); !s.ok()) {
-    spdlog::warn("ignoring {} ({}): the scrubs it held will reach the controller as external "
-                 "ones",
-                 scrubber.path_, s.message());
+    spdlog::warn(
+        "ignoring {} ({}): the scrubs it held will reach the controller as external "
+        "ones",
+        scrubber.path_, s.message());
     return scrubber;
   }
   scrubber.pending_.assign(saved.agent_scrubs().begin(), saved.agent_scrubs().end());
   return scrubber;
+}
+
+bool AutonomousScrubber::NewestOfPool(size_t i) const {
+  for (size_t j = i + 1; j < pending_.size(); ++j) {
+    if (pending_[j].pool() == pending_[i].pool()) return false;
+  }
+  return true;
 }
 
 bool AutonomousScrubber::Follow(const std::vector<v1::Pool>& pools) {
@@ -78,15 +87,68 @@ bool AutonomousScrubber::Follow(const std::vector<v1::Pool>& pools) {
     v1::AgentScrub& scrub = pending_[i];
     if (!scrub.error().empty()) continue;
     const v1::Pool* pool = FindPool(pools, scrub.pool());
-    if (pool == nullptr) continue;
-    bool newest = true;
-    for (size_t j = i + 1; j < pending_.size(); ++j) newest &= pending_[j].pool() != scrub.pool();
-    if (!ScanShows(pool->scan(), scrub, newest)) continue;
+    if (pool == nullptr || !ScanShows(pool->scan(), scrub, NewestOfPool(i))) continue;
+    if (scrub.paused_at_window_end() && pool->scan().state() != "paused") {
+      scrub.set_paused_at_window_end(false);  // resumed, stopped or ended since
+      changed = true;
+    }
     if (scrub.has_last_scan() && SameScanState(scrub.last_scan(), pool->scan())) continue;
     *scrub.mutable_last_scan() = pool->scan();
     changed = true;
   }
   return changed;
+}
+
+absl::StatusOr<int> AutonomousScrubber::ApplyWindows(const std::vector<v1::Pool>& pools,
+                                                     const AutonomyPolicy& policy, absl::Time now,
+                                                     absl::Duration away) {
+  const ScrubCadence& cadence = policy.cadence;
+  int running = 0;
+  for (const v1::Pool& pool : pools) {
+    running += pool.scan().function() == "scrub" && pool.scan().state() == "scanning";
+  }
+  int resumed = 0;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    v1::AgentScrub& scrub = pending_[i];
+    const v1::Pool* pool = FindPool(pools, scrub.pool());
+    if (!scrub.error().empty() || pool == nullptr ||
+        !ScanShows(pool->scan(), scrub, NewestOfPool(i))) {
+      continue;
+    }
+    const bool open = cadence.WindowOpen(PoolScrubClass(*pool, cadence), now);
+    const std::string& state = pool->scan().state();
+    if (state == "scanning" && !open && cadence.at_window_end != WindowEndAction::kContinue) {
+      const bool pause = cadence.at_window_end == WindowEndAction::kPause;
+      const absl::Status s =
+          deps_.zpool->Scrub(scrub.pool(), pause ? v1::SCRUB_PAUSE : v1::SCRUB_STOP);
+      if (s.code() == absl::StatusCode::kUnimplemented) continue;  // cannot pause: continues
+      if (!s.ok()) {
+        spdlog::warn("could not {} the scrub of {} at its window's end: {}",
+                     pause ? "pause" : "stop", scrub.pool(), s.message());
+        continue;
+      }
+      spdlog::info("controller unreachable for {}: {} my scrub of {}, its window closed",
+                   Rough(away), pause ? "pausing" : "stopping", scrub.pool());
+      scrub.set_paused_at_window_end(pause);
+      --running;
+    } else if (state == "paused" && scrub.paused_at_window_end() && open &&
+               running < policy.max_per_host) {
+      // `zpool scrub` on a paused scrub resumes it.
+      if (const absl::Status s = deps_.zpool->Scrub(scrub.pool(), v1::SCRUB_START); !s.ok()) {
+        spdlog::warn("could not resume the scrub of {}: {}", scrub.pool(), s.message());
+        continue;
+      }
+      spdlog::info("controller unreachable for {}: resuming my scrub of {}, its window is open",
+                   Rough(away), scrub.pool());
+      scrub.set_paused_at_window_end(false);
+      ++running;
+      ++resumed;
+    } else {
+      continue;
+    }
+    RETURN_IF_ERROR(Persist());
+  }
+  return resumed;
 }
 
 PlanHost AutonomousScrubber::HostFor(const std::vector<v1::Pool>& pools, absl::Time now) const {
@@ -131,8 +193,10 @@ absl::StatusOr<std::vector<v1::AgentScrub>> AutonomousScrubber::MaybeScrub(
   if (policy == nullptr || policy->autonomous_after <= absl::ZeroDuration()) return started;
   const absl::Duration away = now - last_contact;
   if (away <= policy->autonomous_after) return started;
-  for (const PlannedScrub& planned :
-       PlanAutonomousScrubs(*policy, pools, now, HostFor(pools, now))) {
+  ASSIGN_OR_RETURN(const int resumed, ApplyWindows(pools, *policy, now, away));
+  PlanHost host = HostFor(pools, now);
+  host.starting += resumed;
+  for (const PlannedScrub& planned : PlanAutonomousScrubs(*policy, pools, now, host)) {
     pending_.push_back(Start(planned, now, away));
     started.push_back(pending_.back());
     RETURN_IF_ERROR(Persist());

@@ -51,11 +51,14 @@ class AutonomousScrubber {
 
   // `pools`: the pools just read from zpool. First follows the scrubs not yet delivered
   // (each keeps the last scan the agent saw of it: its outcome once it ends). Then, when
-  // there is a policy, its autonomous_after is not zero and now - last_contact exceeds it,
-  // starts what PlanAutonomousScrubs gives (one log line each) and records each start
-  // durably before the next. Returns the scrubs started by this call (a failed
-  // `zpool scrub` is one, with its error); Internal when the file cannot be written (the
-  // scrubs stay pending in memory).
+  // there is a policy, its autonomous_after is not zero and now - last_contact exceeds it:
+  // its own scrubs still running when their class's window has closed are paused (where
+  // zpool can pause; else they continue), stopped or left as at_window_end says, and those
+  // it paused so are resumed once the window is open again, before any new start and within
+  // max_per_host; then it starts what PlanAutonomousScrubs gives. One log line per action;
+  // each is recorded durably before the next. Returns the scrubs started by this call (a
+  // failed `zpool scrub` is one, with its error); Internal when the file cannot be written
+  // (the scrubs stay pending in memory).
   absl::StatusOr<std::vector<v1::AgentScrub>> MaybeScrub(const std::vector<v1::Pool>& pools,
                                                          absl::Time now, absl::Time last_contact);
 
@@ -69,8 +72,15 @@ class AutonomousScrubber {
   AutonomousScrubber(AutonomyDeps deps, std::string path)
       : deps_(std::move(deps)), path_(std::move(path)) {}
 
-  // Updates each pending scrub's last_scan from `pools`; true when one changed.
+  // Updates each pending scrub's last_scan from `pools` (and clears its window-end pause
+  // once its scan is no longer paused); true when one changed.
   bool Follow(const std::vector<v1::Pool>& pools);
+  // The pending scrub `i` is the last this agent started on its pool.
+  bool NewestOfPool(size_t i) const;
+  // The window-end pauses, stops and resumes of MaybeScrub. Returns how many scrubs it
+  // resumed (the pools, read before, do not show them running yet).
+  absl::StatusOr<int> ApplyWindows(const std::vector<v1::Pool>& pools, const AutonomyPolicy& policy,
+                                   absl::Time now, absl::Duration away);
   // What the plan must know of the scrubs this agent just tried.
   PlanHost HostFor(const std::vector<v1::Pool>& pools, absl::Time now) const;
   // One start: runs `zpool scrub`, logs, records it.

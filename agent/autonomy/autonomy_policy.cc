@@ -44,6 +44,14 @@ absl::StatusOr<AutonomyPolicy> ReadAutonomyPolicy(const v1::AgentPolicy& policy,
     }
   }
   out.cadence.skip_states.assign(policy.skip_states().begin(), policy.skip_states().end());
+  if (!policy.at_window_end().empty()) {
+    const std::optional<WindowEndAction> action = ParseWindowEndAction(policy.at_window_end());
+    if (!action.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "at_window_end must be pause, stop or continue, not \"", policy.at_window_end(), "\""));
+    }
+    out.cadence.at_window_end = *action;
+  }
   if (policy.max_per_host() < 1 || policy.max_per_host() > 1000) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_per_host must be 1 to 1000, not ", policy.max_per_host()));

@@ -1,5 +1,6 @@
 // The controller's AgentPolicy as the agent applies it while it cannot reach the
-// controller: the cadence (schedule_policy/, the scheduler's own rules), the per-host cap,
+// controller: the cadence (schedule_policy/, the scheduler's own rules: intervals, windows
+// and what happens at their end, skip states), the per-host cap,
 // the load threshold and what the controller knew of each pool.
 #ifndef ZFLEET_AGENT_AUTONOMY_AUTONOMY_POLICY_H_
 #define ZFLEET_AGENT_AUTONOMY_AUTONOMY_POLICY_H_
@@ -32,7 +33,7 @@ struct AutonomyPolicy {
 // interval not positive, a window that does not parse, a time zone this host does not know,
 // max_per_host or autonomous_after_s out of range. Classes this build does not know are
 // ignored (a newer controller's); classes the policy does not list keep their defaults; an
-// empty timezone is UTC.
+// empty timezone is UTC, an empty at_window_end pause.
 absl::StatusOr<AutonomyPolicy> ReadAutonomyPolicy(const v1::AgentPolicy& policy,
                                                   absl::Time contact);
 

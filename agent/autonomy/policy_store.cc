@@ -43,9 +43,10 @@ PolicyStore PolicyStore::Open(const std::string& state_dir) {
   if (!text->has_value()) return store;
   absl::StatusOr<AutonomyPolicy> policy = ParsePolicyFile(**text);
   if (!policy.ok()) {
-    spdlog::warn("ignoring {} ({}): no scrub policy to act on alone until the controller sends "
-                 "one",
-                 store.path_, policy.status().message());
+    spdlog::warn(
+        "ignoring {} ({}): no scrub policy to act on alone until the controller sends "
+        "one",
+        store.path_, policy.status().message());
     return store;
   }
   store.contact_ = policy->contact;
@@ -63,14 +64,15 @@ absl::Status PolicyStore::Accept(const v1::AgentPolicy& policy, absl::Time now) 
     problem = read.status();
     if (last_problem_ != problem.message()) {
       last_problem_ = std::string(problem.message());
-      spdlog::warn("the controller's scrub policy cannot be applied here ({}); keeping the "
-                   "previous one",
-                   problem.message());
+      spdlog::warn(
+          "the controller's scrub policy cannot be applied here ({}); keeping the "
+          "previous one",
+          problem.message());
     }
   } else {
     last_problem_.clear();
-    changed = !policy_.has_value() ||
-              policy_->wire.SerializeAsString() != read->wire.SerializeAsString();
+    changed =
+        !policy_.has_value() || policy_->wire.SerializeAsString() != read->wire.SerializeAsString();
     policy_ = *std::move(read);
   }
   if (policy_.has_value()) policy_->contact = now;

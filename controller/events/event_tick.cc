@@ -10,8 +10,8 @@
 #include "common/status_macros.h"
 #include "controller/events/event_detector.h"
 #include "controller/events/raise.h"
-#include "model/scrub_class.h"
 #include "model/pool_facts.h"
+#include "model/scrub_class.h"
 
 namespace zfleet::controller {
 namespace {

@@ -144,6 +144,11 @@ v1::ScrubRun AgentRun(const std::string& host_id, const v1::AgentScrub& scrub) {
     run.set_ended_at(scrub.started_at());
     run.set_message(scrub.error());
   } else if (scrub.has_last_scan()) {
+    if (scrub.paused_at_window_end() && scrub.last_scan().state() == "paused") {
+      // Kept by MarkPaused: the scheduler resumes it when its window opens.
+      run.set_pause(v1::PAUSE_WINDOW_END);
+      run.set_message("paused at window end");
+    }
     FollowScan(scrub.last_scan(), run);
   } else {
     SetRunState(run, v1::RUN_RUNNING);

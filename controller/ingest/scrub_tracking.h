@@ -37,15 +37,15 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* befo
 // The run of a scrub the agent started on its own while the controller was unreachable
 // (trigger agent, requested and started at scrub.started_at): failed with the error when
 // `zpool scrub` failed; else, from the scan the agent last saw of it, ended (finished or
-// canceled, with its figures) or running (paused: by the operator); running when the agent
-// has not seen its scan yet (the pool's later scans then end it, as any running run).
+// canceled, with its figures) or running (paused: at its window's end when the agent says it
+// paused it so, else by the operator); running when the agent has not seen its scan yet
+// (the pool's later scans then end it, as any running run).
 v1::ScrubRun AgentRun(const std::string& host_id, const v1::AgentScrub& scrub);
 
 // True when the stored `run` already records `scrub`: the same pool, trigger agent (a report
 // the agent sent again) or external (seen before the agent could say it was its own), and a
 // start within `match_seconds` of the scrub's.
-bool RecordsAgentScrub(const v1::ScrubRun& run, const v1::AgentScrub& scrub,
-                       int64_t match_seconds);
+bool RecordsAgentScrub(const v1::ScrubRun& run, const v1::AgentScrub& scrub, int64_t match_seconds);
 
 // Applies an agent's ack of the command that belongs to `run` (ack.executed_at: when the
 // agent ran it, unix seconds): START runs a requested run, STOP cancels, PAUSE pauses (by

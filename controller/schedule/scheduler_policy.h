@@ -1,33 +1,21 @@
 // The scheduling policy: the cadence (disk classes, their intervals and windows, skip
-// states; schedule_policy/scrub_cadence.h, which agents apply too when the controller is
-// away) plus what only a fleet-wide scheduler decides: caps, thresholds, what happens at a
-// window's end. Plain data; controller_config.cc fills it from controller.toml, tests build
-// it by hand.
+// states, what happens at a window's end; schedule_policy/scrub_cadence.h, which agents
+// apply too when the controller is away) plus what only a fleet-wide scheduler decides:
+// caps, thresholds, early starts. Plain data; controller_config.cc fills it from
+// controller.toml, tests build it by hand.
 #ifndef ZFLEET_CONTROLLER_SCHEDULE_SCHEDULER_POLICY_H_
 #define ZFLEET_CONTROLLER_SCHEDULE_SCHEDULER_POLICY_H_
 
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "schedule_policy/scrub_cadence.h"
 
 namespace zfleet::controller {
 
-// What happens to a scheduled scrub still running when its class's window closes.
-enum class WindowEndAction : uint8_t {
-  kPause,     // `zpool scrub -p`; hosts whose zpool cannot pause continue instead
-  kStop,      // `zpool scrub -s`; the pool stays due and starts over in a later window
-  kContinue,  // let it run to the end
-};
-absl::string_view WindowEndActionName(WindowEndAction a);
-std::optional<WindowEndAction> ParseWindowEndAction(absl::string_view name);
-
-// The cadence's skip_states, timezone and classes, and For(), are the base's.
+// The cadence's skip_states, timezone, classes and at_window_end, and For(), are the base's.
 struct SchedulerPolicy : ScrubCadence {
   // How often the controller evaluates the schedule (the simulator's time step too).
   absl::Duration tick = absl::Seconds(30);
@@ -38,7 +26,6 @@ struct SchedulerPolicy : ScrubCadence {
   std::vector<std::pair<std::string, int>> max_per_label;
   double load_threshold = 8.0;  // a host's 1-minute load must be at most this
   absl::Duration stall_after = absl::Hours(2);
-  WindowEndAction at_window_end = WindowEndAction::kPause;
   // Early starts flatten the peak at a window's opening: a pool due while its window is
   // closed may start up to `early_start` × its interval before it is due, inside a window,
   // while the fleet runs fewer than `early_below` × max_concurrent scrubs (scheduler.h).

@@ -9,9 +9,9 @@ namespace zfleet::controller {
 
 absl::Time DueTime(const PoolSnapshot& pool, const HostSnapshot& host,
                    const SchedulerPolicy& policy) {
-  return ScrubDueTime({host.id, pool.name, pool.last_scrub_start, pool.last_scrub_end,
-                       pool.first_seen},
-                      policy.For(pool.disk_class).interval);
+  return ScrubDueTime(
+      {host.id, pool.name, pool.last_scrub_start, pool.last_scrub_end, pool.first_seen},
+      policy.For(pool.disk_class).interval);
 }
 
 absl::Time EarlyStartTime(absl::Time due, DiskClass c, const SchedulerPolicy& policy) {

@@ -193,12 +193,33 @@ TEST_F(AgentScrubsTest, TheSchedulerStartsNoSecondScrubOnAPoolTheAgentScrubs) {
   EXPECT_THAT(pools, ElementsAre("bulk"));  // due too, and not scanning
 }
 
+TEST_F(AgentScrubsTest, OneTheAgentPausedAtItsWindowsEndIsResumedByTheScheduler) {
+  v1::Scan paused = ScrubScan("paused", started_);
+  v1::AgentScrub scrub = AgentScrub("tank", started_, &paused);
+  scrub.set_paused_at_window_end(true);
+  Back({WithScan(Pool("tank"), paused), Pool("bulk")}, {scrub});
+  const std::vector<v1::ScrubRun> runs = Runs("tank");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].pause(), v1::PAUSE_WINDOW_END);
+  // Its window (always open here) is open: the scheduler resumes it before anything else.
+  ScheduleService schedule(store_.get(), &mu_, &config_, &clock_);
+  ASSERT_TRUE(schedule.Tick().ok());
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending("nas1");
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].pool, "tank");
+  EXPECT_EQ((*pending)[0].kind, v1::SCRUB_START);
+  EXPECT_EQ((*pending)[0].scrub_run_id, runs[0].id());
+}
+
 TEST_F(AgentScrubsTest, EveryReplyCarriesThePolicyForTheHost) {
   config_.autonomous_after = absl::Hours(36);
   config_.scheduler.max_per_host = 2;
   config_.scheduler.load_threshold = 6.5;
   config_.scheduler.timezone_name = "Europe/Amsterdam";
   config_.scheduler.skip_states = {"FAULTED"};
+  config_.scheduler.at_window_end = WindowEndAction::kStop;
   config_.scheduler.classes[static_cast<int>(DiskClass::kSata)].windows =
       *ScrubWindows::Parse({"Mon-Fri 01:00-05:00"});
   const v1::Scan done = ScrubScan("finished", started_, started_ + 600);
@@ -211,6 +232,7 @@ TEST_F(AgentScrubsTest, EveryReplyCarriesThePolicyForTheHost) {
   EXPECT_EQ(policy.load_threshold(), 6.5);
   EXPECT_EQ(policy.timezone(), "Europe/Amsterdam");
   EXPECT_THAT(policy.skip_states(), ElementsAre("FAULTED"));
+  EXPECT_EQ(policy.at_window_end(), "stop");
   ASSERT_EQ(policy.classes_size(), kDiskClassCount);
   EXPECT_EQ(policy.classes(0).disk_class(), "sata");
   EXPECT_EQ(policy.classes(0).interval_s(), 7 * 24 * 3600);

@@ -10,12 +10,12 @@
 namespace zfleet::agent {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using testing::ClassPool;
 using testing::Days;
-using testing::Known;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using testing::kNow;
+using testing::Known;
 using testing::Scanning;
 using testing::WirePolicy;
 
@@ -52,8 +52,7 @@ TEST(PlanAutonomousScrubsTest, DueByTheIntervalOfThePoolsClass) {
       ClassPool("monthly-not-yet", "sas", kNow - Days(8)),
       ClassPool("monthly-due", "sas", kNow - Days(31)),
   };
-  const std::vector<PlannedScrub> plan =
-      PlanAutonomousScrubs(PolicyWithCap(10), pools, kNow, H1());
+  const std::vector<PlannedScrub> plan = PlanAutonomousScrubs(PolicyWithCap(10), pools, kNow, H1());
   // Most overdue first.
   EXPECT_THAT(Names(plan), ElementsAre("weekly-due", "monthly-due"));
   EXPECT_EQ(plan[0].disk_class, DiskClass::kSata);
@@ -117,13 +116,12 @@ TEST(PlanAutonomousScrubsTest, OnlyInsideTheClassWindow) {
   EXPECT_THAT(Names(PlanAutonomousScrubs(Policy(wire), pools, saturday, H1())),
               ElementsAre("tank", "bulk"));
   // Windows are read in the policy's time zone: Monday 05:30 UTC is 06:30 in Amsterdam.
-  const absl::Time monday = absl::FromCivil(absl::CivilMinute(2026, 11, 9, 5, 30),
-                                            absl::UTCTimeZone());
+  const absl::Time monday =
+      absl::FromCivil(absl::CivilMinute(2026, 11, 9, 5, 30), absl::UTCTimeZone());
   EXPECT_THAT(Names(PlanAutonomousScrubs(Policy(wire), pools, monday, H1())),
               ElementsAre("tank", "bulk"));
   wire.set_timezone("Europe/Amsterdam");
-  EXPECT_THAT(Names(PlanAutonomousScrubs(Policy(wire), pools, monday, H1())),
-              ElementsAre("bulk"));
+  EXPECT_THAT(Names(PlanAutonomousScrubs(Policy(wire), pools, monday, H1())), ElementsAre("bulk"));
 }
 
 TEST(PlanAutonomousScrubsTest, PerHostCapCountsScrubsAlreadyRunning) {

@@ -14,14 +14,14 @@
 namespace zfleet::agent {
 namespace {
 
+using testing::ClassPool;
 using ::testing::Contains;
+using testing::Days;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
-using testing::ClassPool;
-using testing::Days;
 using testing::kNow;
+using ::testing::Not;
 using testing::Scanning;
 using testing::Unix;
 using testing::WirePolicy;
@@ -29,17 +29,19 @@ using zfleet::testing::FakeCommandRunner;
 using zfleet::testing::TempDir;
 
 // A host with pools tank (sata, last scrubbed 8 days ago: due) and bulk (sas, 8 days ago:
-// not due), a zpool that scrubs tank and refuses bulk, and the default policy received at
-// kNow - 30h from a controller unreachable since.
+// not due), a zpool that scrubs (and pauses and stops) tank and refuses bulk, and the
+// default policy received at kNow - 30h from a controller unreachable since.
 class AutonomousScrubberTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* cmd : {"list", "status", "scrub"}) {
-      runner_.Answer(absl::StrCat("zpool ", cmd, " -?"), "", 2);
-    }
+    runner_.Answer("zpool list -?", "", 2);
+    runner_.Answer("zpool status -?", "", 2);
+    runner_.Answer("zpool scrub -?", "usage:\n\tscrub [-s | -p] <pool> ...\n", 2);
     runner_.Answer("zpool list -H", "tank\t1G\nbulk\t1G\n");
     runner_.Answer("zpool status -v", "");
-    runner_.Answer("zpool scrub tank", "");
+    for (const char* flag : {"", "-p ", "-s "}) {
+      runner_.Answer(absl::StrCat("zpool scrub ", flag, "tank"), "");
+    }
     runner_.Answer("zpool scrub bulk", "", 1, "cannot scrub bulk: out of cheese\n");
     ASSERT_TRUE(zpool_.Collect().ok());
     ASSERT_TRUE(policies_.Accept(WirePolicy(), kContact).ok());
@@ -195,6 +197,84 @@ TEST_F(AutonomousScrubberTest, AFileThatCannotBeWrittenIsAnError) {
   auto started = scrubber->MaybeScrub(pools_, kNow, kContact);
   EXPECT_EQ(started.status().code(), absl::StatusCode::kInternal);
   EXPECT_THAT(PoolsOf(scrubber->Pending()), ElementsAre("tank")) << "kept in memory";
+}
+
+// The policy with SATA windows on weekday nights and `at_window_end`.
+v1::AgentPolicy NightlyPolicy(const std::string& at_window_end) {
+  v1::AgentPolicy policy = WirePolicy();
+  policy.mutable_classes(0)->add_windows("Mon-Fri 01:00-05:00");
+  policy.set_at_window_end(at_window_end);
+  return policy;
+}
+
+TEST_F(AutonomousScrubberTest, PausesItsScrubAtTheWindowsEndAndResumesItWhenItOpens) {
+  ASSERT_TRUE(policies_.Accept(NightlyPolicy("pause"), kContact).ok());
+  const absl::Time night = kNow - absl::Hours(10);  // Wednesday 02:00
+  AutonomousScrubber scrubber = Open();
+  ASSERT_THAT(PoolsOf(*scrubber.MaybeScrub(pools_, night, kContact - Days(1))),
+              ElementsAre("tank"));
+  pools_[0] = Scanning(pools_[0], "scrub", night);
+  // Still in the window: nothing to do.
+  ASSERT_TRUE(scrubber.MaybeScrub(pools_, night + absl::Hours(2), kContact - Days(1)).ok());
+  EXPECT_THAT(Scrubs(), ElementsAre("zpool scrub tank"));
+  // 05:10: the window closed.
+  ASSERT_TRUE(scrubber.MaybeScrub(pools_, night + absl::Minutes(190), kContact - Days(1)).ok());
+  EXPECT_THAT(Scrubs(), ElementsAre("zpool scrub tank", "zpool scrub -p tank"));
+  EXPECT_TRUE(scrubber.Pending()[0].paused_at_window_end());
+  EXPECT_TRUE(Open().Pending()[0].paused_at_window_end()) << "kept on disk";
+  // Paused, the window still closed: it stays paused, and the paused scrub holds no cap.
+  pools_[0].mutable_scan()->set_state("paused");
+  ASSERT_TRUE(scrubber.MaybeScrub(pools_, kNow, kContact - Days(1)).ok());
+  EXPECT_EQ(Scrubs().size(), 2u);
+  // Thursday 01:30: the window is open again: resumed, and nothing else starts beside it.
+  pools_.push_back(ClassPool("more", "sata", kNow - Days(20)));
+  runner_.Answer("zpool list -H", "tank\t1G\nbulk\t1G\nmore\t1G\n");
+  ASSERT_TRUE(zpool_.Collect().ok());
+  const absl::Time thursday = night + absl::Hours(23) + absl::Minutes(30);
+  auto started = scrubber.MaybeScrub(pools_, thursday, kContact - Days(1));
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_THAT(*started, IsEmpty());
+  EXPECT_THAT(Scrubs(), ElementsAre("zpool scrub tank", "zpool scrub -p tank", "zpool scrub tank"));
+  EXPECT_FALSE(scrubber.Pending()[0].paused_at_window_end());
+}
+
+TEST_F(AutonomousScrubberTest, StopsOrLeavesItsScrubAtTheWindowsEndAsThePolicySays) {
+  const absl::Time night = kNow - absl::Hours(10);  // Wednesday 02:00
+  for (const std::string action : {"stop", "continue"}) {
+    ASSERT_TRUE(policies_.Accept(NightlyPolicy(action), kContact).ok());
+    AutonomousScrubber scrubber =
+        *AutonomousScrubber::Open({&zpool_, &policies_, "h1", nullptr}, "");
+    ASSERT_THAT(PoolsOf(*scrubber.MaybeScrub(pools_, night, kContact - Days(1))),
+                ElementsAre("tank"))
+        << action;
+    std::vector<v1::Pool> later = pools_;
+    later[0] = Scanning(pools_[0], "scrub", night);
+    ASSERT_TRUE(scrubber.MaybeScrub(later, kNow, kContact - Days(1)).ok());
+    EXPECT_FALSE(scrubber.Pending()[0].paused_at_window_end());
+  }
+  EXPECT_THAT(Scrubs(), ElementsAre("zpool scrub tank", "zpool scrub -s tank", "zpool scrub tank"));
+}
+
+TEST_F(AutonomousScrubberTest, AZpoolThatCannotPauseLetsTheScrubRun) {
+  FakeCommandRunner legacy;
+  for (const char* cmd : {"list", "status", "scrub"}) {
+    legacy.Answer(absl::StrCat("zpool ", cmd, " -?"), "", 2);
+  }
+  legacy.Answer("zpool list -H", "tank\t1G\n");
+  legacy.Answer("zpool status -v", "");
+  legacy.Answer("zpool scrub tank", "");
+  ZpoolClient zpool(&legacy, "zpool", absl::Seconds(5));
+  ASSERT_TRUE(zpool.Collect().ok());
+  ASSERT_TRUE(policies_.Accept(NightlyPolicy("pause"), kContact).ok());
+  auto scrubber = AutonomousScrubber::Open({&zpool, &policies_, "h1", nullptr}, "");
+  ASSERT_TRUE(scrubber.ok());
+  const absl::Time night = kNow - absl::Hours(10);
+  ASSERT_THAT(PoolsOf(*scrubber->MaybeScrub({pools_[0]}, night, kContact - Days(1))),
+              ElementsAre("tank"));
+  ASSERT_TRUE(
+      scrubber->MaybeScrub({Scanning(pools_[0], "scrub", night)}, kNow, kContact - Days(1)).ok());
+  EXPECT_FALSE(scrubber->Pending()[0].paused_at_window_end());
+  EXPECT_THAT(legacy.calls(), Not(Contains("zpool scrub -p tank")));
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 #define ZFLEET_TESTS_AGENT_AUTONOMY_AUTONOMY_FIXTURES_H_
 
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "agent/autonomy/autonomy_policy.h"

@@ -9,11 +9,11 @@
 namespace zfleet::agent {
 namespace {
 
+using testing::Days;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::Days;
-using testing::Known;
 using testing::kNow;
+using testing::Known;
 using testing::WirePolicy;
 
 TEST(ReadAutonomyPolicyTest, ReadsEveryField) {
@@ -22,6 +22,7 @@ TEST(ReadAutonomyPolicyTest, ReadsEveryField) {
   wire.set_timezone("Europe/Amsterdam");
   wire.set_max_per_host(3);
   wire.set_load_threshold(4.5);
+  wire.set_at_window_end("continue");
   *wire.add_pools() = Known("tank", kNow - Days(9), kNow - Days(2));
   absl::StatusOr<AutonomyPolicy> policy = ReadAutonomyPolicy(wire, kNow);
   ASSERT_TRUE(policy.ok()) << policy.status();
@@ -36,6 +37,7 @@ TEST(ReadAutonomyPolicyTest, ReadsEveryField) {
               ElementsAre("DEGRADED", "FAULTED", "UNAVAIL", "SUSPENDED"));
   EXPECT_EQ(policy->max_per_host, 3);
   EXPECT_EQ(policy->load_threshold, 4.5);
+  EXPECT_EQ(policy->cadence.at_window_end, WindowEndAction::kContinue);
   ASSERT_TRUE(policy->pools.contains("tank"));
   EXPECT_EQ(policy->pools.at("tank").last_scrub_start(), testing::Unix(kNow - Days(2)));
   EXPECT_EQ(policy->contact, kNow);
@@ -50,6 +52,7 @@ TEST(ReadAutonomyPolicyTest, UnknownClassesAreIgnoredAndMissingOnesKeepTheirDefa
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->cadence.For(DiskClass::kNvme).interval, Days(30));
   EXPECT_EQ(policy->cadence.timezone_name, "UTC");
+  EXPECT_EQ(policy->cadence.at_window_end, WindowEndAction::kPause);
 }
 
 TEST(ReadAutonomyPolicyTest, RefusesWhatThisHostCannotApply) {
@@ -64,6 +67,8 @@ TEST(ReadAutonomyPolicyTest, RefusesWhatThisHostCannotApply) {
       {[](v1::AgentPolicy& p) { p.set_timezone("Mars/Olympus_Mons"); },
        "unknown time zone \"Mars/Olympus_Mons\""},
       {[](v1::AgentPolicy& p) { p.set_max_per_host(0); }, "max_per_host must be 1 to 1000"},
+      {[](v1::AgentPolicy& p) { p.set_at_window_end("halt"); },
+       "at_window_end must be pause, stop or continue, not \"halt\""},
       {[](v1::AgentPolicy& p) { p.set_autonomous_after_s(-1); }, "autonomous_after_s is negative"},
   };
   for (const Case& c : cases) {

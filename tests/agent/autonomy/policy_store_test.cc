@@ -11,10 +11,10 @@
 namespace zfleet::agent {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Days;
-using testing::Known;
+using ::testing::HasSubstr;
 using testing::kNow;
+using testing::Known;
 using testing::WirePolicy;
 using zfleet::testing::ReadFile;
 using zfleet::testing::TempDir;
@@ -73,9 +73,9 @@ TEST(PolicyStoreTest, ACorruptFileIsNoPolicy) {
   }
   const std::string whole = ReadFile(dir.File("policy.json"));
   ASSERT_THAT(whole, HasSubstr("\"autonomous_after_s\""));
-  for (const std::string& bad :
-       {whole.substr(0, whole.size() / 2), std::string("\x00\x01garbage", 9),
-        std::string("{\"contact\": 5}"), std::string("{\"contact\": 5, \"policy\": {\"nope\": 1}}")}) {
+  for (const std::string& bad : {whole.substr(0, whole.size() / 2),
+                                 std::string("\x00\x01garbage", 9), std::string("{\"contact\": 5}"),
+                                 std::string("{\"contact\": 5, \"policy\": {\"nope\": 1}}")}) {
     dir.Write("policy.json", bad);
     PolicyStore store = PolicyStore::Open(dir.path());
     EXPECT_EQ(store.policy(), nullptr) << bad;

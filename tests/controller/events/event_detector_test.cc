@@ -258,8 +258,8 @@ TEST(ScrubRunEventsTest, FinishedCleanRepairedOrNothing) {
   std::vector<NewEvent> late = DetectScrubRunEvents(std::nullopt, agent, kNow + absl::Hours(240));
   EXPECT_THAT(Summary(late), ElementsAre("warning scrub_repaired"));
   EXPECT_THAT(late[0].event.message(), HasSubstr("agent scrub"));
-  EXPECT_THAT(
-      DetectScrubRunEvents(std::nullopt, ScrubRun("finished"), kNow + absl::Hours(240)), IsEmpty());
+  EXPECT_THAT(DetectScrubRunEvents(std::nullopt, ScrubRun("finished"), kNow + absl::Hours(240)),
+              IsEmpty());
   agent.set_bytes_repaired(0);
   EXPECT_THAT(DetectScrubRunEvents(std::nullopt, agent, kNow + absl::Hours(240)), IsEmpty());
 

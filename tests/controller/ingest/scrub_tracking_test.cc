@@ -301,6 +301,16 @@ TEST(AgentRunTest, FromWhatTheAgentSawOfItsScrub) {
   run = AgentRun(kHost, scrub);
   EXPECT_EQ(run.state(), v1::RUN_RUNNING);
   EXPECT_EQ(run.pause(), v1::PAUSE_OPERATOR);
+  // Paused by the agent at its window's end: the scheduler resumes it.
+  scrub.set_paused_at_window_end(true);
+  run = AgentRun(kHost, scrub);
+  EXPECT_EQ(run.state(), v1::RUN_RUNNING);
+  EXPECT_EQ(run.pause(), v1::PAUSE_WINDOW_END);
+  EXPECT_EQ(run.message(), "paused at window end");
+  // A flag left over from a scan no longer paused says nothing.
+  *scrub.mutable_last_scan() = PoolWith({"scrub", "finished", 1002, 4000, 50, 0, 0}).scan();
+  EXPECT_EQ(AgentRun(kHost, scrub).pause(), v1::PAUSE_NONE);
+  scrub.set_paused_at_window_end(false);
   // `zpool scrub` failed.
   scrub.set_error("cannot scrub tank: currently resilvering");
   run = AgentRun(kHost, scrub);
@@ -318,7 +328,8 @@ TEST(AgentRunTest, AStoredRunRecordsTheScrubWhenItStartedWithinTheSlack) {
   EXPECT_TRUE(RecordsAgentScrub(controller::Run(1, "running", 941, "external"), scrub, 60));
   EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", 1061, "external"), scrub, 60));
   EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", 1000, "scheduled"), scrub, 60));
-  EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", std::nullopt, "external"), scrub, 60));
+  EXPECT_FALSE(
+      RecordsAgentScrub(controller::Run(1, "finished", std::nullopt, "external"), scrub, 60));
   scrub.set_pool("bulk");
   EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", 1000, "agent"), scrub, 60));
 }

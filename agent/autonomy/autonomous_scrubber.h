@@ -4,10 +4,13 @@
 // STATE_DIR/agent_scrubs.json until a report carrying it is accepted, so the controller
 // records it once, as trigger agent (ReportRequest.agent_scrubs).
 //
-// Wiring in the agent loop (after each poll, and around each report):
-//   scrubber.MaybeScrub(pools, now, policies.last_contact().value_or(now));
-//   request.agent_scrubs = scrubber.Pending()   (at most kMaxAgentScrubs: FitReportToLimits)
-//   on an accepted reply: scrubber.ConfirmDelivered(n sent); policies.Accept(reply.policy, now)
+// Wiring in the agent loop (one PolicyStore and one scrubber over the --state-dir):
+//   after each poll that read the pools:
+//     scrubber.MaybeScrub(pools, now, policies.last_contact().value_or(now));
+//   every report, with its pools: agent_scrubs = scrubber.Pending() (FitReportToLimits keeps
+//     the first kMaxAgentScrubs);
+//   on an accepted reply: scrubber.ConfirmDelivered(number sent); and, when
+//     reply.has_policy(), policies.Accept(reply.policy(), now).
 #ifndef ZFLEET_AGENT_AUTONOMY_AUTONOMOUS_SCRUBBER_H_
 #define ZFLEET_AGENT_AUTONOMY_AUTONOMOUS_SCRUBBER_H_
 

@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
+#include "common/time_format.h"
+#include "controller/agent_policy.h"
 #include "controller/events/raise.h"
 #include "controller/ingest/report_diff.h"
 #include "controller/ingest/report_effects.h"
 #include "controller/ingest/report_order.h"
-#include "common/log.h"
 #include "controller/validation.h"
 #include "model/report_limits.h"
 
@@ -21,6 +23,9 @@ absl::Status ValidateReport(const v1::ReportRequest& report) {
   if (report.instance_id().empty()) return absl::InvalidArgumentError("instance_id is empty");
   for (const auto& pool : report.pools()) {
     RETURN_IF_ERROR(ValidatePoolName(pool.name()));
+  }
+  for (const auto& scrub : report.agent_scrubs()) {
+    RETURN_IF_ERROR(WithContext(ValidatePoolName(scrub.pool()), "agent scrub"));
   }
   return absl::OkStatus();
 }
@@ -49,6 +54,7 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
     duplicate = report;
     duplicate.clear_pools();
     duplicate.set_pools_valid(false);
+    duplicate.clear_agent_scrubs();
   }
   const v1::ReportRequest& applied = order.outcome == v1::REPORT_DUPLICATE ? duplicate : report;
   ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, applied, now));
@@ -62,6 +68,12 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   if (IsDiskFull(raised.status())) return store_->health().DiskFullError();
   if (!raised.ok()) return raised.status();
   LogRaisedEvents(write.events, *raised);
+  for (const v1::AgentScrub* scrub : write.dropped_agent_scrubs) {
+    spdlog::warn(
+        "{}: not recording the scrub the agent started on its own at {}: pool {} is "
+        "unknown",
+        report.host_id(), FormatRfc3339(scrub->started_at()), scrub->pool());
+  }
   ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report, now));
   response.set_outcome(order.outcome);
   return response;
@@ -72,10 +84,14 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const v1::ReportReques
   v1::ReportResponse response;
   response.set_next_report_interval_s(
       static_cast<uint32_t>(absl::ToInt64Seconds(config_->report_interval)));
+  ASSIGN_OR_RETURN(std::vector<PoolScrubState> pools,
+                   store_->pools().ListScrubStatesOfHost(report.host_id()));
+  *response.mutable_policy() = MakeAgentPolicy(*config_, pools);
   // An agent still delivering older observations would run commands decided on a view it
   // has moved on from; they wait until it has caught up.
   if (report.backlog() > 0) return response;
-  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store_->commands().Pending(report.host_id(), now));
+  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending,
+                   store_->commands().Pending(report.host_id(), now));
   for (const CommandRecord& c : pending) {
     v1::Command* command = response.add_commands();
     command->set_id(c.id);

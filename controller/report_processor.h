@@ -5,7 +5,8 @@
 // (ingest/report_order.h: applied, a duplicate that only says the host is alive and carries
 // acks, or stale and dropped) and date it by when the agent saw it; derive what it changes
 // (ingest/: a pure diff, then the writes and events it implies); and apply all of it in one
-// transaction (Store::ApplyReport). Answers with the outcome and, once the agent has no
+// transaction (Store::ApplyReport). Answers with the outcome, the AgentPolicy the agent
+// follows while it cannot reach the controller (agent_policy.h) and, once the agent has no
 // backlog, the host's pending commands. The reply is sent only
 // after the report's transaction commits, so nothing acknowledged to an agent is lost by a
 // controller crash.

@@ -11,8 +11,8 @@
 #include "common/status_macros.h"
 #include "controller/command_expiry.h"
 #include "controller/command_id.h"
-#include "controller/events/scrub_class.h"
 #include "model/enum_names.h"
+#include "model/scrub_class.h"
 
 namespace zfleet::controller {
 
@@ -47,6 +47,8 @@ std::string PhaseStatus(PoolPhase phase) {
   return "ok";
 }
 
+// A scrub the agent started on its own followed the policy's cadence, so once the controller
+// is back it is treated as a scheduled one (paused or stopped at its window's end).
 ScrubTrigger ToScheduler(v1::ScrubTrigger trigger) {
   if (trigger == v1::TRIGGER_MANUAL) return ScrubTrigger::kManual;
   if (trigger == v1::TRIGGER_EXTERNAL) return ScrubTrigger::kExternal;

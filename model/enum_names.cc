@@ -37,6 +37,7 @@ constexpr std::pair<v1::ScrubTrigger, absl::string_view> kTriggers[] = {
     {v1::TRIGGER_MANUAL, "manual"},
     {v1::TRIGGER_SCHEDULED, "scheduled"},
     {v1::TRIGGER_EXTERNAL, "external"},
+    {v1::TRIGGER_AGENT, "agent"},
 };
 
 }  // namespace

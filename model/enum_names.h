@@ -20,7 +20,7 @@ std::optional<v1::Severity> ParseSeverity(absl::string_view name);
 absl::string_view RunStateName(v1::ScrubRunState state);
 std::optional<v1::ScrubRunState> ParseRunState(absl::string_view name);
 
-// "manual", "scheduled", "external"; "" for unspecified.
+// "manual", "scheduled", "external", "agent"; "" for unspecified.
 absl::string_view TriggerName(v1::ScrubTrigger trigger);
 std::optional<v1::ScrubTrigger> ParseTrigger(absl::string_view name);
 

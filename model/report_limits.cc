@@ -212,6 +212,10 @@ absl::Status CheckReportLimits(const v1::ReportRequest& report) {
   if (report.acks_size() > kMaxAcks) {
     return Over(absl::StrCat(report.acks_size(), " acks (limit ", kMaxAcks, ")"));
   }
+  if (report.agent_scrubs_size() > kMaxAgentScrubs) {
+    return Over(
+        absl::StrCat(report.agent_scrubs_size(), " agent scrubs (limit ", kMaxAgentScrubs, ")"));
+  }
   return CheckStrings(
       report, "",
       v1::ReportRequest::descriptor()->FindFieldByNumber(v1::ReportRequest::kPoolsFieldNumber));
@@ -229,6 +233,10 @@ void FitReportToLimits(v1::ReportRequest* report) {
   }
   if (report->acks_size() > kMaxAcks) {
     report->mutable_acks()->DeleteSubrange(kMaxAcks, report->acks_size() - kMaxAcks);
+  }
+  if (report->agent_scrubs_size() > kMaxAgentScrubs) {
+    report->mutable_agent_scrubs()->DeleteSubrange(kMaxAgentScrubs,
+                                                   report->agent_scrubs_size() - kMaxAgentScrubs);
   }
   auto* checks = report->mutable_host()->mutable_stack_checks();
   if (checks->size() > kMaxStackChecks) {

@@ -43,6 +43,9 @@ inline constexpr int kMaxStackChecks = 200;
 // Acks of commands executed since the last accepted report: a few per pool and day. The
 // agent sends at most this many at once; the rest go with the next report.
 inline constexpr int kMaxAcks = 1000;
+// Scrubs the agent started on its own while its controller was away: about one per pool
+// and interval; the agent sends at most this many at once, the rest with the next report.
+inline constexpr int kMaxAgentScrubs = 1000;
 // Any other string: a pool's status, action and see text (a few hundred bytes), names,
 // device paths, notes, stack-check evidence and fix, the collection error, an ack's error
 // text, an error-file name (Linux's PATH_MAX is 4,096 bytes).
@@ -61,7 +64,8 @@ absl::Status CheckReportLimits(const v1::ReportRequest& report);
 //  - An error-file list longer than the limit keeps its first names and ends with
 //    "… and N more"; PoolErrors.count is left as zpool gave it.
 //  - Unparsed lines are cut the same way; acks to the first kMaxAcks (the journal confirms
-//    the first ones sent); stack checks to the limit, those not "ok" kept first.
+//    the first ones sent), agent scrubs likewise to the first kMaxAgentScrubs; stack checks
+//    to the limit, those not "ok" kept first.
 //  - A string over kMaxStringBytes is cut at a UTF-8 boundary and ends with "…".
 //  - If the report is still over kMaxReportBytes, the error-file and unparsed lists are
 //    cut again, to 10 entries of at most 256 bytes.

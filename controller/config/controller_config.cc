@@ -63,15 +63,30 @@ absl::Status ReadString(absl::string_view source, const toml::node& node, absl::
 }
 
 absl::Status ParseAgents(absl::string_view source, const toml::table& t, ControllerConfig& c) {
+  const toml::node* autonomous = nullptr;
   for (const auto& [key, node] : t) {
     if (key == "report_interval") {
       RETURN_IF_ERROR(ReadDuration(source, node, "agents.report_interval", absl::Seconds(1),
                                    c.report_interval));
     } else if (key == "missing_after") {
       RETURN_IF_ERROR(ReadInt(source, node, "agents.missing_after", 1, 1000, c.missing_after));
+    } else if (key == "autonomous_after") {
+      RETURN_IF_ERROR(ReadDuration(source, node, "agents.autonomous_after", absl::ZeroDuration(),
+                                   c.autonomous_after));
+      autonomous = &node;
     } else {
       return TomlErrorAt(source, node, absl::StrCat("unknown key agents.", ToAbsl(key.str())));
     }
+  }
+  // An agent must not act alone while the controller still counts its host as reporting:
+  // both would then start scrubs on the same pools.
+  if (c.autonomous_after > absl::ZeroDuration() && c.autonomous_after <= c.MissingAfter()) {
+    return TomlErrorAt(
+        source, autonomous != nullptr ? *autonomous : static_cast<const toml::node&>(t),
+        absl::StrCat("agents.autonomous_after (", FormatHumanDuration(c.autonomous_after),
+                     ") must be 0 (never act alone) or longer than report_interval × "
+                     "missing_after (",
+                     FormatHumanDuration(c.MissingAfter()), ")"));
   }
   return absl::OkStatus();
 }

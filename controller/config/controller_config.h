@@ -4,6 +4,9 @@
 //   [agents]
 //   report_interval = "30s"   # told to every agent in each reply
 //   missing_after = 3         # report intervals without a report → host not reporting
+//   autonomous_after = "24h"  # an agent that has not reached the controller for this long
+//                             # scrubs its own pools by the last policy it received; "0s" =
+//                             # never. Must exceed report_interval × missing_after.
 //
 //   [scheduler]                       # every key optional; the defaults are shown
 //   tick = "30s"                      # how often the schedule is evaluated
@@ -69,6 +72,9 @@ struct RetentionPolicy {
 struct ControllerConfig {
   absl::Duration report_interval = absl::Seconds(30);
   int missing_after = 3;
+  // How long an agent that cannot reach the controller waits before it scrubs its own pools
+  // by the last policy it received (AgentPolicy); zero = never. Longer than MissingAfter().
+  absl::Duration autonomous_after = absl::Hours(24);
   SchedulerPolicy scheduler;
   // Pool snapshots older than this are thinned (first and last of each day and every state
   // change kept); the other tables follow `retention`.

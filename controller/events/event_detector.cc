@@ -223,11 +223,14 @@ std::vector<NewEvent> DetectScrubRunEvents(const std::optional<v1::ScrubRun>& be
                                            const v1::ScrubRun& after, absl::Time now) {
   if (after.state() != v1::RUN_FINISHED) return {};
   if (before.has_value() && before->state() == v1::RUN_FINISHED) return {};
+  const bool repaired = after.bytes_repaired() > 0 || after.errors() > 0;
+  // What an agent scrubbed on its own while the controller was away is news however old,
+  // when it repaired data.
+  const bool agent_repair = repaired && after.trigger() == v1::TRIGGER_AGENT;
   if (!before.has_value() && after.has_ended_at() &&
-      absl::FromUnixSeconds(after.ended_at()) < now - kRecentRun) {
+      absl::FromUnixSeconds(after.ended_at()) < now - kRecentRun && !agent_repair) {
     return {};
   }
-  const bool repaired = after.bytes_repaired() > 0 || after.errors() > 0;
   std::vector<std::string> facts;
   if (after.bytes_repaired() > 0)
     facts.push_back(absl::StrCat("repaired ", HumanBytes(after.bytes_repaired())));

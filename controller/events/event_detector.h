@@ -70,7 +70,9 @@ std::vector<NewEvent> DetectVanishedPools(const std::string& host_id,
 // counted errors, else scrub_finished (info). `before` is the run as stored before (nullopt
 // for a run about to be inserted, e.g. an external scrub). A run first seen already
 // finished more than a day before `now` (a pool's last scrub, recorded on first sight)
-// raises nothing. The dedup key is the run's id when it has one, else its pool and times.
+// raises nothing, unless the agent ran it on its own (trigger agent, reported once the
+// controller is back) and it repaired data. The dedup key is the run's id when it has one,
+// else its pool and times.
 std::vector<NewEvent> DetectScrubRunEvents(const std::optional<v1::ScrubRun>& before,
                                            const v1::ScrubRun& after, absl::Time now);
 

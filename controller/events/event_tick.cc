@@ -11,8 +11,8 @@
 #include "controller/events/event_detector.h"
 #include "controller/events/raise.h"
 #include "controller/events/retention.h"
-#include "controller/events/scrub_class.h"
 #include "model/pool_facts.h"
+#include "model/scrub_class.h"
 
 namespace zfleet::controller {
 namespace {

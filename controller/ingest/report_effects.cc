@@ -1,6 +1,7 @@
 #include "controller/ingest/report_effects.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,13 @@ class RunBook {
       if (run.pool() == pool && (latest == nullptr || run.id() > latest->id())) latest = &run;
     }
     return latest;
+  }
+  // A run that already records the agent's `scrub` (RecordsAgentScrub); nullptr when none.
+  const v1::ScrubRun* Recording(const v1::AgentScrub& scrub) const {
+    for (const v1::ScrubRun& run : runs_) {
+      if (RecordsAgentScrub(run, scrub, kAgentScrubMatchSeconds)) return &run;
+    }
+    return nullptr;
   }
   v1::ScrubRun* Find(int64_t id) {
     for (v1::ScrubRun& run : runs_) {
@@ -158,9 +166,54 @@ void DeriveScanWatch(const std::string& host_id, const PoolDiff& pool, absl::Tim
   before = std::move(next);
 }
 
+// The scrubs the agent started on its own (report.agent_scrubs), each stored once as a run
+// with trigger agent: a run that already records it (the agent sent it again, or it was
+// seen as external first) is kept, an external one becomes the agent's. Returns, per pool,
+// the latest agent scrub's run, so that the pool's scan is not also taken for an external
+// scrub.
+std::map<std::string, v1::ScrubRun> DeriveAgentScrubs(const StoredReportView& view,
+                                                      const ReportDiff& diff,
+                                                      const v1::ReportRequest& report,
+                                                      absl::Time now, RunBook& runs,
+                                                      ReportWrite& w) {
+  absl::flat_hash_set<std::string> known(view.present_pools.begin(), view.present_pools.end());
+  for (const auto& [name, stored] : view.pools) {
+    if (stored.snapshot.has_value()) known.insert(name);
+  }
+  if (diff.pools_valid) known.insert(diff.reported.begin(), diff.reported.end());
+  std::map<std::string, v1::ScrubRun> latest;
+  std::vector<const v1::AgentScrub*> seen;
+  for (const v1::AgentScrub& scrub : report.agent_scrubs()) {
+    const bool repeated = std::any_of(seen.begin(), seen.end(), [&](const v1::AgentScrub* s) {
+      return s->pool() == scrub.pool() &&
+             std::abs(s->started_at() - scrub.started_at()) <= kAgentScrubMatchSeconds;
+    });
+    if (repeated) continue;
+    seen.push_back(&scrub);
+    std::optional<v1::ScrubRun> run;
+    if (const v1::ScrubRun* stored = runs.Recording(scrub)) {
+      run = *stored;
+      if (TriggerOf(*run) != v1::TRIGGER_AGENT) {
+        SetTrigger(*run, v1::TRIGGER_AGENT);
+        runs.Update(*run, w.updated_runs);
+      }
+    } else if (!known.contains(scrub.pool())) {
+      w.dropped_agent_scrubs.push_back(&scrub);
+      continue;
+    } else {
+      run = AgentRun(report.host_id(), scrub);
+      Append(w.events, DetectScrubRunEvents(std::nullopt, *run, now));
+      w.new_runs.push_back(*run);
+    }
+    auto [it, inserted] = latest.emplace(scrub.pool(), *run);
+    if (!inserted && run->started_at() > it->second.started_at()) it->second = *std::move(run);
+  }
+  return latest;
+}
+
 void DerivePoolRuns(const std::string& host_id, const PoolDiff& pool,
-                    const std::vector<v1::ScrubRun>& open, absl::Time now, RunBook& runs,
-                    ReportWrite& w) {
+                    const std::vector<v1::ScrubRun>& open, const v1::ScrubRun* agent_run,
+                    absl::Time now, RunBook& runs, ReportWrite& w) {
   std::vector<v1::ScrubRun> pool_runs;
   for (const v1::ScrubRun& run : open) {
     if (run.pool() == pool.reported->name()) pool_runs.push_back(run);
@@ -168,8 +221,11 @@ void DerivePoolRuns(const std::string& host_id, const PoolDiff& pool,
   ScrubTrackingResult tracked = TrackScrubs(host_id, pool.previous, *pool.reported, pool_runs);
   if (tracked.external.has_value()) {
     // Before recording a scrub nobody asked for, check it is not the one whose run just
-    // ended (a stop ack arrives before or with the scan that shows it).
-    if (const v1::ScrubRun* latest = runs.Latest(pool.reported->name())) {
+    // ended (a stop ack arrives before or with the scan that shows it), nor one the agent
+    // started on its own (this report says so).
+    const v1::ScrubRun* latest =
+        agent_run != nullptr ? agent_run : runs.Latest(pool.reported->name());
+    if (latest != nullptr) {
       tracked = TrackScrubs(host_id, pool.previous, *pool.reported, pool_runs, latest);
     }
   }
@@ -200,6 +256,8 @@ ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& di
   DeriveHost(diff, report, missing_after, now, observed, w);
   RunBook runs(view.runs);
   DeriveAcks(view, report, now, observed, runs, w);
+  const std::map<std::string, v1::ScrubRun> agent_runs =
+      DeriveAgentScrubs(view, diff, report, now, runs, w);
   if (!diff.pools_valid) return w;
 
   // Runs as the acks left them; each pool is tracked against its own.
@@ -208,7 +266,10 @@ ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& di
   for (const PoolDiff& pool : diff.pools) {
     w.pools.push_back({pool.reported, pool.plan});
     DeriveScanWatch(report.host_id(), pool, observed, progress, w);
-    DerivePoolRuns(report.host_id(), pool, open, observed, runs, w);
+    auto agent_run = agent_runs.find(pool.reported->name());
+    DerivePoolRuns(report.host_id(), pool, open,
+                   agent_run == agent_runs.end() ? nullptr : &agent_run->second, observed, runs,
+                   w);
   }
   Append(w.events,
          DetectVanishedPools(report.host_id(), view.present_pools, diff.reported, observed));

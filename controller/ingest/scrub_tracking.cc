@@ -57,6 +57,17 @@ bool IsSameScrub(const v1::ScrubRun* run, const v1::Scan& scan) {
   return !run->has_ended_at() || run->ended_at() + kSameScrubSeconds >= scan.end_time();
 }
 
+// A new run's state and figures from the scan of its scrub: ended, or running (paused).
+void FollowScan(const v1::Scan& scan, v1::ScrubRun& run) {
+  if (IsEnded(scan)) {
+    EndRun(scan, run);
+  } else {
+    SetRunState(run, v1::RUN_RUNNING);
+    CopyFigures(scan, run);
+    if (scan.state() == "paused") MarkPaused(run);
+  }
+}
+
 v1::ScrubRun ExternalRun(const std::string& host_id, const v1::Pool& pool) {
   v1::ScrubRun run;
   run.set_host_id(host_id);
@@ -66,13 +77,7 @@ v1::ScrubRun ExternalRun(const std::string& host_id, const v1::Pool& pool) {
   if (scan.has_start_time()) run.set_started_at(scan.start_time());
   run.set_requested_at(scan.has_start_time() ? scan.start_time()
                                              : (scan.has_end_time() ? scan.end_time() : 0));
-  if (IsEnded(scan)) {
-    EndRun(scan, run);
-  } else {
-    SetRunState(run, v1::RUN_RUNNING);
-    CopyFigures(scan, run);
-    if (scan.state() == "paused") MarkPaused(run);
-  }
+  FollowScan(scan, run);
   return run;
 }
 
@@ -125,6 +130,38 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* befo
     }
   }
   return result;
+}
+
+v1::ScrubRun AgentRun(const std::string& host_id, const v1::AgentScrub& scrub) {
+  v1::ScrubRun run;
+  run.set_host_id(host_id);
+  run.set_pool(scrub.pool());
+  SetTrigger(run, v1::TRIGGER_AGENT);
+  run.set_requested_at(scrub.started_at());
+  run.set_started_at(scrub.started_at());
+  if (!scrub.error().empty()) {
+    SetRunState(run, v1::RUN_FAILED);
+    run.set_ended_at(scrub.started_at());
+    run.set_message(scrub.error());
+  } else if (scrub.has_last_scan()) {
+    if (scrub.paused_at_window_end() && scrub.last_scan().state() == "paused") {
+      // Kept by MarkPaused: the scheduler resumes it when its window opens.
+      run.set_pause(v1::PAUSE_WINDOW_END);
+      run.set_message("paused at window end");
+    }
+    FollowScan(scrub.last_scan(), run);
+  } else {
+    SetRunState(run, v1::RUN_RUNNING);
+  }
+  return run;
+}
+
+bool RecordsAgentScrub(const v1::ScrubRun& run, const v1::AgentScrub& scrub,
+                       int64_t match_seconds) {
+  const v1::ScrubTrigger trigger = TriggerOf(run);
+  return run.pool() == scrub.pool() &&
+         (trigger == v1::TRIGGER_AGENT || trigger == v1::TRIGGER_EXTERNAL) &&
+         run.has_started_at() && std::abs(run.started_at() - scrub.started_at()) <= match_seconds;
 }
 
 v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandAck& ack) {

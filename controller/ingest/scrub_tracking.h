@@ -2,13 +2,16 @@
 //
 // A run is created `requested` by `zfleet scrub`, becomes `running` when the agent acks the
 // command, and ends `finished` / `canceled` when the pool's scan says so (or `failed` when
-// the agent could not start it). A scrub nobody asked zfleet for is recorded as `external`.
+// the agent could not start it). A scrub nobody asked zfleet for is recorded as `external`;
+// one the agent started on its own while the controller was away comes in the report's
+// agent_scrubs and is recorded as `agent` (AgentRun), not as external.
 // A running run whose scan is paused says why in `pause`: PAUSE_WINDOW_END when the
 // scheduler paused it at its window's end (set by the schedule service, kept here until the
 // scan runs again), else PAUSE_OPERATOR; an ended run is never paused.
 #ifndef ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
 #define ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +33,19 @@ struct ScrubTrackingResult {
 ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* before,
                                 const v1::Pool& after, const std::vector<v1::ScrubRun>& open_runs,
                                 const v1::ScrubRun* latest_run = nullptr);
+
+// The run of a scrub the agent started on its own while the controller was unreachable
+// (trigger agent, requested and started at scrub.started_at): failed with the error when
+// `zpool scrub` failed; else, from the scan the agent last saw of it, ended (finished or
+// canceled, with its figures) or running (paused: at its window's end when the agent says it
+// paused it so, else by the operator); running when the agent has not seen its scan yet
+// (the pool's later scans then end it, as any running run).
+v1::ScrubRun AgentRun(const std::string& host_id, const v1::AgentScrub& scrub);
+
+// True when the stored `run` already records `scrub`: the same pool, trigger agent (a report
+// the agent sent again) or external (seen before the agent could say it was its own), and a
+// start within `match_seconds` of the scrub's.
+bool RecordsAgentScrub(const v1::ScrubRun& run, const v1::AgentScrub& scrub, int64_t match_seconds);
 
 // Applies an agent's ack of the command that belongs to `run` (ack.executed_at: when the
 // agent ran it, unix seconds; REQUIRES: not 0, callers date an ack without a time by its

@@ -165,15 +165,13 @@ Decision Decide(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolic
                 absl::Span<const RunningScrub> running, absl::Span<const ManualRequest> manual,
                 const DecideOptions& options = {});
 
-// When `pool` (on `host`) is due under `policy`, by the rule at the top of this file.
+// When `pool` (on `host`) is due under `policy`: ScrubDueTime (schedule_policy/), the rule at
+// the top of this file.
 absl::Time DueTime(const PoolSnapshot& pool, const HostSnapshot& host,
                    const SchedulerPolicy& policy);
 // The earliest time a pool due at `due` may start: due − early_start × interval when its
 // class's windows are closed at `due` (see "Early starts"), else `due`.
 absl::Time EarlyStartTime(absl::Time due, DiskClass c, const SchedulerPolicy& policy);
-// The first-interval offset of a never-scrubbed pool: FNV-1a("host/pool") mod interval.
-absl::Duration SpreadOffset(absl::string_view host_id, absl::string_view pool_name,
-                            absl::Duration interval);
 
 }  // namespace zfleet::controller
 

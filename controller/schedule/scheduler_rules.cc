@@ -1,42 +1,17 @@
 #include "controller/schedule/scheduler_rules.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace zfleet::controller {
-namespace {
-
-uint64_t Fnv1a(absl::string_view a, char sep, absl::string_view b) {
-  uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](char c) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  };
-  for (char c : a) mix(c);
-  mix(sep);
-  for (char c : b) mix(c);
-  return h;
-}
-
-}  // namespace
-
-absl::Duration SpreadOffset(absl::string_view host_id, absl::string_view pool_name,
-                            absl::Duration interval) {
-  int64_t seconds = absl::ToInt64Seconds(interval);
-  if (seconds <= 0) return absl::ZeroDuration();
-  return absl::Seconds(
-      static_cast<int64_t>(Fnv1a(host_id, '/', pool_name) % static_cast<uint64_t>(seconds)));
-}
 
 absl::Time DueTime(const PoolSnapshot& pool, const HostSnapshot& host,
                    const SchedulerPolicy& policy) {
-  absl::Duration interval = policy.For(pool.disk_class).interval;
-  if (pool.last_scrub_start) return *pool.last_scrub_start + interval;
-  if (pool.last_scrub_end) return *pool.last_scrub_end + interval;
-  return pool.first_seen + SpreadOffset(host.id, pool.name, interval);
+  return ScrubDueTime(
+      {host.id, pool.name, pool.last_scrub_start, pool.last_scrub_end, pool.first_seen},
+      policy.For(pool.disk_class).interval);
 }
 
 absl::Time EarlyStartTime(absl::Time due, DiskClass c, const SchedulerPolicy& policy) {
@@ -92,10 +67,7 @@ BlockReason PoolBlocker(const PoolSnapshot& pool, const HostSnapshot& host, bool
     return {pool.scan_state == ScanState::kPaused ? Blocker::kScrubPaused : Blocker::kScanRunning};
   }
   if (bypass == Bypass::kNow) return {};
-  if (std::find(policy.skip_states.begin(), policy.skip_states.end(), pool.state) !=
-      policy.skip_states.end()) {
-    return {Blocker::kPoolState};
-  }
+  if (policy.Skips(pool.state)) return {Blocker::kPoolState};
   if (!window_open) return {Blocker::kWindowClosed};
   if (host.load1 >= 0 && host.load1 > policy.load_threshold) return {Blocker::kLoad};
   return {};

@@ -342,6 +342,16 @@ absl::StatusOr<std::vector<std::string>> PoolTable::ListPresentNames(const std::
 }
 
 absl::StatusOr<std::vector<PoolScrubState>> PoolTable::ListScrubStates() {
+  return SelectScrubStates("", [](Statement&) {});
+}
+
+absl::StatusOr<std::vector<PoolScrubState>> PoolTable::ListScrubStatesOfHost(
+    const std::string& host_id) {
+  return SelectScrubStates("AND h.name = ?1", [&](Statement& s) { s.BindText(1, host_id); });
+}
+
+absl::StatusOr<std::vector<PoolScrubState>> PoolTable::SelectScrubStates(
+    absl::string_view and_where, const std::function<void(Statement&)>& bind) {
   // Each pool's latest run in the given states, found backwards on scrub_runs_by_pool.
   constexpr int kEnded = 8;
   constexpr int kFinished = kEnded + ScrubRunTable::kColumnCount;
@@ -360,8 +370,10 @@ absl::StatusOr<std::vector<PoolScrubState>> PoolTable::ListScrubStates() {
     LEFT JOIN scrub_runs g ON g.id = (
       SELECT r.id FROM scrub_runs r WHERE r.pool_id = p.id AND r.state = 'finished'
       ORDER BY r.id DESC LIMIT 1)
-    WHERE p.present = 1
+    WHERE p.present = 1 )sql",
+                                                             and_where, R"sql(
     ORDER BY h.name, p.name)sql")));
+  bind(stmt);
   std::vector<PoolScrubState> rows;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -124,6 +124,8 @@ class PoolTable {
   absl::StatusOr<std::vector<std::string>> ListPresentNames(const std::string& host_id);
   // Every present pool with its state and last scrub runs, ordered by host then pool.
   absl::StatusOr<std::vector<PoolScrubState>> ListScrubStates();
+  // The same for one host's present pools (empty for an unknown host).
+  absl::StatusOr<std::vector<PoolScrubState>> ListScrubStatesOfHost(const std::string& host_id);
   // The leaves of present pools with a non-zero counter, ordered by host, pool, position.
   absl::StatusOr<std::vector<LeafCounterRow>> ListDevicesWithErrors();
   // The pools.id of host_id/pool, present or not; nullopt when unknown.
@@ -137,6 +139,9 @@ class PoolTable {
   absl::Status WriteFacts(int64_t snapshot_id, const PoolFacts& facts);
   // A refresh of the latest snapshot whose counters moved (PoolWritePlan::counters_changed).
   absl::Status RefreshCounters(int64_t pool_id, const v1::Pool& pool, absl::Time now);
+  // ListScrubStates with `and_where` ("AND …") added to its condition; `bind` binds it.
+  absl::StatusOr<std::vector<PoolScrubState>> SelectScrubStates(
+      absl::string_view and_where, const std::function<void(Statement&)>& bind);
 
   Database* db_;
   HostTable* hosts_;

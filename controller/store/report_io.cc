@@ -25,8 +25,15 @@ absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& 
   ASSIGN_OR_RETURN(view.present_pools, pools_.ListPresentNames(host_id));
   ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, scrub_runs_.Open(host_id));
   ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest, scrub_runs_.LatestOfHost(host_id));
+  std::vector<v1::ScrubRun> near;  // runs that may already record the report's agent scrubs
+  for (const v1::AgentScrub& scrub : report.agent_scrubs()) {
+    ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> found,
+                     scrub_runs_.StartedNear(host_id, scrub.pool(), scrub.started_at(),
+                                             kAgentScrubMatchSeconds));
+    for (v1::ScrubRun& run : found) near.push_back(std::move(run));
+  }
   absl::flat_hash_set<int64_t> ids;
-  for (std::vector<v1::ScrubRun>* runs : {&open, &latest}) {
+  for (std::vector<v1::ScrubRun>* runs : {&open, &latest, &near}) {
     for (v1::ScrubRun& run : *runs) {
       if (ids.insert(run.id()).second) view.runs.push_back(std::move(run));
     }

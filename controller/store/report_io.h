@@ -5,6 +5,7 @@
 #ifndef ZFLEET_CONTROLLER_STORE_REPORT_IO_H_
 #define ZFLEET_CONTROLLER_STORE_REPORT_IO_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +22,11 @@
 
 namespace zfleet::controller {
 
+// How far apart the start of an agent scrub and that of a stored run may be for the run to
+// record that scrub: the agent's clock when it ran `zpool scrub` and zpool's own start time
+// (an external run's) differ by the command's run time.
+inline constexpr int64_t kAgentScrubMatchSeconds = 60;
+
 // The store's state, as a report of one host meets it.
 struct StoredReportView {
   std::optional<HostRecord> host;        // nullopt: the host's first report
@@ -30,8 +36,9 @@ struct StoredReportView {
   std::map<std::string, StoredPool> pools;
   std::map<std::string, std::optional<ScanProgress>> scan_progress;
   std::vector<std::string> present_pools;  // the host's present pools, sorted
-  // The host's open runs (requested, running) and the newest run of each of its pools, by
-  // ascending id.
+  // The host's open runs (requested, running), the newest run of each of its pools and the
+  // runs that started within kAgentScrubMatchSeconds of one of the report's agent scrubs
+  // (on its pool), by ascending id.
   std::vector<v1::ScrubRun> runs;
   // The commands the report's acks name, by id (ids unknown for this host are left out).
   std::map<std::string, CommandRecord> acked_commands;
@@ -66,7 +73,11 @@ struct ReportWrite {
   std::vector<std::pair<std::string, std::optional<ScanProgress>>> scan_progress;
   std::vector<std::pair<std::string, ScrubConcern::Kind>> cleared_concerns;  // by pool
   std::vector<v1::ScrubRun> updated_runs;  // each run once, as it ends up
-  std::vector<v1::ScrubRun> new_runs;      // to insert (scrubs zfleet did not start)
+  // To insert: scrubs zfleet did not start, and those the agent started on its own.
+  std::vector<v1::ScrubRun> new_runs;
+  // Agent scrubs of pools the store does not know and the report does not list: not stored
+  // (the caller logs them). Borrowed from the report.
+  std::vector<const v1::AgentScrub*> dropped_agent_scrubs;
   // When the report's pools are valid: the pools it lists; the host's others become absent.
   std::optional<std::vector<std::string>> present_pools;
   std::vector<NewEvent> events;  // in the order they are raised

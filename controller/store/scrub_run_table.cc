@@ -119,6 +119,18 @@ absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::List(const std::string&
   });
 }
 
+absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::StartedNear(const std::string& host_id,
+                                                                     const std::string& pool,
+                                                                     int64_t started_at,
+                                                                     int64_t slack) {
+  return Select(
+      "WHERE h.name = ?1 AND p.name = ?2 AND r.started_at BETWEEN ?3 AND ?4 ORDER BY r.id",
+      [&](Statement& s) {
+        s.BindText(1, host_id).BindText(2, pool);
+        s.BindInt64(3, started_at - slack).BindInt64(4, started_at + slack);
+      });
+}
+
 absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::Latest() {
   // One query for the whole fleet, not one per pool (`zfleet status` over 40,000 pools).
   return Select("WHERE r.id IN (SELECT MAX(id) FROM scrub_runs GROUP BY pool_id) ORDER BY r.id",

@@ -31,6 +31,11 @@ class ScrubRunTable {
   // Runs of one pool, newest (highest id) first, at most `limit` (none if limit <= 0).
   absl::StatusOr<std::vector<v1::ScrubRun>> List(const std::string& host_id,
                                                  const std::string& pool, int limit);
+  // Runs of one pool that started within `slack` seconds of `started_at` (unix seconds),
+  // oldest first.
+  absl::StatusOr<std::vector<v1::ScrubRun>> StartedNear(const std::string& host_id,
+                                                        const std::string& pool, int64_t started_at,
+                                                        int64_t slack);
   // The newest run of every pool that has one (any state), in one query.
   absl::StatusOr<std::vector<v1::ScrubRun>> Latest();
   // The newest run (any state) of each of the host's pools that has one.

@@ -25,15 +25,15 @@ inline controller::SimFleet MakeBenchFleet(int hosts) {
     host.load = h % 97 == 0 ? 12.0 : 1.0;  // about 1% of hosts too busy to scrub
     struct Spec {
       const char* name;
-      controller::DiskClass cls;
+      DiskClass cls;
       double size;
       double rate;
       int interval_days;
     };
-    const Spec specs[] = {{"tank0", controller::DiskClass::kSata, 8e12, 400e6, 7},
-                          {"tank1", controller::DiskClass::kSata, 4e12, 300e6, 7},
-                          {"bulk", controller::DiskClass::kSas, 16e12, 600e6, 30},
-                          {"fast", controller::DiskClass::kNvme, 4e12, 2e9, 30}};
+    const Spec specs[] = {{"tank0", DiskClass::kSata, 8e12, 400e6, 7},
+                          {"tank1", DiskClass::kSata, 4e12, 300e6, 7},
+                          {"bulk", DiskClass::kSas, 16e12, 600e6, 30},
+                          {"fast", DiskClass::kNvme, 4e12, 2e9, 30}};
     for (int p = 0; p < 4; ++p) {
       controller::SimPool pool;
       pool.name = specs[p].name;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "controller/schedule/scrub_window.h"
+#include "schedule_policy/scrub_window.h"
 #include "controller/schedule_service.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -13,13 +13,15 @@ TEST(EnumNamesTest, NamesRoundTrip) {
        {v1::RUN_REQUESTED, v1::RUN_RUNNING, v1::RUN_FINISHED, v1::RUN_CANCELED, v1::RUN_FAILED}) {
     EXPECT_EQ(ParseRunState(RunStateName(s)), s);
   }
-  for (v1::ScrubTrigger t : {v1::TRIGGER_MANUAL, v1::TRIGGER_SCHEDULED, v1::TRIGGER_EXTERNAL}) {
+  for (v1::ScrubTrigger t :
+       {v1::TRIGGER_MANUAL, v1::TRIGGER_SCHEDULED, v1::TRIGGER_EXTERNAL, v1::TRIGGER_AGENT}) {
     EXPECT_EQ(ParseTrigger(TriggerName(t)), t);
   }
   // The strings the JSON output and the database have always used.
   EXPECT_EQ(SeverityName(v1::SEVERITY_CRITICAL), "critical");
   EXPECT_EQ(RunStateName(v1::RUN_CANCELED), "canceled");
   EXPECT_EQ(TriggerName(v1::TRIGGER_EXTERNAL), "external");
+  EXPECT_EQ(TriggerName(v1::TRIGGER_AGENT), "agent");
 }
 
 TEST(EnumNamesTest, UnspecifiedAndUnknown) {

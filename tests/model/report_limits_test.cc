@@ -137,6 +137,14 @@ TEST(CheckReportLimitsTest, StackChecksAndAcks) {
   EXPECT_EQ(Refusal(r), "201 stack checks (limit 200)");
 }
 
+TEST(CheckReportLimitsTest, AgentScrubs) {
+  v1::ReportRequest r = Report();
+  for (int i = 0; i < kMaxAgentScrubs; ++i) r.add_agent_scrubs()->set_pool("tank");
+  EXPECT_EQ(Refusal(r), "");
+  r.add_agent_scrubs()->set_pool("tank");
+  EXPECT_EQ(Refusal(r), "1001 agent scrubs (limit 1000)");
+}
+
 TEST(CheckReportLimitsTest, StringsAnywhereNameTheirField) {
   const std::string at_limit(kMaxStringBytes, 'x');
   const std::string over(kMaxStringBytes + 1, 'x');
@@ -161,6 +169,7 @@ TEST(CheckReportLimitsTest, StringsAnywhereNameTheirField) {
        "pool \"tank\": errors.files[1]"},
       {[](auto& r, auto& s) { r.set_collect_error(s); }, "collect_error"},
       {[](auto& r, auto& s) { r.add_acks()->set_error(s); }, "acks[0].error"},
+      {[](auto& r, auto& s) { r.add_agent_scrubs()->set_error(s); }, "agent_scrubs[0].error"},
       {[](auto& r, auto& s) { r.mutable_host()->add_stack_checks()->set_evidence(s); },
        "host.stack_checks[0].evidence"},
   };
@@ -290,10 +299,14 @@ TEST(FitReportToLimitsTest, AcksKeepTheFirstAndChecksKeepTheFailures) {
     c->set_name(absl::StrCat("check-", i));
     c->set_level(i == 240 ? "fail" : "ok");
   }
+  for (int i = 0; i < 1200; ++i) r.add_agent_scrubs()->set_started_at(i);
   FitReportToLimits(&r);
   ASSERT_EQ(r.acks_size(), kMaxAcks);
   EXPECT_EQ(r.acks(0).id(), "cmd-0");
   EXPECT_EQ(r.acks(999).id(), "cmd-999");
+  ASSERT_EQ(r.agent_scrubs_size(), kMaxAgentScrubs);
+  EXPECT_EQ(r.agent_scrubs(0).started_at(), 0);
+  EXPECT_EQ(r.agent_scrubs(999).started_at(), 999);
   ASSERT_EQ(r.host().stack_checks_size(), kMaxStackChecks);
   EXPECT_EQ(r.host().stack_checks(0).name(), "check-240");
   EXPECT_EQ(r.host().stack_checks(1).name(), "check-0");

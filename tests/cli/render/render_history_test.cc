@@ -89,5 +89,17 @@ TEST(RenderHistoryTest, JsonShapeWithNulls) {
   EXPECT_TRUE(doc["changes"][1]["summary"].is_null());
 }
 
+TEST(RenderHistoryTest, AScrubTheAgentStartedOnItsOwnSaysAgent) {
+  v1::ScrubRun run = ScrubRun(4, "", "finished");
+  SetTrigger(run, v1::TRIGGER_AGENT);
+  run.clear_trigger_name();  // the enum alone names it
+  run.set_started_at(kNow - 3600);
+  run.set_ended_at(kNow - 600);
+  EXPECT_EQ(ScrubRunLine(run).rfind("scrub agent finished", 0), 0u) << ScrubRunLine(run);
+  v1::GetHistoryResponse h;
+  *h.add_scrub_runs() = run;
+  EXPECT_EQ(RenderHistoryJson(Request(), h)["scrub_runs"][0]["trigger"], "agent");
+}
+
 }  // namespace
 }  // namespace zfleet::cli

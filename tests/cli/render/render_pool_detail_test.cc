@@ -124,6 +124,13 @@ TEST(RenderPoolDetailTest, ErrorFilesAndScrubRuns) {
   EXPECT_THAT(out, Not(HasSubstr("unparsed")));
 }
 
+TEST(RenderPoolDetailTest, AScrubTheAgentStartedOnItsOwnSaysAgent) {
+  v1::GetPoolResponse r = DegradedTank();
+  SetTrigger(*r.mutable_scrub_runs(1), v1::TRIGGER_AGENT);
+  EXPECT_THAT(RenderPoolDetailText(r, kPlain),
+              HasSubstr("          3  agent    finished  2026-11-13 10:00  2026-11-13 10:00"));
+}
+
 TEST(RenderPoolDetailTest, SparseFactsAndEmptyHistory) {
   v1::GetPoolResponse r;
   r.mutable_pool()->set_host_id("h9");

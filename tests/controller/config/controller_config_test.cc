@@ -39,6 +39,7 @@ TEST(ControllerConfigTest, EmptyTextGivesTheDefaultsOfDesign) {
   const SchedulerPolicy& p = config->scheduler;
   EXPECT_EQ(config->report_interval, absl::Seconds(30));
   EXPECT_EQ(config->missing_after, 3);
+  EXPECT_EQ(config->autonomous_after, absl::Hours(24));
   EXPECT_EQ(p.tick, absl::Seconds(30));
   EXPECT_EQ(p.max_concurrent, 50);
   EXPECT_EQ(p.max_per_host, 1);
@@ -82,6 +83,7 @@ TEST(ControllerConfigTest, ParsesEveryKey) {
 [agents]
 report_interval = "10s"
 missing_after = 5
+autonomous_after = "3d"
 [scheduler]
 tick = "1m"
 max_concurrent = 7
@@ -110,6 +112,7 @@ key = "/etc/zfleet/pki/controller.key"
   const SchedulerPolicy& p = config->scheduler;
   EXPECT_EQ(config->report_interval, absl::Seconds(10));
   EXPECT_EQ(config->missing_after, 5);
+  EXPECT_EQ(config->autonomous_after, Days(3));
   EXPECT_EQ(p.tick, absl::Minutes(1));
   EXPECT_EQ(p.max_concurrent, 7);
   EXPECT_EQ(p.max_per_host, 2);
@@ -124,6 +127,38 @@ key = "/etc/zfleet/pki/controller.key"
   EXPECT_EQ(p.early_below, 0.25);
   EXPECT_EQ(p.For(DiskClass::kNvme).interval, Days(14));
   EXPECT_EQ(p.For(DiskClass::kNvme).windows.ranges().size(), 7u);
+}
+
+TEST(ControllerConfigTest, AutonomousAfterIsZeroOrLongerThanAHostMayBeSilent) {
+  auto never = ParseControllerConfig("[agents]\nautonomous_after = \"0s\"\n", "c.toml");
+  ASSERT_TRUE(never.ok()) << never.status();
+  EXPECT_EQ(never->autonomous_after, absl::ZeroDuration());
+  auto soon = ParseControllerConfig("[agents]\nautonomous_after = \"91s\"\n", "c.toml");
+  ASSERT_TRUE(soon.ok()) << soon.status();
+  EXPECT_EQ(soon->autonomous_after, absl::Seconds(91));
+
+  struct Case {
+    std::string text;
+    std::string error;
+  } cases[] = {
+      {"[agents]\nautonomous_after = \"90s\"\n",
+       "c.toml:2: agents.autonomous_after (1m30s) must be 0 (never act alone) or longer than "
+       "report_interval × missing_after (1m30s)"},
+      {"[agents]\nreport_interval = \"1h\"\nautonomous_after = \"2h\"\n",
+       "c.toml:3: agents.autonomous_after (2h) must be 0 (never act alone) or longer than "
+       "report_interval × missing_after (3h)"},
+      // The default 24h against a long silence: the error points at the [agents] table.
+      {"[agents]\nreport_interval = \"12h\"\n",
+       "c.toml:1: agents.autonomous_after (1d) must be 0 (never act alone) or longer than "
+       "report_interval × missing_after (1d12h)"},
+      {"[agents]\nautonomous_after = 5\n",
+       "c.toml:2: agents.autonomous_after must be a string like \"30s\""},
+  };
+  for (const Case& c : cases) {
+    auto config = ParseControllerConfig(c.text, "c.toml");
+    ASSERT_FALSE(config.ok()) << c.text;
+    EXPECT_EQ(config.status().message(), c.error);
+  }
 }
 
 TEST(ControllerConfigTest, RefusesBadInputWithFileLineAndReason) {

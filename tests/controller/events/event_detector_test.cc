@@ -251,6 +251,17 @@ TEST(ScrubRunEventsTest, FinishedCleanRepairedOrNothing) {
   EXPECT_THAT(DetectScrubRunEvents(std::nullopt, ScrubRun("finished"), kNow), ::testing::SizeIs(1));
   EXPECT_THAT(DetectScrubRunEvents(std::nullopt, ScrubRun("finished"), kNow + absl::Hours(48)),
               IsEmpty());
+  // One the agent ran on its own while the controller was away: a repair is news however old.
+  v1::ScrubRun agent = ScrubRun("finished", 4096);
+  SetTrigger(agent, v1::TRIGGER_AGENT);
+  agent.set_id(0);
+  std::vector<NewEvent> late = DetectScrubRunEvents(std::nullopt, agent, kNow + absl::Hours(240));
+  EXPECT_THAT(Summary(late), ElementsAre("warning scrub_repaired"));
+  EXPECT_THAT(late[0].event.message(), HasSubstr("agent scrub"));
+  EXPECT_THAT(DetectScrubRunEvents(std::nullopt, ScrubRun("finished"), kNow + absl::Hours(240)),
+              IsEmpty());
+  agent.set_bytes_repaired(0);
+  EXPECT_THAT(DetectScrubRunEvents(std::nullopt, agent, kNow + absl::Hours(240)), IsEmpty());
 
   std::vector<NewEvent> e =
       DetectScrubRunEvents(ScrubRun("running"), ScrubRun("finished", 47'500'000), kNow);

@@ -236,5 +236,73 @@ TEST(ReportEffectsTest, AMissingHostIsBackAndItsStackAttentionFollowsItsChecks) 
   EXPECT_THAT(Kinds(w), ElementsAre("stack_check", "host_back"));
 }
 
+v1::AgentScrub AgentScrub(const std::string& pool, int64_t started_at) {
+  v1::AgentScrub scrub;
+  scrub.set_pool(pool);
+  scrub.set_started_at(started_at);
+  return scrub;
+}
+
+TEST(ReportEffectsTest, AnAgentScrubIsOneRunOfTriggerAgentAndNoExternalOne) {
+  const int64_t start = absl::ToUnixSeconds(kNow) - 7200;
+  const v1::Pool done = WithScan(Pool("tank"), "finished", start + 1, start + 3600);
+  v1::ReportRequest report = Report({done});
+  v1::AgentScrub scrub = AgentScrub("tank", start);
+  *scrub.mutable_last_scan() = done.scan();
+  *report.add_agent_scrubs() = scrub;
+  *report.add_agent_scrubs() = scrub;  // listed twice: still one scrub
+  const ReportWrite w = Derive(Known({Pool("tank")}), report);
+  ASSERT_EQ(w.new_runs.size(), 1u);
+  EXPECT_EQ(w.new_runs[0].trigger(), v1::TRIGGER_AGENT);
+  EXPECT_EQ(w.new_runs[0].state(), v1::RUN_FINISHED);
+  EXPECT_EQ(w.new_runs[0].started_at(), start);
+  EXPECT_THAT(w.updated_runs, IsEmpty());
+  EXPECT_THAT(w.dropped_agent_scrubs, IsEmpty());
+  EXPECT_THAT(Kinds(w), ElementsAre("scrub_finished"));
+
+  // Without the agent's word the same scan is an external scrub.
+  const ReportWrite external = Derive(Known({Pool("tank")}), Report({done}));
+  ASSERT_EQ(external.new_runs.size(), 1u);
+  EXPECT_EQ(external.new_runs[0].trigger(), v1::TRIGGER_EXTERNAL);
+}
+
+TEST(ReportEffectsTest, AnAgentScrubAlreadyStoredIsNotStoredAgain) {
+  const v1::Pool done = WithScan(Pool("tank"), "finished", 1001, 4000);
+  StoredReportView view = Known({done});
+  v1::ScrubRun stored = MakeRun(7, v1::RUN_FINISHED, 1000);
+  SetTrigger(stored, v1::TRIGGER_AGENT);
+  view.runs.push_back(stored);
+  v1::ReportRequest report = Report({done});
+  *report.add_agent_scrubs() = AgentScrub("tank", 1000);
+  const ReportWrite w = Derive(view, report);
+  EXPECT_THAT(w.new_runs, IsEmpty());
+  EXPECT_THAT(w.updated_runs, IsEmpty());
+
+  // Stored as external before the agent said it was its own: it becomes the agent's.
+  SetTrigger(view.runs[0], v1::TRIGGER_EXTERNAL);
+  view.runs[0].set_started_at(1001);
+  const ReportWrite converted = Derive(view, report);
+  EXPECT_THAT(converted.new_runs, IsEmpty());
+  ASSERT_EQ(converted.updated_runs.size(), 1u);
+  EXPECT_EQ(converted.updated_runs[0].id(), 7);
+  EXPECT_EQ(converted.updated_runs[0].trigger(), v1::TRIGGER_AGENT);
+  EXPECT_EQ(converted.updated_runs[0].started_at(), 1001);
+}
+
+TEST(ReportEffectsTest, AnAgentScrubOfAPoolTheStoreDoesNotKnowIsDropped) {
+  v1::ReportRequest report = Report({}, /*valid=*/false);
+  *report.add_agent_scrubs() = AgentScrub("ghost", 1000);
+  *report.add_agent_scrubs() = AgentScrub("tank", 1000);
+  const ReportWrite w = Derive(Known({Pool("tank")}), report);
+  ASSERT_EQ(w.dropped_agent_scrubs.size(), 1u);
+  EXPECT_EQ(w.dropped_agent_scrubs[0]->pool(), "ghost");
+  ASSERT_EQ(w.new_runs.size(), 1u);
+  EXPECT_EQ(w.new_runs[0].pool(), "tank");
+  // A pool new in this report is known.
+  v1::ReportRequest first = Report({Pool("fresh")});
+  *first.add_agent_scrubs() = AgentScrub("fresh", 1000);
+  EXPECT_EQ(Derive(Known({}), first).new_runs.size(), 1u);
+}
+
 }  // namespace
 }  // namespace zfleet::controller

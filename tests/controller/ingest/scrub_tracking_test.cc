@@ -273,5 +273,66 @@ INSTANTIATE_TEST_SUITE_P(Cases, ApplyAckTest, ::testing::ValuesIn(AckCases()),
                            return info.param.name;
                          });
 
+TEST(AgentRunTest, FromWhatTheAgentSawOfItsScrub) {
+  v1::AgentScrub scrub;
+  scrub.set_pool("tank");
+  scrub.set_started_at(1000);
+  // Not seen yet: running, dated by the agent.
+  v1::ScrubRun run = AgentRun(kHost, scrub);
+  EXPECT_EQ(run.host_id(), kHost);
+  EXPECT_EQ(run.pool(), "tank");
+  EXPECT_EQ(run.trigger(), v1::TRIGGER_AGENT);
+  EXPECT_EQ(run.state(), v1::RUN_RUNNING);
+  EXPECT_EQ(run.requested_at(), 1000);
+  EXPECT_EQ(run.started_at(), 1000);
+  EXPECT_FALSE(run.has_ended_at());
+  // Ended: its outcome and figures; the agent's start time stays.
+  *scrub.mutable_last_scan() = PoolWith({"scrub", "finished", 1002, 4000, 50, 7, 1}).scan();
+  run = AgentRun(kHost, scrub);
+  EXPECT_EQ(run.state(), v1::RUN_FINISHED);
+  EXPECT_EQ(run.started_at(), 1000);
+  EXPECT_EQ(run.ended_at(), 4000);
+  EXPECT_EQ(run.bytes_repaired(), 7u);
+  EXPECT_EQ(run.errors(), 1u);
+  *scrub.mutable_last_scan() = PoolWith({"scrub", "canceled", 1002, 2000, 50, 0, 0}).scan();
+  EXPECT_EQ(AgentRun(kHost, scrub).state(), v1::RUN_CANCELED);
+  // Paused by someone on the host: the agent never pauses its own.
+  *scrub.mutable_last_scan() = PoolWith({"scrub", "paused", 1002, {}, 50, 0, 0}).scan();
+  run = AgentRun(kHost, scrub);
+  EXPECT_EQ(run.state(), v1::RUN_RUNNING);
+  EXPECT_EQ(run.pause(), v1::PAUSE_OPERATOR);
+  // Paused by the agent at its window's end: the scheduler resumes it.
+  scrub.set_paused_at_window_end(true);
+  run = AgentRun(kHost, scrub);
+  EXPECT_EQ(run.state(), v1::RUN_RUNNING);
+  EXPECT_EQ(run.pause(), v1::PAUSE_WINDOW_END);
+  EXPECT_EQ(run.message(), "paused at window end");
+  // A flag left over from a scan no longer paused says nothing.
+  *scrub.mutable_last_scan() = PoolWith({"scrub", "finished", 1002, 4000, 50, 0, 0}).scan();
+  EXPECT_EQ(AgentRun(kHost, scrub).pause(), v1::PAUSE_NONE);
+  scrub.set_paused_at_window_end(false);
+  // `zpool scrub` failed.
+  scrub.set_error("cannot scrub tank: currently resilvering");
+  run = AgentRun(kHost, scrub);
+  EXPECT_EQ(run.state(), v1::RUN_FAILED);
+  EXPECT_EQ(run.ended_at(), 1000);
+  EXPECT_EQ(run.message(), "cannot scrub tank: currently resilvering");
+}
+
+TEST(AgentRunTest, AStoredRunRecordsTheScrubWhenItStartedWithinTheSlack) {
+  v1::AgentScrub scrub;
+  scrub.set_pool("tank");
+  scrub.set_started_at(1000);
+  EXPECT_TRUE(RecordsAgentScrub(controller::Run(1, "finished", 1000, "agent"), scrub, 60));
+  EXPECT_TRUE(RecordsAgentScrub(controller::Run(1, "finished", 1059, "external"), scrub, 60));
+  EXPECT_TRUE(RecordsAgentScrub(controller::Run(1, "running", 941, "external"), scrub, 60));
+  EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", 1061, "external"), scrub, 60));
+  EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", 1000, "scheduled"), scrub, 60));
+  EXPECT_FALSE(
+      RecordsAgentScrub(controller::Run(1, "finished", std::nullopt, "external"), scrub, 60));
+  scrub.set_pool("bulk");
+  EXPECT_FALSE(RecordsAgentScrub(controller::Run(1, "finished", 1000, "agent"), scrub, 60));
+}
+
 }  // namespace
 }  // namespace zfleet::controller

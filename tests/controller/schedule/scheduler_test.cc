@@ -28,23 +28,6 @@ TEST(SchedulerDueTest, DueIsLastCompletedStartPlusInterval) {
   EXPECT_EQ(DueTime(p, h, w.policy), p.first_seen + SpreadOffset("h0", "tank", Days(30)));
 }
 
-TEST(SchedulerDueTest, NeverScrubbedPoolsSpreadOverTheirFirstInterval) {
-  EXPECT_EQ(SpreadOffset("h0", "tank", Days(7)), SpreadOffset("h0", "tank", Days(7)));
-  EXPECT_NE(SpreadOffset("h0", "tank", Days(7)), SpreadOffset("h1", "tank", Days(7)));
-  EXPECT_EQ(SpreadOffset("h0", "tank", absl::ZeroDuration()), absl::ZeroDuration());
-  int per_day[7] = {};
-  for (int i = 0; i < 7000; ++i) {
-    absl::Duration off = SpreadOffset(absl::StrCat("host", i), "tank", Days(7));
-    ASSERT_GE(off, absl::ZeroDuration());
-    ASSERT_LT(off, Days(7));
-    ++per_day[absl::ToInt64Hours(off) / 24];
-  }
-  for (int n : per_day) {
-    EXPECT_GT(n, 850);
-    EXPECT_LT(n, 1150);
-  }
-}
-
 TEST(SchedulerRulesTest, EachRuleBlocksADuePoolWithItsReason) {
   struct Case {
     std::string name;

@@ -158,13 +158,6 @@ TEST(SchedulerInputTest, OutOfRangeIndicesAreIgnored) {
 }
 
 TEST(SchedulerNamesTest, NamesRoundTrip) {
-  for (int i = 0; i < kDiskClassCount; ++i) {
-    DiskClass c = static_cast<DiskClass>(i);
-    EXPECT_EQ(ParseDiskClass(DiskClassName(c)), c);
-  }
-  EXPECT_EQ(ParseDiskClass("SATA"), std::nullopt);
-  EXPECT_EQ(DiskClassOrUnknown(""), DiskClass::kUnknown);
-  EXPECT_EQ(DiskClassOrUnknown("nvme"), DiskClass::kNvme);
   EXPECT_EQ(ParseScanFunction("resilver"), ScanFunction::kResilver);
   EXPECT_EQ(ParseScanFunction("none"), ScanFunction::kNone);
   EXPECT_EQ(ParseScanState("paused"), ScanState::kPaused);

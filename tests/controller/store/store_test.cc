@@ -523,6 +523,55 @@ TEST_F(StoreTest, OpenScrubRunsAreRequestedOrRunningOldestFirst) {
   EXPECT_EQ((*open)[1].pool(), "backup");
 }
 
+TEST_F(StoreTest, ScrubRunsStartedNearATime) {
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0).ok());
+  std::vector<int64_t> ids;
+  for (int64_t started : {1000, 1059, 1061, 2000}) {
+    v1::ScrubRun run = ScrubRunFor("tank", "finished", started);
+    run.set_started_at(started);
+    absl::StatusOr<int64_t> id = store_->scrub_runs().Insert(run);
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 1000)).ok());
+  v1::ScrubRun other_pool = ScrubRunFor("backup", "finished", 1000);
+  other_pool.set_started_at(1000);
+  ASSERT_TRUE(store_->scrub_runs().Insert(other_pool).ok());
+
+  absl::StatusOr<std::vector<v1::ScrubRun>> near =
+      store_->scrub_runs().StartedNear("nas1", "tank", 1000, 60);
+  ASSERT_TRUE(near.ok()) << near.status();
+  std::vector<int64_t> found;
+  for (const v1::ScrubRun& run : *near) found.push_back(run.id());
+  EXPECT_THAT(found, ElementsAre(ids[0], ids[1]));  // not 1061, the unstarted one, backup's
+  EXPECT_THAT(*store_->scrub_runs().StartedNear("other", "tank", 1000, 60), IsEmpty());
+}
+
+TEST_F(StoreTest, ScrubStatesOfOneHost) {
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0 + absl::Hours(1)).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kT0).ok());
+  v1::ScrubRun done = ScrubRunFor("tank", "finished", 100);
+  done.set_started_at(110);
+  done.set_ended_at(500);
+  ASSERT_TRUE(store_->scrub_runs().Insert(done).ok());
+
+  absl::StatusOr<std::vector<PoolScrubState>> states =
+      store_->pools().ListScrubStatesOfHost("nas1");
+  ASSERT_TRUE(states.ok()) << states.status();
+  ASSERT_EQ(states->size(), 2u);
+  EXPECT_EQ((*states)[0].pool, "backup");
+  EXPECT_EQ((*states)[0].first_seen, kT0 + absl::Hours(1));
+  EXPECT_FALSE((*states)[0].last_finished.has_value());
+  EXPECT_EQ((*states)[1].pool, "tank");
+  ASSERT_TRUE((*states)[1].last_finished.has_value());
+  EXPECT_EQ((*states)[1].last_finished->started_at(), 110);
+  EXPECT_THAT(*store_->pools().ListScrubStatesOfHost("nobody"), IsEmpty());
+  EXPECT_EQ(store_->pools().ListScrubStates()->size(), 3u);
+}
+
 // --- Commands ---
 
 CommandRecord Command(const std::string& id, absl::Time created_at, int64_t run = 0) {

@@ -1,10 +1,24 @@
-#include "controller/schedule/scheduler_policy.h"
+#include "schedule_policy/scrub_cadence.h"
 
-namespace zfleet::controller {
+#include <algorithm>
+
+namespace zfleet {
 namespace {
 
 constexpr absl::string_view kClassNames[kDiskClassCount] = {"sata", "scsi", "usb",  "unknown",
                                                             "sas",  "fc",   "nvme", "virtual"};
+
+uint64_t Fnv1a(absl::string_view a, char sep, absl::string_view b) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](char c) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  };
+  for (char c : a) mix(c);
+  mix(sep);
+  for (char c : b) mix(c);
+  return h;
+}
 
 }  // namespace
 
@@ -53,14 +67,32 @@ std::array<ClassPolicy, kDiskClassCount> DefaultClassPolicies() {
   return classes;
 }
 
+bool ScrubCadence::Skips(absl::string_view state) const {
+  return std::find(skip_states.begin(), skip_states.end(), state) != skip_states.end();
+}
+
 DiskClass ShortestIntervalClass(const std::vector<std::string>& classes,
-                                const SchedulerPolicy& policy) {
+                                const ScrubCadence& cadence) {
   std::optional<DiskClass> best;
   for (const std::string& name : classes) {
     const DiskClass c = DiskClassOrUnknown(name);
-    if (!best.has_value() || policy.For(c).interval < policy.For(*best).interval) best = c;
+    if (!best.has_value() || cadence.For(c).interval < cadence.For(*best).interval) best = c;
   }
   return best.value_or(DiskClass::kUnknown);
 }
 
-}  // namespace zfleet::controller
+absl::Duration SpreadOffset(absl::string_view host_id, absl::string_view pool_name,
+                            absl::Duration interval) {
+  int64_t seconds = absl::ToInt64Seconds(interval);
+  if (seconds <= 0) return absl::ZeroDuration();
+  return absl::Seconds(
+      static_cast<int64_t>(Fnv1a(host_id, '/', pool_name) % static_cast<uint64_t>(seconds)));
+}
+
+absl::Time ScrubDueTime(const PoolScrubHistory& pool, absl::Duration interval) {
+  if (pool.last_scrub_start) return *pool.last_scrub_start + interval;
+  if (pool.last_scrub_end) return *pool.last_scrub_end + interval;
+  return pool.first_seen + SpreadOffset(pool.host_id, pool.pool, interval);
+}
+
+}  // namespace zfleet

@@ -1,4 +1,4 @@
-#include "controller/events/scrub_class.h"
+#include "model/scrub_class.h"
 
 #include <string>
 
@@ -6,7 +6,7 @@
 #include "model/enum_names.h"
 #include "tests/testing/pool_builders.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 namespace {
 
 using ::zfleet::testing::AddMirror;
@@ -21,7 +21,7 @@ v1::Pool Mirror(const std::string& a, const std::string& b) {
 }
 
 TEST(PoolScrubClassTest, ShortestIntervalAmongTheDataDisks) {
-  const SchedulerPolicy policy;
+  const ScrubCadence policy;
   EXPECT_EQ(PoolScrubClass(Mirror("sata", "sata"), policy), DiskClass::kSata);
   EXPECT_EQ(PoolInterval(Mirror("sata", "sata"), policy), absl::Hours(24 * 7));
   EXPECT_EQ(PoolScrubClass(Mirror("sas", "sas"), policy), DiskClass::kSas);
@@ -31,7 +31,7 @@ TEST(PoolScrubClassTest, ShortestIntervalAmongTheDataDisks) {
 }
 
 TEST(PoolScrubClassTest, CacheDevicesSparesAndUnclassifiedDisksDoNotCount) {
-  const SchedulerPolicy policy;
+  const ScrubCadence policy;
   v1::Pool pool = Mirror("sas", "");  // one disk the agent could not classify
   EXPECT_EQ(PoolScrubClass(pool, policy), DiskClass::kSas);
   *pool.add_vdevs() = ClassedLeaf("sdc", "cache", "sata");  // L2ARC holds no pool data
@@ -44,7 +44,7 @@ TEST(PoolScrubClassTest, CacheDevicesSparesAndUnclassifiedDisksDoNotCount) {
 }
 
 TEST(PoolScrubClassTest, NoClassIsTheUnknownClass) {
-  SchedulerPolicy policy;
+  ScrubCadence policy;
   policy.classes[static_cast<int>(DiskClass::kUnknown)].interval = absl::Hours(24 * 3);
   EXPECT_EQ(PoolScrubClass(Mirror("", ""), policy), DiskClass::kUnknown);
   EXPECT_EQ(PoolInterval(Mirror("", ""), policy), absl::Hours(24 * 3));
@@ -52,11 +52,11 @@ TEST(PoolScrubClassTest, NoClassIsTheUnknownClass) {
 }
 
 TEST(PoolScrubClassTest, FollowsThePolicysIntervals) {
-  SchedulerPolicy policy;
+  ScrubCadence policy;
   policy.classes[static_cast<int>(DiskClass::kSas)].interval = absl::Hours(24);
   EXPECT_EQ(PoolScrubClass(Mirror("sas", "sata"), policy), DiskClass::kSas);
   EXPECT_EQ(PoolInterval(Mirror("sas", "sata"), policy), absl::Hours(24));
 }
 
 }  // namespace
-}  // namespace zfleet::controller
+}  // namespace zfleet

@@ -1,4 +1,4 @@
-#include "controller/schedule/scrub_window.h"
+#include "schedule_policy/scrub_window.h"
 
 #include <algorithm>
 #include <optional>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 namespace {
 
 constexpr int64_t kDay = 24 * 3600;
@@ -218,4 +218,4 @@ absl::Duration ScrubWindows::ClosedTimeBetween(absl::Time from, absl::Time to,
   return closed;
 }
 
-}  // namespace zfleet::controller
+}  // namespace zfleet

@@ -8,8 +8,8 @@
 //   "Sun 02:00-04:00"        one day
 //   "01:00-05:00"            every day
 //   "Mon-Sun 00:00-24:00"    always open
-#ifndef ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_
-#define ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_
+#ifndef ZFLEET_SCHEDULE_POLICY_SCRUB_WINDOW_H_
+#define ZFLEET_SCHEDULE_POLICY_SCRUB_WINDOW_H_
 
 #include <cstdint>
 #include <optional>
@@ -21,7 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 
 inline constexpr int64_t kSecondsPerWeek = 7 * 24 * 3600;
 
@@ -65,6 +65,6 @@ class ScrubWindows {
   bool always_open_ = true;
 };
 
-}  // namespace zfleet::controller
+}  // namespace zfleet
 
-#endif  // ZFLEET_CONTROLLER_SCHEDULE_SCRUB_WINDOW_H_
+#endif  // ZFLEET_SCHEDULE_POLICY_SCRUB_WINDOW_H_

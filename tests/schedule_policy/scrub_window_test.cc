@@ -1,4 +1,4 @@
-#include "controller/schedule/scrub_window.h"
+#include "schedule_policy/scrub_window.h"
 
 #include <optional>
 #include <string>
@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 namespace {
 
 using ::testing::ElementsAreArray;
@@ -186,4 +186,4 @@ TEST(ScrubWindowsTest, ClosedTimeBetweenMeasuresTimeOutsideWindows) {
 }
 
 }  // namespace
-}  // namespace zfleet::controller
+}  // namespace zfleet

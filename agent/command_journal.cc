@@ -1,12 +1,8 @@
 #include "agent/command_journal.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -14,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/durable_file.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -26,64 +23,6 @@ constexpr int kFormat = 2;
 // The file is rewritten once it holds more records than this. A rewrite leaves at most two
 // per remembered command (2000), so the file stays under twice that.
 constexpr size_t kRecordsBeforeRewrite = 4000;
-
-absl::Status Errno(absl::string_view what, const std::string& path) {
-  return absl::InternalError(absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(errno)));
-}
-
-// The whole of `path`; an empty string when it does not exist.
-absl::StatusOr<std::string> ReadWhole(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::string();
-    return Errno("read", path);
-  }
-  std::string content;
-  char buffer[1 << 16];
-  while (true) {
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status error = Errno("read", path);
-      close(fd);
-      return error;
-    }
-    if (n == 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  return content;
-}
-
-// Writes all of `data` to `fd` and syncs it to disk.
-absl::Status WriteAndSync(int fd, absl::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("write", path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  if (fsync(fd) != 0) return Errno("sync", path);
-  return absl::OkStatus();
-}
-
-absl::Status WriteFile(const std::string& path, int flags, absl::string_view data) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | flags, 0600);
-  if (fd < 0) return Errno("open", path);
-  absl::Status status = WriteAndSync(fd, data, path);
-  if (close(fd) != 0 && status.ok()) status = Errno("close", path);
-  return status;
-}
-
-// A file's new name (or a new file) lasts only once its directory entry is synced.
-absl::Status SyncDirectory(const std::string& dir) {
-  const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Errno("open", dir);
-  const int synced = fsync(fd);
-  absl::Status status = synced == 0 ? absl::OkStatus() : Errno("sync", dir);
-  close(fd);
-  return status;
-}
 
 std::string OneLine(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
@@ -141,9 +80,10 @@ absl::StatusOr<CommandJournal> CommandJournal::Open(const std::string& state_dir
         absl::StrCat("state directory ", state_dir, " does not exist or is not a directory"));
   }
   CommandJournal journal;
-  journal.dir_ = state_dir;
   journal.path_ = absl::StrCat(state_dir, "/", kFileName);
-  ASSIGN_OR_RETURN(const std::string content, ReadWhole(journal.path_));
+  absl::StatusOr<std::string> read = ReadWholeFile(journal.path_);
+  if (!read.ok() && !absl::IsNotFound(read.status())) return read.status();
+  const std::string content = read.ok() ? *std::move(read) : std::string();
 
   // Only newline-terminated lines are whole; a crash mid-append leaves a torn tail.
   const size_t last_newline = content.rfind('\n');
@@ -278,7 +218,9 @@ void CommandJournal::ConfirmDelivered(size_t count) {
 }
 
 absl::Status CommandJournal::Append(const std::string& records) {
-  RETURN_IF_ERROR(WriteFile(path_, O_APPEND, records));
+  // Opened per append: a rewrite replaces the file under its name.
+  ASSIGN_OR_RETURN(AppendOnlyFile file, AppendOnlyFile::Open(path_));
+  RETURN_IF_ERROR(file.Append(records));
   records_in_file_ += static_cast<size_t>(std::count(records.begin(), records.end(), '\n'));
   return absl::OkStatus();
 }
@@ -306,10 +248,7 @@ absl::Status CommandJournal::Rewrite() {
       ++records;
     }
   }
-  const std::string tmp = path_ + ".tmp";
-  RETURN_IF_ERROR(WriteFile(tmp, O_CREAT | O_TRUNC, content));
-  if (rename(tmp.c_str(), path_.c_str()) != 0) return Errno("replace", path_);
-  RETURN_IF_ERROR(SyncDirectory(dir_));
+  RETURN_IF_ERROR(WriteFileAtomically(path_, content, 0600));
   records_in_file_ = records;
   return absl::OkStatus();
 }

@@ -93,7 +93,6 @@ class CommandJournal {
 
   // Held by every public method; a pointer so the journal stays movable.
   std::unique_ptr<absl::Mutex> mu_ = std::make_unique<absl::Mutex>();
-  std::string dir_;  // empty: in memory only
   std::string path_;
   absl::flat_hash_map<std::string, Entry> entries_;
   std::deque<std::string> order_;  // oldest first, to bound memory and the file

@@ -13,10 +13,10 @@
 namespace zfleet {
 namespace {
 
+// Internal naming the step, the file and the system's reason. Only a read tells a missing
+// file apart (NotFound): for a write, a missing directory is as broken as a full disk.
 absl::Status Errno(absl::string_view what, const std::string& path) {
-  const int err = errno;
-  std::string message = absl::StrCat(what, " ", path, ": ", std::strerror(err));
-  return err == ENOENT ? absl::NotFoundError(message) : absl::InternalError(message);
+  return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
 }
 
 std::string DirOf(const std::string& path) {
@@ -50,6 +50,9 @@ absl::Status WriteAll(int fd, absl::string_view bytes, const std::string& path) 
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(ENOENT)));
+  }
   if (fd < 0) return Errno("cannot open", path);
   std::string out;
   char buf[65536];

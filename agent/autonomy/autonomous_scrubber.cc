@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "agent/autonomy/durable_file.h"
 #include "agent/autonomy/state_json.h"
+#include "common/durable_file.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "model/pool_facts.h"
@@ -59,8 +59,9 @@ absl::StatusOr<AutonomousScrubber> AutonomousScrubber::Open(AutonomyDeps deps,
   AutonomousScrubber scrubber(std::move(deps),
                               state_dir.empty() ? "" : absl::StrCat(state_dir, "/", kFileName));
   if (scrubber.path_.empty()) return scrubber;
-  ASSIGN_OR_RETURN(std::optional<std::string> text, ReadFileIfExists(scrubber.path_));
-  if (!text.has_value()) return scrubber;
+  absl::StatusOr<std::string> text = ReadWholeFile(scrubber.path_);
+  if (absl::IsNotFound(text.status())) return scrubber;
+  if (!text.ok()) return text.status();
   // The file is a ReportRequest holding only agent_scrubs, in protobuf JSON.
   v1::ReportRequest saved;
   if (absl::Status s = ParseStateJson(*text, &saved); !s.ok()) {
@@ -216,7 +217,7 @@ absl::Status AutonomousScrubber::Persist() const {
   v1::ReportRequest saved;
   for (const v1::AgentScrub& scrub : pending_) *saved.add_agent_scrubs() = scrub;
   ASSIGN_OR_RETURN(std::string json, StateJson(saved));
-  return WriteFileDurably(path_, json + "\n");
+  return WriteFileAtomically(path_, json + "\n", 0600);
 }
 
 }  // namespace zfleet::agent

@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "agent/autonomy/durable_file.h"
 #include "agent/autonomy/state_json.h"
+#include "common/durable_file.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -35,13 +35,13 @@ PolicyStore PolicyStore::Open(const std::string& state_dir) {
   PolicyStore store;
   if (state_dir.empty()) return store;
   store.path_ = absl::StrCat(state_dir, "/", kFileName);
-  absl::StatusOr<std::optional<std::string>> text = ReadFileIfExists(store.path_);
+  absl::StatusOr<std::string> text = ReadWholeFile(store.path_);
+  if (absl::IsNotFound(text.status())) return store;
   if (!text.ok()) {
     spdlog::warn("no scrub policy to act on alone: {}", text.status().message());
     return store;
   }
-  if (!text->has_value()) return store;
-  absl::StatusOr<AutonomyPolicy> policy = ParsePolicyFile(**text);
+  absl::StatusOr<AutonomyPolicy> policy = ParsePolicyFile(*text);
   if (!policy.ok()) {
     spdlog::warn(
         "ignoring {} ({}): no scrub policy to act on alone until the controller sends "
@@ -88,7 +88,7 @@ absl::Status PolicyStore::Persist(absl::Time now) {
   nlohmann::json doc;
   doc["contact"] = absl::ToUnixSeconds(now);
   doc["policy"] = nlohmann::json::parse(policy_json, nullptr, /*allow_exceptions=*/false);
-  RETURN_IF_ERROR(WriteFileDurably(path_, doc.dump() + "\n"));
+  RETURN_IF_ERROR(WriteFileAtomically(path_, doc.dump() + "\n", 0600));
   persisted_contact_ = now;
   return absl::OkStatus();
 }

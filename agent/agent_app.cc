@@ -15,6 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "agent/agent_loop.h"
+#include "agent/autonomy/autonomous_scrubber.h"
+#include "agent/autonomy/policy_store.h"
+#include "agent/autonomy_handoff.h"
 #include "agent/collector.h"
 #include "agent/host_reader.h"
 #include "agent/outbox/outbox.h"
@@ -143,6 +146,7 @@ int RunAgent(const AgentFlags& flags) {
   if (!outbox.ok()) return Fail(outbox.status().message());
   auto journal = CommandJournal::Open(flags.state_dir);
   if (!journal.ok()) return Fail(journal.status().message());
+  PolicyStore policies = PolicyStore::Open(flags.state_dir);
 
   ShutdownSignals signals;
 
@@ -168,6 +172,10 @@ int RunAgent(const AgentFlags& flags) {
   reader_deps.disks = &disks;
   reader_deps.stack_checker = [&] { return CheckStack(*zpool_path, runner); };
   HostReader reader(std::move(reader_deps), *config, {absl::LocalTimeZone()});
+  auto scrubber = AutonomousScrubber::Open(
+      AutonomyDeps{&zpool, &policies, identity.host_id, ReadLoadAverage}, flags.state_dir);
+  if (!scrubber.ok()) return Fail(scrubber.status().message());
+  AutonomyHandoff autonomy(&policies, &*scrubber);
 
   // The collector's thread starts before the loop exists; it reaches the loop through this.
   std::atomic<AgentLoop*> loop_ref{nullptr};
@@ -176,9 +184,11 @@ int RunAgent(const AgentFlags& flags) {
   auto collector = std::make_unique<ThreadCollector>(
       &reader,
       [&](const v1::Command& command, absl::Time now) { loop_ref.load()->Execute(command, now); },
-      timing, &SystemClock::Get(), [&] {
+      timing, &SystemClock::Get(),
+      [&] {
         if (AgentLoop* loop = loop_ref.load()) loop->ObserveNow();
-      });
+      },
+      [&](const std::vector<v1::Pool>& pools, absl::Time now) { autonomy.AfterRead(pools, now); });
   AgentDeps deps;
   deps.clock = &SystemClock::Get();
   deps.collector = collector.get();
@@ -187,6 +197,7 @@ int RunAgent(const AgentFlags& flags) {
   deps.journal = &*journal;
   deps.zpool = &zpool;
   deps.load_reader = ReadLoadAverage;
+  deps.autonomy = &autonomy;
   AgentLoop loop(std::move(deps), *config, identity);
   loop_ref.store(&loop);
   spdlog::info("agent {} (instance {}, stream {}, {} observation(s) to deliver) reporting to {} "

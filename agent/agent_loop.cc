@@ -108,10 +108,14 @@ v1::ReportRequest AgentLoop::Outgoing(v1::ReportRequest r, absl::Time now, size_
   if (auto load = deps_.load_reader ? deps_.load_reader() : std::nullopt) host.set_load1(*load);
   for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
   *acks_sent = static_cast<size_t>(r.acks_size());
+  if (deps_.autonomy != nullptr) {
+    for (v1::AgentScrub& scrub : deps_.autonomy->ToReport()) *r.add_agent_scrubs() = std::move(scrub);
+  }
   // The observation was cleaned when read; the rest of the host's text (hostname, zpool
-  // path, a command's stderr) is cleaned here.
+  // path, a command's stderr, a failed scrub's) is cleaned here.
   CleanStrings(&host);
   for (v1::CommandAck& ack : *r.mutable_acks()) CleanStrings(&ack);
+  for (v1::AgentScrub& scrub : *r.mutable_agent_scrubs()) CleanStrings(&scrub);
   FitReportToLimits(&r);
   // Only a host beyond any real one (or a broken agent.toml label) gets here: warn on every
   // report, since the controller refuses each one.
@@ -176,6 +180,11 @@ void AgentLoop::Deliver(absl::Time now) {
       drained = deps_.outbox->empty();
     }
     deps_.journal->ConfirmDelivered(acks_sent);
+    if (deps_.autonomy != nullptr && reply->outcome() != v1::REPORT_STALE) {
+      // The limits may have cut the list: what was sent is what the request still holds.
+      deps_.autonomy->Accepted({request.agent_scrubs().begin(), request.agent_scrubs().end()},
+                               reply->has_policy() ? &reply->policy() : nullptr, now);
+    }
     {
       absl::MutexLock lock(&outbox_mu_);
       if (reply->next_report_interval_s() > 0) {

@@ -3,7 +3,8 @@
 // stops it); a view that changed, or the periodic report when nothing did, becomes an
 // observation in the outbox (outbox.h: numbered and fsynced); the outbox is delivered in
 // order, each observation until the controller answers it, backing off while the controller
-// is away. Commands in the replies go to the collector, which runs them. Time comes from an
+// is away. Commands in the replies go to the collector, which runs them; the policy in the
+// replies, and the scrubs the agent started alone, cross through the AutonomyHandoff. Time comes from an
 // injected Clock and the loop exposes Tick(), so tests drive it without sleeping.
 #ifndef ZFLEET_AGENT_AGENT_LOOP_H_
 #define ZFLEET_AGENT_AGENT_LOOP_H_
@@ -17,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "agent/agent_config.h"
+#include "agent/autonomy_handoff.h"
 #include "agent/collector.h"
 #include "agent/command_journal.h"
 #include "agent/controller_link.h"
@@ -41,6 +43,9 @@ struct AgentDeps {
   Outbox* outbox = nullptr;
   CommandJournal* journal = nullptr;
   ZpoolClient* zpool = nullptr;  // runs the commands (Execute)
+  // The scrubs the agent started alone, and where the controller's policy goes. May be null
+  // (an agent that never acts alone).
+  AutonomyHandoff* autonomy = nullptr;
   // The 1-minute load average, or nullopt when unknown. May be empty.
   std::function<std::optional<double>()> load_reader;
 };
@@ -79,7 +84,8 @@ class AgentLoop {
   // Sends what the outbox holds, oldest first, until it is empty, a send fails, or a
   // bounded number went out this tick.
   void Deliver(absl::Time now);
-  // The outbox's front observation, completed with what is current: host facts and acks.
+  // The outbox's front observation, completed with what is current: host facts, acks and
+  // the scrubs the agent started alone.
   v1::ReportRequest Outgoing(v1::ReportRequest observation, absl::Time now, size_t* acks_sent);
   void Failed(const absl::Status& status, absl::Time now);
 

@@ -9,14 +9,26 @@
 
 namespace zfleet::agent {
 
+namespace {
+
+bool ReadSucceeded(const HostView& view) { return view.collect_error.empty() && view.answering(); }
+
+}  // namespace
+
 InlineCollector::InlineCollector(HostReader* reader, CommandExecution execute,
-                                 CollectorTiming timing, const Clock* clock)
-    : reader_(reader), execute_(std::move(execute)), timing_(timing), clock_(clock) {}
+                                 CollectorTiming timing, const Clock* clock,
+                                 AfterPoolsRead after_read)
+    : reader_(reader),
+      execute_(std::move(execute)),
+      timing_(timing),
+      clock_(clock),
+      after_read_(std::move(after_read)) {}
 
 HostView InlineCollector::View(absl::Time now) {
   if (now >= next_read_) {
     next_read_ = now + timing_.poll_interval;
     reader_->ReadPools(now, view_);
+    if (after_read_ && ReadSucceeded(view_)) after_read_(view_.pools, now);
   }
   if (reader_->has_stack_checker() && now >= next_stack_) {
     next_stack_ = now + timing_.stack_check_interval;
@@ -40,12 +52,13 @@ absl::Time InlineCollector::NextDue() const {
 
 ThreadCollector::ThreadCollector(HostReader* reader, CommandExecution execute,
                                  CollectorTiming timing, const Clock* clock,
-                                 std::function<void()> on_change)
+                                 std::function<void()> on_change, AfterPoolsRead after_read)
     : reader_(reader),
       execute_(std::move(execute)),
       timing_(timing),
       clock_(clock),
       on_change_(std::move(on_change)),
+      after_read_(std::move(after_read)),
       thread_([this] { Run(); }) {}
 
 ThreadCollector::~ThreadCollector() { Stop(absl::InfiniteDuration()); }
@@ -102,7 +115,8 @@ void ThreadCollector::Run() {
       queued_ids_.erase(command.id());
     }
     const absl::Time now = clock_->Now();
-    if (now >= next_read) {
+    const bool view_read = now >= next_read;
+    if (view_read) {
       next_read = now + timing_.poll_interval;
       {
         absl::MutexLock lock(&mu_);
@@ -118,6 +132,17 @@ void ThreadCollector::Run() {
       view_.pools_read_at = working.pools_read_at;
       view_.not_answering_since = working.not_answering_since;
       view_.not_answering_detail = working.not_answering_detail;
+    }
+    if (after_read_ && view_read && ReadSucceeded(working)) {
+      const absl::Time at = clock_->Now();
+      {
+        absl::MutexLock lock(&mu_);
+        call_since_ = at;
+        call_what_ = "zpool scrub (the agent's own)";
+      }
+      after_read_(working.pools, at);
+      absl::MutexLock lock(&mu_);
+      call_since_.reset();
     }
     if (reader_->has_stack_checker() && clock_->Now() >= next_stack) {
       next_stack = clock_->Now() + timing_.stack_check_interval;

@@ -25,6 +25,11 @@ namespace zfleet::agent {
 // Runs one controller command (journal, zpool, ack) at the given time.
 using CommandExecution = std::function<void(const v1::Command&, absl::Time)>;
 
+// Called on the reading thread after each successful read of the pools, with them and the
+// time: the agent's own scrubs (autonomy_handoff.h) act there, where a hung zpool stops
+// only the collector, never the reports. May be empty.
+using AfterPoolsRead = std::function<void(const std::vector<v1::Pool>&, absl::Time)>;
+
 struct CollectorTiming {
   absl::Duration poll_interval = absl::Seconds(10);
   absl::Duration stack_check_interval = absl::Minutes(10);
@@ -49,7 +54,7 @@ class Collector {
 class InlineCollector final : public Collector {
  public:
   InlineCollector(HostReader* reader, CommandExecution execute, CollectorTiming timing,
-                  const Clock* clock);
+                  const Clock* clock, AfterPoolsRead after_read = nullptr);
   HostView View(absl::Time now) override;
   void Submit(const std::vector<v1::Command>& commands) override;
   absl::Time NextDue() const override;
@@ -59,6 +64,7 @@ class InlineCollector final : public Collector {
   CommandExecution execute_;
   const CollectorTiming timing_;
   const Clock* clock_;
+  AfterPoolsRead after_read_;
   HostView view_;
   absl::Time next_read_ = absl::InfinitePast();
   absl::Time next_stack_ = absl::InfinitePast();
@@ -70,7 +76,8 @@ class ThreadCollector final : public Collector {
  public:
   // `on_change` is called (on the collector's thread) whenever the view may have changed.
   ThreadCollector(HostReader* reader, CommandExecution execute, CollectorTiming timing,
-                  const Clock* clock, std::function<void()> on_change);
+                  const Clock* clock, std::function<void()> on_change,
+                  AfterPoolsRead after_read = nullptr);
   ~ThreadCollector() override;
 
   HostView View(absl::Time now) override;
@@ -93,6 +100,7 @@ class ThreadCollector final : public Collector {
   const CollectorTiming timing_;
   const Clock* clock_;
   std::function<void()> on_change_;
+  AfterPoolsRead after_read_;
 
   mutable absl::Mutex mu_;
   HostView view_ ABSL_GUARDED_BY(mu_);

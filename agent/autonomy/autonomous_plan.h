@@ -37,7 +37,7 @@ struct PlanHost {
 
 struct PlannedScrub {
   std::string pool;
-  DiskClass disk_class = DiskClass::kUnknown;
+  ::zfleet::DiskClass disk_class = ::zfleet::DiskClass::kUnknown;  // the type, not agent::DiskClass()
   std::optional<absl::Time> last_scrub;  // start (else end) of its last completed scrub
   absl::Time due;
 };

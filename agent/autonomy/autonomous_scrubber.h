@@ -4,13 +4,9 @@
 // STATE_DIR/agent_scrubs.json until a report carrying it is accepted, so the controller
 // records it once, as trigger agent (ReportRequest.agent_scrubs).
 //
-// Wiring in the agent loop (one PolicyStore and one scrubber over the --state-dir):
-//   after each poll that read the pools:
-//     scrubber.MaybeScrub(pools, now, policies.last_contact().value_or(now));
-//   every report, with its pools: agent_scrubs = scrubber.Pending() (FitReportToLimits keeps
-//     the first kMaxAgentScrubs);
-//   on an accepted reply: scrubber.ConfirmDelivered(number sent); and, when
-//     reply.has_policy(), policies.Accept(reply.policy(), now).
+// The agent wires it in through agent/autonomy_handoff.h: MaybeScrub after each read of
+// the pools on the collector's thread; Pending() into every report's agent_scrubs;
+// ConfirmDelivered once a reply accepted them.
 #ifndef ZFLEET_AGENT_AUTONOMY_AUTONOMOUS_SCRUBBER_H_
 #define ZFLEET_AGENT_AUTONOMY_AUTONOMOUS_SCRUBBER_H_
 

@@ -11,6 +11,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "agent/autonomy/autonomous_scrubber.h"
+#include "agent/autonomy/policy_store.h"
+#include "agent/autonomy_handoff.h"
 #include "agent/command_journal.h"
 #include "agent/host/command_runner.h"
 #include "agent/controller_link.h"
@@ -100,6 +103,7 @@ class AgentLoopTest : public ::testing::Test {
     parts.link = &link_;
     parts.journal = &journal_;
     parts.load_reader = [this]() { return load_; };
+    parts.autonomy = autonomy_.get();
     if (with_stack_checker_) {
       parts.stack_checker = [this]() {
         ++stack_runs_;
@@ -149,6 +153,7 @@ class AgentLoopTest : public ::testing::Test {
   bool with_stack_checker_ = true;
   std::vector<v1::StackCheck> checks_ = {Check("zfs-module-loaded", "ok")};
   int stack_runs_ = 0;
+  std::unique_ptr<AutonomyHandoff> autonomy_;  // set before Start() to let the agent act alone
   std::unique_ptr<InlineAgent> agent_;
   AgentLoop* loop_ = nullptr;
 };
@@ -502,6 +507,58 @@ class SharedLink final : public ControllerLink {
   std::vector<v1::ReportRequest> requests_ ABSL_GUARDED_BY(mu_);
   size_t seen_ ABSL_GUARDED_BY(mu_) = 0;
 };
+
+// An agent whose controller has been away longer than the last policy allows scrubs its
+// due pool itself (once, within max_per_host), reports it once the controller is back, and
+// stops carrying it once a reply accepted it.
+TEST_F(AgentLoopTest, AwayLongerThanThePolicyAllowsItScrubsAloneAndReportsItOnceBack) {
+  PolicyStore policies = PolicyStore::Open("");
+  absl::StatusOr<AutonomousScrubber> scrubber =
+      AutonomousScrubber::Open({&zpool_, &policies, "nas1", [this] { return load_; }}, "");
+  ASSERT_TRUE(scrubber.ok()) << scrubber.status();
+  autonomy_ = std::make_unique<AutonomyHandoff>(&policies, &*scrubber);
+  v1::ReportResponse with_policy = Reply(30);
+  v1::AgentPolicy& policy = *with_policy.mutable_policy();
+  policy.set_autonomous_after_s(600);
+  policy.set_timezone("UTC");
+  policy.set_max_per_host(1);
+  policy.set_load_threshold(8);
+  link_.fallback = with_policy;
+  config_.poll_interval = absl::Minutes(1);  // each read runs the fake zpool: few of them
+  Start();
+
+  RunUntil(kT0 + absl::Minutes(2));
+  EXPECT_EQ(ZpoolCalls("scrub tank") + ZpoolCalls("scrub fast"), 0) << "the controller answers";
+  const absl::Time away_from = kT0 + absl::Minutes(2);
+  link_.fallback = absl::UnavailableError("controller away");
+  RunUntil(away_from + absl::Minutes(9));
+  EXPECT_EQ(ZpoolCalls("scrub tank") + ZpoolCalls("scrub fast"), 0) << "not away long enough";
+  RunUntil(away_from + absl::Minutes(13));
+  // tank's last scrub is months old; fast was never scrubbed but is new to this policy (its
+  // due time is spread over an interval from the last contact): tank alone, once.
+  EXPECT_EQ(ZpoolCalls("scrub tank"), 1);
+  EXPECT_EQ(ZpoolCalls("scrub fast"), 0);
+  RunUntil(away_from + absl::Minutes(20));
+  EXPECT_EQ(ZpoolCalls("scrub tank"), 1) << "started once, not on every poll";
+
+  const size_t sent_before_return = link_.requests.size();
+  link_.fallback = with_policy;
+  RunUntil(away_from + absl::Minutes(22));
+  ASSERT_GT(link_.requests.size(), sent_before_return);
+  const v1::ReportRequest& first_back = link_.requests[sent_before_return];
+  ASSERT_EQ(first_back.agent_scrubs_size(), 1) << first_back.DebugString();
+  EXPECT_EQ(first_back.agent_scrubs(0).pool(), "tank");
+  EXPECT_GE(first_back.agent_scrubs(0).started_at(), Secs(absl::Minutes(2 + 10)));
+  EXPECT_LE(first_back.agent_scrubs(0).started_at(), Secs(absl::Minutes(2 + 13)));
+  EXPECT_EQ(first_back.agent_scrubs(0).error(), "");
+
+  // Accepted: a later report (after the next read hands that over) carries it no more.
+  RunUntil(away_from + absl::Minutes(25));
+  ASSERT_FALSE(link_.requests.empty());
+  EXPECT_EQ(link_.requests.back().agent_scrubs_size(), 0) << link_.requests.back().DebugString();
+  EXPECT_TRUE(scrubber->Pending().empty());
+  EXPECT_EQ(ZpoolCalls("scrub tank"), 1);
+}
 
 TEST(ThreadCollectorTest, AHungZpoolNeverStopsReportsAndIsReportedAsSuch) {
   zfleet::testing::TempDir dir;

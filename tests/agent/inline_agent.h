@@ -1,5 +1,6 @@
 // An agent loop with everything inline — zpool read on the caller's thread when due, the
-// outbox in memory — as tests drive it with a fake clock.
+// outbox in memory, the agent's own scrubs (if any) after each read — as tests drive it
+// with a fake clock.
 #ifndef ZFLEET_TESTS_AGENT_INLINE_AGENT_H_
 #define ZFLEET_TESTS_AGENT_INLINE_AGENT_H_
 
@@ -25,6 +26,7 @@ struct InlineAgentParts {
   std::function<std::optional<double>()> load_reader;
   std::function<std::vector<v1::StackCheck>()> stack_checker;
   Outbox* outbox = nullptr;  // null: a fresh one in memory
+  AutonomyHandoff* autonomy = nullptr;  // null: the agent never acts alone
   StatusParseOptions parse_options;
 };
 
@@ -39,7 +41,13 @@ class InlineAgent {
                    },
                    CollectorTiming{config.poll_interval, config.stack_check_interval,
                                    config.zpool_timeout / 2},
-                   parts.clock),
+                   parts.clock,
+                   parts.autonomy == nullptr
+                       ? AfterPoolsRead()
+                       : [autonomy = parts.autonomy](const std::vector<v1::Pool>& pools,
+                                                     absl::Time now) {
+                           autonomy->AfterRead(pools, now);
+                         }),
         own_outbox_(parts.outbox == nullptr ? Outbox::InMemory("test-stream") : nullptr),
         outbox_(parts.outbox != nullptr ? parts.outbox : own_outbox_.get()) {
     AgentDeps deps;
@@ -50,6 +58,7 @@ class InlineAgent {
     deps.journal = parts.journal;
     deps.zpool = parts.zpool;
     deps.load_reader = parts.load_reader;
+    deps.autonomy = parts.autonomy;
     loop_ = std::make_unique<AgentLoop>(std::move(deps), config, std::move(identity));
   }
 

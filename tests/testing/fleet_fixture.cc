@@ -69,12 +69,11 @@ void ProcessFleet::Resolve() {
   if (placement_.agent_target.empty()) placement_.agent_target = address_;
 }
 
-void ProcessFleet::StartController(const std::string& extra_toml) {
+void ProcessFleet::StartController(const std::string& extra_toml,
+                                   const std::string& agents_toml) {
   Resolve();
-  dir_->Write(
-      "controller.toml",
-      "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n[scheduler]\ntick = \"1s\"\n" +
-          extra_toml);
+  dir_->Write("controller.toml", "[agents]\nreport_interval = \"1s\"\nmissing_after = 3\n" +
+                                     agents_toml + "[scheduler]\ntick = \"1s\"\n" + extra_toml);
   std::vector<std::string> argv = placement_.controller_prefix;
   for (const std::string& arg : {BinaryPath("zfleet-controller"), std::string("--listen"),
                                  placement_.listen, std::string("--db"), dir_->File("zfleet.db"),

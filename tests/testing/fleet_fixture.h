@@ -56,9 +56,9 @@ class ProcessFleet {
   };
   void Place(Placement placement) { placement_ = std::move(placement); }
 
-  // Starts zfleet-controller with agents told to report every second, and `extra_toml`
-  // appended to its controller.toml.
-  void StartController(const std::string& extra_toml = "");
+  // Starts zfleet-controller with agents told to report every second, `agents_toml` added
+  // to its [agents] table and `extra_toml` appended to its controller.toml.
+  void StartController(const std::string& extra_toml = "", const std::string& agents_toml = "");
   // Stops the controller with `signal` (SIGKILL: as a crash would, mid-write or not).
   void StopController(int signal = SIGTERM) {
     if (controller_ != nullptr) controller_->Stop(signal);

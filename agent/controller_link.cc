@@ -9,36 +9,55 @@
 namespace zfleet::agent {
 namespace {
 
-// The agent backs off on its own (agent_loop.cc, up to a minute). gRPC's reconnect back-off
-// (up to two minutes by default) would add to it: a channel that last failed to connect just
-// before the controller came back fails every report fast until its next attempt, so an
-// agent stayed silent for up to ~2 minutes after an outage. Kept short, the agent's own
-// schedule decides when it tries again.
-grpc::ChannelArguments ChannelArgs() {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 1000);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 10000);
-  return args;
-}
+// How long a report waits for the connection to the controller to come up.
+constexpr absl::Duration kConnectWait = absl::Seconds(5);
+// Its wait is cut in slices this long, so CancelInFlight ends it quickly.
+constexpr auto kConnectSlice = std::chrono::milliseconds(250);
 
 }  // namespace
 
 GrpcControllerLink::GrpcControllerLink(const std::string& target, absl::Duration deadline,
                                        const std::optional<tls::TlsFiles>& tls,
                                        absl::Duration tls_refresh)
-    : stub_(v1::AgentService::NewStub(grpc::CreateCustomChannel(
-          target,
-          tls.has_value() ? tls::MutualTlsChannelCredentials(*tls, tls_refresh)
-                          : grpc::InsecureChannelCredentials(),
-          ChannelArgs()))),
+    : channel_(grpc::CreateChannel(target, tls.has_value()
+                                               ? tls::MutualTlsChannelCredentials(*tls, tls_refresh)
+                                               : grpc::InsecureChannelCredentials())),
+      stub_(v1::AgentService::NewStub(channel_)),
       deadline_(deadline) {}
+
+void GrpcControllerLink::Connect() {
+  grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/true);
+  if (state == GRPC_CHANNEL_READY) return;
+  // The agent keeps its own back-off; when it decides to try, the channel tries at once
+  // rather than after gRPC's own back-off (up to two minutes).
+  if (state == GRPC_CHANNEL_TRANSIENT_FAILURE) {
+    grpc::experimental::ChannelResetConnectionBackoff(channel_.get());
+  }
+  const auto until = std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(absl::ToInt64Milliseconds(
+                         std::min(kConnectWait, deadline_)));
+  while (state != GRPC_CHANNEL_READY && std::chrono::system_clock::now() < until) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (canceled_) return;
+    }
+    channel_->WaitForStateChange(state, std::min(until, std::chrono::system_clock::now() +
+                                                            kConnectSlice));
+    state = channel_->GetState(/*try_to_connect=*/true);
+  }
+}
 
 absl::StatusOr<v1::ReportResponse> GrpcControllerLink::Report(
     const v1::ReportRequest& request) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(absl::ToInt64Milliseconds(deadline_)));
+  // A synchronous client makes progress on a connection (TCP, TLS handshake, HTTP/2
+  // settings) only while a call of its own waits on the channel. A report that failed fast
+  // on a channel still connecting left the handshake unattended until the next report,
+  // which then failed fast again: after an outage an agent could stay silent for minutes
+  // with the controller up. So the report first waits for the connection itself.
+  Connect();
   {
     absl::MutexLock lock(&mu_);
     if (canceled_) return absl::CancelledError("the agent is stopping");

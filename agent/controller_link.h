@@ -40,6 +40,10 @@ class GrpcControllerLink final : public ControllerLink {
   void CancelInFlight() override;
 
  private:
+  // Brings the channel to READY (or gives up after a few seconds, or when canceled).
+  void Connect();
+
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AgentService::Stub> stub_;
   absl::Duration deadline_;
   absl::Mutex mu_;

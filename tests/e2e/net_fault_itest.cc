@@ -29,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/fleet_fixture.h"
 #include "tests/testing/net_fault_link.h"
+#include "tests/testing/scripted_pools.h"
 
 namespace zfleet::testing {
 namespace {
@@ -38,173 +39,7 @@ using Json = nlohmann::json;
 // Inside the controller's fresh namespace nothing else can hold a port.
 constexpr int kPort = 7400;
 // How long the fake holds each state: the agent reads zpool every second, so it sees each.
-constexpr auto kHold = std::chrono::seconds(3);
-
-std::string CtimeNow() {
-  const time_t now = time(nullptr);
-  tm local{};
-  localtime_r(&now, &local);
-  char buf[64];
-  strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &local);
-  return buf;
-}
-
-// The fake zpool's pools, each a mirror of two disks. DEGRADED: the second disk is UNAVAIL.
-// The test changes them; a scrub the agent runs finishes at once. Thread-safe.
-class ScriptedPools {
- public:
-  ScriptedPools(const TempDir* dir, std::vector<std::string> names) : dir_(dir) {
-    path_ = InstallFakeZpool(*dir, "fake_host/list.txt", "fake_host/healthy.txt");
-    absl::MutexLock lock(&mu_);
-    char disk = 'a';
-    for (const std::string& name : names) {
-      Pool p;
-      p.name = name;
-      p.disk1 = std::string("sd") + disk++;
-      p.disk2 = std::string("sd") + disk++;
-      pools_.push_back(p);
-    }
-    WriteLocked();
-  }
-
-  const std::string& zpool() const { return path_; }
-
-  void SetDegraded(const std::string& pool, bool degraded) {
-    absl::MutexLock lock(&mu_);
-    Find(pool).degraded = degraded;
-    WriteLocked();
-    changes_.push_back(degraded ? "DEGRADED" : "ONLINE");
-  }
-  // Raises the first disk's READ counter by one.
-  void AddReadError(const std::string& pool) {
-    absl::MutexLock lock(&mu_);
-    ++Find(pool).read_errors;
-    WriteLocked();
-  }
-  // Finishes, as of now, each scrub the agent started since the last call.
-  void FinishNewScrubs() {
-    const std::map<std::string, int> calls = ScrubCalls();
-    absl::MutexLock lock(&mu_);
-    bool changed = false;
-    for (Pool& p : pools_) {
-      auto it = calls.find(p.name);
-      const int n = it == calls.end() ? 0 : it->second;
-      if (n > p.scrubs_seen) {
-        p.scrubs_seen = n;
-        p.scrubbed_at = CtimeNow();
-        changed = true;
-      }
-    }
-    if (changed) WriteLocked();
-  }
-  // Pool → how many scrubs the agent started there (`zpool scrub POOL`).
-  std::map<std::string, int> ScrubCalls() const {
-    std::map<std::string, int> calls;
-    for (absl::string_view line :
-         absl::StrSplit(ReadFile(dir_->File("calls.log")), '\n', absl::SkipEmpty())) {
-      std::vector<std::string> words = absl::StrSplit(line, ' ');
-      // `scrub POOL` starts one; `scrub -? …` is the agent's probe of what zpool supports.
-      if (words.size() == 2 && words[0] == "scrub" && words[1][0] != '-') ++calls[words[1]];
-    }
-    return calls;
-  }
-  // The states the pool went through, in order, after the first.
-  std::vector<std::string> StateChanges() const {
-    absl::MutexLock lock(&mu_);
-    return changes_;
-  }
-
- private:
-  struct Pool {
-    std::string name, disk1, disk2;
-    bool degraded = false;
-    int read_errors = 0;
-    int scrubs_seen = 0;
-    std::string scrubbed_at;  // ctime of the last scrub's end; empty: never scrubbed
-  };
-
-  Pool& Find(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    for (Pool& p : pools_) {
-      if (p.name == name) return p;
-    }
-    ADD_FAILURE() << "no pool " << name;
-    return pools_.front();
-  }
-
-  // list.txt and status.txt in legacy zpool's format, each replaced in one rename so the
-  // fake never prints half a file.
-  void WriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    std::string list, status;
-    for (const Pool& p : pools_) {
-      const std::string state = p.degraded ? "DEGRADED" : "ONLINE";
-      absl::StrAppend(&list, p.name, "\t7.25T\t3.10T\t4.15T\t42%\t1.00x\t", state, "\t-\n");
-      absl::StrAppend(&status, "  pool: ", p.name, "\n state: ", state, "\n scrub: ",
-                      p.scrubbed_at.empty()
-                          ? "none requested"
-                          : "scrub completed after 0h0m with 0 errors on " + p.scrubbed_at,
-                      "\nconfig:\n\n\tNAME        STATE     READ WRITE CKSUM\n");
-      absl::StrAppendFormat(&status, "\t%-10s  %-8s %5d %5d %5d\n", p.name, state, 0, 0, 0);
-      absl::StrAppendFormat(&status, "\t  mirror-0  %-8s %5d %5d %5d\n", state, 0, 0, 0);
-      absl::StrAppendFormat(&status, "\t    %-6s  %-8s %5d %5d %5d\n", p.disk1, "ONLINE",
-                            p.read_errors, 0, 0);
-      absl::StrAppendFormat(&status, "\t    %-6s  %-8s %5d %5d %5d\n", p.disk2,
-                            p.degraded ? "UNAVAIL" : "ONLINE", 0, 0, 0);
-      absl::StrAppend(&status, "\nerrors: No known data errors\n\n");
-    }
-    Replace("list.txt", list);
-    Replace("status.txt", status);
-  }
-  void Replace(const std::string& name, const std::string& content) const {
-    dir_->Write(name + ".new", content);
-    std::rename(dir_->File(name + ".new").c_str(), dir_->File(name).c_str());
-  }
-
-  const TempDir* dir_;
-  std::string path_;
-  mutable absl::Mutex mu_;
-  std::vector<Pool> pools_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> changes_ ABSL_GUARDED_BY(mu_);
-};
-
-// Runs `steps` one kHold apart on a thread of its own, and finishes the agent's scrubs
-// every 100 ms, until Stop() (or the destructor); steps not run by then are dropped.
-class Timeline {
- public:
-  Timeline(ScriptedPools* pools, std::vector<std::function<void()>> steps)
-      : thread_([this, pools, steps = std::move(steps)] {
-          auto next = std::chrono::steady_clock::now() + kHold;
-          size_t done = 0;
-          absl::MutexLock lock(&mu_);
-          while (!stop_) {
-            pools->FinishNewScrubs();
-            if (done < steps.size() && std::chrono::steady_clock::now() >= next) {
-              steps[done++]();
-              next += kHold;
-              if (done == steps.size()) steps_done_ = true;
-            }
-            mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::Milliseconds(100));
-          }
-        }) {}
-  ~Timeline() {
-    Stop();
-    thread_.join();
-  }
-  // Waits (at most `limit`) until every step ran; false if they did not.
-  bool WaitForSteps(absl::Duration limit) {
-    absl::MutexLock lock(&mu_);
-    return mu_.AwaitWithTimeout(absl::Condition(&steps_done_), limit);
-  }
-  void Stop() {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
-
- private:
-  absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool steps_done_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
-};
+constexpr absl::Duration kHold = absl::Seconds(3);
 
 class NetFault : public ::testing::Test {
  protected:
@@ -278,7 +113,7 @@ TEST_F(NetFault, EachScrubRequestRunsOnceUnderLoss) {
       pools_->SetDegraded("tank", i % 2 == 0);
     });
   }
-  timeline_ = std::make_unique<Timeline>(pools_.get(), std::move(steps));
+  timeline_ = std::make_unique<Timeline>(pools_.get(), std::move(steps), kHold);
 
   constexpr int kRounds = 3;
   // One bound for all rounds, so the test as a whole stays within ctest's 180 s.
@@ -336,7 +171,7 @@ TEST_F(NetFault, EveryChangeArrivesUnderLoss) {
       [this] { pools_->AddReadError("tank"); },
       [this] { ASSERT_EQ(link_->SetOutage(false), ""); },
   };
-  timeline_ = std::make_unique<Timeline>(pools_.get(), std::move(steps));
+  timeline_ = std::make_unique<Timeline>(pools_.get(), std::move(steps), kHold);
   ASSERT_TRUE(timeline_->WaitForSteps(absl::Seconds(90)));
   timeline_.reset();
 

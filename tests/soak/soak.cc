@@ -114,9 +114,18 @@ class Soak : public ::testing::Test {
       case Fault::kOutage: EXPECT_EQ(link_->SetOutage(true), ""); break;
       case Fault::kControllerFrozen: fleet_.SignalController(SIGSTOP); break;
       case Fault::kControllerKilled: fleet_.StopController(SIGKILL); break;
-      case Fault::kAgentKilled: fleet_.StopAgent(SIGKILL); break;
+      // The agent's backlog must survive it: the changes are made with the link down,
+      // the agent killed after it saw them (AfterChanges), the link back once it restarted.
+      case Fault::kAgentKilled: EXPECT_EQ(link_->SetOutage(true), ""); break;
       case Fault::kZpoolHang: dir_.Write("hang.txt", "soak"); break;
     }
+  }
+  // Between the changes and the end of the fault.
+  void AfterChanges(Fault f) {
+    if (f != Fault::kAgentKilled) return;
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // two polls see the last change
+    fleet_.StopAgent(SIGKILL);
+    fleet_.StartAgent("h1", pools_->zpool(), kAgentToml);
   }
   void End(Fault f) {
     switch (f) {
@@ -127,7 +136,7 @@ class Soak : public ::testing::Test {
       case Fault::kOutage: EXPECT_EQ(link_->SetOutage(false), ""); break;
       case Fault::kControllerFrozen: fleet_.SignalController(SIGCONT); break;
       case Fault::kControllerKilled: fleet_.StartController(never_due_); break;
-      case Fault::kAgentKilled: fleet_.StartAgent("h1", pools_->zpool(), kAgentToml); break;
+      case Fault::kAgentKilled: EXPECT_EQ(link_->SetOutage(false), ""); break;
       case Fault::kZpoolHang: std::remove(dir_.File("hang.txt").c_str()); break;
     }
   }
@@ -189,7 +198,6 @@ TEST_F(Soak, FaultsForAnHourLoseAndDoubleNothing) {
       ADD_FAILURE() << "round " << rounds << ": zfleet scrub h1/" << pool << " --now failed";
     }
 
-    Begin(fault);
     ++faults[Name(fault)];
     const std::string changed = names[random() % names.size()];
     std::vector<std::function<void()>> steps = {
@@ -199,12 +207,25 @@ TEST_F(Soak, FaultsForAnHourLoseAndDoubleNothing) {
         [&, changed] { pools_->AddReadError(changed); },
     };
     read_errors_added += 2;
+    // While zpool hangs nothing can be seen: its round changes the pools once it answers.
+    const bool changes_during = fault != Fault::kZpoolHang;
+    Begin(fault);
     {
-      Timeline timeline(pools_.get(), std::move(steps), kHold);
+      Timeline timeline(pools_.get(), changes_during ? std::move(steps)
+                                                     : std::vector<std::function<void()>>{},
+                        kHold);
       EXPECT_TRUE(timeline.WaitForSteps(kFaultFor + absl::Seconds(10)));
-      std::this_thread::sleep_for(std::chrono::seconds(
-          std::max<int64_t>(0, absl::ToInt64Seconds(kFaultFor - 4 * kHold))));
+      AfterChanges(fault);
+      const absl::Duration rest = changes_during ? kFaultFor - 4 * kHold : kFaultFor;
+      std::this_thread::sleep_for(
+          std::chrono::seconds(std::max<int64_t>(0, absl::ToInt64Seconds(rest))));
       End(fault);
+    }
+    {
+      Timeline timeline(pools_.get(), changes_during ? std::vector<std::function<void()>>{}
+                                                     : std::move(steps),
+                        kHold);
+      EXPECT_TRUE(timeline.WaitForSteps(kFaultFor + absl::Seconds(10)));
       const absl::Time healed = absl::Now();
       // The scrub asked for finishes (the timeline finishes every scrub the agent starts).
       bool caught_up = false;

@@ -2,7 +2,8 @@
 # Builds the agent and controller tests under ThreadSanitizer, in a build dir of their own,
 # and runs them; a data race (or any other TSan report) fails the run.
 #
-#   tests/tsan.sh [BUILD_DIR]      (default: build-tsan at the repository root)
+#   tests/tsan.sh [BUILD_DIR [build|test]]   (default: build-tsan at the repository root;
+#                                            both steps, or only the build or the runs)
 #   ZFLEET_TSAN_JOBS=N             parallel build jobs (default: nproc)
 #
 # Only the test binaries of code that runs threads are built: the agent (its loop, the
@@ -14,6 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=${1:-$root/build-tsan}
+step=${2:-all}
 jobs=${ZFLEET_TSAN_JOBS:-$(nproc)}
 
 # binary:folder under BUILD_DIR/tests
@@ -31,9 +33,12 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 # -O1, as TSan's authors advise: reports keep their frames, and it compiles faster than -O3.
-cmake -S "$root" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
+[ "$step" = test ] || cmake -S "$root" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DZFLEET_SANITIZE=thread >/dev/null
-cmake --build "$build" -j "$jobs" --target "${tests[@]%%:*}"
+if [ "$step" != test ]; then
+  cmake --build "$build" -j "$jobs" --target "${tests[@]%%:*}"
+fi
+[ "$step" != build ] || exit 0
 
 # halt_on_error: the first report fails the binary (exit 66), so no race scrolls by unseen.
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$here/tsan.supp"

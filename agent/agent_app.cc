@@ -141,7 +141,9 @@ int RunAgent(const AgentFlags& flags) {
   }
   std::error_code ec;
   std::filesystem::create_directories(flags.state_dir, ec);
-  if (ec) return Fail(absl::StrCat("cannot create --state-dir ", flags.state_dir, ": ", ec.message()));
+  if (ec) {
+    return Fail(absl::StrCat("cannot create --state-dir ", flags.state_dir, ": ", ec.message()));
+  }
   auto outbox = Outbox::Open(flags.state_dir);
   if (!outbox.ok()) return Fail(outbox.status().message());
   auto journal = CommandJournal::Open(flags.state_dir);

@@ -25,7 +25,9 @@ v1::ReportRequest ObservationOf(const HostView& view, absl::Time now) {
   v1::ReportRequest r;
   r.set_observed_at(absl::ToUnixSeconds(now));
   r.mutable_host()->set_zpool_generation(view.generation);
-  for (const v1::StackCheck& check : view.stack_checks) *r.mutable_host()->add_stack_checks() = check;
+  for (const v1::StackCheck& check : view.stack_checks) {
+    *r.mutable_host()->add_stack_checks() = check;
+  }
   v1::ZpoolHealth& zpool = *r.mutable_zpool();
   if (view.pools_read_at != absl::InfinitePast()) {
     zpool.set_pools_read_at(absl::ToUnixSeconds(view.pools_read_at));
@@ -109,7 +111,9 @@ v1::ReportRequest AgentLoop::Outgoing(v1::ReportRequest r, absl::Time now, size_
   for (const auto& ack : deps_.journal->PendingAcks()) *r.add_acks() = ack;
   *acks_sent = static_cast<size_t>(r.acks_size());
   if (deps_.autonomy != nullptr) {
-    for (v1::AgentScrub& scrub : deps_.autonomy->ToReport()) *r.add_agent_scrubs() = std::move(scrub);
+    for (v1::AgentScrub& scrub : deps_.autonomy->ToReport()) {
+      *r.add_agent_scrubs() = std::move(scrub);
+    }
   }
   // The observation was cleaned when read; the rest of the host's text (hostname, zpool
   // path, a command's stderr, a failed scrub's) is cleaned here.

@@ -4,8 +4,9 @@
 // observation in the outbox (outbox.h: numbered and fsynced); the outbox is delivered in
 // order, each observation until the controller answers it, backing off while the controller
 // is away. Commands in the replies go to the collector, which runs them; the policy in the
-// replies, and the scrubs the agent started alone, cross through the AutonomyHandoff. Time comes from an
-// injected Clock and the loop exposes Tick(), so tests drive it without sleeping.
+// replies, and the scrubs the agent started alone, cross through the AutonomyHandoff. Time
+// comes from an injected Clock and the loop exposes Tick(), so tests drive it without
+// sleeping.
 #ifndef ZFLEET_AGENT_AGENT_LOOP_H_
 #define ZFLEET_AGENT_AGENT_LOOP_H_
 

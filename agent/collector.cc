@@ -71,7 +71,8 @@ HostView ThreadCollector::View(absl::Time now) {
       view.answering()) {
     view.not_answering_since = *call_since_;
     view.not_answering_detail =
-        absl::StrCat(call_what_, " running for ", FormatHumanDuration(absl::Trunc(now - *call_since_, absl::Seconds(1))));
+        absl::StrCat(call_what_, " running for ",
+                     FormatHumanDuration(absl::Trunc(now - *call_since_, absl::Seconds(1))));
   }
   return view;
 }

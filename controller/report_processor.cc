@@ -48,13 +48,15 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
     response.set_outcome(v1::REPORT_STALE);
     return response;
   }
-  // A duplicate was applied before: only that the host is alive, and its acks, count now.
+  // A duplicate was applied before: only that the host is alive, its acks and its agent
+  // scrubs count now.
   v1::ReportRequest duplicate;
   if (order.outcome == v1::REPORT_DUPLICATE) {
     duplicate = report;
     duplicate.clear_pools();
     duplicate.set_pools_valid(false);
-    duplicate.clear_agent_scrubs();
+    // Its agent scrubs stay: the agent attaches the ones it holds when it sends, so a
+    // resent observation may carry new ones (those already stored are recognized).
   }
   const v1::ReportRequest& applied = order.outcome == v1::REPORT_DUPLICATE ? duplicate : report;
   ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, applied, now));

@@ -37,7 +37,8 @@ struct PlanHost {
 
 struct PlannedScrub {
   std::string pool;
-  ::zfleet::DiskClass disk_class = ::zfleet::DiskClass::kUnknown;  // the type, not agent::DiskClass()
+  // Spelled in full: in zfleet::agent, DiskClass also names a function (disks/disk_class.h).
+  ::zfleet::DiskClass disk_class = ::zfleet::DiskClass::kUnknown;
   std::optional<absl::Time> last_scrub;  // start (else end) of its last completed scrub
   absl::Time due;
 };

@@ -141,6 +141,25 @@ TEST_F(ReportStreamTest, AReplayStillDeliversItsAcks) {
   EXPECT_EQ(MustProcess(Scrubbing(2, kT0)).commands_size(), 0);
 }
 
+// The agent attaches the scrubs it started alone when it sends: a resent observation may
+// carry one the first sending did not.
+TEST_F(ReportStreamTest, AReplayStillRecordsTheAgentsOwnScrubOnce) {
+  MustProcess(Observation(1, kT0, "ONLINE"));
+  MustProcess(Scrubbing(2, kT0 + absl::Minutes(1)));
+  v1::ReportRequest replay = Scrubbing(2, kT0 + absl::Minutes(1));
+  v1::AgentScrub& scrub = *replay.add_agent_scrubs();
+  scrub.set_pool("tank");
+  scrub.set_started_at(absl::ToUnixSeconds(kT0 + absl::Minutes(1)));
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(MustProcess(replay).outcome(), v1::REPORT_DUPLICATE);
+  absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  int agent_runs = 0;
+  for (const v1::ScrubRun& run : pool->scrub_runs()) {
+    agent_runs += run.trigger() == v1::TRIGGER_AGENT;
+  }
+  EXPECT_EQ(agent_runs, 1) << pool->DebugString();
+}
+
 TEST_F(ReportStreamTest, AnOlderObservationFromAnotherStreamIsRefusedWithoutHarm) {
   MustProcess(Observation(5, kT0, "ONLINE", "new"));
   clock_.Advance(absl::Minutes(1));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds zfleet in Release into build-release/ (shared by the demo and the
-# tests), at -O2 as Debian builds its packages (-O3 costs a sixth more build time for
+# tests), at -O2 as Debian builds its packages (-O3 costs 12% more build time for
 # nothing the benchmarks show). Extra arguments are passed to `cmake --build` (e.g. --target
 # zfleet).
 set -euo pipefail

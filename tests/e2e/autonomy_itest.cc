@@ -24,25 +24,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Polls `done` every 200 ms for at most `timeout`.
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout));
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return done();
-}
-
 // Every class scrubbed every `interval`, always open; no early starts.
 std::string Classes(absl::Duration interval) {
-  std::string toml = "early_start = 0\n";
-  for (const char* cls : {"sata", "scsi", "usb", "unknown", "sas", "fc", "nvme", "virtual"}) {
-    absl::StrAppend(&toml, "[classes.", cls, "]\ninterval = \"",
-                    absl::ToInt64Seconds(interval), "s\"\n");
-  }
-  return toml;
+  return "early_start = 0\n" + EveryClassScrubbedEvery(interval);
 }
 
 class AutonomyTest : public ::testing::Test {

@@ -79,26 +79,6 @@ TEST(CliBinary, InspectOnMalformedZpoolOutputFailsWithOneLine) {
   EXPECT_THAT(r.err, StartsWith("zfleet-agent: "));
 }
 
-// A plain HTTP/1.0 GET on 127.0.0.1; "" when nothing answers.
-std::string HttpGet(int port, const std::string& path) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buf[4096];
-      ssize_t n;
-      while ((n = read(fd, buf, sizeof(buf))) > 0) response.append(buf, static_cast<size_t>(n));
-    }
-  }
-  close(fd);
-  return response;
-}
-
 TEST(ControllerBinary, ServesPrometheusMetrics) {
   TempDir dir;
   const int port = FreeLoopbackPort();

@@ -27,17 +27,6 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-// Polls `done` every 100 ms for at most `timeout`.
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout));
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
 std::string Rfc3339(int64_t unix_seconds) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(unix_seconds),
                           absl::UTCTimeZone());
@@ -51,11 +40,7 @@ class CommandOnceTest : public ::testing::Test {
                                dir_.File("on_scrub.txt"));
     dir_.Write("scrub_hold", "60");  // every scrub waits for the test
     // The scheduler starts nothing of its own: only the scrub the test asks for runs.
-    std::string never_due;
-    for (const char* cls : {"sata", "scsi", "usb", "unknown", "sas", "fc", "nvme", "virtual"}) {
-      never_due += absl::StrCat("[classes.", cls, "]\ninterval = \"3650d\"\n");
-    }
-    fleet_.StartController(never_due);
+    fleet_.StartController(EveryClassScrubbedEvery(kNeverDue));
     fleet_.StartAgent("h1", zpool_);
     const Json pool = fleet_.WaitForJson(
         {"pool", "h1/tank"}, [](const Json& j) { return j["scrub_runs"].is_array(); }, 30);

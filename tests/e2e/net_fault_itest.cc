@@ -52,21 +52,9 @@ class NetFault : public ::testing::Test {
     }
     pools_ =
         std::make_unique<ScriptedPools>(&dir_, std::vector<std::string>{"tank", "fast", "cold"});
-    ProcessFleet::Placement place;
-    place.controller_prefix = link_->InController({});
-    place.listen = absl::StrCat("0.0.0.0:", kPort);
-    place.controller_flags = {"--insecure-plaintext"};
-    place.agent_prefix = link_->InAgent({});
-    place.agent_target = absl::StrCat(NetFaultLink::kControllerAddress, ":", kPort);
-    place.cli_prefix = link_->InController({});
-    place.cli_target = absl::StrCat("127.0.0.1:", kPort);
-    fleet_.Place(place);
+    fleet_.Place(link_->Placement(kPort));
     // The scheduler starts nothing of its own: every scrub is one the test asked for.
-    std::string never_due;
-    for (const char* cls : {"sata", "scsi", "usb", "unknown", "sas", "fc", "nvme", "virtual"}) {
-      never_due += absl::StrCat("[classes.", cls, "]\ninterval = \"3650d\"\n");
-    }
-    fleet_.StartController(never_due);
+    fleet_.StartController(EveryClassScrubbedEvery(kNeverDue));
     fleet_.StartAgent("h1", pools_->zpool());
     // A clean start, then the faults.
     Json pools =

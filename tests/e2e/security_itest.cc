@@ -45,17 +45,6 @@ void OpenSsl(const std::vector<std::string>& args) {
   ASSERT_EQ(r.exit_code, 0) << "openssl " << args[0] << ": " << r.err;
 }
 
-// Polls `done` every 200 ms for at most `timeout`.
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout));
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return done();
-}
-
 // Writes `content` to `path` through a temporary file and a rename, as a rotation would.
 void ReplaceFile(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".new";
@@ -72,11 +61,7 @@ class SecurityTest : public ::testing::Test {
     std::filesystem::copy_file(std::string(ZFLEET_TESTDATA_DIR) + "/fake_host/scrubbed.txt",
                                dir_.File("on_scrub.txt"));
     // The scheduler starts nothing of its own: only the scrubs the tests ask for run.
-    std::string never_due;
-    for (const char* cls : {"sata", "scsi", "usb", "unknown", "sas", "fc", "nvme", "virtual"}) {
-      never_due += absl::StrCat("[classes.", cls, "]\ninterval = \"3650d\"\n");
-    }
-    fleet_.StartController(never_due);
+    fleet_.StartController(EveryClassScrubbedEvery(kNeverDue));
     ASSERT_TRUE(WaitFor([&] { return fleet_.Cli({"whoami"}).exit_code == 0; }, absl::Seconds(20)))
         << fleet_.Logs();
   }

@@ -79,19 +79,8 @@ class Soak : public ::testing::Test {
     ASSERT_NE(link_, nullptr) << "cannot make the soak's network namespaces: " << error;
     pools_ =
         std::make_unique<ScriptedPools>(&dir_, std::vector<std::string>{"tank", "fast", "cold"});
-    ProcessFleet::Placement place;
-    place.controller_prefix = link_->InController({});
-    place.listen = absl::StrCat("0.0.0.0:", kPort);
-    place.controller_flags = {"--insecure-plaintext"};
-    place.agent_prefix = link_->InAgent({});
-    place.agent_target = absl::StrCat(NetFaultLink::kControllerAddress, ":", kPort);
-    place.cli_prefix = link_->InController({});
-    place.cli_target = absl::StrCat("127.0.0.1:", kPort);
-    fleet_.Place(place);
-    for (const char* cls : {"sata", "scsi", "usb", "unknown", "sas", "fc", "nvme", "virtual"}) {
-      never_due_ += absl::StrCat("[classes.", cls, "]\ninterval = \"3650d\"\n");
-    }
-    fleet_.StartController(never_due_);
+    fleet_.Place(link_->Placement(kPort));
+    fleet_.StartController(EveryClassScrubbedEvery(kNeverDue));
     fleet_.StartAgent("h1", pools_->zpool(), kAgentToml);
     Json pools =
         fleet_.WaitForJson({"pools"}, [](const Json& j) { return j["pools"].size() == 3; });
@@ -135,7 +124,7 @@ class Soak : public ::testing::Test {
         break;
       case Fault::kOutage: EXPECT_EQ(link_->SetOutage(false), ""); break;
       case Fault::kControllerFrozen: fleet_.SignalController(SIGCONT); break;
-      case Fault::kControllerKilled: fleet_.StartController(never_due_); break;
+      case Fault::kControllerKilled: fleet_.StartController(EveryClassScrubbedEvery(kNeverDue)); break;
       case Fault::kAgentKilled: EXPECT_EQ(link_->SetOutage(false), ""); break;
       case Fault::kZpoolHang: std::remove(dir_.File("hang.txt").c_str()); break;
     }
@@ -173,7 +162,6 @@ class Soak : public ::testing::Test {
   std::unique_ptr<NetFaultLink> link_;
   std::unique_ptr<ScriptedPools> pools_;
   ProcessFleet fleet_{&dir_};
-  std::string never_due_;
 };
 
 TEST_F(Soak, FaultsForAnHourLoseAndDoubleNothing) {

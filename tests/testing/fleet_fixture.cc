@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace zfleet::testing {
@@ -15,6 +16,49 @@ namespace zfleet::testing {
 std::string BinaryPath(const std::string& name) {
   const std::string folder = name == "zfleet" ? "cli" : name == "zfleet-agent" ? "agent" : "controller";
   return std::string(ZFLEET_BIN_DIR) + "/" + folder + "/" + name;
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buffer[8192];
+      for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
+        response.append(buffer, static_cast<size_t>(n));
+      }
+    }
+  }
+  close(fd);
+  return response;
+}
+
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout, absl::Duration every) {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout));
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(absl::ToInt64Milliseconds(every)));
+  }
+  return done();
+}
+
+std::string EveryClassScrubbedEvery(absl::Duration interval) {
+  std::string toml;
+  for (const char* cls : {"sata", "scsi", "usb", "unknown", "sas", "fc", "nvme", "virtual"}) {
+    absl::StrAppend(&toml, "[classes.", cls, "]\ninterval = \"", absl::ToInt64Seconds(interval),
+                    "s\"\n");
+  }
+  return toml;
 }
 
 int FreeLoopbackPort() {

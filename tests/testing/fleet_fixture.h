@@ -25,6 +25,20 @@ std::string BinaryPath(const std::string& name);  // zfleet, zfleet-agent, zflee
 // A port on 127.0.0.1 that was free a moment ago.
 int FreeLoopbackPort();
 
+// A plain HTTP/1.0 GET of `path` on 127.0.0.1:`port` (5 s to answer): the whole response,
+// status line and headers included; "" when nothing answers.
+std::string HttpGet(int port, const std::string& path);
+
+// Polls `done` every `every` for at most `timeout`; whether it came true.
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout,
+             absl::Duration every = absl::Milliseconds(200));
+
+// controller.toml [classes.*] tables giving every disk class the scrub `interval`.
+std::string EveryClassScrubbedEvery(absl::Duration interval);
+// An interval after which the scheduler starts nothing of its own during a test: only the
+// scrubs the test asks for run.
+inline constexpr absl::Duration kNeverDue = absl::Hours(24 * 3650);
+
 class ProcessFleet {
  public:
   // `dir` holds the database, configs and logs; it must outlive the fleet.

@@ -131,6 +131,18 @@ std::vector<std::string> NetFaultLink::InAgent(const std::vector<std::string>& a
   return out;
 }
 
+ProcessFleet::Placement NetFaultLink::Placement(int port) const {
+  ProcessFleet::Placement place;
+  place.controller_prefix = InController({});
+  place.listen = absl::StrCat("0.0.0.0:", port);
+  place.controller_flags = {"--insecure-plaintext"};
+  place.agent_prefix = InAgent({});
+  place.agent_target = absl::StrCat(kControllerAddress, ":", port);
+  place.cli_prefix = InController({});
+  place.cli_target = absl::StrCat("127.0.0.1:", port);
+  return place;
+}
+
 std::string NetFaultLink::Nft(const std::vector<std::string>& args) const {
   for (const std::string& ns : {ControllerNs(), AgentNs()}) {
     std::vector<std::string> argv = {"ip", "netns", "exec", ns, "nft"};

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/testing/fleet_fixture.h"
+
 namespace zfleet::testing {
 
 class NetFaultLink {
@@ -35,6 +37,10 @@ class NetFaultLink {
   // execs: the process keeps the pid it is started with).
   std::vector<std::string> InController(const std::vector<std::string>& argv) const;
   std::vector<std::string> InAgent(const std::vector<std::string>& argv) const;
+  // A ProcessFleet across the link: the controller (plaintext, listening on every address
+  // of its namespace at `port`) and the CLI in the controller's namespace, the CLI over its
+  // loopback, the agent in its own namespace reaching the controller over the link.
+  ProcessFleet::Placement Placement(int port) const;
 
   // Each returns "" or what failed. Faults apply to both directions of the link.
   // Drops `percent` of the packets at random; 0 drops none.

@@ -124,7 +124,9 @@ class Soak : public ::testing::Test {
         break;
       case Fault::kOutage: EXPECT_EQ(link_->SetOutage(false), ""); break;
       case Fault::kControllerFrozen: fleet_.SignalController(SIGCONT); break;
-      case Fault::kControllerKilled: fleet_.StartController(EveryClassScrubbedEvery(kNeverDue)); break;
+      case Fault::kControllerKilled:
+        fleet_.StartController(EveryClassScrubbedEvery(kNeverDue));
+        break;
       case Fault::kAgentKilled: EXPECT_EQ(link_->SetOutage(false), ""); break;
       case Fault::kZpoolHang: std::remove(dir_.File("hang.txt").c_str()); break;
     }

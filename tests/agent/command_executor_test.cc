@@ -21,10 +21,9 @@ using ::testing::HasSubstr;
 using ::zfleet::testing::ReadFile;
 using ::zfleet::testing::TempDir;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);  // 2027-01-15T08:00:00Z
+const absl::Time kExecutorT0 = absl::FromUnixSeconds(1'800'000'000);  // 2027-01-15T08:00:00Z
 
-v1::Command Start(const std::string& id, const std::string& pool = "tank",
-                  int64_t expires_at = 0) {
+v1::Command Start(const std::string& id, const std::string& pool = "tank", int64_t expires_at = 0) {
   v1::Command command;
   command.set_id(id);
   command.set_kind(v1::SCRUB_START);
@@ -38,8 +37,8 @@ v1::Command Start(const std::string& id, const std::string& pool = "tank",
 class CommandExecutorTest : public ::testing::Test {
  protected:
   CommandExecutorTest()
-      : zpool_path_(zfleet::testing::InstallFakeZpool(dir_, "fake_host/list.txt",
-                                                      "fake_host/healthy.txt")),
+      : zpool_path_(
+            zfleet::testing::InstallFakeZpool(dir_, "fake_host/list.txt", "fake_host/healthy.txt")),
         zpool_(&runner_, zpool_path_, absl::Seconds(10)) {
     std::filesystem::create_directory(dir_.File("state"));
     OpenJournal();
@@ -80,34 +79,34 @@ class CommandExecutorTest : public ::testing::Test {
 };
 
 TEST_F(CommandExecutorTest, RunsANewCommandOnceAndAcksWhenItRan) {
-  Execute(Start("c1"), kT0);
+  Execute(Start("c1"), kExecutorT0);
   EXPECT_EQ(ScrubCalls(), 1);
   const v1::CommandAck ack = LastAck();
   EXPECT_EQ(ack.id(), "c1");
   EXPECT_TRUE(ack.ok()) << ack.error();
   EXPECT_FALSE(ack.expired());
-  EXPECT_EQ(ack.executed_at(), absl::ToUnixSeconds(kT0));
+  EXPECT_EQ(ack.executed_at(), absl::ToUnixSeconds(kExecutorT0));
 }
 
 TEST_F(CommandExecutorTest, RepeatedCommandIsAnsweredFromTheJournalNotRunAgain) {
-  Execute(Start("c1"), kT0);
+  Execute(Start("c1"), kExecutorT0);
   journal_->ConfirmDelivered(1);
-  Execute(Start("c1"), kT0 + absl::Minutes(5));
+  Execute(Start("c1"), kExecutorT0 + absl::Minutes(5));
   EXPECT_EQ(ScrubCalls(), 1);
-  EXPECT_EQ(LastAck().executed_at(), absl::ToUnixSeconds(kT0));
+  EXPECT_EQ(LastAck().executed_at(), absl::ToUnixSeconds(kExecutorT0));
 
   // The same after a restart: the journal on disk answers, with the original time.
   OpenJournal();
-  Execute(Start("c1"), kT0 + absl::Minutes(10));
+  Execute(Start("c1"), kExecutorT0 + absl::Minutes(10));
   EXPECT_EQ(ScrubCalls(), 1);
   const v1::CommandAck ack = LastAck();
   EXPECT_TRUE(ack.ok());
-  EXPECT_EQ(ack.executed_at(), absl::ToUnixSeconds(kT0));
+  EXPECT_EQ(ack.executed_at(), absl::ToUnixSeconds(kExecutorT0));
 }
 
 TEST_F(CommandExecutorTest, ExpiredCommandIsNotRunAndSaysWhen) {
-  const int64_t expires_at = absl::ToUnixSeconds(kT0);
-  Execute(Start("late", "tank", expires_at), kT0 + absl::Seconds(1));
+  const int64_t expires_at = absl::ToUnixSeconds(kExecutorT0);
+  Execute(Start("late", "tank", expires_at), kExecutorT0 + absl::Seconds(1));
   EXPECT_EQ(ScrubCalls(), 0);
   const v1::CommandAck ack = LastAck();
   EXPECT_FALSE(ack.ok());
@@ -117,40 +116,40 @@ TEST_F(CommandExecutorTest, ExpiredCommandIsNotRunAndSaysWhen) {
 
   // Repeated, even after a restart: still refused, the same answer, never run.
   OpenJournal();
-  Execute(Start("late", "tank", expires_at), kT0 + absl::Hours(1));
+  Execute(Start("late", "tank", expires_at), kExecutorT0 + absl::Hours(1));
   EXPECT_EQ(ScrubCalls(), 0);
   EXPECT_EQ(LastAck().DebugString(), ack.DebugString());
 }
 
 TEST_F(CommandExecutorTest, CommandRunsUpToItsExpiryAndWithoutOne) {
-  Execute(Start("at-expiry", "tank", absl::ToUnixSeconds(kT0)), kT0);
+  Execute(Start("at-expiry", "tank", absl::ToUnixSeconds(kExecutorT0)), kExecutorT0);
   EXPECT_TRUE(LastAck().ok()) << LastAck().error();
-  Execute(Start("never-expires", "fast", 0), kT0 + absl::Hours(24 * 365));
+  Execute(Start("never-expires", "fast", 0), kExecutorT0 + absl::Hours(24 * 365));
   EXPECT_TRUE(LastAck().ok()) << LastAck().error();
   EXPECT_EQ(ScrubCalls(), 2);
 }
 
 TEST_F(CommandExecutorTest, ZpoolFailureIsRecordedAndNotRetried) {
   dir_.Write("fail.txt", "cannot scrub tank: pool I/O is currently suspended");
-  Execute(Start("c1"), kT0);
+  Execute(Start("c1"), kExecutorT0);
   EXPECT_EQ(ScrubCalls(), 1);
   const v1::CommandAck ack = LastAck();
   EXPECT_FALSE(ack.ok());
   EXPECT_FALSE(ack.expired());
   EXPECT_THAT(ack.error(), HasSubstr("currently suspended"));
-  EXPECT_EQ(ack.executed_at(), absl::ToUnixSeconds(kT0));
+  EXPECT_EQ(ack.executed_at(), absl::ToUnixSeconds(kExecutorT0));
 
   OpenJournal();
-  Execute(Start("c1"), kT0 + absl::Minutes(1));
+  Execute(Start("c1"), kExecutorT0 + absl::Minutes(1));
   EXPECT_EQ(ScrubCalls(), 1);
   EXPECT_THAT(LastAck().error(), HasSubstr("currently suspended"));
 }
 
 TEST_F(CommandExecutorTest, CommandBegunBeforeACrashIsNeverRunAgain) {
-  const absl::Time began = kT0 - absl::Minutes(2);
+  const absl::Time began = kExecutorT0 - absl::Minutes(2);
   ASSERT_TRUE(journal_->Begin(Start("c1"), began).ok());  // then the agent was killed
   OpenJournal();
-  Execute(Start("c1"), kT0);
+  Execute(Start("c1"), kExecutorT0);
   EXPECT_EQ(ScrubCalls(), 0);
   const v1::CommandAck ack = LastAck();
   EXPECT_FALSE(ack.ok());
@@ -159,7 +158,7 @@ TEST_F(CommandExecutorTest, CommandBegunBeforeACrashIsNeverRunAgain) {
 }
 
 TEST_F(CommandExecutorTest, CommandThatCannotBeJournaledDoesNotRun) {
-  Execute(Start("bad\tid"), kT0);
+  Execute(Start("bad\tid"), kExecutorT0);
   EXPECT_EQ(ScrubCalls(), 0);
   const v1::CommandAck ack = LastAck();
   EXPECT_FALSE(ack.ok());

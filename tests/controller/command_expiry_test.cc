@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "schedule_policy/scrub_window.h"
 #include "controller/schedule_service.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "schedule_policy/scrub_window.h"
 #include "tests/controller/controller_fixtures.h"
 #include "tests/testing/pool_builders.h"
 
@@ -18,7 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);  // Fri 2027-01-15 08:00:00 UTC
+const absl::Time kExpiryT0 = absl::FromUnixSeconds(1'800'000'000);  // Fri 2027-01-15 08:00:00 UTC
 
 v1::Pool Tank(const std::string& scan_function = "", const std::string& scan_state = "") {
   v1::Pool pool;
@@ -26,7 +26,7 @@ v1::Pool Tank(const std::string& scan_function = "", const std::string& scan_sta
   pool.set_state("ONLINE");
   pool.mutable_scan()->set_function(scan_function);
   pool.mutable_scan()->set_state(scan_state);
-  if (!scan_function.empty()) pool.mutable_scan()->set_start_time(absl::ToUnixSeconds(kT0));
+  if (!scan_function.empty()) pool.mutable_scan()->set_start_time(absl::ToUnixSeconds(kExpiryT0));
   *pool.add_vdevs() = testing::DiskLeaf("sda");
   return pool;
 }
@@ -36,7 +36,7 @@ v1::Pool Tank(const std::string& scan_function = "", const std::string& scan_sta
 // starts nothing on its own.
 class CommandExpiryTest : public FleetServicesTest {
  protected:
-  CommandExpiryTest() : FleetServicesTest(kT0) {}
+  CommandExpiryTest() : FleetServicesTest(kExpiryT0) {}
 
   void SetUp() override {
     for (ClassPolicy& c : config_.scheduler.classes) c.interval = absl::Hours(24 * 3650);
@@ -82,19 +82,19 @@ TEST_F(CommandExpiryTest, NowStartAndStopExpireAnHourAfterTheyWereQueued) {
   std::vector<v1::Command> commands = Report(Tank());
   ASSERT_EQ(commands.size(), 1u);
   EXPECT_EQ(commands[0].id(), start);
-  EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kT0 + absl::Hours(1)));
+  EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kExpiryT0 + absl::Hours(1)));
 
   clock_.Advance(absl::Minutes(5));
   v1::CommandAck ack;
   ack.set_id(start);
   ack.set_ok(true);
-  ack.set_executed_at(absl::ToUnixSeconds(kT0));
+  ack.set_executed_at(absl::ToUnixSeconds(kExpiryT0));
   EXPECT_TRUE(Report(Tank("scrub", "scanning"), {ack}).empty());
   const std::string stop = MustRequest(v1::STOP);
   commands = Report(Tank("scrub", "scanning"));
   ASSERT_EQ(commands.size(), 1u);
   EXPECT_EQ(commands[0].id(), stop);
-  EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kT0 + absl::Minutes(65)));
+  EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kExpiryT0 + absl::Minutes(65)));
 }
 
 // `zfleet scrub --now` for a host that is away: when it comes back after the expiry the
@@ -117,7 +117,7 @@ TEST_F(CommandExpiryTest, CommandNotTakenInTimeIsWithheldAndFailedWithItsRun) {
   const std::vector<v1::ScrubRun> runs = Runs();
   ASSERT_EQ(runs.size(), 1u);  // and the scheduler did not start it after all
   EXPECT_EQ(runs[0].state(), v1::RUN_FAILED);
-  EXPECT_EQ(runs[0].ended_at(), absl::ToUnixSeconds(kT0 + absl::Hours(1)));
+  EXPECT_EQ(runs[0].ended_at(), absl::ToUnixSeconds(kExpiryT0 + absl::Hours(1)));
   EXPECT_EQ(runs[0].message(), command->error);
   EXPECT_TRUE(Report(Tank()).empty());
 
@@ -134,7 +134,7 @@ TEST_F(CommandExpiryTest, ExpiredStopLeavesTheRunningScrubAndSaysSo) {
   v1::CommandAck ack;
   ack.set_id(start);
   ack.set_ok(true);
-  ack.set_executed_at(absl::ToUnixSeconds(kT0));
+  ack.set_executed_at(absl::ToUnixSeconds(kExpiryT0));
   Report(Tank("scrub", "scanning"), {ack});
   const std::string stop = MustRequest(v1::STOP);
   clock_.Advance(absl::Hours(2));
@@ -156,7 +156,7 @@ TEST_F(CommandExpiryTest, ExpiredAckFailsTheRunWithTheAgentsMessage) {
   ack.set_ok(false);
   ack.set_expired(true);
   ack.set_error("expired at 2027-01-15T09:00:00Z before it ran");
-  ack.set_executed_at(absl::ToUnixSeconds(kT0 + absl::Hours(1) + absl::Seconds(20)));
+  ack.set_executed_at(absl::ToUnixSeconds(kExpiryT0 + absl::Hours(1) + absl::Seconds(20)));
   Report(Tank(), {ack});
   EXPECT_EQ(StoredCommand(start)->state, CommandState::kFailed);
   EXPECT_EQ(StoredCommand(start)->error, ack.error());
@@ -180,7 +180,7 @@ TEST_F(CommandExpiryTest, AckWithoutATimeIsDatedByItsArrival) {
   const std::vector<v1::ScrubRun> runs = Runs();
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].state(), v1::RUN_RUNNING);
-  EXPECT_EQ(runs[0].started_at(), absl::ToUnixSeconds(kT0 + absl::Seconds(30)));
+  EXPECT_EQ(runs[0].started_at(), absl::ToUnixSeconds(kExpiryT0 + absl::Seconds(30)));
 }
 
 TEST_F(CommandExpiryTest, ScheduledStartExpiresAtTheEndOfItsWindow) {
@@ -197,8 +197,8 @@ TEST_F(CommandExpiryTest, ScheduledStartExpiresAtTheEndOfItsWindow) {
   const std::vector<v1::Command> commands = Report(Tank());
   ASSERT_EQ(commands.size(), 1u);
   EXPECT_EQ(commands[0].kind(), v1::SCRUB_START);
-  // The window opened at 06:00 closes at 10:00: two hours after kT0.
-  EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kT0 + absl::Hours(2)));
+  // The window opened at 06:00 closes at 10:00: two hours after kExpiryT0.
+  EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kExpiryT0 + absl::Hours(2)));
 }
 
 TEST_F(CommandExpiryTest, ScheduledStartOfAClassWithoutWindowsExpiresInAnHour) {

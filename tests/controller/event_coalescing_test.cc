@@ -21,7 +21,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'006'400);
+const absl::Time kCoalescingT0 = absl::FromUnixSeconds(1'700'006'400);
 
 // tank: a mirror of /var/tmp/f1 and /var/tmp/f2, f2 with `f2_cksum` checksum errors.
 v1::Pool Mirror(const std::string& state = "ONLINE", uint64_t f2_cksum = 0) {
@@ -40,7 +40,7 @@ v1::Pool Mirror(const std::string& state = "ONLINE", uint64_t f2_cksum = 0) {
 
 class EventCoalescingTest : public FleetServicesTest {
  protected:
-  EventCoalescingTest() : FleetServicesTest(kT0) {}
+  EventCoalescingTest() : FleetServicesTest(kCoalescingT0) {}
 
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(OpenServices(":memory:"));

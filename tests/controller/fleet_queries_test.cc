@@ -21,7 +21,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+const absl::Time kQueriesT0 = absl::FromUnixSeconds(1'800'000'000);
 
 v1::Pool PoolScanning(const std::string& name, const std::string& function,
                       const std::string& state) {
@@ -30,8 +30,8 @@ v1::Pool PoolScanning(const std::string& name, const std::string& function,
   pool.set_state("ONLINE");
   pool.mutable_scan()->set_function(function);
   pool.mutable_scan()->set_state(state);
-  if (!function.empty()) pool.mutable_scan()->set_start_time(absl::ToUnixSeconds(kT0) - 60);
-  if (state == "finished") pool.mutable_scan()->set_end_time(absl::ToUnixSeconds(kT0) - 30);
+  if (!function.empty()) pool.mutable_scan()->set_start_time(absl::ToUnixSeconds(kQueriesT0) - 60);
+  if (state == "finished") pool.mutable_scan()->set_end_time(absl::ToUnixSeconds(kQueriesT0) - 30);
   return pool;
 }
 
@@ -39,7 +39,7 @@ v1::Pool Idle(const std::string& name) { return PoolScanning(name, "", ""); }
 
 class FleetQueriesTest : public FleetServicesTest {
  protected:
-  FleetQueriesTest() : FleetServicesTest(kT0) {}
+  FleetQueriesTest() : FleetServicesTest(kQueriesT0) {}
 
   void SetUp() override { OpenServices(":memory:"); }
 
@@ -103,8 +103,7 @@ TEST_F(FleetQueriesTest, RequestScrubPreconditions) {
        "nas1/tank is resilvering", v1::COMMAND_KIND_UNSPECIFIED},
       {"StopScrubbing", PoolScanning("tank", "scrub", "scanning"), v1::STOP, "", v1::SCRUB_STOP},
       {"StopPaused", PoolScanning("tank", "scrub", "paused"), v1::STOP, "", v1::SCRUB_STOP},
-      {"PauseScrubbing", PoolScanning("tank", "scrub", "scanning"), v1::PAUSE, "",
-       v1::SCRUB_PAUSE},
+      {"PauseScrubbing", PoolScanning("tank", "scrub", "scanning"), v1::PAUSE, "", v1::SCRUB_PAUSE},
       {"PausePaused", PoolScanning("tank", "scrub", "paused"), v1::PAUSE,
        "no scrub is running on nas1/tank", v1::COMMAND_KIND_UNSPECIFIED},
       {"StopIdle", Idle("tank"), v1::STOP, "no scrub is running on nas1/tank",
@@ -147,14 +146,14 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
   EXPECT_EQ(pool->scrub_runs(0).id(), first->scrub_run_id());
   EXPECT_EQ(pool->scrub_runs(0).state(), v1::RUN_REQUESTED);
   EXPECT_EQ(pool->scrub_runs(0).trigger(), v1::TRIGGER_MANUAL);
-  EXPECT_EQ(pool->scrub_runs(0).requested_at(), absl::ToUnixSeconds(kT0));
+  EXPECT_EQ(pool->scrub_runs(0).requested_at(), absl::ToUnixSeconds(kQueriesT0));
   EXPECT_EQ(pool->pool().last_scrub().id(), first->scrub_run_id());
 
   absl::StatusOr<v1::RequestScrubResponse> second = RequestScrub("nas1", "tank", v1::START);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(second.status().message(),
-            absl::StrCat("a scrub of nas1/tank is already requested (run ",
-                         first->scrub_run_id(), ")"));
+  EXPECT_EQ(
+      second.status().message(),
+      absl::StrCat("a scrub of nas1/tank is already requested (run ", first->scrub_run_id(), ")"));
   EXPECT_EQ(Pending().size(), 1u);
 
   // Stopping a scrub that is only requested is allowed and belongs to that run.
@@ -195,14 +194,11 @@ TEST_F(FleetQueriesTest, HostStopsReportingAfterMissingAfterIntervals) {
     bool reporting;
   };
   const Case cases[] = {
-      {absl::ZeroDuration(), true},
-      {absl::Seconds(89), true},
-      {absl::Seconds(90), true},
-      {absl::Seconds(91), false},
-      {absl::Hours(24), false},
+      {absl::ZeroDuration(), true}, {absl::Seconds(89), true}, {absl::Seconds(90), true},
+      {absl::Seconds(91), false},   {absl::Hours(24), false},
   };
   for (const Case& c : cases) {
-    clock_.Set(kT0 + c.since_report);
+    clock_.Set(kQueriesT0 + c.since_report);
     absl::StatusOr<v1::ListHostsResponse> hosts = queries_->ListHosts();
     ASSERT_TRUE(hosts.ok()) << hosts.status();
     ASSERT_EQ(hosts->hosts_size(), 1);
@@ -212,7 +208,7 @@ TEST_F(FleetQueriesTest, HostStopsReportingAfterMissingAfterIntervals) {
     ASSERT_TRUE(pools.ok()) << pools.status();
     ASSERT_EQ(pools->pools_size(), 1);
     EXPECT_EQ(pools->pools(0).host_reporting(), c.reporting) << c.since_report;
-    EXPECT_EQ(pools->pools(0).last_seen(), absl::ToUnixSeconds(kT0));
+    EXPECT_EQ(pools->pools(0).last_seen(), absl::ToUnixSeconds(kQueriesT0));
 
     absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
     ASSERT_TRUE(pool.ok()) << pool.status();
@@ -229,9 +225,9 @@ TEST_F(FleetQueriesTest, MissingAfterFollowsTheConfiguredInterval) {
   config_.report_interval = absl::Seconds(10);
   config_.missing_after = 2;
   ReportPools("nas1", {Idle("tank")});
-  clock_.Set(kT0 + absl::Seconds(20));
+  clock_.Set(kQueriesT0 + absl::Seconds(20));
   EXPECT_TRUE(queries_->ListHosts()->hosts(0).reporting());
-  clock_.Set(kT0 + absl::Seconds(21));
+  clock_.Set(kQueriesT0 + absl::Seconds(21));
   EXPECT_FALSE(queries_->ListHosts()->hosts(0).reporting());
 }
 

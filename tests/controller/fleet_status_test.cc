@@ -7,7 +7,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "model/pool_status.h"
 #include "controller/config/controller_config.h"
 #include "controller/fleet_queries.h"
 #include "controller/report_processor.h"
@@ -17,6 +16,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "model/enum_names.h"
+#include "model/pool_status.h"
 #include "tests/controller/controller_fixtures.h"
 #include "tests/testing/pool_builders.h"
 #include "tests/testing/temp_dir.h"
@@ -27,7 +27,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+const absl::Time kStatusT0 = absl::FromUnixSeconds(1'800'000'000);
 
 v1::Vdev Leaf(const std::string& name, uint64_t read, uint64_t cksum) {
   return testing::WithErrors(testing::DiskLeaf(name), read, 0, cksum);
@@ -53,14 +53,14 @@ v1::Pool Healthy(const std::string& name) {
   pool.mutable_scan()->set_function("scrub");
   pool.mutable_scan()->set_state("finished");
   pool.mutable_scan()->set_percent_done(100);
-  pool.mutable_scan()->set_end_time(absl::ToUnixSeconds(kT0) - 3600);
+  pool.mutable_scan()->set_end_time(absl::ToUnixSeconds(kStatusT0) - 3600);
   *pool.add_vdevs() = Leaf("nvme0n1", 0, 0);
   return pool;
 }
 
 class FleetStatusTest : public FleetServicesTest {
  protected:
-  FleetStatusTest() : FleetServicesTest(kT0) {}
+  FleetStatusTest() : FleetServicesTest(kStatusT0) {}
 
   v1::GetStatusResponse Status() {
     absl::StatusOr<v1::GetStatusResponse> status = queries_->GetStatus();
@@ -101,7 +101,7 @@ TEST_F(FleetStatusTest, ReadsWhatTheSnapshotsSay) {
   EXPECT_EQ(fast.host_id(), "nas1");
   EXPECT_EQ(fast.pool(), "fast");
   EXPECT_EQ(fast.scan_state(), "finished");
-  EXPECT_EQ(fast.scan_end_time(), absl::ToUnixSeconds(kT0) - 3600);
+  EXPECT_EQ(fast.scan_end_time(), absl::ToUnixSeconds(kStatusT0) - 3600);
   EXPECT_EQ(fast.device_errors(), 0u);
   EXPECT_FALSE(fast.has_data_errors());
   EXPECT_FALSE(fast.host_reporting());
@@ -116,7 +116,7 @@ TEST_F(FleetStatusTest, ReadsWhatTheSnapshotsSay) {
   EXPECT_EQ(tank.data_errors(), 3u);
   EXPECT_EQ(tank.device_errors(), 7u);  // leaves only: sdb 2 + 5, not mirror-0's 1
   EXPECT_THAT(tank.devices_with_errors(), ElementsAre("mirror-0", "sdb"));
-  EXPECT_EQ(tank.last_seen(), absl::ToUnixSeconds(kT0));
+  EXPECT_EQ(tank.last_seen(), absl::ToUnixSeconds(kStatusT0));
 
   const v1::PoolStatus& backup = status.pools(2);
   EXPECT_EQ(backup.host_id(), "nas2");

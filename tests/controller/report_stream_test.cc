@@ -18,9 +18,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+const absl::Time kStreamT0 = absl::FromUnixSeconds(1'800'000'000);
 
-v1::Pool Pool(const std::string& state) {
+v1::Pool StreamPool(const std::string& state) {
   v1::Pool pool;
   pool.set_name("tank");
   pool.set_state(state);
@@ -32,7 +32,7 @@ v1::Pool Pool(const std::string& state) {
 
 v1::ReportRequest Observation(uint64_t sequence, absl::Time seen, const std::string& state,
                               const std::string& stream = "s1") {
-  v1::ReportRequest r = PoolsReport("nas1", {Pool(state)});
+  v1::ReportRequest r = PoolsReport("nas1", {StreamPool(state)});
   r.set_stream_id(stream);
   r.set_sequence(sequence);
   r.set_observed_at(absl::ToUnixSeconds(seen));
@@ -52,7 +52,7 @@ v1::ReportRequest Scrubbing(uint64_t sequence, absl::Time seen) {
 
 class ReportStreamTest : public FleetServicesTest {
  protected:
-  ReportStreamTest() : FleetServicesTest(kT0) {}
+  ReportStreamTest() : FleetServicesTest(kStreamT0) {}
   void SetUp() override {
     OpenServices(":memory:");
     events_ = std::make_unique<EventQueries>(store_.get(), &mu_, &config_, &clock_);
@@ -81,19 +81,19 @@ class ReportStreamTest : public FleetServicesTest {
 };
 
 TEST_F(ReportStreamTest, ABacklogIsAppliedInOrderAndDatedWhenSeen) {
-  EXPECT_EQ(MustProcess(Observation(1, kT0, "ONLINE")).outcome(), v1::REPORT_APPLIED);
+  EXPECT_EQ(MustProcess(Observation(1, kStreamT0, "ONLINE")).outcome(), v1::REPORT_APPLIED);
   // The controller was away for an hour; meanwhile the pool degraded and came back.
   clock_.Advance(absl::Hours(1));
-  v1::ReportRequest degraded = Observation(2, kT0 + absl::Minutes(10), "DEGRADED");
+  v1::ReportRequest degraded = Observation(2, kStreamT0 + absl::Minutes(10), "DEGRADED");
   degraded.set_backlog(1);
   EXPECT_EQ(MustProcess(degraded).outcome(), v1::REPORT_APPLIED);
-  EXPECT_EQ(MustProcess(Observation(3, kT0 + absl::Minutes(20), "ONLINE")).outcome(),
+  EXPECT_EQ(MustProcess(Observation(3, kStreamT0 + absl::Minutes(20), "ONLINE")).outcome(),
             v1::REPORT_APPLIED);
   const auto events = PoolStateEvents();
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].first, absl::ToUnixSeconds(kT0 + absl::Minutes(10)));
+  EXPECT_EQ(events[0].first, absl::ToUnixSeconds(kStreamT0 + absl::Minutes(10)));
   EXPECT_THAT(events[0].second, HasSubstr("DEGRADED"));
-  EXPECT_EQ(events[1].first, absl::ToUnixSeconds(kT0 + absl::Minutes(20)));
+  EXPECT_EQ(events[1].first, absl::ToUnixSeconds(kStreamT0 + absl::Minutes(20)));
   EXPECT_THAT(events[1].second, HasSubstr("ONLINE again"));
   // The history is dated when seen too.
   v1::GetHistoryRequest history;
@@ -103,9 +103,9 @@ TEST_F(ReportStreamTest, ABacklogIsAppliedInOrderAndDatedWhenSeen) {
   ASSERT_TRUE(changes.ok()) << changes.status();
   std::vector<int64_t> times;
   for (const v1::PoolChange& c : changes->changes()) times.push_back(c.time());
-  EXPECT_THAT(times, ElementsAre(absl::ToUnixSeconds(kT0 + absl::Minutes(20)),
-                                 absl::ToUnixSeconds(kT0 + absl::Minutes(10)),
-                                 absl::ToUnixSeconds(kT0)));
+  EXPECT_THAT(times, ElementsAre(absl::ToUnixSeconds(kStreamT0 + absl::Minutes(20)),
+                                 absl::ToUnixSeconds(kStreamT0 + absl::Minutes(10)),
+                                 absl::ToUnixSeconds(kStreamT0)));
   // But the host was seen when the reports arrived.
   absl::StatusOr<v1::ListHostsResponse> hosts = queries_->ListHosts();
   ASSERT_TRUE(hosts.ok());
@@ -113,11 +113,11 @@ TEST_F(ReportStreamTest, ABacklogIsAppliedInOrderAndDatedWhenSeen) {
 }
 
 TEST_F(ReportStreamTest, AReplayedObservationChangesNothingButLiveness) {
-  MustProcess(Observation(1, kT0, "ONLINE"));
-  MustProcess(Observation(2, kT0 + absl::Minutes(1), "DEGRADED"));
+  MustProcess(Observation(1, kStreamT0, "ONLINE"));
+  MustProcess(Observation(2, kStreamT0 + absl::Minutes(1), "DEGRADED"));
   clock_.Advance(absl::Minutes(5));
   // Sequence 1 again (its answer was lost, say), claiming what it claimed then.
-  const v1::ReportResponse reply = MustProcess(Observation(1, kT0, "ONLINE"));
+  const v1::ReportResponse reply = MustProcess(Observation(1, kStreamT0, "ONLINE"));
   EXPECT_EQ(reply.outcome(), v1::REPORT_DUPLICATE);
   EXPECT_EQ(PoolState(), "DEGRADED");
   EXPECT_EQ(PoolStateEvents().size(), 1u);
@@ -127,29 +127,28 @@ TEST_F(ReportStreamTest, AReplayedObservationChangesNothingButLiveness) {
 }
 
 TEST_F(ReportStreamTest, AReplayStillDeliversItsAcks) {
-  MustProcess(Scrubbing(1, kT0));
-  absl::StatusOr<v1::RequestScrubResponse> requested =
-      RequestScrub("nas1", "tank", v1::STOP);
+  MustProcess(Scrubbing(1, kStreamT0));
+  absl::StatusOr<v1::RequestScrubResponse> requested = RequestScrub("nas1", "tank", v1::STOP);
   ASSERT_TRUE(requested.ok()) << requested.status();
-  v1::ReportRequest replay = Scrubbing(1, kT0);
+  v1::ReportRequest replay = Scrubbing(1, kStreamT0);
   v1::CommandAck& ack = *replay.add_acks();
   ack.set_id(requested->command_id());
   ack.set_ok(true);
-  ack.set_executed_at(absl::ToUnixSeconds(kT0));
+  ack.set_executed_at(absl::ToUnixSeconds(kStreamT0));
   EXPECT_EQ(MustProcess(replay).outcome(), v1::REPORT_DUPLICATE);
   // Acked: the next reply no longer carries the command.
-  EXPECT_EQ(MustProcess(Scrubbing(2, kT0)).commands_size(), 0);
+  EXPECT_EQ(MustProcess(Scrubbing(2, kStreamT0)).commands_size(), 0);
 }
 
 // The agent attaches the scrubs it started alone when it sends: a resent observation may
 // carry one the first sending did not.
 TEST_F(ReportStreamTest, AReplayStillRecordsTheAgentsOwnScrubOnce) {
-  MustProcess(Observation(1, kT0, "ONLINE"));
-  MustProcess(Scrubbing(2, kT0 + absl::Minutes(1)));
-  v1::ReportRequest replay = Scrubbing(2, kT0 + absl::Minutes(1));
+  MustProcess(Observation(1, kStreamT0, "ONLINE"));
+  MustProcess(Scrubbing(2, kStreamT0 + absl::Minutes(1)));
+  v1::ReportRequest replay = Scrubbing(2, kStreamT0 + absl::Minutes(1));
   v1::AgentScrub& scrub = *replay.add_agent_scrubs();
   scrub.set_pool("tank");
-  scrub.set_started_at(absl::ToUnixSeconds(kT0 + absl::Minutes(1)));
+  scrub.set_started_at(absl::ToUnixSeconds(kStreamT0 + absl::Minutes(1)));
   for (int i = 0; i < 2; ++i) EXPECT_EQ(MustProcess(replay).outcome(), v1::REPORT_DUPLICATE);
   absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
@@ -161,10 +160,10 @@ TEST_F(ReportStreamTest, AReplayStillRecordsTheAgentsOwnScrubOnce) {
 }
 
 TEST_F(ReportStreamTest, AnOlderObservationFromAnotherStreamIsRefusedWithoutHarm) {
-  MustProcess(Observation(5, kT0, "ONLINE", "new"));
+  MustProcess(Observation(5, kStreamT0, "ONLINE", "new"));
   clock_.Advance(absl::Minutes(1));
   const v1::ReportResponse reply =
-      MustProcess(Observation(900, kT0 - absl::Hours(1), "FAULTED", "old"));
+      MustProcess(Observation(900, kStreamT0 - absl::Hours(1), "FAULTED", "old"));
   EXPECT_EQ(reply.outcome(), v1::REPORT_STALE);
   EXPECT_EQ(reply.commands_size(), 0);
   EXPECT_EQ(PoolState(), "ONLINE");
@@ -172,25 +171,25 @@ TEST_F(ReportStreamTest, AnOlderObservationFromAnotherStreamIsRefusedWithoutHarm
 }
 
 TEST_F(ReportStreamTest, CommandsWaitUntilTheAgentHasCaughtUp) {
-  MustProcess(Scrubbing(1, kT0));
+  MustProcess(Scrubbing(1, kStreamT0));
   ASSERT_TRUE(RequestScrub("nas1", "tank", v1::STOP).ok());
-  v1::ReportRequest behind = Scrubbing(2, kT0);
+  v1::ReportRequest behind = Scrubbing(2, kStreamT0);
   behind.set_backlog(3);
   EXPECT_EQ(MustProcess(behind).commands_size(), 0);
-  EXPECT_EQ(MustProcess(Scrubbing(3, kT0)).commands_size(), 1);
+  EXPECT_EQ(MustProcess(Scrubbing(3, kStreamT0)).commands_size(), 1);
 }
 
 TEST_F(ReportStreamTest, AZpoolThatStopsAnsweringRaisesOneEventATriageItemAndAMetric) {
-  MustProcess(Observation(1, kT0, "ONLINE"));
+  MustProcess(Observation(1, kStreamT0, "ONLINE"));
   clock_.Advance(absl::Minutes(2));
-  const absl::Time since = kT0 + absl::Minutes(1);
+  const absl::Time since = kStreamT0 + absl::Minutes(1);
   for (uint64_t seq = 2; seq < 5; ++seq) {  // it keeps hanging across three reports
-    v1::ReportRequest hung = Observation(seq, kT0 + absl::Minutes(seq), "ONLINE");
+    v1::ReportRequest hung = Observation(seq, kStreamT0 + absl::Minutes(seq), "ONLINE");
     hung.clear_pools();
     hung.set_pools_valid(false);
     hung.set_collect_error("zpool not answering since …");
     hung.mutable_zpool()->set_not_answering_since(absl::ToUnixSeconds(since));
-    hung.mutable_zpool()->set_pools_read_at(absl::ToUnixSeconds(kT0));
+    hung.mutable_zpool()->set_pools_read_at(absl::ToUnixSeconds(kStreamT0));
     hung.mutable_zpool()->set_detail("zpool list/status running for 1m");
     MustProcess(hung);
   }
@@ -227,7 +226,7 @@ TEST_F(ReportStreamTest, AZpoolThatStopsAnsweringRaisesOneEventATriageItemAndAMe
                             absl::ToUnixSeconds(since))));
 
   // It answers again: one info event, and triage and the metric clear.
-  MustProcess(Observation(5, kT0 + absl::Minutes(6), "ONLINE"));
+  MustProcess(Observation(5, kStreamT0 + absl::Minutes(6), "ONLINE"));
   events = events_->ListEvents(request);
   ASSERT_TRUE(events.ok());
   int back = 0;

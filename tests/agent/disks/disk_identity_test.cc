@@ -16,13 +16,13 @@ namespace {
 
 using ::zfleet::testing::TempDir;
 
-HostPaths Fixture(const std::string& name) {
+HostPaths IdentityFixture(const std::string& name) {
   const std::string root = std::string(ZFLEET_TESTDATA_DIR) + "/sysfs/" + name;
   return HostPaths{root + "/dev", root + "/sys"};
 }
 
 DiskFacts MustIdentify(const std::string& fixture, const std::string& path) {
-  absl::StatusOr<DiskFacts> facts = IdentifyDevice(path, Fixture(fixture));
+  absl::StatusOr<DiskFacts> facts = IdentifyDevice(path, IdentityFixture(fixture));
   EXPECT_TRUE(facts.ok()) << fixture << " " << path << ": " << facts.status();
   return facts.ok() ? *facts : DiskFacts{};
 }
@@ -191,7 +191,7 @@ TEST(DiskIdentityTest, MapperAliasHasNoTransport) {
 TEST(DiskIdentityTest, RegularFileIsTransportFile) {
   TempDir dir;
   dir.Write("f1", std::string(4096, 'z'));
-  absl::StatusOr<DiskFacts> f = IdentifyDevice(dir.File("f1"), Fixture("broken"));
+  absl::StatusOr<DiskFacts> f = IdentifyDevice(dir.File("f1"), IdentityFixture("broken"));
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->transport, "file");
   EXPECT_EQ(f->resolved_path, dir.File("f1"));
@@ -200,9 +200,9 @@ TEST(DiskIdentityTest, RegularFileIsTransportFile) {
   EXPECT_EQ(f->rotational, std::nullopt);
   EXPECT_EQ(f->serial, std::nullopt);
 
-  EXPECT_EQ(IdentifyDevice(dir.File("missing"), Fixture("broken")).status().code(),
+  EXPECT_EQ(IdentifyDevice(dir.File("missing"), IdentityFixture("broken")).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(IdentifyDevice(dir.path(), Fixture("broken")).status().code(),
+  EXPECT_EQ(IdentifyDevice(dir.path(), IdentityFixture("broken")).status().code(),
             absl::StatusCode::kInvalidArgument);  // a directory
 }
 
@@ -212,7 +212,7 @@ TEST(DiskIdentityTest, BlockNodeOutsideDevIsFoundByMajorMinor) {
   if (::mknod(node.c_str(), S_IFBLK | 0600, makedev(8, 1)) != 0) {
     GTEST_SKIP() << "cannot mknod here (needs CAP_MKNOD)";
   }
-  absl::StatusOr<DiskFacts> f = IdentifyDevice(node, Fixture("sata_hdd"));
+  absl::StatusOr<DiskFacts> f = IdentifyDevice(node, IdentityFixture("sata_hdd"));
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->block_device, "sda");
   EXPECT_EQ(f->partition, "sda1");
@@ -220,12 +220,12 @@ TEST(DiskIdentityTest, BlockNodeOutsideDevIsFoundByMajorMinor) {
   EXPECT_EQ(f->resolved_path, node);
 
   ASSERT_EQ(::mknod(dir.File("blk2").c_str(), S_IFBLK | 0600, makedev(8, 99)), 0);
-  EXPECT_EQ(IdentifyDevice(dir.File("blk2"), Fixture("sata_hdd")).status().code(),
+  EXPECT_EQ(IdentifyDevice(dir.File("blk2"), IdentityFixture("sata_hdd")).status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST(DiskIdentityTest, FailuresAreCleanErrors) {
-  const HostPaths broken = Fixture("broken");
+  const HostPaths broken = IdentityFixture("broken");
   struct Case {
     std::string path;
     absl::StatusCode code;

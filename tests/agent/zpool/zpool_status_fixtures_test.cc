@@ -22,7 +22,7 @@ struct FixtureCase {
   int unparsed_count;
 };
 
-class FixtureTest : public testing::TestWithParam<FixtureCase> {};
+class FixtureTest : public ::testing::TestWithParam<FixtureCase> {};
 
 TEST_P(FixtureTest, ParsesEveryLine) {
   const FixtureCase& c = GetParam();
@@ -37,42 +37,42 @@ TEST_P(FixtureTest, ParsesEveryLine) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllFixtures, FixtureTest,
-                         testing::Values(FixtureCase{"legacy/degraded_offline.txt", 1, 0},
-                                         FixtureCase{"legacy/resilver.txt", 1, 0},
-                                         FixtureCase{"legacy/scrub_repaired_and_permanent.txt", 2,
-                                                     0},
-                                         FixtureCase{"legacy/status_x_unhealthy.txt", 2, 0},
-                                         FixtureCase{"openzfs08/healthy_mirror_07.txt", 1, 0},
-                                         FixtureCase{"openzfs08/scrub_in_progress_07.txt", 1, 0},
-                                         FixtureCase{"openzfs08/scrub_in_progress_08.txt", 1, 0},
-                                         FixtureCase{"openzfs08/scrub_paused_08.txt", 1, 0},
-                                         FixtureCase{"openzfs08/scrub_canceled_08.txt", 1, 0},
-                                         FixtureCase{"openzfs08/scrub_repaired_08.txt", 1, 0},
-                                         FixtureCase{"openzfs08/resilver_in_progress_07.txt", 1, 0},
-                                         FixtureCase{"openzfs08/resilver_finished_07.txt", 1, 0},
-                                         FixtureCase{"openzfs08/degraded_unavail_08.txt", 1, 0},
-                                         FixtureCase{"openzfs08/multi_pool_08.txt", 2, 2},
-                                         FixtureCase{"openzfs2/healthy_mirror.txt", 1, 0},
-                                         FixtureCase{"openzfs2/scrub_in_progress_21.txt", 1, 0},
-                                         FixtureCase{"openzfs2/scrub_in_progress_22.txt", 1, 0},
-                                         FixtureCase{"openzfs2/scrub_paused_22.txt", 1, 0},
-                                         FixtureCase{"openzfs2/scrub_canceled.txt", 1, 0},
-                                         FixtureCase{"openzfs2/scrub_repaired.txt", 1, 0},
-                                         FixtureCase{"openzfs2/resilver_in_progress.txt", 1, 0},
-                                         FixtureCase{"openzfs2/resilver_finished.txt", 1, 0},
-                                         FixtureCase{"openzfs2/raidz2_all_roles.txt", 1, 0},
-                                         FixtureCase{"openzfs2/suspended.txt", 1, 0},
-                                         FixtureCase{"openzfs2/faulted_cannot_open.txt", 1, 0},
-                                         FixtureCase{"openzfs2/permanent_errors.txt", 1, 0},
-                                         FixtureCase{"openzfs2/multi_pool_extras_22.txt", 2, 7}));
+INSTANTIATE_TEST_SUITE_P(
+    AllFixtures, FixtureTest,
+    ::testing::Values(FixtureCase{"legacy/degraded_offline.txt", 1, 0},
+                      FixtureCase{"legacy/resilver.txt", 1, 0},
+                      FixtureCase{"legacy/scrub_repaired_and_permanent.txt", 2, 0},
+                      FixtureCase{"legacy/status_x_unhealthy.txt", 2, 0},
+                      FixtureCase{"openzfs08/healthy_mirror_07.txt", 1, 0},
+                      FixtureCase{"openzfs08/scrub_in_progress_07.txt", 1, 0},
+                      FixtureCase{"openzfs08/scrub_in_progress_08.txt", 1, 0},
+                      FixtureCase{"openzfs08/scrub_paused_08.txt", 1, 0},
+                      FixtureCase{"openzfs08/scrub_canceled_08.txt", 1, 0},
+                      FixtureCase{"openzfs08/scrub_repaired_08.txt", 1, 0},
+                      FixtureCase{"openzfs08/resilver_in_progress_07.txt", 1, 0},
+                      FixtureCase{"openzfs08/resilver_finished_07.txt", 1, 0},
+                      FixtureCase{"openzfs08/degraded_unavail_08.txt", 1, 0},
+                      FixtureCase{"openzfs08/multi_pool_08.txt", 2, 2},
+                      FixtureCase{"openzfs2/healthy_mirror.txt", 1, 0},
+                      FixtureCase{"openzfs2/scrub_in_progress_21.txt", 1, 0},
+                      FixtureCase{"openzfs2/scrub_in_progress_22.txt", 1, 0},
+                      FixtureCase{"openzfs2/scrub_paused_22.txt", 1, 0},
+                      FixtureCase{"openzfs2/scrub_canceled.txt", 1, 0},
+                      FixtureCase{"openzfs2/scrub_repaired.txt", 1, 0},
+                      FixtureCase{"openzfs2/resilver_in_progress.txt", 1, 0},
+                      FixtureCase{"openzfs2/resilver_finished.txt", 1, 0},
+                      FixtureCase{"openzfs2/raidz2_all_roles.txt", 1, 0},
+                      FixtureCase{"openzfs2/suspended.txt", 1, 0},
+                      FixtureCase{"openzfs2/faulted_cannot_open.txt", 1, 0},
+                      FixtureCase{"openzfs2/permanent_errors.txt", 1, 0},
+                      FixtureCase{"openzfs2/multi_pool_extras_22.txt", 2, 7}));
 
 // ---------------------------------------------------------------------------------------
 // The scan of each fixture.
 
 using ScanCase = ScanFacts;  // .file names the fixture
 
-class FixtureScanTest : public testing::TestWithParam<ScanCase> {};
+class FixtureScanTest : public ::testing::TestWithParam<ScanCase> {};
 
 TEST_P(FixtureScanTest, Scan) {
   const ScanCase& c = GetParam();
@@ -89,7 +89,7 @@ const int64_t kNov2026End = Utc(2026, 11, 15, 0, 24, 2);
 
 INSTANTIATE_TEST_SUITE_P(
     AllFixtures, FixtureScanTest,
-    testing::Values(
+    ::testing::Values(
         // Legacy: repaired bytes come from the leaf notes.
         ScanCase{.file = "legacy/degraded_offline.txt",
                  .function = "scrub",
@@ -244,7 +244,7 @@ INSTANTIATE_TEST_SUITE_P(
                  .errors = 3,
                  .start_time = kNov2026End - 190,
                  .end_time = kNov2026End}),
-    [](const testing::TestParamInfo<ScanCase>& info) {
+    [](const ::testing::TestParamInfo<ScanCase>& info) {
       std::string name = info.param.file;
       for (char& ch : name) {
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';

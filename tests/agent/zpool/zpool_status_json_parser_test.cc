@@ -109,7 +109,7 @@ std::string TwinDiff(const std::string& json_fixture, const std::string& text_fi
   return diff;
 }
 
-class TwinTest : public testing::TestWithParam<TwinCase> {};
+class TwinTest : public ::testing::TestWithParam<TwinCase> {};
 
 TEST_P(TwinTest, JsonAndTextAgree) { EXPECT_EQ(TwinDiff(GetParam().json, GetParam().text), ""); }
 
@@ -120,7 +120,7 @@ TEST(TwinDiffTest, SeesADifferentSituation) {
 
 INSTANTIATE_TEST_SUITE_P(
     OpenZfs23, TwinTest,
-    testing::Values(
+    ::testing::Values(
         TwinCase{"openzfs23/healthy.json", "openzfs2/healthy_mirror.txt"},
         TwinCase{"openzfs23/scrub_in_progress.json", "openzfs2/scrub_in_progress_22.txt"},
         TwinCase{"openzfs23/scrub_repaired.json", "openzfs2/scrub_repaired.txt"},
@@ -297,7 +297,7 @@ struct NoteCase {
   std::string note;
 };
 
-class NoteTest : public testing::TestWithParam<NoteCase> {};
+class NoteTest : public ::testing::TestWithParam<NoteCase> {};
 
 TEST_P(NoteTest, ReadsLikeTheTextOutput) {
   const std::string running =
@@ -309,7 +309,7 @@ TEST_P(NoteTest, ReadsLikeTheTextOutput) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllNotes, NoteTest,
-    testing::Values(
+    ::testing::Values(
         NoteCase{R"("state": "CANT_OPEN", "aux": "OPEN_FAILED")", "UNAVAIL", "cannot open"},
         NoteCase{R"("state": "CANT_OPEN", "aux": "CORRUPT_DATA")", "FAULTED", "corrupted data"},
         NoteCase{R"("state": "CLOSED")", "OFFLINE", ""},

@@ -9,19 +9,19 @@
 namespace zfleet::controller {
 namespace {
 
-absl::Duration Days(int n) { return absl::Hours(24 * n); }
+absl::Duration RetentionDays(int n) { return absl::Hours(24 * n); }
 
 TEST(RetentionConfigTest, DefaultsAsDocumented) {
   auto config = ParseControllerConfig("", "controller.toml");
   ASSERT_TRUE(config.ok()) << config.status();
   const RetentionPolicy& r = config->retention;
-  EXPECT_EQ(config->history_retention, Days(30));
-  EXPECT_EQ(r.events, Days(90));
-  EXPECT_EQ(r.open_events, Days(365));
-  EXPECT_EQ(r.counters, Days(30));
-  EXPECT_EQ(r.commands, Days(30));
-  EXPECT_EQ(r.scrub_runs, Days(365));
-  EXPECT_EQ(r.audit, Days(730));
+  EXPECT_EQ(config->history_retention, RetentionDays(30));
+  EXPECT_EQ(r.events, RetentionDays(90));
+  EXPECT_EQ(r.open_events, RetentionDays(365));
+  EXPECT_EQ(r.counters, RetentionDays(30));
+  EXPECT_EQ(r.commands, RetentionDays(30));
+  EXPECT_EQ(r.scrub_runs, RetentionDays(365));
+  EXPECT_EQ(r.audit, RetentionDays(730));
   EXPECT_EQ(r.batch, 1000);
 }
 
@@ -41,13 +41,13 @@ batch = 50
                                       "controller.toml");
   ASSERT_TRUE(config.ok()) << config.status();
   const RetentionPolicy& r = config->retention;
-  EXPECT_EQ(config->history_retention, Days(14));
-  EXPECT_EQ(r.events, Days(30));
-  EXPECT_EQ(r.open_events, Days(180));
-  EXPECT_EQ(r.counters, Days(7));
-  EXPECT_EQ(r.commands, Days(2));
-  EXPECT_EQ(r.scrub_runs, Days(90));
-  EXPECT_EQ(r.audit, Days(3650));
+  EXPECT_EQ(config->history_retention, RetentionDays(14));
+  EXPECT_EQ(r.events, RetentionDays(30));
+  EXPECT_EQ(r.open_events, RetentionDays(180));
+  EXPECT_EQ(r.counters, RetentionDays(7));
+  EXPECT_EQ(r.commands, RetentionDays(2));
+  EXPECT_EQ(r.scrub_runs, RetentionDays(90));
+  EXPECT_EQ(r.audit, RetentionDays(3650));
   EXPECT_EQ(r.batch, 50);
 }
 

@@ -23,7 +23,7 @@ using ::testing::IsEmpty;
 const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
 
 // tank: mirror-0 of sda and sdb, ONLINE, last scrub finished.
-v1::Pool Tank() {
+v1::Pool DetectorTank() {
   v1::Pool pool = testing::MirrorPool(
       "tank", "ONLINE",
       {testing::HealthyDisk("sda", "SN-sda"), testing::HealthyDisk("sdb", "SN-sdb")});
@@ -74,61 +74,61 @@ TEST_P(PoolEventsTest, OneEventPerChange) {
 
 INSTANTIATE_TEST_SUITE_P(Changes, PoolEventsTest,
                          ::testing::ValuesIn(std::vector<PoolCase>{
-                             {"FirstSightHealthy", [] { return std::nullopt; }, Tank, {}},
-                             {"Unchanged", [] { return Tank(); }, Tank, {}},
+                             {"FirstSightHealthy", [] { return std::nullopt; }, DetectorTank, {}},
+                             {"Unchanged", [] { return DetectorTank(); }, DetectorTank, {}},
                              {"Degraded",
-                              [] { return Tank(); },
+                              [] { return DetectorTank(); },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.set_state("DEGRADED");
                                 Sdb(p).set_state("FAULTED");
                                 return p;
                               },
                               {"warning pool_state"}},
                              {"Faulted",
-                              [] { return Tank(); },
+                              [] { return DetectorTank(); },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.set_state("FAULTED");
                                 return p;
                               },
                               {"critical pool_state"}},
                              {"Suspended",
-                              [] { return Tank(); },
+                              [] { return DetectorTank(); },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.set_state("SUSPENDED");
                                 return p;
                               },
                               {"critical pool_state"}},
                              {"OnlineAgain",
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.set_state("DEGRADED");
                                 return std::optional<v1::Pool>(p);
                               },
-                              Tank,
+                              DetectorTank,
                               {"info pool_state"}},
                              {"FirstSightUnavail",
                               [] { return std::nullopt; },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.set_state("UNAVAIL");
                                 return p;
                               },
                               {"critical pool_state"}},
                              {"ChecksumGrew",
-                              [] { return Tank(); },
+                              [] { return DetectorTank(); },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 Sdb(p).set_checksum_errors(12);
                                 return p;
                               },
                               {"warning device_errors /dev/sdb"}},
                              {"TwoDevicesGrew",
-                              [] { return Tank(); },
+                              [] { return DetectorTank(); },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 Sdb(p).set_read_errors(1);
                                 p.mutable_vdevs(0)->mutable_children(0)->set_write_errors(2);
                                 return p;
@@ -136,16 +136,16 @@ INSTANTIATE_TEST_SUITE_P(Changes, PoolEventsTest,
                               {"warning device_errors /dev/sda", "warning device_errors /dev/sdb"}},
                              {"CountersCleared",
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 Sdb(p).set_checksum_errors(12);
                                 return std::optional<v1::Pool>(p);
                               },
-                              Tank,
+                              DetectorTank,
                               {}},
                              {"PermanentErrors",
-                              [] { return Tank(); },
+                              [] { return DetectorTank(); },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.mutable_errors()->set_count(2);
                                 p.mutable_errors()->add_files("/tank/a");
                                 p.mutable_errors()->add_files("/tank/b");
@@ -154,14 +154,14 @@ INSTANTIATE_TEST_SUITE_P(Changes, PoolEventsTest,
                               {"critical data_errors"}},
                              {"ResilverFinished",
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.set_state("DEGRADED");
                                 p.mutable_scan()->set_function("resilver");
                                 p.mutable_scan()->set_state("scanning");
                                 return std::optional<v1::Pool>(p);
                               },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.mutable_scan()->set_function("resilver");
                                 p.mutable_scan()->set_state("finished");
                                 p.mutable_scan()->set_end_time(1'699'999'000);
@@ -170,13 +170,13 @@ INSTANTIATE_TEST_SUITE_P(Changes, PoolEventsTest,
                               {"info pool_state", "info resilver_finished"}},
                              {"ScrubProgressOnly",
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.mutable_scan()->set_state("scanning");
                                 p.mutable_scan()->set_percent_done(10);
                                 return std::optional<v1::Pool>(p);
                               },
                               [] {
-                                v1::Pool p = Tank();
+                                v1::Pool p = DetectorTank();
                                 p.mutable_scan()->set_state("scanning");
                                 p.mutable_scan()->set_percent_done(20);
                                 return p;
@@ -188,19 +188,19 @@ INSTANTIATE_TEST_SUITE_P(Changes, PoolEventsTest,
                          });
 
 TEST(PoolEventsMessageTest, NamesDeviceCountersAndIdentity) {
-  v1::Pool after = Tank();
+  v1::Pool after = DetectorTank();
   Sdb(after).set_checksum_errors(12);
-  std::vector<NewEvent> events = DetectPoolEvents("nas1", Tank(), after, kNow);
+  std::vector<NewEvent> events = DetectPoolEvents("nas1", DetectorTank(), after, kNow);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_THAT(events[0].event.message(), HasSubstr("/dev/sdb CKSUM 0 → 12"));
   EXPECT_THAT(events[0].event.message(), HasSubstr("serial SN-sdb"));
 }
 
 TEST(PoolEventsMessageTest, DataErrorsListFiles) {
-  v1::Pool after = Tank();
+  v1::Pool after = DetectorTank();
   after.mutable_errors()->set_count(1);
   after.mutable_errors()->add_files("/tank/photos/a.jpg");
-  std::vector<NewEvent> events = DetectPoolEvents("nas1", Tank(), after, kNow);
+  std::vector<NewEvent> events = DetectPoolEvents("nas1", DetectorTank(), after, kNow);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_THAT(events[0].event.message(),
               HasSubstr("1 permanent data error (was 0) in: /tank/photos/a.jpg"));
@@ -212,10 +212,10 @@ TEST(PoolEventsMessageTest, DataErrorsListFiles) {
 }
 
 TEST(PoolEventsMessageTest, DegradedNamesTheBadDevice) {
-  v1::Pool after = Tank();
+  v1::Pool after = DetectorTank();
   after.set_state("DEGRADED");
   Sdb(after).set_state("OFFLINE");
-  std::vector<NewEvent> events = DetectPoolEvents("nas1", Tank(), after, kNow);
+  std::vector<NewEvent> events = DetectPoolEvents("nas1", DetectorTank(), after, kNow);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].event.message(), "pool tank is DEGRADED (was ONLINE): /dev/sdb OFFLINE");
 }

@@ -8,8 +8,8 @@
 #include "controller/store/sqlite.h"
 #include "controller/store/store.h"
 #include "gmock/gmock.h"
-#include "model/enum_names.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "tests/controller/store/store_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
@@ -21,9 +21,9 @@ using ::testing::IsEmpty;
 
 // Midnight UTC, so day boundaries in the thinning tests are easy to read.
 const absl::Time kDay0 = absl::FromUnixSeconds(1'700'006'400);
-const absl::Time kT0 = kDay0 + absl::Hours(1);
+const absl::Time kHistoryT0 = kDay0 + absl::Hours(1);
 
-v1::Pool Tank(uint64_t sdb_cksum = 0, const std::string& state = "ONLINE") {
+v1::Pool SlottedTank(uint64_t sdb_cksum = 0, const std::string& state = "ONLINE") {
   v1::Pool pool = TwoDiskTank(sdb_cksum, state);
   v1::Vdev& mirror = *pool.mutable_vdevs(0);
   mirror.mutable_children(0)->mutable_disk()->set_enclosure_slot("3");
@@ -34,7 +34,7 @@ v1::Pool Tank(uint64_t sdb_cksum = 0, const std::string& state = "ONLINE") {
 
 // Scanning at `percent`: differs from other percents only in progress, not in health.
 v1::Pool Scrubbing(double percent, const std::string& state = "ONLINE") {
-  v1::Pool pool = Tank(0, state);
+  v1::Pool pool = SlottedTank(0, state);
   pool.mutable_scan()->set_function("scrub");
   pool.mutable_scan()->set_state("scanning");
   pool.mutable_scan()->set_percent_done(percent);
@@ -52,7 +52,7 @@ v1::Pool Reworded(double percent, const std::string& state = "ONLINE") {
 
 // After a scrub that found `sdb_cksum` errors.
 v1::Pool Scrubbed(uint64_t sdb_cksum, const std::string& state = "ONLINE") {
-  v1::Pool pool = Tank(sdb_cksum, state);
+  v1::Pool pool = SlottedTank(sdb_cksum, state);
   pool.mutable_scan()->set_function("scrub");
   pool.mutable_scan()->set_state("finished");
   return pool;
@@ -103,28 +103,28 @@ std::vector<uint64_t> Checksums(const std::vector<v1::CounterSample>& samples) {
 }
 
 TEST_F(StoreHistoryTest, CounterSamplesOnlyWhenALeafChanges) {
-  Record(Tank(0), kT0);
-  Record(Tank(0), kT0 + absl::Minutes(1));        // same report: no snapshot, no sample
-  Record(Scrubbing(50), kT0 + absl::Minutes(2));  // a change, but not of the counters
-  Record(Tank(5), kT0 + absl::Minutes(3));
-  Record(Tank(12), kT0 + absl::Minutes(4));
-  Record(Tank(0), kT0 + absl::Minutes(5));  // zpool clear
+  Record(SlottedTank(0), kHistoryT0);
+  Record(SlottedTank(0), kHistoryT0 + absl::Minutes(1));  // same report: no snapshot, no sample
+  Record(Scrubbing(50), kHistoryT0 + absl::Minutes(2));   // a change, but not of the counters
+  Record(SlottedTank(5), kHistoryT0 + absl::Minutes(3));
+  Record(SlottedTank(12), kHistoryT0 + absl::Minutes(4));
+  Record(SlottedTank(0), kHistoryT0 + absl::Minutes(5));  // zpool clear
   auto history = store_->history().GetDiskHistory("nas1", "tank", 10);
   ASSERT_TRUE(history.ok()) << history.status();
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ(history->at("sda").size(), 1u);  // the baseline
   EXPECT_THAT(Checksums(history->at("sdb")), ElementsAre(0, 5, 12, 0));
-  EXPECT_EQ(history->at("sdb")[1].time(), absl::ToUnixSeconds(kT0 + absl::Minutes(3)));
+  EXPECT_EQ(history->at("sdb")[1].time(), absl::ToUnixSeconds(kHistoryT0 + absl::Minutes(3)));
   auto last_two = store_->history().GetDiskHistory("nas1", "tank", 2);
   EXPECT_THAT(Checksums(last_two->at("sdb")), ElementsAre(12, 0));
   EXPECT_THAT(*store_->history().GetDiskHistory("nas1", "nope", 10), IsEmpty());
 }
 
 TEST_F(StoreHistoryTest, ListDisksWithIdentityHistoryAndFilters) {
-  Record(Tank(0), kT0);
-  Record(Tank(7), kT0 + absl::Minutes(1));
+  Record(SlottedTank(0), kHistoryT0);
+  Record(SlottedTank(7), kHistoryT0 + absl::Minutes(1));
   ASSERT_TRUE(store_->hosts().Upsert("nas2", "i", v1::HostInfo(), "", kDay0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas2", Tank(), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas2", SlottedTank(), kHistoryT0).ok());
 
   auto all = store_->history().ListDisks("", "", 20);
   ASSERT_TRUE(all.ok()) << all.status();
@@ -149,13 +149,13 @@ TEST_F(StoreHistoryTest, ListDisksWithIdentityHistoryAndFilters) {
 }
 
 TEST_F(StoreHistoryTest, PoolChangesNewestFirstSkippingProgress) {
-  Record(Tank(), kT0);
-  Record(Scrubbing(10), kT0 + absl::Hours(1));
-  Record(Scrubbing(20), kT0 + absl::Hours(2));
-  Record(Scrubbed(3), kT0 + absl::Hours(3));
+  Record(SlottedTank(), kHistoryT0);
+  Record(Scrubbing(10), kHistoryT0 + absl::Hours(1));
+  Record(Scrubbing(20), kHistoryT0 + absl::Hours(2));
+  Record(Scrubbed(3), kHistoryT0 + absl::Hours(3));
   v1::Pool degraded = Scrubbed(3, "DEGRADED");
   degraded.mutable_vdevs(0)->mutable_children(1)->set_state("FAULTED");
-  Record(degraded, kT0 + absl::Hours(4));
+  Record(degraded, kHistoryT0 + absl::Hours(4));
   auto changes = store_->history().ListPoolChanges("nas1", "tank", 10);
   ASSERT_TRUE(changes.ok()) << changes.status();
   std::vector<std::string> summaries;
@@ -163,7 +163,7 @@ TEST_F(StoreHistoryTest, PoolChangesNewestFirstSkippingProgress) {
   EXPECT_THAT(summaries,
               ElementsAre("state ONLINE → DEGRADED; sdb ONLINE → FAULTED",
                           "sdb CKSUM 0 → 3; scrub finished", "scrub started", "first seen ONLINE"));
-  EXPECT_EQ((*changes)[0].time(), absl::ToUnixSeconds(kT0 + absl::Hours(4)));
+  EXPECT_EQ((*changes)[0].time(), absl::ToUnixSeconds(kHistoryT0 + absl::Hours(4)));
   EXPECT_EQ((*changes)[0].state(), "DEGRADED");
   EXPECT_EQ((*changes)[0].device_errors(), 3u);
   auto limited = store_->history().ListPoolChanges("nas1", "tank", 1);
@@ -235,10 +235,10 @@ TEST_F(StoreHistoryTest, ThinningOnlyWholeDaysInRange) {
 }
 
 TEST_F(StoreHistoryTest, SizesAndProgressRefreshTheLatestSnapshotInPlace) {
-  Record(Scrubbing(10), kT0);
+  Record(Scrubbing(10), kHistoryT0);
   v1::Pool later = Scrubbing(55);
   later.set_allocated_bytes(123456789);
-  auto write = store_->pools().Record("nas1", later, kT0 + absl::Minutes(1));
+  auto write = store_->pools().Record("nas1", later, kHistoryT0 + absl::Minutes(1));
   ASSERT_TRUE(write.ok()) << write.status();
   EXPECT_FALSE(write->changed);
   EXPECT_EQ(Count("pool_snapshots"), 1);
@@ -247,7 +247,7 @@ TEST_F(StoreHistoryTest, SizesAndProgressRefreshTheLatestSnapshotInPlace) {
   EXPECT_EQ((*pool)->pool.scan().percent_done(), 55);
   EXPECT_EQ((*pool)->pool.allocated_bytes(), 123456789u);
   // The scrub ending is a change.
-  write = store_->pools().Record("nas1", Scrubbed(0), kT0 + absl::Minutes(2));
+  write = store_->pools().Record("nas1", Scrubbed(0), kHistoryT0 + absl::Minutes(2));
   ASSERT_TRUE(write.ok());
   EXPECT_TRUE(write->changed);
   EXPECT_EQ(Count("pool_snapshots"), 2);

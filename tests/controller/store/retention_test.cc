@@ -25,9 +25,9 @@ using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
 // Midnight UTC.
-const absl::Time kDay0 = absl::FromUnixSeconds(1'700'006'400);
+const absl::Time kRetentionDay0 = absl::FromUnixSeconds(1'700'006'400);
 
-// A counter sample: minutes after kDay0, checksum errors.
+// A counter sample: minutes after kRetentionDay0, checksum errors.
 using Sample = std::pair<int64_t, int64_t>;
 
 v1::Event Event(const std::string& severity, absl::Time t, const std::string& message = "") {
@@ -46,8 +46,8 @@ class StoreGrowthTest : public ::testing::Test {
   void SetUp() override {
     path_ = dir_.File("zfleet.db");
     ASSERT_NO_FATAL_FAILURE(OpenStore(path_, &store_));
-    ASSERT_TRUE(store_->hosts().Upsert("nas1", "i", v1::HostInfo(), "", kDay0).ok());
-    Record(TwoDiskTank(0, "ONLINE"), kDay0);
+    ASSERT_TRUE(store_->hosts().Upsert("nas1", "i", v1::HostInfo(), "", kRetentionDay0).ok());
+    Record(TwoDiskTank(0, "ONLINE"), kRetentionDay0);
   }
   void Record(const v1::Pool& pool, absl::Time t) {
     auto write = store_->pools().Record("nas1", pool, t);
@@ -79,7 +79,7 @@ class StoreGrowthTest : public ::testing::Test {
     EXPECT_TRUE(stmt.ok());
     std::vector<Sample> out;
     while (*stmt->Step()) {
-      out.emplace_back((stmt->ColumnInt64(0) - absl::ToUnixSeconds(kDay0)) / 60,
+      out.emplace_back((stmt->ColumnInt64(0) - absl::ToUnixSeconds(kRetentionDay0)) / 60,
                        stmt->ColumnInt64(1));
     }
     return out;
@@ -99,20 +99,21 @@ class StoreGrowthTest : public ::testing::Test {
 };
 
 TEST_F(StoreGrowthTest, RepeatsOfAnOpenConditionCoalesceUntilAcknowledged) {
-  auto first = Raise(Event("warning", kDay0, "CKSUM 0 → 1"), "k1", "device_errors:sdb");
+  auto first = Raise(Event("warning", kRetentionDay0, "CKSUM 0 → 1"), "k1", "device_errors:sdb");
   ASSERT_TRUE(first.has_value());
   EXPECT_FALSE(first->repeat);
-  auto second =
-      Raise(Event("warning", kDay0 + absl::Minutes(5), "CKSUM 1 → 2"), "k2", "device_errors:sdb");
+  auto second = Raise(Event("warning", kRetentionDay0 + absl::Minutes(5), "CKSUM 1 → 2"), "k2",
+                      "device_errors:sdb");
   ASSERT_TRUE(second.has_value());
   EXPECT_TRUE(second->repeat);
   EXPECT_EQ(second->id, first->id);
   // The same change found again is still stored once.
-  EXPECT_FALSE(
-      Raise(Event("warning", kDay0 + absl::Minutes(6)), "k2", "device_errors:sdb").has_value());
+  EXPECT_FALSE(Raise(Event("warning", kRetentionDay0 + absl::Minutes(6)), "k2", "device_errors:sdb")
+                   .has_value());
   // Another condition, and an event without one, are events of their own.
-  auto other = Raise(Event("warning", kDay0 + absl::Minutes(7)), "k3", "device_errors:sda");
-  auto plain = Raise(Event("info", kDay0 + absl::Minutes(8)), "k4", "");
+  auto other =
+      Raise(Event("warning", kRetentionDay0 + absl::Minutes(7)), "k3", "device_errors:sda");
+  auto plain = Raise(Event("info", kRetentionDay0 + absl::Minutes(8)), "k4", "");
   ASSERT_TRUE(other.has_value() && plain.has_value());
   EXPECT_NE(other->id, first->id);
 
@@ -122,21 +123,21 @@ TEST_F(StoreGrowthTest, RepeatsOfAnOpenConditionCoalesceUntilAcknowledged) {
   const v1::Event& sdb = (*events)[2];  // last seen newest first
   EXPECT_EQ(sdb.id(), first->id);
   EXPECT_EQ(sdb.count(), 2u);
-  EXPECT_EQ(sdb.time(), absl::ToUnixSeconds(kDay0));
-  EXPECT_EQ(sdb.last_seen(), absl::ToUnixSeconds(kDay0 + absl::Minutes(5)));
+  EXPECT_EQ(sdb.time(), absl::ToUnixSeconds(kRetentionDay0));
+  EXPECT_EQ(sdb.last_seen(), absl::ToUnixSeconds(kRetentionDay0 + absl::Minutes(5)));
   EXPECT_EQ(sdb.message(), "CKSUM 1 → 2");
   EXPECT_EQ((*events)[0].count(), 1u);
   EXPECT_EQ((*events)[0].last_seen(), (*events)[0].time());
 
   // Listing since a time goes by the latest occurrence.
   EventFilter recent;
-  recent.since = kDay0 + absl::Minutes(4);
+  recent.since = kRetentionDay0 + absl::Minutes(4);
   EXPECT_EQ(store_->events().List(recent)->size(), 3u);
 
   // Acknowledged: the next occurrence opens a new event; the old one keeps its count.
-  ASSERT_TRUE(store_->events().Ack({first->id}, "alice", kDay0 + absl::Minutes(10)).ok());
-  auto after_ack =
-      Raise(Event("warning", kDay0 + absl::Minutes(11), "CKSUM 2 → 3"), "k5", "device_errors:sdb");
+  ASSERT_TRUE(store_->events().Ack({first->id}, "alice", kRetentionDay0 + absl::Minutes(10)).ok());
+  auto after_ack = Raise(Event("warning", kRetentionDay0 + absl::Minutes(11), "CKSUM 2 → 3"), "k5",
+                         "device_errors:sdb");
   ASSERT_TRUE(after_ack.has_value());
   EXPECT_FALSE(after_ack->repeat);
   EXPECT_NE(after_ack->id, first->id);
@@ -146,14 +147,14 @@ TEST_F(StoreGrowthTest, RepeatsOfAnOpenConditionCoalesceUntilAcknowledged) {
 }
 
 TEST_F(StoreGrowthTest, ARepeatMayRaiseTheSeverityNeverLowerIt) {
-  auto first = Raise(Event("critical", kDay0), "a", "cond");
-  auto repeat = Raise(Event("warning", kDay0 + absl::Minutes(1)), "b", "cond");
+  auto first = Raise(Event("critical", kRetentionDay0), "a", "cond");
+  auto repeat = Raise(Event("warning", kRetentionDay0 + absl::Minutes(1)), "b", "cond");
   ASSERT_TRUE(first.has_value() && repeat.has_value());
   auto events = store_->events().List(EventFilter());
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0].severity(), v1::SEVERITY_CRITICAL);
-  Raise(Event("warning", kDay0 + absl::Minutes(2)), "c", "rising");
-  Raise(Event("critical", kDay0 + absl::Minutes(3)), "d", "rising");
+  Raise(Event("warning", kRetentionDay0 + absl::Minutes(2)), "c", "rising");
+  Raise(Event("critical", kRetentionDay0 + absl::Minutes(3)), "d", "rising");
   events = store_->events().List(EventFilter());
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].severity(), v1::SEVERITY_CRITICAL);
@@ -163,10 +164,10 @@ TEST_F(StoreGrowthTest, ARepeatMayRaiseTheSeverityNeverLowerIt) {
 TEST_F(StoreGrowthTest, RisingCountersRefreshTheSnapshotAndAreSampledApart) {
   ASSERT_EQ(Count("pool_snapshots"), 1);
   // sdb's first errors are a change of the pool's health: a snapshot of their own.
-  Record(TwoDiskTank(1, "ONLINE"), kDay0 + absl::Minutes(1));
+  Record(TwoDiskTank(1, "ONLINE"), kRetentionDay0 + absl::Minutes(1));
   EXPECT_EQ(Count("pool_snapshots"), 2);
   // Then one more error a minute for an hour: the latest snapshot refreshed in place.
-  for (int m = 2; m <= 61; ++m) Record(TwoDiskTank(m, "ONLINE"), kDay0 + absl::Minutes(m));
+  for (int m = 2; m <= 61; ++m) Record(TwoDiskTank(m, "ONLINE"), kRetentionDay0 + absl::Minutes(m));
   EXPECT_EQ(Count("pool_snapshots"), 2);
   auto stored = store_->pools().Get("nas1", "tank");
   ASSERT_TRUE(stored.ok() && stored->has_value());
@@ -182,16 +183,16 @@ TEST_F(StoreGrowthTest, RisingCountersRefreshTheSnapshotAndAreSampledApart) {
               ElementsAre(Sample{0, 0}, Sample{1, 1}, Sample{11, 11}, Sample{21, 21},
                           Sample{31, 31}, Sample{41, 41}, Sample{51, 51}, Sample{61, 61}));
   // A reset (zpool clear) is a snapshot and a sample of its own, and so are errors again.
-  Record(TwoDiskTank(0, "ONLINE"), kDay0 + absl::Minutes(62));
-  Record(TwoDiskTank(1, "ONLINE"), kDay0 + absl::Minutes(63));
-  Record(TwoDiskTank(2, "ONLINE"), kDay0 + absl::Minutes(64));
+  Record(TwoDiskTank(0, "ONLINE"), kRetentionDay0 + absl::Minutes(62));
+  Record(TwoDiskTank(1, "ONLINE"), kRetentionDay0 + absl::Minutes(63));
+  Record(TwoDiskTank(2, "ONLINE"), kRetentionDay0 + absl::Minutes(64));
   EXPECT_EQ(Count("pool_snapshots"), 4);
   auto tail = SdbSamples();
   ASSERT_GE(tail.size(), 3u);
   EXPECT_THAT(std::vector<Sample>(tail.end() - 3, tail.end()),
               ElementsAre(Sample{62, 0}, Sample{63, 1}, Sample{64, 2}));
   // A state change is a snapshot, whatever the counters do.
-  Record(TwoDiskTank(3, "DEGRADED"), kDay0 + absl::Minutes(65));
+  Record(TwoDiskTank(3, "DEGRADED"), kRetentionDay0 + absl::Minutes(65));
   EXPECT_EQ(Count("pool_snapshots"), 5);
 }
 
@@ -219,8 +220,8 @@ TEST_F(StoreGrowthTest, PlanKeepsCounterLevelsMaterial) {
 }
 
 TEST_F(StoreGrowthTest, EventRetentionByAgeAcknowledgementAndSeverityInBatches) {
-  const absl::Time old = kDay0;
-  const absl::Time now = kDay0 + absl::Hours(24 * 100);
+  const absl::Time old = kRetentionDay0;
+  const absl::Time now = kRetentionDay0 + absl::Hours(24 * 100);
   auto acked = Raise(Event("warning", old), "acked", "");
   Raise(Event("info", old), "info", "");
   auto open = Raise(Event("critical", old), "open", "");
@@ -254,15 +255,15 @@ TEST_F(StoreGrowthTest, EventRetentionByAgeAcknowledgementAndSeverityInBatches) 
 }
 
 TEST_F(StoreGrowthTest, ForgettingAHostKeepsItsEventsCounted) {
-  Raise(Event("warning", kDay0), "a", "c");
-  Raise(Event("warning", kDay0 + absl::Minutes(1)), "b", "c");
+  Raise(Event("warning", kRetentionDay0), "a", "c");
+  Raise(Event("warning", kRetentionDay0 + absl::Minutes(1)), "b", "c");
   ASSERT_TRUE(store_->ForgetHost("nas1").ok());
   EXPECT_EQ(Count("events"), 0);
   EXPECT_EQ(Total("warning"), 2);
 }
 
 TEST_F(StoreGrowthTest, CommandRetentionKeepsPendingOnes) {
-  const absl::Time now = kDay0 + absl::Hours(24 * 40);
+  const absl::Time now = kRetentionDay0 + absl::Hours(24 * 40);
   auto command = [&](const std::string& id, CommandState state, absl::Time at) {
     CommandRecord c;
     c.id = id;
@@ -274,9 +275,9 @@ TEST_F(StoreGrowthTest, CommandRetentionKeepsPendingOnes) {
     if (state != CommandState::kPending) c.acked_at = at + absl::Minutes(1);
     ASSERT_TRUE(store_->commands().Insert(c).ok());
   };
-  command("old-done", CommandState::kDone, kDay0);
-  command("old-failed", CommandState::kFailed, kDay0 + absl::Hours(1));
-  command("old-pending", CommandState::kPending, kDay0);
+  command("old-done", CommandState::kDone, kRetentionDay0);
+  command("old-failed", CommandState::kFailed, kRetentionDay0 + absl::Hours(1));
+  command("old-pending", CommandState::kPending, kRetentionDay0);
   command("new-done", CommandState::kDone, now - absl::Hours(1));
   EXPECT_EQ(*store_->commands().DeleteEnded(now - absl::Hours(24 * 30), 1), 1);
   EXPECT_EQ(*store_->commands().DeleteEnded(now - absl::Hours(24 * 30), 10), 1);
@@ -289,14 +290,14 @@ TEST_F(StoreGrowthTest, CommandRetentionKeepsPendingOnes) {
 TEST_F(StoreGrowthTest, ScrubRunRetentionKeepsEachPoolsLatestRuns) {
   v1::Pool other = TwoDiskTank(0, "ONLINE");
   other.set_name("other");
-  Record(other, kDay0);
+  Record(other, kRetentionDay0);
   auto run = [&](const std::string& pool, v1::ScrubRunState state, int day) {
     v1::ScrubRun r;
     r.set_host_id("nas1");
     r.set_pool(pool);
     SetTrigger(r, v1::TRIGGER_SCHEDULED);
     SetRunState(r, state);
-    r.set_requested_at(absl::ToUnixSeconds(kDay0 + absl::Hours(24 * day)));
+    r.set_requested_at(absl::ToUnixSeconds(kRetentionDay0 + absl::Hours(24 * day)));
     if (state != v1::RUN_RUNNING && state != v1::RUN_REQUESTED) {
       r.set_ended_at(r.requested_at() + 3600);
     }
@@ -320,12 +321,12 @@ TEST_F(StoreGrowthTest, ScrubRunRetentionKeepsEachPoolsLatestRuns) {
   stop.pool = "other";
   stop.kind = v1::SCRUB_STOP;
   stop.scrub_run_id = named;
-  stop.created_at = kDay0;
+  stop.created_at = kRetentionDay0;
   ASSERT_TRUE(store_->commands().Insert(stop).ok());
 
   // Within the age, nothing goes.
-  EXPECT_EQ(*store_->scrub_runs().DeleteEnded(kDay0, 100), 0);
-  const absl::Time cut = kDay0 + absl::Hours(24 * 400);
+  EXPECT_EQ(*store_->scrub_runs().DeleteEnded(kRetentionDay0, 100), 0);
+  const absl::Time cut = kRetentionDay0 + absl::Hours(24 * 400);
   EXPECT_EQ(*store_->scrub_runs().DeleteEnded(cut, 1), 1);
   EXPECT_EQ(*store_->scrub_runs().DeleteEnded(cut, 100), 2);
   EXPECT_EQ(*store_->scrub_runs().DeleteEnded(cut, 100), 0);
@@ -335,23 +336,23 @@ TEST_F(StoreGrowthTest, ScrubRunRetentionKeepsEachPoolsLatestRuns) {
 TEST_F(StoreGrowthTest, AuditRetentionOldestFirstInBatches) {
   for (int day : {0, 1, 2, 300}) {
     v1::AuditEntry entry;
-    entry.set_time(absl::ToUnixSeconds(kDay0 + absl::Hours(24 * day)));
+    entry.set_time(absl::ToUnixSeconds(kRetentionDay0 + absl::Hours(24 * day)));
     entry.set_who("alice");
     entry.set_action("ack");
     ASSERT_TRUE(store_->audit().Append(entry).ok());
   }
-  const absl::Time cut = kDay0 + absl::Hours(24 * 100);
+  const absl::Time cut = kRetentionDay0 + absl::Hours(24 * 100);
   EXPECT_EQ(*store_->audit().DeleteBefore(cut, 2), 2);
   EXPECT_EQ(*store_->audit().DeleteBefore(cut, 2), 1);
   EXPECT_EQ(*store_->audit().DeleteBefore(cut, 2), 0);
   auto left = store_->audit().List(absl::InfinitePast(), 10);
   ASSERT_EQ(left->size(), 1u);
-  EXPECT_EQ((*left)[0].time(), absl::ToUnixSeconds(kDay0 + absl::Hours(24 * 300)));
+  EXPECT_EQ((*left)[0].time(), absl::ToUnixSeconds(kRetentionDay0 + absl::Hours(24 * 300)));
 }
 
 TEST_F(StoreGrowthTest, CounterThinningKeepsFirstLastAndResetsOfEachDay) {
   // Day 1: sdb's errors rise every 20 minutes (rows that stay), are cleared, rise again.
-  const absl::Time day1 = kDay0 + absl::Hours(24);
+  const absl::Time day1 = kRetentionDay0 + absl::Hours(24);
   std::vector<int> counts = {1, 2, 3, 4, 5, 0, 1, 2, 3};
   for (size_t i = 0; i < counts.size(); ++i) {
     Record(TwoDiskTank(counts[i], "ONLINE"), day1 + absl::Minutes(20 * static_cast<int>(i)));
@@ -372,10 +373,10 @@ TEST_F(StoreGrowthTest, CounterThinningKeepsFirstLastAndResetsOfEachDay) {
                           Sample{24 * 60 + 100, 0}, Sample{24 * 60 + 120, 1},
                           Sample{24 * 60 + 160, 3}, Sample{48 * 60, 4}, Sample{49 * 60, 5}));
   // sda's single baseline row on day 0 is alone in its day: kept.
-  EXPECT_EQ(*store_->history().ThinCounters(kDay0, 100), 0);
+  EXPECT_EQ(*store_->history().ThinCounters(kRetentionDay0, 100), 0);
 
-  EXPECT_EQ(**store_->history().FirstCounterTime(absl::UnixEpoch()), kDay0);
-  EXPECT_EQ(**store_->history().FirstCounterTime(kDay0 + absl::Seconds(1)), day1);
+  EXPECT_EQ(**store_->history().FirstCounterTime(absl::UnixEpoch()), kRetentionDay0);
+  EXPECT_EQ(**store_->history().FirstCounterTime(kRetentionDay0 + absl::Seconds(1)), day1);
   EXPECT_FALSE(store_->history().FirstCounterTime(day1 + absl::Hours(26))->has_value());
 }
 

@@ -8,12 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
-#include "controller/store/sqlite.h"
 #include "controller/store/schema.h"
+#include "controller/store/sqlite.h"
 #include "gmock/gmock.h"
-#include "model/enum_names.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
 #include "tests/controller/store/store_fixtures.h"
 #include "tests/testing/pool_builders.h"
 #include "tests/testing/temp_dir.h"
@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::zfleet::testing::TempDir;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+const absl::Time kStoreT0 = absl::FromUnixSeconds(1'700'000'000);
 
 v1::HostInfo Info(const std::string& rack) {
   v1::HostInfo info;
@@ -69,7 +69,7 @@ class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(OpenStore(":memory:", &store_));
-    ASSERT_TRUE(store_->hosts().Upsert("nas1", "inst-1", Info("r1"), "", kT0).ok());
+    ASSERT_TRUE(store_->hosts().Upsert("nas1", "inst-1", Info("r1"), "", kStoreT0).ok());
   }
 
   std::unique_ptr<Store> store_;
@@ -83,8 +83,8 @@ TEST(StoreOpenTest, FilePersistsAcrossReopenWithSchemaVersionAndWal) {
   {
     absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
     ASSERT_TRUE(store.ok()) << store.status();
-    ASSERT_TRUE((*store)->hosts().Upsert("nas1", "inst-1", Info("r1"), "", kT0).ok());
-    ASSERT_TRUE((*store)->pools().Record("nas1", Tank(), kT0).ok());
+    ASSERT_TRUE((*store)->hosts().Upsert("nas1", "inst-1", Info("r1"), "", kStoreT0).ok());
+    ASSERT_TRUE((*store)->pools().Record("nas1", Tank(), kStoreT0).ok());
   }
   absl::StatusOr<std::unique_ptr<Store>> reopened = Store::Open(path);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
@@ -92,7 +92,7 @@ TEST(StoreOpenTest, FilePersistsAcrossReopenWithSchemaVersionAndWal) {
   ASSERT_TRUE(host.ok()) << host.status();
   ASSERT_TRUE(host->has_value());
   EXPECT_EQ((*host)->instance_id, "inst-1");
-  EXPECT_EQ((*host)->first_seen, kT0);
+  EXPECT_EQ((*host)->first_seen, kStoreT0);
   EXPECT_EQ((*host)->pool_count, 1u);
   absl::StatusOr<std::optional<PoolRecord>> pool = (*reopened)->pools().Get("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
@@ -182,8 +182,7 @@ TEST(StoreOpenTest, NewerSchemaIsFailedPreconditionAndLeftAlone) {
   {
     absl::StatusOr<Database> raw = Database::Open(path);
     ASSERT_TRUE(raw.ok()) << raw.status();
-    ASSERT_TRUE(
-        raw->Exec(absl::StrCat("CREATE TABLE t (x); PRAGMA user_version = ", future)).ok());
+    ASSERT_TRUE(raw->Exec(absl::StrCat("CREATE TABLE t (x); PRAGMA user_version = ", future)).ok());
   }
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -216,15 +215,16 @@ TEST(StoreOpenTest, FileThatIsNotADatabaseIsInternal) {
 
 TEST_F(StoreTest, UpsertHostKeepsFirstSeenAndUpdatesTheRest) {
   ASSERT_TRUE(
-      store_->hosts().Upsert("nas1", "inst-2", Info("r9"), "zpool: timeout", kT0 + absl::Seconds(30))
+      store_->hosts()
+          .Upsert("nas1", "inst-2", Info("r9"), "zpool: timeout", kStoreT0 + absl::Seconds(30))
           .ok());
   absl::StatusOr<std::optional<HostRecord>> host = store_->hosts().Get("nas1");
   ASSERT_TRUE(host.ok()) << host.status();
   ASSERT_TRUE(host->has_value());
   EXPECT_EQ((*host)->host_id, "nas1");
   EXPECT_EQ((*host)->instance_id, "inst-2");
-  EXPECT_EQ((*host)->first_seen, kT0);
-  EXPECT_EQ((*host)->last_seen, kT0 + absl::Seconds(30));
+  EXPECT_EQ((*host)->first_seen, kStoreT0);
+  EXPECT_EQ((*host)->last_seen, kStoreT0 + absl::Seconds(30));
   EXPECT_EQ((*host)->collect_error, "zpool: timeout");
   EXPECT_EQ((*host)->info.labels().at("rack"), "r9");
   EXPECT_EQ((*host)->info.hostname(), "nas1.example");
@@ -233,9 +233,9 @@ TEST_F(StoreTest, UpsertHostKeepsFirstSeenAndUpdatesTheRest) {
 }
 
 TEST_F(StoreTest, ListHostsIsOrderedByNameWithPresentPoolCounts) {
-  ASSERT_TRUE(store_->hosts().Upsert("alpha", "i", v1::HostInfo(), "", kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("alpha", "i", v1::HostInfo(), "", kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kStoreT0).ok());
   ASSERT_TRUE(store_->pools().MarkAbsent("nas1", {"tank"}).ok());
 
   absl::StatusOr<std::vector<HostRecord>> hosts = store_->hosts().List();
@@ -256,12 +256,12 @@ TEST_F(StoreTest, GetUnknownHostIsNullopt) {
 // --- Pools ---
 
 TEST_F(StoreTest, RecordPoolWritesASnapshotOnlyOnChange) {
-  absl::StatusOr<PoolWrite> first = store_->pools().Record("nas1", Tank(), kT0);
+  absl::StatusOr<PoolWrite> first = store_->pools().Record("nas1", Tank(), kStoreT0);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(first->changed);
   EXPECT_FALSE(first->previous.has_value());
 
-  const absl::Time t1 = kT0 + absl::Minutes(1);
+  const absl::Time t1 = kStoreT0 + absl::Minutes(1);
   absl::StatusOr<PoolWrite> same = store_->pools().Record("nas1", Tank(), t1);
   ASSERT_TRUE(same.ok()) << same.status();
   EXPECT_FALSE(same->changed);
@@ -272,13 +272,13 @@ TEST_F(StoreTest, RecordPoolWritesASnapshotOnlyOnChange) {
   ASSERT_TRUE(record.ok()) << record.status();
   ASSERT_TRUE(record->has_value());
   EXPECT_EQ((*record)->host_id, "nas1");
-  EXPECT_EQ((*record)->first_seen, kT0);
+  EXPECT_EQ((*record)->first_seen, kStoreT0);
   EXPECT_EQ((*record)->last_seen, t1);
-  EXPECT_EQ((*record)->changed_at, kT0);
+  EXPECT_EQ((*record)->changed_at, kStoreT0);
 
   v1::Pool errors = Tank();
   errors.mutable_vdevs(0)->mutable_children(1)->set_checksum_errors(3);
-  const absl::Time t2 = kT0 + absl::Minutes(2);
+  const absl::Time t2 = kStoreT0 + absl::Minutes(2);
   absl::StatusOr<PoolWrite> changed = store_->pools().Record("nas1", errors, t2);
   ASSERT_TRUE(changed.ok()) << changed.status();
   EXPECT_TRUE(changed->changed);
@@ -289,7 +289,7 @@ TEST_F(StoreTest, RecordPoolWritesASnapshotOnlyOnChange) {
   ASSERT_TRUE(record.ok()) << record.status();
   ASSERT_TRUE(record->has_value());
   EXPECT_EQ((*record)->pool.vdevs(0).children(1).checksum_errors(), 3u);
-  EXPECT_EQ((*record)->first_seen, kT0);
+  EXPECT_EQ((*record)->first_seen, kStoreT0);
   EXPECT_EQ((*record)->last_seen, t2);
   EXPECT_EQ((*record)->changed_at, t2);
 }
@@ -297,14 +297,14 @@ TEST_F(StoreTest, RecordPoolWritesASnapshotOnlyOnChange) {
 TEST_F(StoreTest, RecordPoolCountsPresenceOfAnOptionalFieldAsAChange) {
   v1::Pool unknown = Tank();
   unknown.mutable_scan()->clear_errors();  // "unknown" differs from 0
-  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
-  absl::StatusOr<PoolWrite> write = store_->pools().Record("nas1", unknown, kT0);
+  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kStoreT0).ok());
+  absl::StatusOr<PoolWrite> write = store_->pools().Record("nas1", unknown, kStoreT0);
   ASSERT_TRUE(write.ok()) << write.status();
   EXPECT_TRUE(write->changed);
 }
 
 TEST_F(StoreTest, RecordPoolForUnknownHostIsNotFound) {
-  absl::StatusOr<PoolWrite> write = store_->pools().Record("ghost", Tank(), kT0);
+  absl::StatusOr<PoolWrite> write = store_->pools().Record("ghost", Tank(), kStoreT0);
   EXPECT_EQ(write.status().code(), absl::StatusCode::kNotFound);
   absl::StatusOr<std::vector<PoolRecord>> pools = store_->pools().List();
   ASSERT_TRUE(pools.ok()) << pools.status();
@@ -312,10 +312,10 @@ TEST_F(StoreTest, RecordPoolForUnknownHostIsNotFound) {
 }
 
 TEST_F(StoreTest, ListPoolsIsOrderedByHostThenName) {
-  ASSERT_TRUE(store_->hosts().Upsert("alpha", "i", v1::HostInfo(), "", kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("alpha", NamedPool("zroot"), kT0).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("alpha", "i", v1::HostInfo(), "", kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("alpha", NamedPool("zroot"), kStoreT0).ok());
   absl::StatusOr<std::vector<PoolRecord>> pools = store_->pools().List();
   ASSERT_TRUE(pools.ok()) << pools.status();
   std::vector<std::string> names;
@@ -324,8 +324,8 @@ TEST_F(StoreTest, ListPoolsIsOrderedByHostThenName) {
 }
 
 TEST_F(StoreTest, MarkPoolsAbsentHidesPoolsUntilTheyAreReportedAgain) {
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kStoreT0).ok());
   ASSERT_TRUE(store_->pools().MarkAbsent("nas1", {"tank"}).ok());
 
   absl::StatusOr<std::vector<PoolRecord>> pools = store_->pools().List();
@@ -338,21 +338,21 @@ TEST_F(StoreTest, MarkPoolsAbsentHidesPoolsUntilTheyAreReportedAgain) {
 
   // The pool comes back (imported again) with its history: previous is the old snapshot.
   absl::StatusOr<PoolWrite> back =
-      store_->pools().Record("nas1", NamedPool("backup"), kT0 + absl::Hours(1));
+      store_->pools().Record("nas1", NamedPool("backup"), kStoreT0 + absl::Hours(1));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_FALSE(back->changed);
   ASSERT_TRUE(back->previous.has_value());
   backup = store_->pools().Get("nas1", "backup");
   ASSERT_TRUE(backup.ok()) << backup.status();
   ASSERT_TRUE(backup->has_value());
-  EXPECT_EQ((*backup)->first_seen, kT0);
-  EXPECT_EQ((*backup)->last_seen, kT0 + absl::Hours(1));
+  EXPECT_EQ((*backup)->first_seen, kStoreT0);
+  EXPECT_EQ((*backup)->last_seen, kStoreT0 + absl::Hours(1));
 }
 
 TEST_F(StoreTest, MarkPoolsAbsentWithNoPresentPoolsHidesAllOfTheHost) {
-  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kT0).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kStoreT0).ok());
   ASSERT_TRUE(store_->pools().MarkAbsent("nas1", {}).ok());
   absl::StatusOr<std::vector<PoolRecord>> pools = store_->pools().List();
   ASSERT_TRUE(pools.ok()) << pools.status();
@@ -361,7 +361,7 @@ TEST_F(StoreTest, MarkPoolsAbsentWithNoPresentPoolsHidesAllOfTheHost) {
 }
 
 TEST_F(StoreTest, GetPoolOfUnknownHostOrPoolIsNullopt) {
-  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kStoreT0).ok());
   EXPECT_FALSE(store_->pools().Get("nas1", "nope")->has_value());
   EXPECT_FALSE(store_->pools().Get("ghost", "tank")->has_value());
 }
@@ -374,7 +374,7 @@ TEST(StoreVdevTest, VdevRowsFollowTheLatestSnapshot) {
   absl::StatusOr<std::unique_ptr<Store>> opened = Store::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status();
   Store& store = **opened;
-  ASSERT_TRUE(store.hosts().Upsert("nas1", "i", v1::HostInfo(), "", kT0).ok());
+  ASSERT_TRUE(store.hosts().Upsert("nas1", "i", v1::HostInfo(), "", kStoreT0).ok());
   absl::StatusOr<Database> raw = Database::Open(path);
   ASSERT_TRUE(raw.ok()) << raw.status();
 
@@ -405,16 +405,16 @@ TEST(StoreVdevTest, VdevRowsFollowTheLatestSnapshot) {
     }
     return out;
   };
-  const int64_t t0 = absl::ToUnixSeconds(kT0);
+  const int64_t t0 = absl::ToUnixSeconds(kStoreT0);
 
-  ASSERT_TRUE(store.pools().Record("nas1", Tank(), kT0).ok());
+  ASSERT_TRUE(store.pools().Record("nas1", Tank(), kStoreT0).ok());
   EXPECT_THAT(rows(), ElementsAre(Row{0, std::nullopt, "mirror-0", "", "<null>", "<null>",
                                       std::nullopt, t0},
                                   Row{1, 0, "sda", "/dev/sda", "WD-AAA", "WDC WD40EFRX", 0, t0},
                                   Row{2, 0, "sdb", "/dev/sdb", "WD-BBB", "WDC WD40EFRX", 0, t0}));
 
   // Unchanged: rows untouched (updated_at stays).
-  ASSERT_TRUE(store.pools().Record("nas1", Tank(), kT0 + absl::Seconds(10)).ok());
+  ASSERT_TRUE(store.pools().Record("nas1", Tank(), kStoreT0 + absl::Seconds(10)).ok());
   EXPECT_EQ(rows().size(), 3u);
   EXPECT_EQ(rows()[2].updated_at, t0);
 
@@ -453,10 +453,12 @@ v1::ScrubRun ScrubRunFor(const std::string& pool, const std::string& state, int6
 }
 
 TEST_F(StoreTest, ScrubRunsInsertUpdateAndListNewestFirst) {
-  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
-  absl::StatusOr<int64_t> first = store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 100));
+  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kStoreT0).ok());
+  absl::StatusOr<int64_t> first =
+      store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 100));
   ASSERT_TRUE(first.ok()) << first.status();
-  absl::StatusOr<int64_t> second = store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 200));
+  absl::StatusOr<int64_t> second =
+      store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 200));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_GT(*second, *first);
 
@@ -500,14 +502,15 @@ TEST_F(StoreTest, ScrubRunErrors) {
 }
 
 TEST_F(StoreTest, OpenScrubRunsAreRequestedOrRunningOldestFirst) {
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0).ok());
-  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kStoreT0).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kStoreT0).ok());
 
   absl::StatusOr<int64_t> running = store_->scrub_runs().Insert(ScrubRunFor("tank", "running", 1));
   ASSERT_TRUE(store_->scrub_runs().Insert(ScrubRunFor("tank", "finished", 2)).ok());
-  absl::StatusOr<int64_t> requested = store_->scrub_runs().Insert(ScrubRunFor("backup", "requested", 3));
+  absl::StatusOr<int64_t> requested =
+      store_->scrub_runs().Insert(ScrubRunFor("backup", "requested", 3));
   ASSERT_TRUE(store_->scrub_runs().Insert(ScrubRunFor("backup", "canceled", 4)).ok());
   v1::ScrubRun elsewhere = ScrubRunFor("tank", "running", 5);
   elsewhere.set_host_id("other");
@@ -524,8 +527,8 @@ TEST_F(StoreTest, OpenScrubRunsAreRequestedOrRunningOldestFirst) {
 }
 
 TEST_F(StoreTest, ScrubRunsStartedNearATime) {
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kStoreT0).ok());
   std::vector<int64_t> ids;
   for (int64_t started : {1000, 1059, 1061, 2000}) {
     v1::ScrubRun run = ScrubRunFor("tank", "finished", started);
@@ -549,10 +552,10 @@ TEST_F(StoreTest, ScrubRunsStartedNearATime) {
 }
 
 TEST_F(StoreTest, ScrubStatesOfOneHost) {
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kT0 + absl::Hours(1)).ok());
-  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kT0).ok());
-  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("tank"), kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", NamedPool("backup"), kStoreT0 + absl::Hours(1)).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kStoreT0).ok());
+  ASSERT_TRUE(store_->pools().Record("other", NamedPool("tank"), kStoreT0).ok());
   v1::ScrubRun done = ScrubRunFor("tank", "finished", 100);
   done.set_started_at(110);
   done.set_ended_at(500);
@@ -563,7 +566,7 @@ TEST_F(StoreTest, ScrubStatesOfOneHost) {
   ASSERT_TRUE(states.ok()) << states.status();
   ASSERT_EQ(states->size(), 2u);
   EXPECT_EQ((*states)[0].pool, "backup");
-  EXPECT_EQ((*states)[0].first_seen, kT0 + absl::Hours(1));
+  EXPECT_EQ((*states)[0].first_seen, kStoreT0 + absl::Hours(1));
   EXPECT_FALSE((*states)[0].last_finished.has_value());
   EXPECT_EQ((*states)[1].pool, "tank");
   ASSERT_TRUE((*states)[1].last_finished.has_value());
@@ -607,16 +610,16 @@ absl::StatusOr<std::optional<CommandRecord>> AckAndReread(CommandTable& commands
 }
 
 TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
-  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
+  ASSERT_TRUE(store_->pools().Record("nas1", Tank(), kStoreT0).ok());
   absl::StatusOr<int64_t> run = store_->scrub_runs().Insert(ScrubRunFor("tank", "requested", 1));
   ASSERT_TRUE(run.ok()) << run.status();
   // Same second: insertion order decides.
-  ASSERT_TRUE(store_->commands().Insert(Command("c1", kT0, *run)).ok());
-  CommandRecord stop = Command("c2", kT0);
+  ASSERT_TRUE(store_->commands().Insert(Command("c1", kStoreT0, *run)).ok());
+  CommandRecord stop = Command("c2", kStoreT0);
   stop.kind = v1::SCRUB_STOP;
   ASSERT_TRUE(store_->commands().Insert(stop).ok());
 
-  absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending("nas1", kT0);
+  absl::StatusOr<std::vector<CommandRecord>> pending = store_->commands().Pending("nas1", kStoreT0);
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->size(), 2u);
   EXPECT_EQ((*pending)[0].id, "c1");
@@ -624,14 +627,14 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
   EXPECT_EQ((*pending)[0].pool, "tank");
   EXPECT_EQ((*pending)[0].kind, v1::SCRUB_START);
   EXPECT_EQ((*pending)[0].scrub_run_id, *run);
-  EXPECT_EQ((*pending)[0].created_at, kT0);
+  EXPECT_EQ((*pending)[0].created_at, kStoreT0);
   EXPECT_EQ((*pending)[0].state, CommandState::kPending);
   EXPECT_FALSE((*pending)[0].acked_at.has_value());
   EXPECT_EQ((*pending)[1].id, "c2");
   EXPECT_EQ((*pending)[1].kind, v1::SCRUB_STOP);
   EXPECT_EQ((*pending)[1].scrub_run_id, 0);
 
-  const absl::Time t1 = kT0 + absl::Seconds(5);
+  const absl::Time t1 = kStoreT0 + absl::Seconds(5);
   absl::StatusOr<std::optional<CommandRecord>> done =
       AckAndReread(store_->commands(), "nas1", Ack("c1", true), t1);
   ASSERT_TRUE(done.ok()) << done.status();
@@ -648,56 +651,57 @@ TEST_F(StoreTest, CommandsPendingThenAckedDoneOrFailed) {
   EXPECT_EQ((*failed)->error, "no such pool");
   EXPECT_EQ((*failed)->kind, v1::SCRUB_STOP);
 
-  pending = store_->commands().Pending("nas1", kT0);
+  pending = store_->commands().Pending("nas1", kStoreT0);
   ASSERT_TRUE(pending.ok()) << pending.status();
   EXPECT_THAT(*pending, IsEmpty());
 }
 
 TEST_F(StoreTest, RepeatedAckIsANoOp) {
-  ASSERT_TRUE(store_->commands().Insert(Command("c1", kT0)).ok());
-  ASSERT_TRUE(AckAndReread(store_->commands(), "nas1", Ack("c1", true), kT0 + absl::Seconds(1)).ok());
-  absl::StatusOr<std::optional<CommandRecord>> again =
-      AckAndReread(store_->commands(), "nas1", Ack("c1", false, "late"), kT0 + absl::Seconds(9));
+  ASSERT_TRUE(store_->commands().Insert(Command("c1", kStoreT0)).ok());
+  ASSERT_TRUE(
+      AckAndReread(store_->commands(), "nas1", Ack("c1", true), kStoreT0 + absl::Seconds(1)).ok());
+  absl::StatusOr<std::optional<CommandRecord>> again = AckAndReread(
+      store_->commands(), "nas1", Ack("c1", false, "late"), kStoreT0 + absl::Seconds(9));
   ASSERT_TRUE(again.ok()) << again.status();
   ASSERT_TRUE(again->has_value());
   EXPECT_EQ((*again)->state, CommandState::kDone);
   EXPECT_EQ((*again)->error, "");
-  EXPECT_EQ((*again)->acked_at, kT0 + absl::Seconds(1));
+  EXPECT_EQ((*again)->acked_at, kStoreT0 + absl::Seconds(1));
 }
 
 TEST_F(StoreTest, AckOfUnknownCommandOrOtherHostsCommandIsNullopt) {
-  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kT0).ok());
-  ASSERT_TRUE(store_->commands().Insert(Command("c1", kT0)).ok());
+  ASSERT_TRUE(store_->hosts().Upsert("other", "i", v1::HostInfo(), "", kStoreT0).ok());
+  ASSERT_TRUE(store_->commands().Insert(Command("c1", kStoreT0)).ok());
   absl::StatusOr<std::optional<CommandRecord>> unknown =
-      AckAndReread(store_->commands(), "nas1", Ack("nope", true), kT0);
+      AckAndReread(store_->commands(), "nas1", Ack("nope", true), kStoreT0);
   ASSERT_TRUE(unknown.ok()) << unknown.status();
   EXPECT_FALSE(unknown->has_value());
   absl::StatusOr<std::optional<CommandRecord>> foreign =
-      AckAndReread(store_->commands(), "other", Ack("c1", true), kT0);
+      AckAndReread(store_->commands(), "other", Ack("c1", true), kStoreT0);
   ASSERT_TRUE(foreign.ok()) << foreign.status();
   EXPECT_FALSE(foreign->has_value());
-  EXPECT_EQ(store_->commands().Pending("nas1", kT0)->size(), 1u);  // still pending
+  EXPECT_EQ(store_->commands().Pending("nas1", kStoreT0)->size(), 1u);  // still pending
 }
 
 TEST_F(StoreTest, InsertCommandErrors) {
-  CommandRecord ghost = Command("c1", kT0);
+  CommandRecord ghost = Command("c1", kStoreT0);
   ghost.host_id = "ghost";
   EXPECT_EQ(store_->commands().Insert(ghost).code(), absl::StatusCode::kNotFound);
-  ASSERT_TRUE(store_->commands().Insert(Command("c1", kT0)).ok());
-  absl::Status duplicate = store_->commands().Insert(Command("c1", kT0));
+  ASSERT_TRUE(store_->commands().Insert(Command("c1", kStoreT0)).ok());
+  absl::Status duplicate = store_->commands().Insert(Command("c1", kStoreT0));
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(duplicate.message(), HasSubstr("c1"));
 }
 
 TEST_F(StoreTest, ExpiredCommandsAreNotPendingAndAreListedForTheSweep) {
-  CommandRecord expiring = Command("c1", kT0);
-  expiring.expires_at = kT0 + absl::Hours(1);
+  CommandRecord expiring = Command("c1", kStoreT0);
+  expiring.expires_at = kStoreT0 + absl::Hours(1);
   ASSERT_TRUE(store_->commands().Insert(expiring).ok());
-  ASSERT_TRUE(store_->commands().Insert(Command("c2", kT0)).ok());  // never expires
+  ASSERT_TRUE(store_->commands().Insert(Command("c2", kStoreT0)).ok());  // never expires
 
   absl::StatusOr<std::optional<CommandRecord>> read = store_->commands().Get("nas1", "c1");
   ASSERT_TRUE(read.ok() && read->has_value()) << read.status();
-  EXPECT_EQ((*read)->expires_at, kT0 + absl::Hours(1));
+  EXPECT_EQ((*read)->expires_at, kStoreT0 + absl::Hours(1));
   read = store_->commands().Get("nas1", "c2");
   ASSERT_TRUE(read.ok() && read->has_value()) << read.status();
   EXPECT_FALSE((*read)->expires_at.has_value());
@@ -711,10 +715,10 @@ TEST_F(StoreTest, ExpiredCommandsAreNotPendingAndAreListedForTheSweep) {
     return out;
   };
   // Up to its expiry it is handed out; a second later it is not, and the sweep sees it.
-  EXPECT_THAT(ids(store_->commands().Pending("nas1", kT0 + absl::Hours(1))),
+  EXPECT_THAT(ids(store_->commands().Pending("nas1", kStoreT0 + absl::Hours(1))),
               ElementsAre("c1", "c2"));
-  EXPECT_THAT(ids(store_->commands().ExpiredBefore(kT0 + absl::Hours(1))), IsEmpty());
-  const absl::Time later = kT0 + absl::Hours(1) + absl::Seconds(1);
+  EXPECT_THAT(ids(store_->commands().ExpiredBefore(kStoreT0 + absl::Hours(1))), IsEmpty());
+  const absl::Time later = kStoreT0 + absl::Hours(1) + absl::Seconds(1);
   EXPECT_THAT(ids(store_->commands().Pending("nas1", later)), ElementsAre("c2"));
   EXPECT_THAT(ids(store_->commands().ExpiredBefore(later)), ElementsAre("c1"));
 
@@ -731,29 +735,32 @@ TEST_F(StoreTest, ExpiredCommandsAreNotPendingAndAreListedForTheSweep) {
 
 TEST_F(StoreTest, RunInTransactionRollsBackEverythingOnError) {
   absl::Status status = store_->RunInTransaction([&]() -> absl::Status {
-    if (absl::Status s = store_->hosts().Upsert("nas2", "i", v1::HostInfo(), "", kT0); !s.ok()) {
+    if (absl::Status s = store_->hosts().Upsert("nas2", "i", v1::HostInfo(), "", kStoreT0);
+        !s.ok()) {
       return s;
     }
-    if (absl::Status s = store_->pools().Record("nas1", Tank(), kT0).status(); !s.ok()) return s;
-    if (absl::Status s = store_->commands().Insert(Command("c1", kT0)); !s.ok()) return s;
+    if (absl::Status s = store_->pools().Record("nas1", Tank(), kStoreT0).status(); !s.ok())
+      return s;
+    if (absl::Status s = store_->commands().Insert(Command("c1", kStoreT0)); !s.ok()) return s;
     return absl::AbortedError("report rejected");
   });
   EXPECT_EQ(status, absl::AbortedError("report rejected"));
   EXPECT_FALSE(store_->hosts().Get("nas2")->has_value());
   EXPECT_THAT(*store_->pools().List(), IsEmpty());
-  EXPECT_THAT(*store_->commands().Pending("nas1", kT0), IsEmpty());
+  EXPECT_THAT(*store_->commands().Pending("nas1", kStoreT0), IsEmpty());
   // The connection is usable afterwards, outside any transaction.
-  EXPECT_TRUE(store_->pools().Record("nas1", Tank(), kT0).ok());
+  EXPECT_TRUE(store_->pools().Record("nas1", Tank(), kStoreT0).ok());
   EXPECT_EQ(store_->pools().List()->size(), 1u);
 }
 
 TEST_F(StoreTest, RunInTransactionCommitsAndAFailedStepUndoesOnlyItself) {
   absl::Status status = store_->RunInTransaction([&]() -> absl::Status {
-    if (absl::Status s = store_->pools().Record("nas1", Tank(), kT0).status(); !s.ok()) return s;
+    if (absl::Status s = store_->pools().Record("nas1", Tank(), kStoreT0).status(); !s.ok())
+      return s;
     // Fails halfway (unknown host); the caller chooses to carry on.
-    EXPECT_EQ(store_->pools().Record("ghost", Tank(), kT0).status().code(),
+    EXPECT_EQ(store_->pools().Record("ghost", Tank(), kStoreT0).status().code(),
               absl::StatusCode::kNotFound);
-    return store_->hosts().Upsert("nas2", "i", v1::HostInfo(), "", kT0);
+    return store_->hosts().Upsert("nas2", "i", v1::HostInfo(), "", kStoreT0);
   });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(store_->pools().List()->size(), 1u);

@@ -30,12 +30,12 @@
 #include "common/shutdown_signals.h"
 #include "common/tls/tls_files.h"
 #include "common/utf8.h"
+#include "common/version.h"
 #include "model/clean_strings.h"
 
 namespace zfleet::agent {
 namespace {
 
-constexpr char kVersion[] = "0.1.0";
 
 int Fail(absl::string_view message) {
   std::fprintf(stderr, "zfleet-agent: %.*s\n", static_cast<int>(message.size()), message.data());

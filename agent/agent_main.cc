@@ -1,6 +1,9 @@
 // zfleet-agent: reports this host's pools to the controller and runs its scrub commands.
+#include <string>
+
 #include "CLI/CLI.hpp"
 #include "agent/agent_app.h"
+#include "common/version.h"
 
 int main(int argc, char** argv) {
   zfleet::agent::AgentFlags flags;
@@ -17,6 +20,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls-ca", flags.tls_ca, "CA certificates (PEM) the controller must chain to");
   app.add_option("--tls-cert", flags.tls_cert, "this agent's certificate (PEM, CN = host id)");
   app.add_option("--tls-key", flags.tls_key, "this agent's private key (PEM)");
+  app.set_version_flag("--version", std::string("zfleet-agent ") + zfleet::kVersion);
   CLI::App* inspect = app.add_subcommand("inspect", "print what the agent would report and exit");
   inspect->add_option("--zpool", flags.zpool, "path of zpool (default: zpool on PATH)");
   inspect->add_option("--config", flags.config, "agent.toml");
@@ -29,7 +33,7 @@ int main(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "zfleet-agent: %s (see --help)\n", e.what());

@@ -18,6 +18,7 @@
 #include "cli/event_args.h"
 #include "common/duration.h"
 #include "common/status_macros.h"
+#include "common/version.h"
 
 namespace zfleet::cli {
 namespace {
@@ -129,6 +130,7 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
   Invocation in;
   CLI::App app("zfleet: the ZFS fleet as the controller sees it, for on-call.", "zfleet");
   const Subcommands sub = BuildApp(app, in.flags);
+  app.set_version_flag("--version", std::string("zfleet ") + kVersion);
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
     app.parse(reversed);
@@ -136,6 +138,8 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
     return {kExitOk, app.help(), ""};
   } catch (const CLI::CallForAllHelp&) {
     return {kExitOk, app.help("", CLI::AppFormatMode::All), ""};
+  } catch (const CLI::CallForVersion&) {
+    return {kExitOk, absl::StrCat("zfleet ", kVersion, "\n"), ""};
   } catch (const CLI::ParseError& e) {
     // CLI11 reports `zfleet bogus` as "a subcommand is required"; name the culprit.
     const std::vector<std::string> extra = app.remaining();

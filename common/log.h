@@ -19,10 +19,11 @@ struct fmt::formatter<absl::string_view> : fmt::formatter<std::string_view> {
 
 namespace zfleet {
 
-// Sends the default logger to stderr under `name`. Call once at the start of main.
-inline void InitLogging(const char* name) {
-  spdlog::set_default_logger(spdlog::stderr_logger_mt(name));
-}
+// Sends the default logger to stderr under `name`. Call once at the start of main. Under
+// systemd, when stderr is the journal (JOURNAL_STREAM names it), a line starts with its
+// syslog priority ("<4>", sd-daemon(3)) instead of a time and name: the journal stamps those
+// itself and keeps the priority, so `journalctl -p warning -u zfleet-agent` works.
+void InitLogging(const char* name);
 
 }  // namespace zfleet
 

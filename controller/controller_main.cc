@@ -1,11 +1,13 @@
 // zfleet-controller: stores the fleet's history and tells agents what to scrub;
 // `zfleet-controller pki …` makes the certificates of mutual TLS.
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "CLI/CLI.hpp"
 #include "controller/controller_app.h"
 #include "controller/pki/pki_command.h"
+#include "common/version.h"
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "pki") {
@@ -15,6 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "zfleet-controller: keeps the fleet's ZFS history in SQLite and serves agents "
       "and the zfleet CLI over gRPC"};
+  app.set_version_flag("--version", std::string("zfleet-controller ") + zfleet::kVersion);
   app.add_option("--listen", flags.listen, "gRPC address HOST:PORT")->capture_default_str();
   app.add_option("--db", flags.db, "SQLite database file")->required();
   app.add_option("--config", flags.config, "controller.toml");
@@ -32,7 +35,7 @@ int main(int argc, char** argv) {
       "controller serves plaintext on loopback only.");
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "zfleet-controller: %s (see --help)\n", e.what());

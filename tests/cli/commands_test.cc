@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "common/version.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -43,6 +45,14 @@ TEST_F(CommandsTest, BadArgumentsExitTwoWithOneLineAndNoCall) {
   EXPECT_TRUE(targets_.empty()) << "no client may be made for bad arguments";
 }
 
+TEST_F(CommandsTest, VersionPrintsTheProjectVersionAndContactsNobody) {
+  const CliResult r = Run({"--version"});
+  EXPECT_EQ(r.exit_code, kExitOk);
+  EXPECT_EQ(r.out, absl::StrCat("zfleet ", kVersion, "\n"));
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(targets_.empty());
+}
+
 TEST_F(CommandsTest, HelpWorksEverywhere) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"--help"},
@@ -75,9 +85,9 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
   EXPECT_THAT(Run({"forget", "--help"}).out, HasSubstr("--yes"));
   const std::string help = Run({"--help"}).out;
   EXPECT_THAT(help, HasSubstr("Exit codes"));
-  for (const char* command : {"status", "hosts", "pools", "pool", "history", "scrub", "schedule",
-                              "events", "ack", "triage", "disks", "whoami", "audit", "forget",
-                              "cancel-queued"}) {
+  for (const char* command :
+       {"status", "hosts", "pools", "pool", "history", "scrub", "schedule", "events", "ack",
+        "triage", "disks", "whoami", "audit", "forget", "cancel-queued"}) {
     EXPECT_THAT(help, HasSubstr(std::string("\n  ") + command + " ")) << command;
   }
   EXPECT_TRUE(targets_.empty());

@@ -12,6 +12,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   zfs-fuse fuse procps jq
   iproute2 nftables
+  help2man lintian systemd adduser ansible-core python3-apt
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
@@ -25,17 +26,26 @@
 #include "agent/inspect_render.h"
 #include "agent/stack/stack_checks.h"
 #include "agent/zpool/pool_assembly.h"
+#include "common/heartbeat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/shutdown_signals.h"
+#include "common/systemd_notify.h"
 #include "common/tls/tls_files.h"
 #include "common/utf8.h"
 #include "common/version.h"
+#include "common/watchdog_pinger.h"
 #include "model/clean_strings.h"
 
 namespace zfleet::agent {
 namespace {
 
+// Every report carries this deadline: the longest a healthy loop spends in one step.
+constexpr absl::Duration kReportDeadline = absl::Seconds(10);
+// A loop without a heartbeat for this long is wedged, and systemd's watchdog is no longer
+// pinged. Three of its longest steps (3 × kReportDeadline), so a slow disk or a loaded host
+// is not taken for one.
+constexpr absl::Duration kLoopStalledAfter = absl::Seconds(30);
 
 int Fail(absl::string_view message) {
   std::fprintf(stderr, "zfleet-agent: %.*s\n", static_cast<int>(message.size()), message.data());
@@ -131,6 +141,8 @@ int RunInspect(const AgentFlags& flags) {
 
 int RunAgent(const AgentFlags& flags) {
   InitLogging("zfleet-agent");
+  // Read before any thread starts (the environment is not safe to read beside setenv).
+  SystemdNotifier systemd = SystemdNotifier::FromEnvironment();
   auto zpool_path = FindZpool(flags.zpool);
   if (!zpool_path.ok()) return Fail(zpool_path.status().message());
   auto config = LoadConfig(flags.config);
@@ -167,7 +179,7 @@ int RunAgent(const AgentFlags& flags) {
     }
     mtls = files;
   }
-  GrpcControllerLink link(flags.controller, absl::Seconds(10), mtls);
+  GrpcControllerLink link(flags.controller, kReportDeadline, mtls);
   DiskEnricher disks(HostPaths{flags.dev_root, flags.sys_root}, ClassOverridesOf(*config));
   HostReaderDeps reader_deps;
   reader_deps.zpool = &zpool;
@@ -179,6 +191,8 @@ int RunAgent(const AgentFlags& flags) {
   if (!scrubber.ok()) return Fail(scrubber.status().message());
   AutonomyHandoff autonomy(&policies, &*scrubber);
 
+  // What systemd's watchdog follows: the report loop, not zpool (see AgentDeps::heartbeat).
+  Heartbeat heartbeat(&MonotonicClock::Get(), kLoopStalledAfter);
   // The collector's thread starts before the loop exists; it reaches the loop through this.
   std::atomic<AgentLoop*> loop_ref{nullptr};
   CollectorTiming timing{config->poll_interval, config->stack_check_interval,
@@ -200,6 +214,7 @@ int RunAgent(const AgentFlags& flags) {
   deps.zpool = &zpool;
   deps.load_reader = ReadLoadAverage;
   deps.autonomy = &autonomy;
+  deps.heartbeat = &heartbeat;
   AgentLoop loop(std::move(deps), *config, identity);
   loop_ref.store(&loop);
   spdlog::info("agent {} (instance {}, stream {}, {} observation(s) to deliver) reporting to {} "
@@ -207,9 +222,25 @@ int RunAgent(const AgentFlags& flags) {
                identity.host_id, identity.instance_id, (*outbox)->stream_id(), (*outbox)->size(),
                flags.controller, mtls.has_value() ? "mutual TLS" : "plaintext", *zpool_path);
   signals.CallOnSignal([&] {
+    systemd.Notify("STOPPING=1");
     loop.Stop();
     link.CancelInFlight();
   });
+  // Pings every half interval while the loop's heartbeat is fresh; from READY=1 on, when
+  // systemd arms its watchdog, until the process ends (systemd watches a stopping service
+  // too).
+  std::optional<WatchdogPinger> watchdog;
+  if (std::optional<absl::Duration> interval = systemd.watchdog_interval()) {
+    watchdog.emplace(
+        *interval / 2, [&heartbeat] { return heartbeat.Fresh(); },
+        [&systemd] { systemd.Notify("WATCHDOG=1"); }, "the report loop");
+    spdlog::info("systemd watchdog: a ping every {} while the report loop moves (at most {} "
+                 "without)",
+                 absl::FormatDuration(*interval / 2), absl::FormatDuration(kLoopStalledAfter));
+  }
+  // The state dir, outbox, journal and config are open; the loop is about to run.
+  systemd.Notify(absl::StrCat("READY=1\nSTATUS=reporting to ", flags.controller));
+  if (watchdog.has_value()) watchdog->Start();
   loop.Run();
   if (!collector->Stop(absl::Seconds(3))) {
     // A zpool child that cannot be killed holds the collector's thread: end without it.

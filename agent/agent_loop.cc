@@ -152,6 +152,7 @@ void AgentLoop::Deliver(absl::Time now) {
       request = Outgoing(*deps_.outbox->Front(), now, &acks_sent);
     }
     absl::StatusOr<v1::ReportResponse> reply = deps_.link->Report(request);
+    Beat();  // a backlog of slow reports is progress too, one report at a time
     if (!reply.ok() && absl::IsInvalidArgument(reply.status())) {
       // The controller will never take this one (over its limits): it must not block the
       // ones behind it.
@@ -208,6 +209,7 @@ void AgentLoop::Execute(const v1::Command& command, absl::Time now) {
 }
 
 absl::Time AgentLoop::Tick() {
+  Beat();
   const absl::Time now = deps_.clock->Now();
   const bool acks_waiting = !deps_.journal->PendingAcks().empty();
   {
@@ -231,9 +233,16 @@ void AgentLoop::Run() {
   while (true) {
     absl::Time next = Tick();
     absl::MutexLock lock(&wake_mu_);
-    // Real-time wait: the clock only says what time it is; sleeping is the shell's job.
-    wake_mu_.AwaitWithTimeout(absl::Condition(this, &AgentLoop::StoppedOrWoken),
-                              next - deps_.clock->Now());
+    // Real-time wait: the clock only says what time it is; sleeping is the shell's job. It
+    // is cut in slices, each a heartbeat, so that a loop waiting out a long back-off or
+    // report interval (a minute or more) still shows it is alive.
+    absl::Duration left = next - deps_.clock->Now();
+    while (!wake_mu_.AwaitWithTimeout(absl::Condition(this, &AgentLoop::StoppedOrWoken),
+                                      std::min(left, kWaitSlice)) &&
+           left > kWaitSlice) {
+      left -= kWaitSlice;
+      Beat();
+    }
     woken_ = false;
     if (stop_) return;
   }

@@ -26,6 +26,7 @@
 #include "agent/outbox/outbox.h"
 #include "agent/zpool/zpool_client.h"
 #include "common/clock.h"
+#include "common/heartbeat.h"
 
 namespace zfleet::agent {
 
@@ -49,18 +50,28 @@ struct AgentDeps {
   AutonomyHandoff* autonomy = nullptr;
   // The 1-minute load average, or nullopt when unknown. May be empty.
   std::function<std::optional<double>()> load_reader;
+  // Beaten whenever the loop gets somewhere: every tick, every report sent, and at least
+  // every kWaitSlice while it waits. systemd's watchdog pings follow it (agent_app.cc), so
+  // they stop when the loop is wedged, never because zpool hangs (the collector's thread
+  // waits on zpool, not the loop) or the controller is away. May be null.
+  Heartbeat* heartbeat = nullptr;
 };
 
 // Tick() and Run() on one thread; Execute() may run on the collector's thread; Stop() and
 // Wake() from any thread.
 class AgentLoop {
  public:
+  // The longest the loop waits between two heartbeats while it has nothing to do. Its other
+  // steps are bounded by the link's deadline (one report at a time).
+  static constexpr absl::Duration kWaitSlice = absl::Seconds(1);
+
   AgentLoop(AgentDeps deps, AgentConfig config, AgentIdentity identity);
 
   // Does everything due at clock->Now() and returns when it next wants to run.
   absl::Time Tick();
 
-  // Ticks until Stop(), sleeping in real time between ticks (or until Wake()).
+  // Ticks until Stop(), sleeping in real time between ticks (or until Wake()), in slices
+  // of at most kWaitSlice, each a heartbeat.
   void Run();
   void Stop();
   void Wake();
@@ -89,6 +100,9 @@ class AgentLoop {
   // the scrubs the agent started alone.
   v1::ReportRequest Outgoing(v1::ReportRequest observation, absl::Time now, size_t* acks_sent);
   void Failed(const absl::Status& status, absl::Time now);
+  void Beat() {
+    if (deps_.heartbeat != nullptr) deps_.heartbeat->Beat();
+  }
 
   // Held around the outbox and the observation state: ObserveNow runs on the collector's
   // thread. Never held across an RPC.

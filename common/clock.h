@@ -22,6 +22,15 @@ class SystemClock final : public Clock {
   static const SystemClock& Get();
 };
 
+// A clock that never jumps (CLOCK_MONOTONIC, counted from an arbitrary epoch): for how long
+// something took or how old it is, where a step of the wall clock (NTP, a resumed VM) must
+// not look like a stall. Its times are no dates: never show, store or send them.
+class MonotonicClock final : public Clock {
+ public:
+  absl::Time Now() const override;
+  static const MonotonicClock& Get();
+};
+
 // A clock tests move by hand. Thread-safe.
 class FakeClock final : public Clock {
  public:

@@ -26,6 +26,7 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       events_(store, &store_mu_, config, clock),
       schedule_(store, &store_mu_, config, clock),
       admin_(store, &store_mu_, config, clock),
+      liveness_(store, &store_mu_, config, clock),
       ticker_(config->scheduler.tick, [this] { Tick(); }) {
   fleet_.set_on_scrub_requested([this] { ticker_.Kick(); });
 }

@@ -1,7 +1,8 @@
 // The controller's composition root: the store, the one lock around it, the services that
 // answer agents and people over it (reports, fleet queries, events and triage, the
-// schedule, the audit trail and administration), and the periodic tick (scheduler, then
-// event checks). The gRPC and /metrics servers (service/) are thin shells over this.
+// schedule, the audit trail and administration), the liveness probe systemd's watchdog
+// follows, and the periodic tick (scheduler, then event checks). The gRPC and /metrics
+// servers (service/) are thin shells over this.
 //
 // Thread-safe: every service takes the store lock for each call.
 #ifndef ZFLEET_CONTROLLER_CONTROLLER_H_
@@ -17,6 +18,7 @@
 #include "controller/config/controller_config.h"
 #include "controller/event_queries.h"
 #include "controller/fleet_queries.h"
+#include "controller/liveness_probe.h"
 #include "controller/periodic_runner.h"
 #include "controller/report_processor.h"
 #include "controller/schedule_service.h"
@@ -43,6 +45,8 @@ class Controller {
   EventQueries& events() { return events_; }
   ScheduleService& schedule() { return schedule_; }
   AdminService& admin() { return admin_; }
+  // For systemd's watchdog: passes only through the store lock and the store.
+  LivenessProbe& liveness() { return liveness_; }
 
   // One tick: the scheduler (which first fails the commands that expired unanswered), then
   // the event checks (hosts missing, stalled and overdue scrubs, retention). Errors are
@@ -65,6 +69,7 @@ class Controller {
   EventQueries events_;
   ScheduleService schedule_;
   AdminService admin_;
+  LivenessProbe liveness_;
   PeriodicRunner ticker_;
 };
 

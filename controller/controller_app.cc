@@ -4,9 +4,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/heartbeat.h"
 #include "common/log.h"
 #include "common/shutdown_signals.h"
+#include "common/systemd_notify.h"
 #include "common/tls/tls_files.h"
+#include "common/watchdog_pinger.h"
 #include "controller/auth/listen_policy.h"
 #include "controller/controller.h"
 #include "controller/service/grpc_server.h"
@@ -37,10 +40,53 @@ void CheckTlsOnHangup(const tls::TlsFiles& files) {
                absl::FormatDuration(kTlsRefresh));
 }
 
+// systemd's watchdog over the liveness probe (liveness_probe.h): the probe runs every
+// quarter interval and beats `passed` when it passes, and a ping goes out every half
+// interval while the last pass is at most one interval old. A store lock or store that never
+// comes free holds the probe, the pings stop, and systemd restarts the controller within
+// two intervals; a probe merely slowed by a long write is still in time.
+class StoreWatchdog {
+ public:
+  StoreWatchdog(Controller* controller, SystemdNotifier* systemd, absl::Duration interval)
+      : passed_(&MonotonicClock::Get(), interval),
+        prober_(interval / 4, [this, controller] { Probe(*controller); }),
+        pinger_(
+            interval / 2, [this] { return passed_.Fresh(); },
+            [systemd] { systemd->Notify("WATCHDOG=1"); },
+            "the liveness probe (the store lock and a read of the store)") {}
+
+  void Start() {
+    prober_.Start();
+    pinger_.Start();
+  }
+
+ private:
+  // On the prober's thread.
+  void Probe(Controller& controller) {
+    const absl::Status passed = controller.liveness().Check();
+    if (passed.ok()) {
+      if (failing_) spdlog::info("liveness probe: the store answers again");
+      failing_ = false;
+      passed_.Beat();
+    } else if (!failing_) {
+      spdlog::error("liveness probe: the store answers with an error: {}", passed.message());
+      failing_ = true;
+    }
+  }
+
+  Heartbeat passed_;
+  bool failing_ = false;  // the prober's thread only
+  // Destroyed in reverse: the pinger stops first, then the prober.
+  PeriodicRunner prober_;
+  WatchdogPinger pinger_;
+};
+
 }  // namespace
 
 int RunController(const ControllerFlags& flags) {
   InitLogging("zfleet-controller");
+  // Read before any thread starts (the environment is not safe to read beside setenv).
+  SystemdNotifier systemd = SystemdNotifier::FromEnvironment();
   if (flags.db.empty()) return Fail("--db PATH is required");
   auto config = LoadControllerConfig(flags.config);
   if (!config.ok()) return Fail(config.status().message());
@@ -98,10 +144,24 @@ int RunController(const ControllerFlags& flags) {
                absl::FormatDuration(config->report_interval));
 
   GrpcServer* serving = server->get();
-  signals.CallOnSignal([serving] { serving->Shutdown(); },
-                       [&options] {
-                         if (options.tls.has_value()) CheckTlsOnHangup(*options.tls);
-                       });
+  signals.CallOnSignal(
+      [serving, &systemd] {
+        systemd.Notify("STOPPING=1");
+        serving->Shutdown();
+      },
+      [&options] {
+        if (options.tls.has_value()) CheckTlsOnHangup(*options.tls);
+      });
+  // Until the process ends: systemd watches a stopping service too.
+  std::optional<StoreWatchdog> watchdog;
+  if (std::optional<absl::Duration> interval = systemd.watchdog_interval()) {
+    watchdog.emplace(controller->get(), &systemd, *interval);
+    watchdog->Start();
+    spdlog::info("systemd watchdog: a ping every {} while the store lock and the store answer",
+                 absl::FormatDuration(*interval / 2));
+  }
+  // The gRPC server and /metrics listen and the tick runs: ready.
+  systemd.Notify(absl::StrCat("READY=1\nSTATUS=listening on port ", (*server)->port()));
   serving->Wait();
   (*controller)->StopTicking();
   if (metrics != nullptr) metrics->Stop();

@@ -60,6 +60,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return std::unique_ptr<Store>(new Store(*std::move(db)));
 }
 
+absl::Status Store::Ping() { return SchemaVersion(db_).status(); }
+
 absl::Status Store::RunInTransaction(const std::function<absl::Status()>& fn) {
   if (!db_.InAutocommit()) {
     return absl::FailedPreconditionError("RunInTransaction: a transaction is already open");

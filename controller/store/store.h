@@ -70,6 +70,10 @@ class Store {
   AuditTable& audit() { return audit_; }
   // Whether the disk is full, as the writes the services report to it found it.
   StoreHealth& health() { return health_; }
+  // A trivial read through the connection (the schema version): OK when the database
+  // answers, its error otherwise. For the liveness probe (liveness_probe.h): it takes
+  // SQLite's locks like any read, so it waits where a wedged read or write would.
+  absl::Status Ping();
 
   // What the store holds that `report` is compared with (report_io.h): the host, the
   // reported pools with their scan progress, the host's present pools, open and newest

@@ -21,22 +21,22 @@
 namespace zfleet::agent {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+const absl::Time kHeartbeatT0 = absl::FromUnixSeconds(1'800'000'000);
 constexpr absl::Duration kStalledAfter = absl::Seconds(30);
 
-// A host whose pools were read at kT0, or whose zpool hangs since then.
+// A host whose pools were read at kHeartbeatT0, or whose zpool hangs since then.
 class FixedCollector final : public Collector {
  public:
   HostView View(absl::Time now) override {
     HostView view;
     view.generation = "legacy";
-    view.pools_read_at = kT0;
+    view.pools_read_at = kHeartbeatT0;
     v1::Pool pool;
     pool.set_name("tank");
     pool.set_state("ONLINE");
     view.pools.push_back(pool);
     if (zpool_hangs) {
-      view.not_answering_since = kT0;
+      view.not_answering_since = kHeartbeatT0;
       view.not_answering_detail = "zpool list/status running for 5m";
     }
     return view;
@@ -91,8 +91,8 @@ class AgentHeartbeatTest : public ::testing::Test {
                                         AgentIdentity{"nas1", "inst-1", "nas1", "test"});
   }
 
-  FakeClock clock_{kT0};            // the loop's
-  FakeClock heartbeat_clock_{kT0};  // the heartbeat's (monotonic in the daemon)
+  FakeClock clock_{kHeartbeatT0};            // the loop's
+  FakeClock heartbeat_clock_{kHeartbeatT0};  // the heartbeat's (monotonic in the daemon)
   Heartbeat heartbeat_{&heartbeat_clock_, kStalledAfter};
   FixedCollector collector_;
   ScriptedLink link_;
@@ -135,7 +135,7 @@ TEST_F(AgentHeartbeatTest, AHungZpoolAndAnAbsentControllerStillBeat) {
 TEST_F(AgentHeartbeatTest, EachReportOfABacklogBeats) {
   for (int i = 0; i < 3; ++i) {
     v1::ReportRequest observation;
-    observation.set_observed_at(absl::ToUnixSeconds(kT0) - 100 + i);
+    observation.set_observed_at(absl::ToUnixSeconds(kHeartbeatT0) - 100 + i);
     observation.set_pools_valid(true);
     ASSERT_TRUE(outbox_->Append(observation, /*state_change=*/true).ok());
   }

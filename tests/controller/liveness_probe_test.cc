@@ -16,7 +16,7 @@
 namespace zfleet::controller {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+const absl::Time kProbeT0 = absl::FromUnixSeconds(1'800'000'000);
 constexpr absl::Duration kInterval = absl::Seconds(30);  // WatchdogSec=
 
 // The controller's watchdog decision (controller_app.cc): the probe beats a heartbeat when
@@ -36,7 +36,7 @@ class LivenessProbeTest : public ::testing::Test {
   }
   bool WouldPing() const { return passed_.Fresh(); }
 
-  FakeClock clock_{kT0};
+  FakeClock clock_{kProbeT0};
   ControllerConfig config_;
   absl::Mutex store_mu_;
   std::unique_ptr<Store> store_;

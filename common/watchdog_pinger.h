@@ -7,11 +7,9 @@
 
 #include <functional>
 #include <string>
-#include <thread>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/periodic_runner.h"
 
 namespace zfleet {
 
@@ -25,24 +23,21 @@ class WatchdogPinger {
   // when pings stop and start again.
   WatchdogPinger(absl::Duration period, std::function<bool()> alive, std::function<void()> ping,
                  std::string what);
-  ~WatchdogPinger() { Stop(); }
   WatchdogPinger(const WatchdogPinger&) = delete;
   WatchdogPinger& operator=(const WatchdogPinger&) = delete;
 
-  void Start();
-  void Stop();
+  void Start() { runner_.Start(); }
+  void Stop() { runner_.Stop(); }
 
  private:
-  void Loop();
+  // On the runner's thread.
+  void Check();
 
-  const absl::Duration period_;
   const std::function<bool()> alive_;
   const std::function<void()> ping_;
   const std::string what_;
-  absl::Mutex mu_;
-  bool running_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  bool pinging_ = true;  // only the runner's thread reads and writes it
+  PeriodicRunner runner_;  // last: its thread uses the members above
 };
 
 }  // namespace zfleet

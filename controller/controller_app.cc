@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/heartbeat.h"
 #include "common/log.h"
+#include "common/periodic_runner.h"
 #include "common/shutdown_signals.h"
 #include "common/systemd_notify.h"
 #include "common/tls/tls_files.h"

@@ -1,12 +1,11 @@
-#include "controller/periodic_runner.h"
+#include "common/periodic_runner.h"
 
 #include <atomic>
 
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "model/enum_names.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 namespace {
 
 // Counts runs and lets the test wait (bounded) for a given count.
@@ -51,5 +50,14 @@ TEST(PeriodicRunnerTest, StopIsIdempotentAndStopsRunning) {
   EXPECT_FALSE(counter.WaitFor(2, absl::Milliseconds(200)));
 }
 
+TEST(PeriodicRunnerTest, FirstRunWaitsWhenAsked) {
+  Counter counter;
+  PeriodicRunner runner(absl::Milliseconds(10), [&] { counter.Run(); }, absl::Hours(1));
+  runner.Start();
+  EXPECT_FALSE(counter.WaitFor(1, absl::Milliseconds(300)));
+  runner.Stop();  // promptly, though the first run is an hour away
+  EXPECT_EQ(counter.Get(), 0);
+}
+
 }  // namespace
-}  // namespace zfleet::controller
+}  // namespace zfleet

@@ -1,6 +1,6 @@
-#include "controller/periodic_runner.h"
+#include "common/periodic_runner.h"
 
-namespace zfleet::controller {
+namespace zfleet {
 
 void PeriodicRunner::Start() {
   absl::MutexLock lock(&mu_);
@@ -26,15 +26,20 @@ void PeriodicRunner::Kick() {
   kicked_ = true;
 }
 
+bool PeriodicRunner::Wait(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || kicked_; };
+  mu_.AwaitWithTimeout(absl::Condition(&woken), timeout);
+  kicked_ = false;
+  return !stop_;
+}
+
 void PeriodicRunner::Loop() {
+  if (first_after_ > absl::ZeroDuration() && !Wait(first_after_)) return;
   while (true) {
     fn_();
-    absl::MutexLock lock(&mu_);
-    auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || kicked_; };
-    mu_.AwaitWithTimeout(absl::Condition(&woken), period_);
-    if (stop_) return;
-    kicked_ = false;
+    if (!Wait(period_)) return;
   }
 }
 
-}  // namespace zfleet::controller
+}  // namespace zfleet

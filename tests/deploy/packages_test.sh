@@ -226,7 +226,8 @@ start_controller "$tmp/controller-tls.log" --tls-ca $pki/ca.crt --tls-cert $pki/
 grep -q 'mutual TLS' "$tmp/controller-tls.log" || fail "the controller does not serve mutual TLS"
 printf '[zfleet_agents]\npkgtest-host ansible_connection=local ansible_python_interpreter=%s\n' \
   /usr/bin/python3 >"$tmp/inventory"
-ANSIBLE_LOCAL_TEMP="$tmp/ansible" ANSIBLE_NOCOLOR=1 ansible-playbook -i "$tmp/inventory" \
+ANSIBLE_HOME="$tmp/ansible" ANSIBLE_LOCAL_TEMP="$tmp/ansible/local" \
+  ANSIBLE_REMOTE_TEMP="$tmp/ansible/remote" ANSIBLE_NOCOLOR=1 ansible-playbook -i "$tmp/inventory" \
   "$root/deploy/ansible/zfleet-agent.yml" -e zfleet_manage_service=false \
   -e "zfleet_controller=127.0.0.1:$port" -e "zfleet_deb=$(deb zfleet-agent)" \
   -e "zfleet_pki_dir=$pki" >"$tmp/ansible.log" 2>&1 ||

@@ -138,8 +138,8 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
     return {kExitOk, app.help(), ""};
   } catch (const CLI::CallForAllHelp&) {
     return {kExitOk, app.help("", CLI::AppFormatMode::All), ""};
-  } catch (const CLI::CallForVersion&) {
-    return {kExitOk, absl::StrCat("zfleet ", kVersion, "\n"), ""};
+  } catch (const CLI::CallForVersion& e) {  // e.what(): set_version_flag's text
+    return {kExitOk, absl::StrCat(e.what(), "\n"), ""};
   } catch (const CLI::ParseError& e) {
     // CLI11 reports `zfleet bogus` as "a subcommand is required"; name the culprit.
     const std::vector<std::string> extra = app.remaining();

@@ -170,6 +170,15 @@ systemd-analyze verify --man=no /lib/systemd/system/zfleet-controller.service \
   { cat "$tmp/verify.txt"; fail "systemd-analyze verify"; }
 [ ! -s "$tmp/verify.txt" ] || { cat "$tmp/verify.txt"; fail "systemd-analyze verify warns"; }
 
+# unit_command UNIT FLAGS: the installed unit's ExecStart with FLAGS where it names its
+# /etc/default variable ($ZFLEET_AGENT_ARGS, $ZFLEET_CONTROLLER_ARGS).
+unit_command() {
+  local command
+  command=$(sed -n 's/^ExecStart=//p' "/lib/systemd/system/$1.service")
+  [ -n "$command" ] || fail "$1.service has no ExecStart"
+  echo "${command//\$ZFLEET_*_ARGS/$2}"
+}
+
 # The controller as its unit starts it: the unit's ExecStart, as its User=, with the flags of
 # /etc/default/zfleet-controller except the address (any free loopback port).
 # start_controller LOG [FLAG...]: starts it, stderr to LOG as if LOG were the journal's
@@ -177,8 +186,7 @@ systemd-analyze verify --man=no /lib/systemd/system/zfleet-controller.service \
 start_controller() {
   local log=$1 exec
   shift
-  exec=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/zfleet-controller.service)
-  exec=${exec//\$ZFLEET_CONTROLLER_ARGS/--listen 127.0.0.1:0 $*}
+  exec=$(unit_command zfleet-controller "--listen 127.0.0.1:0 $*")
   : >"$log"
   chown zfleet "$log"
   # shellcheck disable=SC2086 # the unit's command line, split as systemd splits it
@@ -200,9 +208,8 @@ cp "$root/tests/testing/fake_zpool.sh" "$tmp/zpool/zpool"
 cp "$root/tests/testdata/fake_host/list.txt" "$tmp/zpool/list.txt"
 cp "$root/tests/testdata/fake_host/healthy.txt" "$tmp/zpool/status.txt"
 # The agent as its unit starts it, with its address and a fake zpool.
-agent_exec=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/zfleet-agent.service)
-agent_exec=${agent_exec//\$ZFLEET_AGENT_ARGS/--controller 127.0.0.1:$port \
---host-id pkgtest-host --zpool $tmp/zpool/zpool}
+agent_exec=$(unit_command zfleet-agent \
+  "--controller 127.0.0.1:$port --host-id pkgtest-host --zpool $tmp/zpool/zpool")
 # shellcheck disable=SC2086
 $agent_exec 2>"$tmp/agent.log" &
 agent_pid=$!
@@ -241,8 +248,7 @@ grep -q -- "--controller 127.0.0.1:$port --host-id pkgtest-host --tls-ca" /etc/d
 cp "$root/tests/testdata/fake_host/scrubbing.txt" "$tmp/zpool/status.txt"
 # shellcheck disable=SC1091
 . /etc/default/zfleet-agent
-agent_exec=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/zfleet-agent.service)
-agent_exec=${agent_exec//\$ZFLEET_AGENT_ARGS/$ZFLEET_AGENT_ARGS --zpool $tmp/zpool/zpool}
+agent_exec=$(unit_command zfleet-agent "$ZFLEET_AGENT_ARGS --zpool $tmp/zpool/zpool")
 # shellcheck disable=SC2086
 $agent_exec 2>"$tmp/agent-tls.log" &
 agent_pid=$!

@@ -4,10 +4,7 @@
 // they send is what systemd would act on: READY=1 once they serve, WATCHDOG=1 at least every
 // 400 ms while they do their job (the agent's: its report loop, not zpool), STOPPING=1 at
 // SIGTERM.
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -35,19 +32,6 @@ constexpr absl::Duration kWatchdog = absl::Milliseconds(400);
 constexpr absl::Duration kWatch = absl::Seconds(3);
 constexpr size_t kMinPings = 7;
 constexpr absl::Duration kMaxGap = absl::Milliseconds(1500);
-
-// Whether something accepts a TCP connection on 127.0.0.1:`port`.
-bool Accepts(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
 
 class SystemdNotifyTest : public ::testing::Test {
  protected:
@@ -135,7 +119,7 @@ TEST_F(SystemdNotifyTest, ControllerIsReadyOnlyOnceItServesPingsAndSaysWhenItSto
   ASSERT_TRUE(ready.has_value()) << Logs();
   EXPECT_TRUE(HasLine(ready->text, absl::StrCat("STATUS=listening on port ", port_)))
       << ready->text;
-  EXPECT_TRUE(Accepts(port_)) << "READY=1 before the gRPC port accepts" << Logs();
+  EXPECT_TRUE(AcceptsConnections(port_)) << "READY=1 before the gRPC port accepts" << Logs();
   ExpectNoPingBeforeReady();
 
   ExpectPingsFor("controller");
@@ -147,7 +131,7 @@ TEST_F(SystemdNotifyTest, ControllerIsReadyOnlyOnceItServesPingsAndSaysWhenItSto
 TEST_F(SystemdNotifyTest, AgentIsReadyPingsWhileItReportsAndSaysWhenItStops) {
   ASSERT_TRUE(systemd_.ok()) << systemd_.error();
   StartController(/*under_systemd=*/false);
-  ASSERT_TRUE(WaitFor([&] { return Accepts(port_); }, absl::Seconds(30))) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return AcceptsConnections(port_); }, absl::Seconds(30))) << Logs();
   StartAgent();
   const auto ready = systemd_.WaitForLine("READY=1", absl::Seconds(30));
   ASSERT_TRUE(ready.has_value()) << Logs();
@@ -185,7 +169,7 @@ TEST_F(SystemdNotifyTest, AgentKeepsPingingWhileTheControllerIsNotRunning) {
 TEST_F(SystemdNotifyTest, AgentKeepsPingingWhileZpoolHangsAndFallsSilentWhenFrozen) {
   ASSERT_TRUE(systemd_.ok()) << systemd_.error();
   StartController(/*under_systemd=*/false);
-  ASSERT_TRUE(WaitFor([&] { return Accepts(port_); }, absl::Seconds(30))) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return AcceptsConnections(port_); }, absl::Seconds(30))) << Logs();
   dir_.Write("hang.txt", "");
   StartAgent();
   ASSERT_TRUE(systemd_.WaitForLine("READY=1", absl::Seconds(30)).has_value()) << Logs();

@@ -29,6 +29,9 @@ int FreeLoopbackPort();
 // status line and headers included; "" when nothing answers.
 std::string HttpGet(int port, const std::string& path);
 
+// Whether something accepts a TCP connection on 127.0.0.1:`port`.
+bool AcceptsConnections(int port);
+
 // Polls `done` every `every` for at most `timeout`; whether it came true.
 bool WaitFor(const std::function<bool()>& done, absl::Duration timeout,
              absl::Duration every = absl::Milliseconds(200));

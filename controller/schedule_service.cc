@@ -124,7 +124,12 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     snap.scan_state = ParseScanState(p.pool.scan().state());
     snap.percent_done = p.pool.scan().percent_done();
     snap.first_seen = p.first_seen;
-    if (p.pool.has_size_bytes()) snap.size_bytes = static_cast<double>(p.pool.size_bytes());
+    // A scrub reads what is allocated; the whole size only when that is unknown.
+    if (p.pool.has_allocated_bytes()) {
+      snap.size_bytes = static_cast<double>(p.pool.allocated_bytes());
+    } else if (p.pool.has_size_bytes()) {
+      snap.size_bytes = static_cast<double>(p.pool.size_bytes());
+    }
     ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
                      store_->scrub_runs().List(p.host_id, p.pool.name(), 50));
     for (const auto& run : runs) {

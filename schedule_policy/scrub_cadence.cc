@@ -64,6 +64,9 @@ std::array<ClassPolicy, kDiskClassCount> DefaultClassPolicies() {
        {DiskClass::kSas, DiskClass::kFc, DiskClass::kNvme, DiskClass::kVirtual}) {
     classes[static_cast<int>(monthly)].interval = absl::Hours(24 * 30);
   }
+  classes[static_cast<int>(DiskClass::kSas)].scrub_bytes_per_s = 400e6;
+  classes[static_cast<int>(DiskClass::kFc)].scrub_bytes_per_s = 400e6;
+  classes[static_cast<int>(DiskClass::kNvme)].scrub_bytes_per_s = 1.5e9;
   return classes;
 }
 

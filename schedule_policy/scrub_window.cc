@@ -137,6 +137,14 @@ int64_t SecondOfWeek(absl::CivilSecond cs) {
 
 ScrubWindows::ScrubWindows() : specs_{"always"}, ranges_{{0, kSecondsPerWeek}} {}
 
+ScrubWindows ScrubWindows::Never() {
+  ScrubWindows w;
+  w.specs_ = {"never"};
+  w.ranges_.clear();
+  w.always_open_ = false;
+  return w;
+}
+
 absl::StatusOr<ScrubWindows> ScrubWindows::Parse(const std::vector<std::string>& specs) {
   if (specs.empty()) {
     return absl::InvalidArgumentError("windows must list at least one window (omit for always)");
@@ -196,6 +204,67 @@ absl::Time ScrubWindows::NextChange(absl::Time t, absl::TimeZone tz) const {
   // A DST jump can put the local answer at or before `t`; fall back to elapsed time.
   if (at <= t) at = absl::FromCivil(cs, tz) + absl::Seconds(delta);
   return at > t ? at : t + absl::Seconds(1);
+}
+
+absl::Time ScrubWindows::PreviousChange(absl::Time t, absl::TimeZone tz) const {
+  if (changes_.empty()) return absl::InfinitePast();
+  absl::CivilSecond cs = tz.At(t).cs;
+  int64_t sow = SecondOfWeek(cs);
+  auto next = std::lower_bound(changes_.begin(), changes_.end(), sow);
+  int64_t delta =
+      next != changes_.begin() ? sow - *std::prev(next) : sow + kSecondsPerWeek - changes_.back();
+  absl::Time at = absl::FromCivil(cs - delta, tz);
+  // As in NextChange: across a DST jump, fall back to elapsed time.
+  if (at >= t) at = absl::FromCivil(cs, tz) - absl::Seconds(delta);
+  return at < t ? at : t - absl::Seconds(1);
+}
+
+absl::Time ScrubWindows::RewindOpenTime(absl::Time end, absl::Duration open, absl::TimeZone tz,
+                                        int max_changes) const {
+  if (open <= absl::ZeroDuration()) return end;
+  if (always_open_) return end - open;
+  if (ranges_.empty() || end == absl::InfinitePast()) return absl::InfinitePast();
+  absl::Time cur = end;
+  for (int i = 0; i < max_changes; ++i) {
+    absl::Time prev = PreviousChange(cur, tz);
+    if (IsOpenAt(prev, tz)) {
+      if (cur - prev >= open) return cur - open;
+      open -= cur - prev;
+    }
+    cur = prev;
+  }
+  return absl::InfinitePast();
+}
+
+absl::Time ScrubWindows::AdvanceOpenTime(absl::Time start, absl::Duration open, absl::TimeZone tz,
+                                         int max_changes) const {
+  if (open <= absl::ZeroDuration()) return start;
+  if (always_open_) return start + open;
+  if (ranges_.empty() || start == absl::InfiniteFuture()) return absl::InfiniteFuture();
+  absl::Time cur = start;
+  for (int i = 0; i < max_changes; ++i) {
+    absl::Time next = NextChange(cur, tz);
+    if (IsOpenAt(cur, tz)) {
+      if (next - cur >= open) return cur + open;
+      open -= next - cur;
+    }
+    cur = next;
+  }
+  return absl::InfiniteFuture();
+}
+
+std::optional<std::pair<absl::Time, absl::Time>> ScrubWindows::LastOpenSpan(absl::Time t,
+                                                                            absl::TimeZone tz,
+                                                                            int max_changes) const {
+  if (always_open_ || ranges_.empty()) return std::nullopt;
+  // Just after `t`, so that a stretch beginning exactly at `t` counts.
+  absl::Time cur = t + absl::Seconds(1);
+  for (int i = 0; i < max_changes; ++i) {
+    absl::Time prev = PreviousChange(cur, tz);
+    if (IsOpenAt(prev, tz)) return std::make_pair(prev, NextChange(prev, tz));
+    cur = prev;
+  }
+  return std::nullopt;
 }
 
 std::optional<absl::Time> ScrubWindows::EndOfOpenWindow(absl::Time t, absl::TimeZone tz) const {

@@ -47,10 +47,33 @@ class ScrubWindows {
   // window is open at `t` or they never close (always open).
   std::optional<absl::Time> EndOfOpenWindow(absl::Time t, absl::TimeZone tz) const;
 
+  // The last time before `t` at which IsOpenAt changes, so that it is constant on
+  // [PreviousChange(t), t); InfinitePast when it never changes (always open).
+  absl::Time PreviousChange(absl::Time t, absl::TimeZone tz) const;
+
   // How much of [from, to) lies outside every window.
   absl::Duration ClosedTimeBetween(absl::Time from, absl::Time to, absl::TimeZone tz) const;
 
+  // The latest start s <= `end` such that [s, end) holds `open` of window time (s is then
+  // inside a window, or `end` when `open` is zero). Walks back at most `max_changes` window
+  // edges; InfinitePast when that is not enough (a planner's horizon).
+  absl::Time RewindOpenTime(absl::Time end, absl::Duration open, absl::TimeZone tz,
+                            int max_changes = 4096) const;
+
+  // The earliest end e >= `start` such that [start, e) holds `open` of window time; like
+  // RewindOpenTime, InfiniteFuture past `max_changes` edges.
+  absl::Time AdvanceOpenTime(absl::Time start, absl::Duration open, absl::TimeZone tz,
+                             int max_changes = 4096) const;
+
+  // The latest open stretch that begins at or before `t`: [begin, end) with end the first
+  // close after begin (which may be after `t` when `t` is inside it). nullopt when always
+  // open or when none begins within `max_changes` edges.
+  std::optional<std::pair<absl::Time, absl::Time>> LastOpenSpan(absl::Time t, absl::TimeZone tz,
+                                                                int max_changes = 64) const;
+
   bool AlwaysOpen() const { return always_open_; }
+  // A set that is never open: a simulated outage of a class's windows (zfleet-sim --outage).
+  static ScrubWindows Never();
   // The specs as written ("always" for the default).
   const std::vector<std::string>& specs() const { return specs_; }
   // Merged [begin, end) seconds of the week, Monday 00:00 local = 0, sorted.

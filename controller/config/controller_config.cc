@@ -196,6 +196,10 @@ absl::Status ParseClass(absl::string_view source, absl::string_view name, const 
         return TomlErrorAt(source, node, absl::StrCat(dotted, ": ", windows.status().message()));
       }
       c.windows = *std::move(windows);
+    } else if (key == "scrub_mb_per_s") {
+      double mb_per_s = 0;
+      RETURN_IF_ERROR(ReadNumber(source, node, dotted, 1, 1e6, mb_per_s));
+      c.scrub_bytes_per_s = mb_per_s * 1e6;
     } else {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", dotted));
     }

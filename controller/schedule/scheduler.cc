@@ -7,16 +7,18 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "controller/schedule/scheduler_rules.h"
+#include "controller/schedule/scrub_planner.h"
 
 namespace zfleet::controller {
 namespace {
 
-// Start candidates in priority order: resumes, manual requests, due pools, early pools.
-enum class Group : uint8_t { kResume, kManual, kDue, kEarly };
+// Start candidates in priority order: resumes, manual requests, due pools, planned pools,
+// early pools.
+enum class Group : uint8_t { kResume, kManual, kDue, kPlanned, kEarly };
 
 struct Candidate {
   Group group;
-  absl::Time key;  // resume/due/early: due time; manual: request time
+  absl::Time key;  // resume/due/early: due time; planned: latest start; manual: request time
   size_t pool;
   bool now = false;
 };
@@ -50,6 +52,9 @@ class Decider {
   void SetDraft(size_t i, PoolPhase phase, BlockReason reason = {}) {
     if (explain()) drafts_[i] = Draft{phase, reason, false};
   }
+  const PoolPlan* plan_for(size_t i) const {
+    return i < plan_->pools.size() && plan_->pools[i].planned ? &plan_->pools[i] : nullptr;
+  }
 
   void HandleRunning(absl::Span<const RunningScrub> running);
   void CollectManual(absl::Span<const ManualRequest> manual);
@@ -68,11 +73,18 @@ class Decider {
   absl::flat_hash_map<size_t, Candidate> manual_;
   std::vector<Candidate> candidates_;
   std::vector<Draft> drafts_;
+  ScrubPlan own_plan_;
+  const ScrubPlan* plan_ = nullptr;
   Decision decision_;
 };
 
 Decision Decider::Run(absl::Span<const RunningScrub> running,
                       absl::Span<const ManualRequest> manual) {
+  plan_ = options_.plan;
+  if (plan_ == nullptr) {
+    own_plan_ = PlanScrubs(now_, fleet_, policy_, running);
+    plan_ = &own_plan_;
+  }
   HandleRunning(running);
   CollectManual(manual);
   bool any_now = std::any_of(manual_.begin(), manual_.end(),
@@ -188,6 +200,19 @@ void Decider::ConsiderPool(size_t i) {
     candidates_.push_back({Group::kDue, due, i});
     return;
   }
+  if (const PoolPlan* plan = plan_for(i); plan != nullptr && plan->due == due) {
+    // Bounded: never more than half an interval ahead of the cadence. Due before the next
+    // tick counts as now: waiting for that tick would make it late.
+    absl::Time at =
+        std::max(plan->latest_start, due - policy_.For(pool(i).disk_class).interval / 2);
+    if (at < now_ + policy_.tick) {
+      Touch(i);
+      candidates_.push_back({Group::kPlanned, plan->latest_start, i});
+      decision_.wake_at = std::min(decision_.wake_at, due);
+      return;
+    }
+    decision_.wake_at = std::min(decision_.wake_at, at);
+  }
   absl::Time early = EarlyStartTime(due, pool(i).disk_class, policy_);
   if (early <= now_) {
     Touch(i);
@@ -216,7 +241,7 @@ void Decider::Evaluate(const Candidate& c) {
     return;  // not due: waits silently for idle capacity
   }
   if (!reason.ok()) {
-    if (c.group == Group::kEarly) return;  // not due, so nothing to explain
+    if (c.group >= Group::kPlanned) return;  // not due, so nothing to explain
     SetDraft(c.pool, c.group == Group::kResume ? PoolPhase::kPaused : PoolPhase::kWaiting, reason);
     return;
   }
@@ -233,6 +258,10 @@ void Decider::Evaluate(const Candidate& c) {
       break;
     case Group::kDue:
       decision_.actions.push_back({ActionKind::kStart, c.pool, ScrubTrigger::kScheduled, "due"});
+      break;
+    case Group::kPlanned:
+      decision_.actions.push_back(
+          {ActionKind::kStart, c.pool, ScrubTrigger::kScheduled, "planned"});
       break;
     case Group::kEarly:
       decision_.actions.push_back({ActionKind::kStart, c.pool, ScrubTrigger::kScheduled, "early"});
@@ -260,8 +289,10 @@ void Decider::BuildRows() {
     } else if (d.phase == PoolPhase::kWaiting) {
       row.reason = BlockReasonText(d.reason, p, host, policy_);
     }
-    if (p.size_bytes > 0 && p.scan_bytes_per_s > 0) {
-      row.estimated_duration = absl::Seconds(p.size_bytes / p.scan_bytes_per_s);
+    row.estimated_duration = ExpectedScrubDuration(p, policy_);
+    if (const PoolPlan* plan = plan_for(i); plan != nullptr && d.phase != PoolPhase::kStarting) {
+      row.start_by = plan->latest_start;
+      row.late = plan->late;
     }
     decision_.rows.push_back(std::move(row));
   }

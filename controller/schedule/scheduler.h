@@ -13,8 +13,13 @@
 //   pool state not in skip_states; its class's window open; host load ≤ load_threshold;
 //   fleet running < max_concurrent; host running < max_per_host; for each max_per_label key
 //   the host carries, running on hosts with that label value < cap.
+// - Planned starts (look ahead, scrub_planner.h): a pool not due yet starts when the plan
+//   says waiting longer would make it, or another pool sharing a cap with it, miss its due
+//   time: the window closes before it is due, or the windows and caps ahead are too full.
+//   Never more than half an interval before its due time, so the cadence cannot creep.
 // - Order: scrubs paused at a window end resume first, then manual requests, then due pools
-//   most overdue first, then early pools; ties by earliest due, then fleet order.
+//   most overdue first, then planned pools by their latest start, then early pools; ties by
+//   earliest due, then fleet order.
 // - Early starts (flatten peaks): pools that fall due while their window is closed would
 //   all wait for it to open and start together. Such a pool may instead start in an open
 //   window up to early_start × interval before its due time, when every rule above holds
@@ -69,8 +74,10 @@ struct PoolSnapshot {
   std::optional<absl::Time> last_scrub_start;
   std::optional<absl::Time> last_scrub_end;
   absl::Time first_seen = absl::UnixEpoch();  // anchors a never-scrubbed pool's first due time
-  // Optional hints (0 = unknown), used only for the row's estimated duration.
-  double size_bytes = 0;
+  // How long its scrub runs (ExpectedScrubDuration, scrub_planner.h): from its last runs
+  // when known, else its size at its scan rate or its class's. 0 = unknown.
+  absl::Duration expected_duration = absl::ZeroDuration();
+  double size_bytes = 0;  // allocated bytes; 0 = unknown
   double scan_bytes_per_s = 0;
 };
 
@@ -109,7 +116,7 @@ struct Action {
   ActionKind kind = ActionKind::kStart;
   size_t pool = 0;
   ScrubTrigger trigger = ScrubTrigger::kScheduled;  // kStart: kScheduled or kManual
-  // kStart: "due", "early", "manual", "manual --now"; kPause/kStop: "window closed";
+  // kStart: "due", "planned", "early", "manual", "manual --now"; kPause/kStop: "window closed";
   // kResume: "window open".
   std::string reason;
 };
@@ -135,8 +142,14 @@ struct PoolRow {
   // "scrub paused", "host not reporting", "load 12.3 > 8.0". kPaused: "paused by operator",
   // else why it does not resume yet ("window closed" or a cap). Otherwise empty.
   std::string reason;
-  absl::Duration estimated_duration = absl::ZeroDuration();  // size / rate, 0 if unknown
+  absl::Duration estimated_duration = absl::ZeroDuration();  // ExpectedScrubDuration
+  // The plan's latest start (not set for running and paused pools), and whether the plan
+  // sees it late anyway (an overdue pool is late).
+  std::optional<absl::Time> start_by;
+  bool late = false;
 };
+
+struct ScrubPlan;
 
 struct DecideOptions {
   bool explain = true;  // fill Decision::rows
@@ -145,6 +158,9 @@ struct DecideOptions {
   // pool that is manually requested, due or within its early-start period at `now`. Not
   // owned; must outlive the call. With candidates set no rows are made (explain is ignored).
   const std::vector<size_t>* candidates = nullptr;
+  // The look-ahead plan (PlanScrubs) made at or shortly before `now` for these inputs; null
+  // = Decide makes one. Not owned.
+  const ScrubPlan* plan = nullptr;
 };
 
 struct Decision {

@@ -160,12 +160,12 @@ TEST(ScrubWindowsTest, EndOfOpenWindowIsWhereTheOpenSpanCloses) {
     absl::Time at;
     std::optional<absl::Time> end;
   } cases[] = {
-      {Utc(2, 3), Utc(2, 6)},            // inside the weekend span
-      {Utc(8, 12), Utc(9, 6)},           // the span runs over Monday 00:00
-      {Utc(3, 1), Utc(3, 5)},            // at the opening
-      {Utc(3, 4, 59, 59), Utc(3, 5)},    // a second before the close
-      {Utc(3, 5), std::nullopt},         // at the close: closed
-      {Utc(4, 12), std::nullopt},        // between windows
+      {Utc(2, 3), Utc(2, 6)},          // inside the weekend span
+      {Utc(8, 12), Utc(9, 6)},         // the span runs over Monday 00:00
+      {Utc(3, 1), Utc(3, 5)},          // at the opening
+      {Utc(3, 4, 59, 59), Utc(3, 5)},  // a second before the close
+      {Utc(3, 5), std::nullopt},       // at the close: closed
+      {Utc(4, 12), std::nullopt},      // between windows
   };
   for (const Case& c : cases) {
     EXPECT_EQ(w.EndOfOpenWindow(c.at, absl::UTCTimeZone()), c.end) << c.at;
@@ -183,6 +183,71 @@ TEST(ScrubWindowsTest, ClosedTimeBetweenMeasuresTimeOutsideWindows) {
   EXPECT_EQ(w.ClosedTimeBetween(Utc(3, 2), Utc(3, 4), utc), absl::ZeroDuration());
   EXPECT_EQ(w.ClosedTimeBetween(Utc(3, 4), Utc(3, 4), utc), absl::ZeroDuration());
   EXPECT_EQ(ScrubWindows().ClosedTimeBetween(Utc(2, 0), Utc(9, 0), utc), absl::ZeroDuration());
+}
+
+TEST(ScrubWindowsTest, PreviousChangeFindsTheLastEdge) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  absl::TimeZone utc = absl::UTCTimeZone();
+  struct Case {
+    absl::Time at;
+    absl::Time previous;
+  } cases[] = {
+      {Utc(3, 3), Utc(3, 1)},   // inside Tuesday's night: its opening
+      {Utc(3, 1), Utc(2, 6)},   // at an edge: the one before it
+      {Utc(3, 12), Utc(3, 5)},  // Tuesday noon: the night's close
+      {Utc(7, 12), Utc(7, 0)},  // Saturday: the weekend's opening
+      {Utc(9, 3), Utc(7, 0)},   // Monday 00:00 is no edge inside the span
+  };
+  for (const Case& c : cases) EXPECT_EQ(w.PreviousChange(c.at, utc), c.previous) << c.at;
+  EXPECT_EQ(ScrubWindows().PreviousChange(Utc(2, 0), utc), absl::InfinitePast());
+  ScrubWindows once = MustParse({"Wed 02:00-03:00"});
+  // At its only opening: last week's close.
+  EXPECT_EQ(once.PreviousChange(Utc(4, 2), utc), Utc(4, 3) - absl::Hours(24 * 7));
+}
+
+TEST(ScrubWindowsTest, RewindOpenTimeCountsOnlyWindowTime) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  absl::TimeZone utc = absl::UTCTimeZone();
+  // Two hours back from Tuesday 04:00 lie inside the night.
+  EXPECT_EQ(w.RewindOpenTime(Utc(3, 4), absl::Hours(2), utc), Utc(3, 2));
+  // Six hours of window before Wednesday 02:00: one at Wednesday night, four on Tuesday
+  // night, one at the end of the weekend span (Monday 05:00-06:00).
+  EXPECT_EQ(w.RewindOpenTime(Utc(4, 2), absl::Hours(6), utc), Utc(2, 5));
+  // From a closed moment: the time before it counts from the last close.
+  EXPECT_EQ(w.RewindOpenTime(Utc(3, 12), absl::Hours(1), utc), Utc(3, 4));
+  EXPECT_EQ(w.RewindOpenTime(Utc(3, 12), absl::ZeroDuration(), utc), Utc(3, 12));
+  EXPECT_EQ(ScrubWindows().RewindOpenTime(Utc(3, 12), absl::Hours(30), utc), Utc(2, 6));
+  EXPECT_EQ(ScrubWindows::Never().RewindOpenTime(Utc(3, 12), absl::Hours(1), utc),
+            absl::InfinitePast());
+  // A horizon too short to find the time.
+  EXPECT_EQ(w.RewindOpenTime(Utc(3, 12), absl::Hours(24 * 30), utc, /*max_changes=*/8),
+            absl::InfinitePast());
+}
+
+TEST(ScrubWindowsTest, AdvanceOpenTimeCountsOnlyWindowTime) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  absl::TimeZone utc = absl::UTCTimeZone();
+  EXPECT_EQ(w.AdvanceOpenTime(Utc(3, 2), absl::Hours(2), utc), Utc(3, 4));
+  // Monday 05:00-06:00, Tuesday night, one hour of Wednesday night.
+  EXPECT_EQ(w.AdvanceOpenTime(Utc(2, 5), absl::Hours(6), utc), Utc(4, 2));
+  EXPECT_EQ(w.AdvanceOpenTime(Utc(3, 12), absl::Hours(1), utc), Utc(4, 2));
+  EXPECT_EQ(ScrubWindows().AdvanceOpenTime(Utc(2, 6), absl::Hours(30), utc), Utc(3, 12));
+  EXPECT_EQ(ScrubWindows::Never().AdvanceOpenTime(Utc(3, 12), absl::Hours(1), utc),
+            absl::InfiniteFuture());
+}
+
+TEST(ScrubWindowsTest, LastOpenSpanIsTheStretchBeginningLatest) {
+  ScrubWindows w = MustParse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  absl::TimeZone utc = absl::UTCTimeZone();
+  using Span = std::pair<absl::Time, absl::Time>;
+  EXPECT_EQ(w.LastOpenSpan(Utc(3, 12), utc), Span(Utc(3, 1), Utc(3, 5)));  // closed: the last
+  EXPECT_EQ(w.LastOpenSpan(Utc(3, 2), utc), Span(Utc(3, 1), Utc(3, 5)));   // open: this one
+  EXPECT_EQ(w.LastOpenSpan(Utc(3, 1), utc), Span(Utc(3, 1), Utc(3, 5)));   // at its opening
+  EXPECT_EQ(w.LastOpenSpan(Utc(3, 5), utc), Span(Utc(3, 1), Utc(3, 5)));   // at its close
+  EXPECT_EQ(w.LastOpenSpan(Utc(9, 3), utc), Span(Utc(7, 0), Utc(9, 6)));   // over Monday 00:00
+  EXPECT_EQ(ScrubWindows().LastOpenSpan(Utc(3, 12), utc), std::nullopt);
+  EXPECT_EQ(ScrubWindows::Never().LastOpenSpan(Utc(3, 12), utc), std::nullopt);
+  EXPECT_FALSE(ScrubWindows::Never().IsOpenAt(Utc(3, 12), utc));
 }
 
 }  // namespace

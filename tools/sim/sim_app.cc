@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/config/controller_config.h"
+#include "controller/schedule/scrub_planner.h"
+#include "tools/sim/overdue_bound.h"
 #include "tools/sim/sim_fleet.h"
 #include "tools/sim/sim_metrics.h"
 #include "tools/sim/simulator.h"
@@ -52,8 +54,15 @@ int RunSim(const SimFlags& flags, absl::Time now) {
     out.close();
     if (!out) return Fail(absl::StrCat("cannot write --trace ", flags.trace));
   }
-  std::string report = flags.json ? SimReportJson(*fleet, options, figures, baseline_figures)
-                                  : SimReportText(*fleet, options, figures, baseline_figures);
+  SimBest best;
+  best.overdue_lower_bound = OverdueLowerBound(*fleet, policy, options);
+  for (const Shortfall& s :
+       PlanScrubs(options.start, SimSnapshot(*fleet, options), policy, {}).shortfalls) {
+    best.shortfalls.push_back(ShortfallText(s));
+  }
+  std::string report = flags.json
+                           ? SimReportJson(*fleet, options, figures, baseline_figures, &best)
+                           : SimReportText(*fleet, options, figures, baseline_figures, &best);
   std::fwrite(report.data(), 1, report.size(), stdout);
   return 0;
 }

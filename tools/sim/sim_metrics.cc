@@ -62,7 +62,7 @@ void GapAndOverdue(const SimFleet& fleet, const SchedulerPolicy& policy, const S
     bool known = pool.last_scrub_age_days.has_value();
     if (known) anchor -= absl::Hours(24) * *pool.last_scrub_age_days;
     for (absl::Time s : starts[i]) {
-      f.overdue_pool_days += Days(Clip(anchor + interval, s, options.start, options.end()));
+      c.overdue_pool_days += Days(Clip(anchor + interval, s, options.start, options.end()));
       if (known) {
         double gap = Days(s - anchor);
         c.max_gap_days = std::max(c.max_gap_days.value_or(0), gap);
@@ -72,9 +72,10 @@ void GapAndOverdue(const SimFleet& fleet, const SchedulerPolicy& policy, const S
       anchor = s;
       known = true;
     }
-    f.overdue_pool_days +=
+    c.overdue_pool_days +=
         Days(Clip(anchor + interval, options.end(), options.start, options.end()));
   }
+  for (const auto& [cls, c] : f.classes) f.overdue_pool_days += c.overdue_pool_days;
   for (const auto& [cls, sum] : gap_sums) f.classes[cls].mean_gap_days = sum.first / sum.second;
 }
 
@@ -179,7 +180,8 @@ SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
 }
 
 std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
-                          const SimFigures& scheduler, const SimFigures& baseline) {
+                          const SimFigures& scheduler, const SimFigures& baseline,
+                          const SimBest* best) {
   Json j;
   j["start"] = Rfc3339(options.start);
   j["end"] = Rfc3339(options.end());
@@ -189,12 +191,16 @@ std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
   j["seed"] = options.seed;
   Json figures = FiguresJson(scheduler);
   for (auto& [key, value] : figures.items()) j[key] = value;
+  if (best != nullptr) {
+    j["overdue_lower_bound"] = Round3(best->overdue_lower_bound);
+    j["shortfalls"] = best->shortfalls;
+  }
   j["baseline"] = FiguresJson(baseline);
   return j.dump(2) + "\n";
 }
 
 std::string SimReportText(const SimFleet& fleet, const SimOptions& options, const SimFigures& s,
-                          const SimFigures& b) {
+                          const SimFigures& b, const SimBest* best) {
   std::string out = absl::StrFormat("%s to %s (%.3g days), %d hosts, %d pools\n",
                                     Rfc3339(options.start), Rfc3339(options.end()),
                                     Days(options.duration), fleet.hosts.size(), fleet.PoolCount());
@@ -205,6 +211,8 @@ std::string SimReportText(const SimFleet& fleet, const SimOptions& options, cons
   line("", "scheduler", "cron");
   line("scrubs", absl::StrCat(s.scrubs), absl::StrCat(b.scrubs));
   line("overdue pool-days", num(s.overdue_pool_days), num(b.overdue_pool_days));
+  if (best != nullptr)
+    line("  lower bound (no scheduler below)", num(best->overdue_lower_bound), "");
   line("peak concurrent, fleet", absl::StrCat(s.peak_fleet), absl::StrCat(b.peak_fleet));
   line("peak concurrent, per host", absl::StrCat(s.peak_per_host), absl::StrCat(b.peak_per_host));
   for (const auto& [key, peak] : s.peak_per_label) {
@@ -221,6 +229,11 @@ std::string SimReportText(const SimFleet& fleet, const SimOptions& options, cons
     line(absl::StrCat(cls, " max gap days"), Optional3(c.max_gap_days), Optional3(bc.max_gap_days));
     line(absl::StrCat(cls, " mean gap days"), Optional3(c.mean_gap_days),
          Optional3(bc.mean_gap_days));
+  }
+  if (best != nullptr) {
+    for (const std::string& shortfall : best->shortfalls) {
+      absl::StrAppend(&out, "shortfall: ", shortfall, "\n");
+    }
   }
   return out;
 }

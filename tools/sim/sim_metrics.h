@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "controller/schedule/scheduler_policy.h"
 #include "tools/sim/sim_fleet.h"
@@ -31,6 +32,7 @@ namespace zfleet::controller {
 struct ClassFigures {
   int64_t pools = 0;
   int64_t scrubs = 0;
+  double overdue_pool_days = 0;
   std::optional<double> max_gap_days;
   std::optional<double> mean_gap_days;
 };
@@ -45,6 +47,14 @@ struct SimFigures {
   double scrub_hours_outside_windows = 0;
 };
 
+// What the fleet and policy allow at best, beside a run's figures: the lower bound on
+// overdue pool-days (overdue_bound.h) and the cap groups that cannot hold their scrubs at
+// the start (scrub_planner.h's shortfalls, as text).
+struct SimBest {
+  double overdue_lower_bound = 0;
+  std::vector<std::string> shortfalls;
+};
+
 SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
                           const SimOptions& options, const SimRun& run);
 
@@ -54,12 +64,15 @@ SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
 //  "peak_concurrent": {"fleet", "per_host", "per_label": {"rack": n}},
 //  "scrub_hours_outside_windows", "baseline": {the same figures for cron}}.
 // Day and hour figures are rounded to 3 decimals.
+// With `best`: "overdue_lower_bound" and "shortfalls" too.
 std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
-                          const SimFigures& scheduler, const SimFigures& baseline);
+                          const SimFigures& scheduler, const SimFigures& baseline,
+                          const SimBest* best = nullptr);
 
 // The same, as an aligned text table (zfleet-sim without --json).
 std::string SimReportText(const SimFleet& fleet, const SimOptions& options,
-                          const SimFigures& scheduler, const SimFigures& baseline);
+                          const SimFigures& scheduler, const SimFigures& baseline,
+                          const SimBest* best = nullptr);
 
 // --trace: "scrub_id,host,pool,class,start,end" then one row per segment, times RFC 3339
 // UTC; a segment still running at the end has an empty end.

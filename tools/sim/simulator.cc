@@ -6,6 +6,8 @@
 #include <queue>
 #include <tuple>
 
+#include "controller/schedule/scrub_planner.h"
+
 namespace zfleet::controller {
 namespace {
 
@@ -34,7 +36,9 @@ bool BySegmentOrder(const SimSegment& a, const SimSegment& b) {
 class SchedulerSim {
  public:
   SchedulerSim(const SimFleet& fleet, const SchedulerPolicy& policy, const SimOptions& options)
-      : policy_(policy),
+      : base_policy_(policy),
+        policy_(PolicyAt(policy, options, options.start)),
+        outage_edge_(NextOutageEdge(options, options.start)),
         options_(options),
         fleet_(SimSnapshot(fleet, options)),
         running_pos_(fleet_.pools.size(), -1),
@@ -80,8 +84,11 @@ class SchedulerSim {
   }
   void Complete(size_t pool, absl::Time at);
   void Apply(const Action& a, absl::Time now);
+  void Replan(absl::Time now);
 
-  const SchedulerPolicy& policy_;
+  const SchedulerPolicy& base_policy_;
+  SchedulerPolicy policy_;  // base_policy_ with the outages in force
+  absl::Time outage_edge_;  // when policy_ changes next
   const SimOptions& options_;
   FleetSnapshot fleet_;
   std::vector<RunningScrub> running_;
@@ -90,6 +97,8 @@ class SchedulerSim {
   std::vector<size_t> candidates_;  // due or early, not running
   EventQueue completions_;
   EventQueue due_;  // when a pool becomes a start candidate
+  ScrubPlan plan_;
+  absl::Time replan_at_ = absl::InfinitePast();
   int64_t next_id_ = 0;
   SimRun run_;
 };
@@ -142,9 +151,27 @@ void SchedulerSim::Apply(const Action& a, absl::Time now) {
   }
 }
 
+// The plan is made again at every window edge and at least twice a day; in between, a
+// pool's planned start stays valid until it starts or its due time moves (scheduler.cc checks
+// that the plan is for the pool's current due time).
+void SchedulerSim::Replan(absl::Time now) {
+  plan_ = PlanScrubs(now, fleet_, policy_, running_);
+  replan_at_ = now + absl::Hours(12);
+  for (int c = 0; c < kDiskClassCount; ++c) {
+    replan_at_ = std::min(replan_at_, policy_.classes[c].windows.NextChange(now, policy_.timezone));
+  }
+  for (size_t i = 0; i < plan_.pools.size(); ++i) {
+    const PoolPlan& p = plan_.pools[i];
+    if (!p.planned || p.latest_start == absl::InfiniteFuture()) continue;
+    absl::Duration half = policy_.For(fleet_.pools[i].disk_class).interval / 2;
+    // A tick ahead: Decide starts a pool whose planned start comes before the next tick.
+    due_.push({std::max(p.latest_start, p.due - half) - policy_.tick, i, 0});
+  }
+}
+
 SimRun SchedulerSim::Run() {
   const absl::Time end = options_.end();
-  DecideOptions decide_options{/*explain=*/false, &candidates_};
+  DecideOptions decide_options{/*explain=*/false, &candidates_, &plan_};
   absl::Time t = options_.start;
   absl::Time wake = t;
   bool dirty = true;
@@ -154,6 +181,15 @@ SimRun SchedulerSim::Run() {
       completions_.pop();
       if (e.epoch != sims_[e.pool].epoch) continue;
       Complete(e.pool, e.at);
+      dirty = true;
+    }
+    if (t >= outage_edge_) {
+      policy_ = PolicyAt(base_policy_, options_, t);
+      outage_edge_ = NextOutageEdge(options_, t);
+      replan_at_ = t;
+    }
+    if (t >= replan_at_) {
+      Replan(t);
       dirty = true;
     }
     while (!due_.empty() && due_.top().at <= t) {
@@ -186,6 +222,7 @@ SimRun SchedulerSim::Run() {
     absl::Time next = dirty || options_.every_tick ? t + policy_.tick : std::min(wake, end);
     if (!completions_.empty()) next = std::min(next, completions_.top().at);
     if (!due_.empty()) next = std::min(next, due_.top().at);
+    next = std::min({next, replan_at_, outage_edge_});
     t = NextTick(std::max(next, t + policy_.tick));
   }
   for (const RunningScrub& r : running_) {
@@ -284,6 +321,50 @@ SimRun RunCronBaseline(const SimFleet& fleet, const SchedulerPolicy& policy,
   });
   for (SimSegment& s : run.segments) s.scrub_id = ++run.scrubs;
   return run;
+}
+
+std::vector<std::pair<absl::Time, absl::Time>> SimOpenSpans(const SchedulerPolicy& policy,
+                                                            const SimOptions& options, DiskClass c,
+                                                            absl::Time from, absl::Time to,
+                                                            size_t max_spans) {
+  std::vector<std::pair<absl::Time, absl::Time>> spans;
+  const ScrubWindows& w = policy.For(c).windows;
+  for (absl::Time cur = from; cur < to && spans.size() < max_spans;) {
+    absl::Time next = std::min(w.NextChange(cur, policy.timezone), to);
+    if (w.IsOpenAt(cur, policy.timezone)) spans.emplace_back(cur, next);
+    cur = next;
+  }
+  for (const SimOutage& o : options.outages) {
+    if (o.disk_class != c || o.to <= o.from) continue;
+    std::vector<std::pair<absl::Time, absl::Time>> kept;
+    for (const auto& [a, b] : spans) {
+      if (o.from > a) kept.emplace_back(a, std::min(b, o.from));
+      if (o.to < b) kept.emplace_back(std::max(a, o.to), b);
+    }
+    kept.erase(std::remove_if(kept.begin(), kept.end(),
+                              [](const auto& span) { return span.second <= span.first; }),
+               kept.end());
+    spans = std::move(kept);
+  }
+  return spans;
+}
+
+SchedulerPolicy PolicyAt(const SchedulerPolicy& policy, const SimOptions& options, absl::Time t) {
+  SchedulerPolicy at = policy;
+  for (const SimOutage& o : options.outages) {
+    if (o.from <= t && t < o.to)
+      at.classes[static_cast<int>(o.disk_class)].windows = ScrubWindows::Never();
+  }
+  return at;
+}
+
+absl::Time NextOutageEdge(const SimOptions& options, absl::Time t) {
+  absl::Time next = absl::InfiniteFuture();
+  for (const SimOutage& o : options.outages) {
+    if (o.from > t) next = std::min(next, o.from);
+    if (o.to > t) next = std::min(next, o.to);
+  }
+  return next;
 }
 
 absl::Time ComingMondayUtc(absl::Time now) {

@@ -5,6 +5,7 @@
 #define ZFLEET_TOOLS_SIM_SIMULATOR_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -13,6 +14,15 @@
 #include "tools/sim/sim_fleet.h"
 
 namespace zfleet::controller {
+
+// A stretch of time in which one class may not scrub whatever its windows say (a change
+// freeze, a maintenance month). The scheduler is not told in advance: it sees the class's
+// windows closed while it lasts.
+struct SimOutage {
+  DiskClass disk_class = DiskClass::kUnknown;
+  absl::Time from;
+  absl::Time to;
+};
 
 struct SimOptions {
   absl::Time start;
@@ -24,6 +34,7 @@ struct SimOptions {
   // Call Decide() at every tick instead of skipping ticks at which nothing can change
   // (slower; tests use it to show that skipping changes nothing).
   bool every_tick = false;
+  std::vector<SimOutage> outages = {};
 
   absl::Time end() const { return start + duration; }
 };
@@ -66,6 +77,20 @@ SimRun RunScheduler(const SimFleet& fleet, const SchedulerPolicy& policy,
 // policy.timezone). No caps, no windows; a pool still scrubbing skips that run (zpool refuses).
 SimRun RunCronBaseline(const SimFleet& fleet, const SchedulerPolicy& policy,
                        const SimOptions& options);
+
+// The stretches of [from, to) in which class `c` may scrub: inside its windows and outside
+// every outage of options. In time order; at most `max_spans`.
+std::vector<std::pair<absl::Time, absl::Time>> SimOpenSpans(const SchedulerPolicy& policy,
+                                                            const SimOptions& options, DiskClass c,
+                                                            absl::Time from, absl::Time to,
+                                                            size_t max_spans = 100000);
+
+// The policy in force at `t`: `policy` with the windows of every class in an outage at `t`
+// never open.
+SchedulerPolicy PolicyAt(const SchedulerPolicy& policy, const SimOptions& options, absl::Time t);
+
+// The first outage edge after `t`; InfiniteFuture when none.
+absl::Time NextOutageEdge(const SimOptions& options, absl::Time t);
 
 // The first Monday 00:00 UTC strictly after `now`: the default --start.
 absl::Time ComingMondayUtc(absl::Time now);

@@ -99,6 +99,7 @@ early_below = 0.25
 [classes.nvme]
 interval = "2w"
 windows = ["01:00-05:00"]
+scrub_mb_per_s = 2500
 [tls]
 ca = "/etc/zfleet/pki/ca.crt"
 cert = "/etc/zfleet/pki/controller.crt"
@@ -127,6 +128,8 @@ key = "/etc/zfleet/pki/controller.key"
   EXPECT_EQ(p.early_below, 0.25);
   EXPECT_EQ(p.For(DiskClass::kNvme).interval, Days(14));
   EXPECT_EQ(p.For(DiskClass::kNvme).windows.ranges().size(), 7u);
+  EXPECT_EQ(p.For(DiskClass::kNvme).scrub_bytes_per_s, 2.5e9);
+  EXPECT_EQ(p.For(DiskClass::kSas).scrub_bytes_per_s, 400e6);  // the default
 }
 
 TEST(ControllerConfigTest, AutonomousAfterIsZeroOrLongerThanAHostMayBeSilent) {
@@ -193,6 +196,8 @@ TEST(ControllerConfigTest, RefusesBadInputWithFileLineAndReason) {
       {"[classes.sata]\nintervall = \"7d\"\n", "c.toml:2: unknown key classes.sata.intervall"},
       {"[classes.sata]\nwindows = [\n  \"Mon-Fri 01:00-05:00\",\n  \"Sat 25:00-Mon 06:00\",\n]\n",
        "c.toml:4: classes.sata.windows: bad window \"Sat 25:00-Mon 06:00\": hour must be 00 to 24"},
+      {"[classes.sata]\nscrub_mb_per_s = 0\n",
+       "c.toml:2: classes.sata.scrub_mb_per_s must be a number from 1 to 1e+06"},
       {"[classes.sata]\nwindows = []\n",
        "c.toml:2: classes.sata.windows: windows must list at least one window"},
       {"[classes.sata]\nwindows = \"Mon 01:00-02:00\"\n",

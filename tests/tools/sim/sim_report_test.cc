@@ -204,6 +204,11 @@ TEST(SimAppTest, PrintsOneJsonDocumentAndWritesTheTrace) {
   EXPECT_EQ(report["hosts"], 4);
   EXPECT_EQ(report["pools"], 6);
   EXPECT_TRUE(report["baseline"].contains("overdue_pool_days"));
+  // The bound never exceeds what the scheduler reached; shortfalls is a list of lines.
+  ASSERT_TRUE(report.contains("overdue_lower_bound"));
+  EXPECT_LE(report["overdue_lower_bound"].get<double>(),
+            report["overdue_pool_days"].get<double>() + 0.001);
+  EXPECT_TRUE(report["shortfalls"].is_array());
   EXPECT_EQ(ReadFile(flags.trace).substr(0, 35), "scrub_id,host,pool,class,start,end\n");
 
   flags.json = false;

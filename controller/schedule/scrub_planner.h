@@ -1,0 +1,73 @@
+// The scheduler's look-ahead (scheduler.h, "Planned starts"): for every pool, the latest time
+// it can start so that it and every pool sharing a cap with it still start by their due
+// times, given the windows and caps ahead; which pools will be late anyway; and which cap
+// groups cannot hold their scrubs at all. Pure: no clock, no I/O; thread-compatible.
+//
+// Model. Every cap (the fleet's max_concurrent, each host's max_per_host, each value of a
+// max_per_label key) is a group of `cap` slots. A scrub occupies one slot of each of its
+// groups for its expected duration, counted in its class's window time (it pauses when the
+// window closes and resumes when it opens). Per group, pools are placed as late as possible
+// in due order, latest due first, each into the slot that stays free longest (its start is
+// the earlier of its own latest sensible start and the time that leaves its slot's next scrub
+// room); then each slot's chain is walked forward from now behind the scrubs running in it,
+// and a pool whose earliest start there falls after its due time will be late. A pool's
+// latest start is the earliest of its groups'.
+//
+// A pool's own latest sensible start is its due time when its window is open then; otherwise
+// the last window stretch before it, late enough in the stretch to finish inside it when
+// the scrub fits.
+#ifndef ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_
+#define ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "controller/schedule/scheduler.h"
+#include "controller/schedule/scheduler_policy.h"
+
+namespace zfleet::controller {
+
+struct PoolPlan {
+  bool planned = false;  // false: running, paused, on a host not reporting, or in a skip state
+  absl::Time due = absl::InfiniteFuture();
+  absl::Duration expected = absl::ZeroDuration();  // ExpectedScrubDuration
+  // Start by then; InfinitePast when the horizon holds no room at all.
+  absl::Time latest_start = absl::InfiniteFuture();
+  // Cannot start by `due` under the caps and windows ahead (true when already overdue).
+  bool late = false;
+};
+
+// A cap group whose windows cannot hold one interval's scrubs of a class.
+struct Shortfall {
+  std::string group;  // "fleet", "rack=r07", "host h0001"
+  DiskClass disk_class = DiskClass::kUnknown;
+  absl::Duration interval;
+  double need_hours = 0;      // Σ expected durations of the group's pools of the class
+  double capacity_hours = 0;  // slots usable × window hours in the coming interval
+  int pools = 0;
+};
+
+struct ScrubPlan {
+  std::vector<PoolPlan> pools;  // by pool index
+  std::vector<Shortfall> shortfalls;
+  int late = 0;  // planned pools that will be late, overdue ones included
+};
+
+// How long a scrub of `pool` runs, in window time: pool.expected_duration when known (from its
+// last runs), else its size at its own scan rate, else its size at its class's
+// scrub_bytes_per_s; one hour when the size is unknown too.
+absl::Duration ExpectedScrubDuration(const PoolSnapshot& pool, const SchedulerPolicy& policy);
+
+ScrubPlan PlanScrubs(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+                     absl::Span<const RunningScrub> running);
+
+// The text `zfleet schedule` and zfleet-sim print for a shortfall, e.g. "sata on rack=r07
+// needs ~520 scrub-hours every 7d; its windows under the caps give 400 (80 pools)".
+std::string ShortfallText(const Shortfall& s);
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_

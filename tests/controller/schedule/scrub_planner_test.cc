@@ -1,0 +1,144 @@
+#include "controller/schedule/scrub_planner.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "scheduler_world.h"
+
+namespace zfleet::controller {
+namespace {
+
+// `pools` SATA pools, one per host, all in rack r1, each due at `due` and scrubbing for
+// `hours` (size at the pool's own rate).
+FleetSnapshot OneRack(int pools, absl::Time due, double hours) {
+  FleetSnapshot fleet;
+  for (int i = 0; i < pools; ++i) {
+    HostSnapshot h;
+    h.id = absl::StrCat("h", i);
+    h.labels["rack"] = "r1";
+    fleet.hosts.push_back(h);
+    PoolSnapshot p;
+    p.host = static_cast<size_t>(i);
+    p.name = "tank";
+    p.disk_class = DiskClass::kSata;
+    p.last_scrub_start = due - Days(7);
+    p.last_scrub_end = due - Days(7) + absl::Hours(hours);
+    p.size_bytes = hours * 3600 * 100e6;
+    p.scan_bytes_per_s = 100e6;
+    fleet.pools.push_back(p);
+  }
+  return fleet;
+}
+
+SchedulerPolicy RackOfOne() {
+  SchedulerPolicy policy;
+  policy.max_per_label = {{"rack", 1}};
+  policy.early_start = 0;  // only planned starts
+  return policy;
+}
+
+TEST(ScrubPlannerTest, ExpectedDurationFromHistoryThenSizeThenClassRate) {
+  SchedulerPolicy policy;
+  PoolSnapshot p;
+  p.disk_class = DiskClass::kSas;
+  EXPECT_EQ(ExpectedScrubDuration(p, policy), absl::Hours(1));  // nothing known
+  p.size_bytes = 400e6 * 3600;
+  EXPECT_EQ(ExpectedScrubDuration(p, policy), absl::Hours(1));  // at the sas rate
+  p.scan_bytes_per_s = 100e6;
+  EXPECT_EQ(ExpectedScrubDuration(p, policy), absl::Hours(4));
+  p.expected_duration = absl::Hours(6);
+  EXPECT_EQ(ExpectedScrubDuration(p, policy), absl::Hours(6));
+}
+
+TEST(ScrubPlannerTest, DueInAClosedWindowStartsInTheLastStretchBeforeIt) {
+  FleetSnapshot fleet = OneRack(1, At(4, 12), 2);  // due Wednesday noon, 2 hours
+  SchedulerPolicy policy = RackOfOne();
+  policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Mon-Fri 01:00-05:00"});
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  ASSERT_EQ(plan.pools.size(), 1u);
+  // Late enough in Wednesday's night to finish inside it.
+  EXPECT_EQ(plan.pools[0].latest_start, At(4, 3));
+  EXPECT_FALSE(plan.pools[0].late);
+  EXPECT_EQ(plan.late, 0);
+  EXPECT_TRUE(plan.shortfalls.empty());
+
+  EXPECT_THAT(Actions(Decide(At(4, 2), fleet, policy, {}, {})), ::testing::IsEmpty());
+  Decision at_three = Decide(At(4, 3), fleet, policy, {}, {});
+  EXPECT_THAT(Actions(at_three), ::testing::ElementsAre("start:0:planned"));
+  // Without the plan it would have waited for Thursday night, 13 hours late.
+}
+
+TEST(ScrubPlannerTest, ACapStaggersPoolsDueTogetherBackwards) {
+  FleetSnapshot fleet = OneRack(3, At(5, 0), 10);  // three 10h scrubs due Thursday 00:00
+  SchedulerPolicy policy = RackOfOne();
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  ASSERT_EQ(plan.pools.size(), 3u);
+  EXPECT_EQ(plan.pools[2].latest_start, At(5, 0));
+  EXPECT_EQ(plan.pools[1].latest_start, At(4, 14));
+  EXPECT_EQ(plan.pools[0].latest_start, At(4, 4));
+  EXPECT_EQ(plan.late, 0);
+  // The first one starts when waiting longer would make the last one late.
+  EXPECT_THAT(Actions(Decide(At(4, 3), fleet, policy, {}, {})), ::testing::IsEmpty());
+  EXPECT_THAT(Actions(Decide(At(4, 4), fleet, policy, {}, {})),
+              ::testing::ElementsAre("start:0:planned"));
+  // Rows show the latest start, and the next time the decision changes is that start.
+  Decision rows = Decide(At(4, 3), fleet, policy, {}, {});
+  ASSERT_EQ(rows.rows.size(), 3u);
+  EXPECT_EQ(rows.rows[1].start_by, At(4, 14));
+  EXPECT_EQ(rows.wake_at, At(4, 4));
+}
+
+TEST(ScrubPlannerTest, ARunningScrubDelaysTheChainAndMakesPoolsLate) {
+  FleetSnapshot fleet = OneRack(3, At(3, 20), 10);  // due Tuesday 20:00
+  SchedulerPolicy policy = RackOfOne();
+  // Pool 0 scrubs, 10% done: 9 more hours, until 11:00. Then one 10h scrub can start by
+  // 20:00, the other only at 21:00: late.
+  fleet.pools[0].scan_function = ScanFunction::kScrub;
+  fleet.pools[0].scan_state = ScanState::kScanning;
+  fleet.pools[0].percent_done = 10;
+  std::vector<RunningScrub> running = {
+      {0, ScrubTrigger::kScheduled, RunState::kRunning, kNow, kNow}};
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, running);
+  EXPECT_FALSE(plan.pools[0].planned);
+  EXPECT_EQ(plan.late, 1);
+  EXPECT_TRUE(plan.pools[1].late || plan.pools[2].late);
+}
+
+TEST(ScrubPlannerTest, AGroupThatCannotHoldItsScrubsIsAShortfall) {
+  // Four 50h SATA scrubs a week on a rack that runs one at a time: 200 > 168 hours.
+  FleetSnapshot fleet = OneRack(4, At(9, 0), 50);
+  SchedulerPolicy policy = RackOfOne();
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  ASSERT_EQ(plan.shortfalls.size(), 1u);
+  const Shortfall& s = plan.shortfalls[0];
+  EXPECT_EQ(s.group, "rack=r1");
+  EXPECT_EQ(s.disk_class, DiskClass::kSata);
+  EXPECT_DOUBLE_EQ(s.need_hours, 200);
+  EXPECT_DOUBLE_EQ(s.capacity_hours, 168);
+  EXPECT_EQ(ShortfallText(s),
+            "sata on rack=r1 needs ~200 scrub-hours every 7d; its windows under the caps give "
+            "168 (4 pools)");
+  EXPECT_GE(plan.late, 1);
+  // Hosts, with one pool each, have room: no shortfall of their own.
+  for (const Shortfall& other : plan.shortfalls)
+    EXPECT_EQ(other.group.rfind("host", 0), std::string::npos);
+}
+
+TEST(ScrubPlannerTest, PlannedStartsAreNeverMoreThanHalfAnIntervalEarly) {
+  // Six 40h scrubs due in six days on a rack of one: the plan wants the first one now, but
+  // that is more than 3.5 days early, so it waits.
+  FleetSnapshot fleet = OneRack(6, kNow + Days(6), 40);
+  SchedulerPolicy policy = RackOfOne();
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  EXPECT_LT(plan.pools[0].latest_start, kNow);
+  Decision d = Decide(kNow, fleet, policy, {}, {});
+  EXPECT_THAT(Actions(d), ::testing::IsEmpty());
+  EXPECT_EQ(d.wake_at, kNow + Days(6) - Days(3.5));
+  EXPECT_THAT(Actions(Decide(kNow + Days(2.5), fleet, policy, {}, {})),
+              ::testing::ElementsAre("start:0:planned"));
+}
+
+}  // namespace
+}  // namespace zfleet::controller

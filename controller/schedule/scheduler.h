@@ -155,8 +155,9 @@ struct DecideOptions {
   bool explain = true;  // fill Decision::rows
   // Optional speed-up for callers that track due times themselves (the simulator): only
   // these pools (plus running ones) are considered for a start. REQUIRES: it contains every
-  // pool that is manually requested, due or within its early-start period at `now`. Not
-  // owned; must outlive the call. With candidates set no rows are made (explain is ignored).
+  // pool that is manually requested, due, past its planned start (less a tick) or within its
+  // early-start period at `now`. Not owned; must outlive the call. With candidates set no rows are
+  // made (explain is ignored).
   const std::vector<size_t>* candidates = nullptr;
   // The look-ahead plan (PlanScrubs) made at or shortly before `now` for these inputs; null
   // = Decide makes one. Not owned.

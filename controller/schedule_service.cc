@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "controller/command_expiry.h"
 #include "controller/command_id.h"
+#include "controller/schedule/scrub_planner.h"
 #include "model/enum_names.h"
 #include "model/scrub_class.h"
 
@@ -132,11 +133,22 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     }
     ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
                      store_->scrub_runs().List(p.host_id, p.pool.name(), 50));
+    std::vector<FinishedScrub> finished;  // newest first, as List returns them
+    bool newest = true;
     for (const auto& run : runs) {
       if (run.state() != v1::RUN_FINISHED) continue;
-      if (run.has_started_at()) snap.last_scrub_start = absl::FromUnixSeconds(run.started_at());
-      if (run.has_ended_at()) snap.last_scrub_end = absl::FromUnixSeconds(run.ended_at());
-      break;
+      if (newest) {
+        if (run.has_started_at()) snap.last_scrub_start = absl::FromUnixSeconds(run.started_at());
+        if (run.has_ended_at()) snap.last_scrub_end = absl::FromUnixSeconds(run.ended_at());
+        newest = false;
+      }
+      if (run.has_started_at() && run.has_ended_at()) {
+        finished.push_back(
+            {absl::FromUnixSeconds(run.started_at()), absl::FromUnixSeconds(run.ended_at())});
+      }
+    }
+    if (auto took = ExpectedFromHistory(finished, snap.disk_class, config_->scheduler)) {
+      snap.expected_duration = *took;
     }
     bool pending = false;
     for (const auto& c : pending_by_host[p.host_id]) pending |= c.pool == p.pool.name();
@@ -241,9 +253,22 @@ absl::StatusOr<v1::GetScheduleResponse> ScheduleService::GetSchedule() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
   ASSIGN_OR_RETURN(Inputs in, Gather(now));
-  Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual);
+  const ScrubPlan plan = PlanScrubs(now, in.fleet, config_->scheduler, in.running);
+  DecideOptions options;
+  options.plan = &plan;
+  Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual, options);
   v1::GetScheduleResponse response;
   response.set_evaluated_at(absl::ToUnixSeconds(now));
+  for (const Shortfall& s : plan.shortfalls) {
+    v1::ScheduleShortfall* out = response.add_shortfalls();
+    out->set_group(s.group);
+    out->set_class_(std::string(DiskClassName(s.disk_class)));
+    out->set_interval_seconds(absl::ToInt64Seconds(s.interval));
+    out->set_need_hours(s.need_hours);
+    out->set_capacity_hours(s.capacity_hours);
+    out->set_pools(s.pools);
+    out->set_text(ShortfallText(s));
+  }
   for (const PoolRow& row : decision.rows) {
     const PoolSnapshot& pool = in.fleet.pools[row.pool];
     v1::ScheduleRow* out = response.add_rows();
@@ -255,6 +280,14 @@ absl::StatusOr<v1::GetScheduleResponse> ScheduleService::GetSchedule() {
     out->set_status(PhaseStatus(row.phase));
     out->set_reason(row.reason);
     out->set_overdue(row.next_due < now && row.phase != PoolPhase::kRunning);
+    if (row.start_by.has_value() && *row.start_by != absl::InfinitePast() &&
+        *row.start_by != absl::InfiniteFuture()) {
+      out->set_start_by(absl::ToUnixSeconds(*row.start_by));
+    }
+    out->set_late(row.late);
+    if (row.estimated_duration > absl::ZeroDuration()) {
+      out->set_expected_seconds(absl::ToInt64Seconds(row.estimated_duration));
+    }
   }
   return response;
 }

@@ -241,6 +241,26 @@ ScrubPlan PlanScrubs(absl::Time now, const FleetSnapshot& fleet, const Scheduler
   return Planner(now, fleet, policy).Run(running);
 }
 
+std::optional<absl::Duration> ExpectedFromHistory(absl::Span<const FinishedScrub> newest_first,
+                                                  DiskClass disk_class,
+                                                  const SchedulerPolicy& policy) {
+  constexpr size_t kRuns = 3;
+  const ScrubWindows& windows = policy.For(disk_class).windows;
+  std::vector<absl::Duration> took;
+  for (const FinishedScrub& run : newest_first) {
+    if (took.size() == kRuns) break;
+    if (run.ended < run.started) continue;
+    absl::Duration d = run.ended - run.started;
+    if (policy.at_window_end == WindowEndAction::kPause) {
+      d -= windows.ClosedTimeBetween(run.started, run.ended, policy.timezone);
+    }
+    took.push_back(d);
+  }
+  if (took.empty()) return std::nullopt;
+  std::sort(took.begin(), took.end());
+  return took[(took.size() - 1) / 2];
+}
+
 std::string ShortfallText(const Shortfall& s) {
   return absl::StrFormat(
       "%s on %s needs ~%.0f scrub-hours every %s; its windows under the caps give %.0f (%d "

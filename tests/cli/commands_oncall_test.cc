@@ -27,7 +27,7 @@ TEST_F(OnCallCommandsTest, ScheduleTextAndJson) {
   const CliResult text = Run({"schedule"});
   ASSERT_EQ(text.exit_code, kExitOk) << text.err;
   EXPECT_THAT(text.out,
-              HasSubstr("h1    tank  -      never       -         waiting  window closed"));
+              HasSubstr("h1    tank  -      never       -         -         waiting  window closed"));
   const Json doc = Json::parse(Run({"schedule", "--json"}).out);
   EXPECT_EQ(doc["pools"][0]["reason"], "window closed");
   EXPECT_EQ(fleet_.get_schedule_calls, 2);

@@ -4,18 +4,27 @@
 //
 // Why it holds. At a time t a pool is not overdue only if it started within (t − interval, t]
 // (or its last scrub before the simulation is that recent). Take any set of pools sharing a
-// cap of k (the fleet, a host, one value of a max_per_label key) and of one class. In a span
-// S, a start needs an open moment of the class's windows and a free slot. A slot frees only
-// when its scrub finishes: a scrub paused at a window's end resumes first when the window
-// reopens, and one that goes on keeps running. So at most k scrubs hold slots when S begins
-// and at most k are unfinished when it ends, and S holds at most 2k + (the most scrubs whose
-// shortest durations fit in k × the time they may run in S) starts; every needing pool beyond
-// that is overdue. (With at_window_end = stop a stopped scrub frees its slot: k per open
-// stretch instead of 2k.) A pool on a host whose load is
-// over the threshold, or in a skip state, never starts. The sets of one family (all hosts,
-// all values of one label, the fleet, single pools) do not overlap, so their bounds add up;
-// the bound at t is the best family's. It is evaluated per hour of the simulation, over the
-// span that covers the whole hour, so it stays a bound between the samples.
+// cap of k (the fleet, a host, one value of a max_per_label key) and of one class, and the
+// pools of it that need a start in a span S. Each needing pool that starts in S either
+// finishes in S, and at most k scrubs run at once, each only while its class's windows are
+// open (or all the time when scrubs go on at a window's end), so at most as many as the
+// shortest of them fit in k × that time; or it is still unfinished (running or paused) when
+// S ends. How many can be unfinished at once ("in flight"):
+// - on one host, at most max_per_host: a paused scrub resumes before any new start on its
+//   host (the scheduler's order, scheduler.h), and whatever lets a pool of the host start
+//   lets the paused one resume;
+// - in one value of the only capped label key, at most its cap k: a paused scrub that does
+//   not resume while another starts in the value is held by its host, full with scrubs of
+//   other classes that count toward k, and it is at most one per such slot; with more keys,
+//   a value holds at most what its hosts hold;
+// - in the fleet, max_concurrent without label keys, else what the values of one key and
+//   the hosts without it hold.
+// With at_window_end = stop a stopped scrub frees its slot: k per open stretch instead.
+// Every needing pool beyond those is overdue. A pool on a host whose load is over the
+// threshold, or in a skip state, never starts. The sets of one family (all hosts, all values
+// of one label, the fleet, single pools) do not overlap, so their bounds add up; the bound
+// at t is the best family's. It is evaluated per hour of the simulation, over the span that
+// covers the whole hour, so it stays a bound between the samples.
 #ifndef ZFLEET_TOOLS_SIM_OVERDUE_BOUND_H_
 #define ZFLEET_TOOLS_SIM_OVERDUE_BOUND_H_
 

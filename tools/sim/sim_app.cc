@@ -2,10 +2,15 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/duration.h"
 #include "controller/config/controller_config.h"
 #include "controller/schedule/scrub_planner.h"
+#include "schedule_policy/scrub_cadence.h"
 #include "tools/sim/overdue_bound.h"
 #include "tools/sim/sim_fleet.h"
 #include "tools/sim/sim_metrics.h"
@@ -19,7 +24,47 @@ int Fail(absl::string_view message) {
   return 1;
 }
 
+absl::Status BadOutage(absl::string_view text, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("--outage \"", text, "\": ", why));
+}
+
+// An RFC 3339 time, or a duration after `start`.
+std::optional<absl::Time> OutageTime(absl::string_view text, absl::Time start) {
+  absl::Time t;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return t;
+  if (auto d = ParseHumanDuration(text); d.ok()) return start + *d;
+  return std::nullopt;
+}
+
 }  // namespace
+
+absl::StatusOr<SimOutage> ParseSimOutage(absl::string_view text, absl::Time start) {
+  std::pair<absl::string_view, absl::string_view> class_span =
+      absl::StrSplit(text, absl::MaxSplits(':', 1));
+  std::pair<absl::string_view, absl::string_view> from_to =
+      absl::StrSplit(class_span.second, absl::MaxSplits('/', 1));
+  if (class_span.second.empty() || from_to.second.empty()) {
+    return BadOutage(text, "want CLASS:FROM/TO, e.g. sata:7d/37d");
+  }
+  SimOutage outage;
+  std::optional<DiskClass> c = ParseDiskClass(class_span.first);
+  if (!c) {
+    return BadOutage(text, absl::StrCat("unknown class \"", class_span.first,
+                                        "\" (want sata, scsi, usb, unknown, sas, fc, nvme or "
+                                        "virtual)"));
+  }
+  outage.disk_class = *c;
+  std::optional<absl::Time> from = OutageTime(from_to.first, start);
+  std::optional<absl::Time> to = OutageTime(from_to.second, start);
+  if (!from || !to) {
+    return BadOutage(text, "FROM and TO must be RFC 3339 times or durations after the start");
+  }
+  if (*to <= *from) return BadOutage(text, "TO must come after FROM");
+  outage.from = *from;
+  outage.to = *to;
+  return outage;
+}
 
 int RunSim(const SimFlags& flags, absl::Time now) {
   if (flags.fleet.empty()) return Fail("--fleet FILE is required");
@@ -37,6 +82,11 @@ int RunSim(const SimFlags& flags, absl::Time now) {
                                "\" (want RFC 3339, e.g. 2026-11-02T00:00:00Z)"));
     }
     options.start = absl::FromUnixSeconds(absl::ToUnixSeconds(options.start));
+  }
+  for (const std::string& text : flags.outages) {
+    auto outage = ParseSimOutage(text, options.start);
+    if (!outage.ok()) return Fail(outage.status().message());
+    options.outages.push_back(*outage);
   }
   auto config = LoadControllerConfig(flags.policy);
   if (!config.ok()) return Fail(config.status().message());

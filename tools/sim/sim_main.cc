@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   app.add_option("--trace", flags.trace,
                  "write every running segment as CSV: scrub_id,host,pool,class,start,end "
                  "(UTC; empty end = still running at the end)");
+  app.add_option("--outage", flags.outages,
+                 "CLASS:FROM/TO: the class's windows closed from FROM to TO (RFC 3339, or a "
+                 "duration after --start such as 7d); the scheduler is not told in advance; "
+                 "repeatable");
   app.add_flag("--json", flags.json, "print one JSON document");
   try {
     app.parse(argc, argv);

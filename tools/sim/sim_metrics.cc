@@ -189,6 +189,11 @@ std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
   j["hosts"] = fleet.hosts.size();
   j["pools"] = fleet.PoolCount();
   j["seed"] = options.seed;
+  j["outages"] = Json::array();
+  for (const SimOutage& o : options.outages) {
+    j["outages"].push_back(
+        {{"class", DiskClassName(o.disk_class)}, {"from", Rfc3339(o.from)}, {"to", Rfc3339(o.to)}});
+  }
   Json figures = FiguresJson(scheduler);
   for (auto& [key, value] : figures.items()) j[key] = value;
   if (best != nullptr) {
@@ -204,6 +209,10 @@ std::string SimReportText(const SimFleet& fleet, const SimOptions& options, cons
   std::string out = absl::StrFormat("%s to %s (%.3g days), %d hosts, %d pools\n",
                                     Rfc3339(options.start), Rfc3339(options.end()),
                                     Days(options.duration), fleet.hosts.size(), fleet.PoolCount());
+  for (const SimOutage& o : options.outages) {
+    absl::StrAppend(&out, "outage: ", DiskClassName(o.disk_class), " windows closed ",
+                    Rfc3339(o.from), " to ", Rfc3339(o.to), "\n");
+  }
   auto line = [&out](absl::string_view what, const std::string& a, const std::string& c) {
     absl::StrAppendFormat(&out, "%-34s %12s %12s\n", what, a, c);
   };

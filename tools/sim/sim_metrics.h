@@ -59,8 +59,10 @@ SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
                           const SimOptions& options, const SimRun& run);
 
 // The one JSON document zfleet-sim --json prints (pretty, with a trailing newline):
-// {"start", "end", "days", "hosts", "pools", "seed", "scrubs", "overdue_pool_days",
-//  "classes": {"sata": {"pools", "scrubs", "max_gap_days", "mean_gap_days"}},
+// {"start", "end", "days", "hosts", "pools", "seed", "outages": [{"class", "from", "to"}],
+//  "scrubs", "overdue_pool_days",
+//  "classes": {"sata": {"pools", "scrubs", "overdue_pool_days", "max_gap_days",
+//  "mean_gap_days"}},
 //  "peak_concurrent": {"fleet", "per_host", "per_label": {"rack": n}},
 //  "scrub_hours_outside_windows", "baseline": {the same figures for cron}}.
 // Day and hour figures are rounded to 3 decimals.
@@ -69,7 +71,8 @@ std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
                           const SimFigures& scheduler, const SimFigures& baseline,
                           const SimBest* best = nullptr);
 
-// The same, as an aligned text table (zfleet-sim without --json).
+// The same, as an aligned text table (zfleet-sim without --json); one "outage: …" line per
+// outage under the first line.
 std::string SimReportText(const SimFleet& fleet, const SimOptions& options,
                           const SimFigures& scheduler, const SimFigures& baseline,
                           const SimBest* best = nullptr);

@@ -52,6 +52,26 @@ TEST(ScrubPlannerTest, ExpectedDurationFromHistoryThenSizeThenClassRate) {
   EXPECT_EQ(ExpectedScrubDuration(p, policy), absl::Hours(6));
 }
 
+TEST(ScrubPlannerTest, ExpectedDurationFromHistoryIsTheMedianOfTheLastThreeInWindowTime) {
+  SchedulerPolicy policy;
+  policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Mon-Fri 01:00-05:00"});
+  const DiskClass sata = DiskClass::kSata;
+  EXPECT_EQ(ExpectedFromHistory({}, sata, policy), std::nullopt);
+  // Started Monday 03:00, paused at 05:00, resumed Tuesday 01:00, done 02:00: 3 window hours.
+  std::vector<FinishedScrub> runs = {{At(2, 3), At(3, 2)}};
+  EXPECT_EQ(ExpectedFromHistory(runs, sata, policy), absl::Hours(3));
+  policy.at_window_end = WindowEndAction::kContinue;  // it ran through the night: 23 hours
+  EXPECT_EQ(ExpectedFromHistory(runs, sata, policy), absl::Hours(23));
+  policy.at_window_end = WindowEndAction::kPause;
+  // The median of the newest three; older runs and runs that end before they start count not.
+  runs = {{At(11, 1), At(11, 2)},     // Wednesday, 1 h
+          {At(10, 1), At(10, 5)},     // 4 h
+          {At(10, 5), At(10, 1)},     // bad clock: ignored
+          {At(9, 1), At(9, 3)},       // 2 h
+          {At(6, 1), At(6, 4, 59)}};  // older than the three
+  EXPECT_EQ(ExpectedFromHistory(runs, sata, policy), absl::Hours(2));
+}
+
 TEST(ScrubPlannerTest, DueInAClosedWindowStartsInTheLastStretchBeforeIt) {
   FleetSnapshot fleet = OneRack(1, At(4, 12), 2);  // due Wednesday noon, 2 hours
   SchedulerPolicy policy = RackOfOne();

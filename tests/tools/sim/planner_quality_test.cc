@@ -1,6 +1,7 @@
 // The scheduler's planned starts measured against the lower bound on overdue pool-days, on
-// generated fleets: wherever the bound is zero the scheduler must reach zero, never go below
-// the bound, never exceed a cap, never start a scrub outside its windows or in an outage.
+// generated fleets: never below the bound (else it is no bound), close to it where the
+// policy is tight, near zero where the bound is zero; never over a cap, never a start
+// outside its windows or in an outage.
 #include <map>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "controller/config/controller_config.h"
 #include "controller/schedule/scrub_planner.h"
 #include "gtest/gtest.h"
+#include "tests/tools/sim/sim_invariants.h"
 #include "tools/sim/overdue_bound.h"
 #include "tools/sim/sim_metrics.h"
 #include "tools/sim/simulator.h"
@@ -87,40 +89,6 @@ SchedulerPolicy QualityPolicy(const std::string& toml) {
   return config.ok() ? config->scheduler : SchedulerPolicy();
 }
 
-// Caps at every start (brute force over the segments running then), starts inside windows
-// and outside outages.
-void CheckCapsAndWindows(const SimFleet& fleet, const SchedulerPolicy& policy,
-                         const SimOptions& options, const SimRun& run) {
-  std::vector<const SimHost*> host_of;
-  std::vector<const SimPool*> pool_of;
-  for (const SimHost& h : fleet.hosts) {
-    for (const SimPool& p : h.pools) {
-      host_of.push_back(&h);
-      pool_of.push_back(&p);
-    }
-  }
-  for (const SimSegment& s : run.segments) {
-    DiskClass c = pool_of[s.pool]->disk_class;
-    ASSERT_TRUE(PolicyAt(policy, options, s.start).WindowOpen(c, s.start))
-        << "scrub " << s.scrub_id << " started outside its window at " << s.start;
-    int fleet_count = 0;
-    std::map<const SimHost*, int> per_host;
-    std::map<std::string, int> per_rack;
-    for (const SimSegment& o : run.segments) {
-      if (o.start <= s.start && s.start < o.end) {
-        ++fleet_count;
-        ++per_host[host_of[o.pool]];
-        ++per_rack[host_of[o.pool]->labels.at("rack")];
-      }
-    }
-    ASSERT_LE(fleet_count, policy.max_concurrent) << s.start;
-    for (const auto& [host, n] : per_host) ASSERT_LE(n, policy.max_per_host) << s.start;
-    for (const auto& [rack, n] : per_rack) {
-      ASSERT_LE(n, policy.max_per_label[0].second) << rack << " at " << s.start;
-    }
-  }
-}
-
 struct Outcome {
   double overdue = 0;
   double bound = 0;
@@ -130,7 +98,7 @@ struct Outcome {
 Outcome RunQuality(const SimFleet& fleet, const SchedulerPolicy& policy,
                    const SimOptions& options) {
   SimRun run = RunScheduler(fleet, policy, options);
-  CheckCapsAndWindows(fleet, policy, options, run);
+  ExpectCapsAndWindowsHold(fleet, policy, options, run);
   SimFigures f = ComputeFigures(fleet, policy, options, run);
   Outcome o{f.overdue_pool_days, OverdueLowerBound(fleet, policy, options),
             f.scrub_hours_outside_windows};
@@ -150,10 +118,13 @@ TEST(PlannerQualityTest, RealisticFleetStaysOnCadence) {
   SchedulerPolicy policy = QualityPolicy(QualityPolicyToml(100, 4, kWeekendAndNights));
   SimOptions options{kQualityStart, absl::Hours(24 * 60)};
   Outcome o = RunQuality(fleet, policy, options);
-  EXPECT_EQ(o.bound, 0);
-  // Not zero yet: the first week, when last scrubs spread over every hour of the week fall
-  // due faster than the weekday nights can start them, costs about 0.3% of pool-days.
+  // Last scrubs spread over every hour of the week fall due faster in the first week than
+  // the weekday nights can start them in some racks: no scheduler avoids all of that.
+  EXPECT_GT(o.bound, 10);
+  // Not at the bound yet (about 6× it, 0.3% of pool-days): paused long scrubs take the next
+  // night, and pools due in the daytime crowd the weekend's opening.
   EXPECT_LT(o.overdue, 0.005 * PoolDays(fleet, options));
+  EXPECT_LT(o.overdue, 7 * o.bound);
   SimFigures cron = ComputeFigures(fleet, policy, options, RunCronBaseline(fleet, policy, options));
   EXPECT_GT(cron.overdue_pool_days, 20 * o.overdue);
   EXPECT_LT(o.hours_outside, 1);  // at most a tick past each window's close
@@ -191,6 +162,8 @@ TEST(PlannerQualityTest, NewFleetWithoutHistorySpreadsItsFirstScrubs) {
   SimOptions options{kQualityStart, absl::Hours(24 * 60)};
   Outcome o = RunQuality(fleet, policy, options);
   EXPECT_EQ(o.bound, 0);
+  // Not zero yet (0.03% of pool-days): a host's SAS scrub or a paused long SATA scrub can
+  // hold the host when its other pool falls due in a night window.
   EXPECT_LT(o.overdue, 0.001 * PoolDays(fleet, options));
 }
 

@@ -11,12 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "controller/config/controller_config.h"
-#include "tools/sim/sim_app.h"
-#include "tools/sim/sim_metrics.h"
-#include "tools/sim/simulator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tools/sim/sim_app.h"
+#include "tools/sim/sim_metrics.h"
+#include "tools/sim/simulator.h"
 
 namespace zfleet::controller {
 namespace {
@@ -56,6 +56,12 @@ SimFlags Flags(const std::string& policy, const std::string& fleet, int days,
   flags.days = days;
   flags.start = start;
   flags.jitter = jitter;
+  return flags;
+}
+
+SimFlags Outage(const std::string& fleet, const std::string& outage) {
+  SimFlags flags = Flags("", fleet, 7, "2026-11-02T00:00:00Z");
+  flags.outages = {outage};
   return flags;
 }
 
@@ -220,6 +226,37 @@ TEST(SimAppTest, PrintsOneJsonDocumentAndWritesTheTrace) {
                                     "hosts, 6 pools\n"));
 }
 
+TEST(SimAppTest, OutageClosesTheClassWindowsAndIsPrinted) {
+  SimFlags flags = Flags(WriteTemp("policy.toml", kPolicy), WriteTemp("fleet.json", kFleet), 21,
+                         "2026-11-02T00:00:00Z");
+  flags.outages = {"sata:2d/2026-11-16T00:00:00Z"};
+  flags.trace = ::testing::TempDir() + "zfleet_sim_report_test_outage.csv";
+  flags.json = true;
+  ::testing::internal::CaptureStdout();
+  ASSERT_EQ(RunSim(flags, absl::UnixEpoch()), 0);
+  Json report = Json::parse(::testing::internal::GetCapturedStdout());
+  EXPECT_EQ(report["outages"], Json::parse(R"([{"class": "sata",
+      "from": "2026-11-04T00:00:00Z", "to": "2026-11-16T00:00:00Z"}])"));
+  // No SATA scrub runs inside the outage; some run before or after it.
+  int sata_segments = 0;
+  std::vector<std::string> lines = absl::StrSplit(ReadFile(flags.trace), '\n');
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+    if (f.size() != 6 || f[3] != "sata") continue;
+    ++sata_segments;
+    EXPECT_FALSE(f[4] < "2026-11-16T00:00:00Z" && (f[5].empty() || f[5] > "2026-11-04T00:00:00Z"))
+        << lines[i];
+  }
+  EXPECT_GT(sata_segments, 0);
+
+  flags.json = false;
+  ::testing::internal::CaptureStdout();
+  ASSERT_EQ(RunSim(flags, absl::UnixEpoch()), 0);
+  EXPECT_THAT(::testing::internal::GetCapturedStdout(),
+              ::testing::HasSubstr("hosts, 6 pools\noutage: sata windows closed "
+                                   "2026-11-04T00:00:00Z to 2026-11-16T00:00:00Z\n"));
+}
+
 TEST(SimAppTest, BadInputGivesOneErrorLine) {
   std::string policy = WriteTemp("bad.toml", "[scheduler]\nmax_concurrent = 0\n");
   std::string fleet = WriteTemp("bad.json", R"({"hosts": [{"name": "a", "pools": 3}]})");
@@ -240,6 +277,17 @@ TEST(SimAppTest, BadInputGivesOneErrorLine) {
        "zfleet-sim: --start: bad time \"yesterday\" (want RFC 3339, e.g. 2026-11-02T00:00:00Z)\n"},
       {Flags("", good_fleet, 7, "", 2.0), "zfleet-sim: --jitter must be from 0 to 0.9\n"},
       {Flags("", "", 7), "zfleet-sim: --fleet FILE is required\n"},
+      {Outage(good_fleet, "sata"),
+       "zfleet-sim: --outage \"sata\": want CLASS:FROM/TO, e.g. "
+       "sata:7d/37d\n"},
+      {Outage(good_fleet, "tape:1d/2d"),
+       "zfleet-sim: --outage \"tape:1d/2d\": unknown class \"tape\" (want sata, scsi, usb, "
+       "unknown, sas, fc, nvme or virtual)\n"},
+      {Outage(good_fleet, "sata:soon/2d"),
+       "zfleet-sim: --outage \"sata:soon/2d\": FROM and TO must be RFC 3339 times or durations "
+       "after the start\n"},
+      {Outage(good_fleet, "sata:3d/2026-11-01T00:00:00Z"),
+       "zfleet-sim: --outage \"sata:3d/2026-11-01T00:00:00Z\": TO must come after FROM\n"},
   };
   for (const Case& c : cases) {
     ::testing::internal::CaptureStdout();

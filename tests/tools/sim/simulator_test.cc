@@ -8,11 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "controller/config/controller_config.h"
-#include "tools/sim/sim_metrics.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/windowed_policy.h"
+#include "tests/tools/sim/sim_invariants.h"
+#include "tools/sim/sim_metrics.h"
 
 namespace zfleet::controller {
 namespace {
@@ -67,32 +68,6 @@ std::vector<Flat> Flatten(const SimFleet& fleet) {
   return out;
 }
 
-// The scheduler's invariants (caps, windows), checked by brute force on the segments.
-void ExpectCapsAndWindowsHold(const SimFleet& fleet, const SchedulerPolicy& policy,
-                              const SimRun& run) {
-  auto flat = Flatten(fleet);
-  for (const SimSegment& s : run.segments) {
-    const ScrubWindows& w = policy.For(flat[s.pool].pool->disk_class).windows;
-    EXPECT_TRUE(w.IsOpenAt(s.start, policy.timezone))
-        << "scrub " << s.scrub_id << " started outside its window at " << s.start;
-    int fleet_count = 0;
-    std::map<const SimHost*, int> per_host;
-    std::map<std::string, int> per_rack;
-    for (const SimSegment& o : run.segments) {
-      if (o.start <= s.start && s.start < o.end) {
-        ++fleet_count;
-        ++per_host[flat[o.pool].host];
-        ++per_rack[flat[o.pool].host->labels.at("rack")];
-      }
-    }
-    ASSERT_LE(fleet_count, policy.max_concurrent) << s.start;
-    for (const auto& [host, n] : per_host) ASSERT_LE(n, policy.max_per_host) << s.start;
-    for (const auto& [key, cap] : policy.max_per_label) {
-      for (const auto& [rack, n] : per_rack) ASSERT_LE(n, cap) << rack << " at " << s.start;
-    }
-  }
-}
-
 TEST(SimulatorTest, WindowedPolicyKeepsCapsAndWindows) {
   SimFleet fleet = MakeFleet(
       30, 6, {DiskClass::kSata, DiskClass::kSata, DiskClass::kSas, DiskClass::kNvme}, false);
@@ -100,7 +75,7 @@ TEST(SimulatorTest, WindowedPolicyKeepsCapsAndWindows) {
   SimOptions options{kStart, absl::Hours(24 * 45)};
   SimRun run = RunScheduler(fleet, policy, options);
   ASSERT_GT(run.scrubs, 120);
-  ExpectCapsAndWindowsHold(fleet, policy, run);
+  ExpectCapsAndWindowsHold(fleet, policy, options, run);
   SimFigures f = ComputeFigures(fleet, policy, options, run);
   EXPECT_LE(f.peak_per_label.at("rack"), 4);
   EXPECT_EQ(f.peak_per_host, 1);
@@ -127,7 +102,7 @@ TEST(SimulatorTest, TightCapsStopPolicyAndHostsThatCannotPause) {
     SimOptions options{kStart, absl::Hours(24 * 30)};
     SimRun run = RunScheduler(fleet, policy, options);
     SCOPED_TRACE(end_action);
-    ExpectCapsAndWindowsHold(fleet, policy, run);
+    ExpectCapsAndWindowsHold(fleet, policy, options, run);
     auto flat = Flatten(fleet);
     for (const SimSegment& s : run.segments) {
       EXPECT_NE(flat[s.pool].host->name, "h1");

@@ -106,9 +106,16 @@ int RunSim(const SimFlags& flags, absl::Time now) {
   }
   SimBest best;
   best.overdue_lower_bound = OverdueLowerBound(*fleet, policy, options);
-  for (const Shortfall& s :
-       PlanScrubs(options.start, SimSnapshot(*fleet, options), policy, {}).shortfalls) {
-    best.shortfalls.push_back(ShortfallText(s));
+  const ScrubPlan plan = PlanScrubs(options.start, SimSnapshot(*fleet, options), policy, {});
+  for (const Shortfall& s : plan.shortfalls) best.shortfalls.push_back(ShortfallText(s));
+  size_t flat = 0;
+  for (const SimHost& host : fleet->hosts) {
+    for (const SimPool& pool : host.pools) {
+      if (flat < plan.pools.size() && plan.pools[flat].planned && plan.pools[flat].late) {
+        best.late_at_start.push_back(absl::StrCat(host.name, "/", pool.name));
+      }
+      ++flat;
+    }
   }
   std::string report = flags.json
                            ? SimReportJson(*fleet, options, figures, baseline_figures, &best)

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/time_format.h"
 #include "nlohmann/json.hpp"
 
@@ -199,6 +200,7 @@ std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
   if (best != nullptr) {
     j["overdue_lower_bound"] = Round3(best->overdue_lower_bound);
     j["shortfalls"] = best->shortfalls;
+    j["late_at_start"] = best->late_at_start;
   }
   j["baseline"] = FiguresJson(baseline);
   return j.dump(2) + "\n";
@@ -242,6 +244,15 @@ std::string SimReportText(const SimFleet& fleet, const SimOptions& options, cons
   if (best != nullptr) {
     for (const std::string& shortfall : best->shortfalls) {
       absl::StrAppend(&out, "shortfall: ", shortfall, "\n");
+    }
+    if (!best->late_at_start.empty()) {
+      constexpr size_t kNamed = 10;
+      const size_t n = best->late_at_start.size();
+      std::vector<std::string> named(best->late_at_start.begin(),
+                                     best->late_at_start.begin() + std::min(n, kNamed));
+      if (n > kNamed) named.push_back(absl::StrCat("and ", n - kNamed, " more"));
+      absl::StrAppend(&out, "late at the start: ", n, " pools (", absl::StrJoin(named, ", "),
+                      ")\n");
     }
   }
   return out;

@@ -53,6 +53,8 @@ struct SimFigures {
 struct SimBest {
   double overdue_lower_bound = 0;
   std::vector<std::string> shortfalls;
+  // "host/pool" of the pools the plan at the start already sees late, in fleet order.
+  std::vector<std::string> late_at_start;
 };
 
 SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
@@ -66,13 +68,14 @@ SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
 //  "peak_concurrent": {"fleet", "per_host", "per_label": {"rack": n}},
 //  "scrub_hours_outside_windows", "baseline": {the same figures for cron}}.
 // Day and hour figures are rounded to 3 decimals.
-// With `best`: "overdue_lower_bound" and "shortfalls" too.
+// With `best`: "overdue_lower_bound", "shortfalls" and "late_at_start" too.
 std::string SimReportJson(const SimFleet& fleet, const SimOptions& options,
                           const SimFigures& scheduler, const SimFigures& baseline,
                           const SimBest* best = nullptr);
 
 // The same, as an aligned text table (zfleet-sim without --json); one "outage: …" line per
-// outage under the first line.
+// outage under the first line; with `best`, the shortfalls and "late at the start: N pools
+// (h1/tank, …)" naming at most 10.
 std::string SimReportText(const SimFleet& fleet, const SimOptions& options,
                           const SimFigures& scheduler, const SimFigures& baseline,
                           const SimBest* best = nullptr);

@@ -215,15 +215,21 @@ TEST(SimAppTest, PrintsOneJsonDocumentAndWritesTheTrace) {
   EXPECT_LE(report["overdue_lower_bound"].get<double>(),
             report["overdue_pool_days"].get<double>() + 0.001);
   EXPECT_TRUE(report["shortfalls"].is_array());
+  // h2's tank was last scrubbed 8 days before the start: late before anything runs.
+  ASSERT_TRUE(report["late_at_start"].is_array());
+  EXPECT_THAT(report["late_at_start"].get<std::vector<std::string>>(),
+              ::testing::AllOf(::testing::Contains("h2/tank"),
+                               ::testing::Not(::testing::Contains("h4/a"))));
   EXPECT_EQ(ReadFile(flags.trace).substr(0, 35), "scrub_id,host,pool,class,start,end\n");
 
   flags.json = false;
   flags.start = "2026-11-02T00:00:00Z";
   ::testing::internal::CaptureStdout();
   ASSERT_EQ(RunSim(flags, now), 0);
-  EXPECT_THAT(::testing::internal::GetCapturedStdout(),
-              ::testing::StartsWith("2026-11-02T00:00:00Z to 2026-11-16T00:00:00Z (14 days), 4 "
-                                    "hosts, 6 pools\n"));
+  const std::string text = ::testing::internal::GetCapturedStdout();
+  EXPECT_THAT(text, ::testing::StartsWith("2026-11-02T00:00:00Z to 2026-11-16T00:00:00Z (14 "
+                                          "days), 4 hosts, 6 pools\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\nlate at the start: [0-9]+ pools \\([^\n]*h2/tank"));
 }
 
 TEST(SimAppTest, OutageClosesTheClassWindowsAndIsPrinted) {

@@ -133,6 +133,22 @@ int64_t SecondOfWeek(absl::CivilSecond cs) {
   return day * kDay + cs.hour() * int64_t{3600} + cs.minute() * int64_t{60} + cs.second();
 }
 
+// UTC, the default, needs no time zone arithmetic: the scheduler's look-ahead asks these
+// questions hundreds of thousands of times per decision.
+bool FastUtc(absl::Time t, absl::TimeZone tz) {
+  static const absl::TimeZone utc = absl::UTCTimeZone();
+  return tz == utc && t != absl::InfiniteFuture() && t != absl::InfinitePast();
+}
+
+// The whole second at or before `t` and its second of the week, in UTC.
+std::pair<absl::Time, int64_t> UtcWeekSecond(absl::Time t) {
+  const int64_t s = absl::ToUnixSeconds(t);  // rounds down
+  int64_t day = s / kDay;
+  if (s % kDay < 0) --day;
+  const int64_t weekday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; Monday = 0
+  return {absl::FromUnixSeconds(s), weekday * kDay + (s - day * kDay)};
+}
+
 }  // namespace
 
 ScrubWindows::ScrubWindows() : specs_{"always"}, ranges_{{0, kSecondsPerWeek}} {}
@@ -186,7 +202,7 @@ void ScrubWindows::Normalize() {
 
 bool ScrubWindows::IsOpenAt(absl::Time t, absl::TimeZone tz) const {
   if (always_open_) return true;
-  int64_t sow = SecondOfWeek(tz.At(t).cs);
+  const int64_t sow = FastUtc(t, tz) ? UtcWeekSecond(t).second : SecondOfWeek(tz.At(t).cs);
   for (const Range& r : ranges_) {
     if (sow < r.first) return false;
     if (sow < r.second) return true;
@@ -196,6 +212,12 @@ bool ScrubWindows::IsOpenAt(absl::Time t, absl::TimeZone tz) const {
 
 absl::Time ScrubWindows::NextChange(absl::Time t, absl::TimeZone tz) const {
   if (changes_.empty()) return absl::InfiniteFuture();
+  if (FastUtc(t, tz)) {
+    const auto [whole, sow] = UtcWeekSecond(t);
+    auto next = std::upper_bound(changes_.begin(), changes_.end(), sow);
+    int64_t delta = next != changes_.end() ? *next - sow : changes_.front() + kSecondsPerWeek - sow;
+    return whole + absl::Seconds(delta);
+  }
   absl::CivilSecond cs = tz.At(t).cs;
   int64_t sow = SecondOfWeek(cs);
   auto next = std::upper_bound(changes_.begin(), changes_.end(), sow);
@@ -208,6 +230,14 @@ absl::Time ScrubWindows::NextChange(absl::Time t, absl::TimeZone tz) const {
 
 absl::Time ScrubWindows::PreviousChange(absl::Time t, absl::TimeZone tz) const {
   if (changes_.empty()) return absl::InfinitePast();
+  if (FastUtc(t, tz)) {
+    const auto [whole, sow] = UtcWeekSecond(t);
+    auto next = std::lower_bound(changes_.begin(), changes_.end(), sow);
+    int64_t delta =
+        next != changes_.begin() ? sow - *std::prev(next) : sow + kSecondsPerWeek - changes_.back();
+    absl::Time at = whole - absl::Seconds(delta);
+    return at < t ? at : t - absl::Seconds(1);
+  }
   absl::CivilSecond cs = tz.At(t).cs;
   int64_t sow = SecondOfWeek(cs);
   auto next = std::lower_bound(changes_.begin(), changes_.end(), sow);

@@ -14,13 +14,17 @@ namespace {
 
 // Start candidates in priority order: resumes, manual requests, due pools, planned pools,
 // early pools.
+// Candidates by group, in this order; due and planned ones share a rank and go by urgency.
 enum class Group : uint8_t { kResume, kManual, kDue, kPlanned, kEarly };
+
+Group Rank(Group g) { return g == Group::kPlanned ? Group::kDue : g; }
 
 struct Candidate {
   Group group;
-  absl::Time key;  // resume/due/early: due time; planned: latest start; manual: request time
+  absl::Time key;  // resume/early: due time; due/planned: urgency; manual: request time
   size_t pool;
   bool now = false;
+  absl::Time due = absl::InfiniteFuture();  // breaks ties of `key`: the earlier due first
 };
 
 // What the explanation of one pool needs beyond the snapshot.
@@ -58,6 +62,12 @@ class Decider {
 
   void HandleRunning(absl::Span<const RunningScrub> running);
   void CollectManual(absl::Span<const ManualRequest> manual);
+  // How urgent a due pool, or one whose planned start has come, is (sooner first): its due
+  // time, or now + its expected duration when that is later. Among pools already overdue the
+  // shortest scrub goes first, since every hour one of them holds a slot the others wait (the
+  // modified-due-date rule, for the least total lateness); but never later than a quarter
+  // interval after its due time, so that a long scrub cannot be passed over for ever.
+  absl::Time Urgency(size_t i, absl::Time due) const;
   void ConsiderPool(size_t i);
   void Evaluate(const Candidate& c);
   void BuildRows();
@@ -108,7 +118,8 @@ Decision Decider::Run(absl::Span<const RunningScrub> running,
   }
   for (const auto& [pool, c] : manual_) candidates_.push_back(c);
   auto after = [](const Candidate& a, const Candidate& b) {
-    return std::tie(a.group, a.key, a.pool) > std::tie(b.group, b.key, b.pool);
+    return std::make_tuple(Rank(a.group), a.key, a.due, a.pool) >
+           std::make_tuple(Rank(b.group), b.key, b.due, b.pool);
   };
   if (explain()) {
     std::sort(candidates_.begin(), candidates_.end(),
@@ -192,12 +203,18 @@ void Decider::CollectManual(absl::Span<const ManualRequest> manual) {
   }
 }
 
+absl::Time Decider::Urgency(size_t i, absl::Time due) const {
+  const absl::Duration interval = policy_.For(pool(i).disk_class).interval;
+  return std::min(std::max(due, now_ + ExpectedScrubDuration(pool(i), policy_)),
+                  due + interval / 4);
+}
+
 void Decider::ConsiderPool(size_t i) {
   if (running_.contains(i) || manual_.contains(i)) return;
   absl::Time due = DueTime(pool(i), host_of(i), policy_);
   if (due <= now_) {
     Touch(i);
-    candidates_.push_back({Group::kDue, due, i});
+    candidates_.push_back({Group::kDue, Urgency(i, due), i, false, due});
     return;
   }
   if (const PoolPlan* plan = plan_for(i); plan != nullptr && plan->due == due) {
@@ -207,7 +224,7 @@ void Decider::ConsiderPool(size_t i) {
         std::max(plan->latest_start, due - policy_.For(pool(i).disk_class).interval / 2);
     if (at < now_ + policy_.tick) {
       Touch(i);
-      candidates_.push_back({Group::kPlanned, plan->latest_start, i});
+      candidates_.push_back({Group::kPlanned, Urgency(i, due), i, false, due});
       decision_.wake_at = std::min(decision_.wake_at, due);
       return;
     }

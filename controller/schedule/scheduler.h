@@ -18,8 +18,10 @@
 //   time: the window closes before it is due, or the windows and caps ahead are too full.
 //   Never more than half an interval before its due time, so the cadence cannot creep.
 // - Order: scrubs paused at a window end resume first, then manual requests, then due pools
-//   most overdue first, then planned pools by their latest start, then early pools; ties by
-//   earliest due, then fleet order.
+//   and pools whose planned start has come, by urgency: the due time, or now + the expected
+//   duration when that is later (so the shortest overdue scrub first), but never later than
+//   due + interval/4 (a pool overdue that long goes before any that is not); then early
+//   pools by due time; ties by earliest due, then fleet order.
 // - Early starts (flatten peaks): pools that fall due while their window is closed would
 //   all wait for it to open and start together. Such a pool may instead start in an open
 //   window up to early_start × interval before its due time, when every rule above holds

@@ -37,9 +37,7 @@ class Planner {
   ScrubPlan Run(absl::Span<const RunningScrub> running);
 
  private:
-  const ScrubWindows& windows(size_t pool) const {
-    return policy_.For(fleet_.pools[pool].disk_class).windows;
-  }
+  const ScrubWindows& windows(size_t pool) const { return policy_.For(class_[pool]).windows; }
   absl::Time SensibleLatestStart(size_t pool) const;
   std::vector<Group> MakeGroups(const std::vector<Occupant>& occupants) const;
   void PlaceGroup(const Group& group);
@@ -49,6 +47,8 @@ class Planner {
   const FleetSnapshot& fleet_;
   const SchedulerPolicy& policy_;
   ScrubPlan plan_;
+  std::vector<absl::Time> own_start_;  // SensibleLatestStart of each planned pool, made once
+  std::vector<DiskClass> class_;       // each pool's, packed: the groups visit pools at random
 };
 
 absl::Time Planner::SensibleLatestStart(size_t pool) const {
@@ -69,32 +69,32 @@ std::vector<Group> Planner::MakeGroups(const std::vector<Occupant>& occupants) c
   for (size_t h = 0; h < fleet_.hosts.size(); ++h) {
     hosts[h] = {absl::StrCat("host ", fleet_.hosts[h].id), policy_.max_per_host, {}, {}};
   }
-  // (label index, value) → group index in `labels`.
+  // Each host's label groups (one per capped key it carries), looked up once per host.
   std::vector<Group> labels;
   absl::flat_hash_map<std::pair<size_t, std::string>, size_t> label_index;
-  auto label_groups = [&](size_t host, auto&& fn) {
-    const auto& host_labels = fleet_.hosts[host].labels;
+  std::vector<std::vector<size_t>> host_labels(fleet_.hosts.size());
+  for (size_t h = 0; h < fleet_.hosts.size(); ++h) {
     for (size_t l = 0; l < policy_.max_per_label.size(); ++l) {
       const auto& [key, cap] = policy_.max_per_label[l];
-      auto it = host_labels.find(key);
-      if (it == host_labels.end()) continue;
+      auto it = fleet_.hosts[h].labels.find(key);
+      if (it == fleet_.hosts[h].labels.end()) continue;
       auto [slot, inserted] = label_index.try_emplace({l, it->second}, labels.size());
       if (inserted) labels.push_back({absl::StrCat(key, "=", it->second), cap, {}, {}});
-      fn(labels[slot->second]);
+      host_labels[h].push_back(slot->second);
     }
-  };
+  }
   for (size_t i = 0; i < fleet_.pools.size(); ++i) {
     if (!plan_.pools[i].planned) continue;
     size_t host = fleet_.pools[i].host;
     fleet_group.pools.push_back(i);
     hosts[host].pools.push_back(i);
-    label_groups(host, [i](Group& g) { g.pools.push_back(i); });
+    for (size_t g : host_labels[host]) labels[g].pools.push_back(i);
   }
   for (const Occupant& o : occupants) {
     size_t host = fleet_.pools[o.pool].host;
     fleet_group.running.push_back(o);
     hosts[host].running.push_back(o);
-    label_groups(host, [&o](Group& g) { g.running.push_back(o); });
+    for (size_t g : host_labels[host]) labels[g].running.push_back(o);
   }
   groups.push_back(std::move(fleet_group));
   for (Group& g : hosts) {
@@ -108,26 +108,29 @@ void Planner::PlaceGroup(const Group& group) {
   if (group.pools.empty()) return;
   const size_t slots = std::clamp<size_t>(group.cap, 1, group.pools.size() + group.running.size());
   // Backward: latest due first, each into the slot whose next scrub starts latest.
-  std::vector<size_t> order = group.pools;
-  std::sort(order.begin(), order.end(), [this](size_t a, size_t b) {
-    return std::tie(plan_.pools[a].due, a) > std::tie(plan_.pools[b].due, b);
-  });
+  std::vector<std::pair<absl::Time, size_t>> order;  // (due, pool), sorted without lookups
+  order.reserve(group.pools.size());
+  for (size_t pool : group.pools) order.emplace_back(plan_.pools[pool].due, pool);
+  std::sort(order.rbegin(), order.rend());
   using Slot = std::pair<absl::Time, size_t>;  // (free until, slot)
   std::priority_queue<Slot> free_until;
   for (size_t s = 0; s < slots; ++s) free_until.push({absl::InfiniteFuture(), s});
   std::vector<std::vector<size_t>> chains(slots);  // each slot's pools, latest first
-  std::vector<absl::Time> start(fleet_.pools.size());
-  for (size_t pool : order) {
+  std::vector<absl::Time> first_start(slots, absl::InfiniteFuture());  // of each chain
+  for (const auto& [due, pool] : order) {
     auto [until, slot] = free_until.top();
     free_until.pop();
-    absl::Time s = SensibleLatestStart(pool);
-    if (until == absl::InfinitePast()) {
-      s = until;  // the slot has no room left within the horizon
+    absl::Time s = own_start_[pool];
+    if (until <= now_) {
+      // The slot is already over-full: this pool should have started before `until`; how
+      // long before does not matter (it starts now or is late), and walking windows back
+      // through the past would cost the most exactly when the fleet is the most behind.
+      s = std::min(s, until);
     } else if (until != absl::InfiniteFuture()) {
       s = std::min(
           s, windows(pool).RewindOpenTime(until, plan_.pools[pool].expected, policy_.timezone));
     }
-    start[pool] = s;
+    first_start[slot] = s;
     PoolPlan& p = plan_.pools[pool];
     p.latest_start = std::min(p.latest_start, s);
     chains[slot].push_back(pool);
@@ -140,11 +143,8 @@ void Planner::PlaceGroup(const Group& group) {
   std::sort(ends.rbegin(), ends.rend());
   std::vector<size_t> by_first_start(slots);
   for (size_t s = 0; s < slots; ++s) by_first_start[s] = s;
-  auto first_start = [&](size_t s) {
-    return chains[s].empty() ? absl::InfiniteFuture() : start[chains[s].back()];
-  };
   std::sort(by_first_start.begin(), by_first_start.end(),
-            [&](size_t a, size_t b) { return first_start(a) > first_start(b); });
+            [&](size_t a, size_t b) { return first_start[a] > first_start[b]; });
   for (size_t k = 0; k < slots; ++k) {
     const std::vector<size_t>& chain = chains[by_first_start[k]];
     absl::Time free = k < ends.size() ? std::max(now_, ends[k]) : now_;
@@ -165,7 +165,7 @@ void Planner::FindShortfalls(const Group& group) {
   std::array<double, kDiskClassCount> need{};
   std::array<int, kDiskClassCount> count{};
   auto add = [&](size_t pool) {
-    int c = static_cast<int>(fleet_.pools[pool].disk_class);
+    int c = static_cast<int>(class_[pool]);
     need[c] += absl::ToDoubleHours(plan_.pools[pool].expected);
     ++count[c];
   };
@@ -186,6 +186,8 @@ void Planner::FindShortfalls(const Group& group) {
 ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
   const size_t n = fleet_.pools.size();
   plan_.pools.resize(n);
+  class_.resize(n);
+  for (size_t i = 0; i < n; ++i) class_[i] = fleet_.pools[i].disk_class;
   std::vector<bool> occupied(n, false);  // running or paused
   std::vector<Occupant> occupants;
   for (const RunningScrub& r : running) {
@@ -213,6 +215,10 @@ ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
     plan.expected = ExpectedScrubDuration(p, policy_);
     bool scanning = p.scan_state == ScanState::kScanning || p.scan_state == ScanState::kPaused;
     plan.planned = !occupied[i] && !scanning && host.reporting && !policy_.Skips(p.state);
+  }
+  own_start_.assign(n, absl::InfiniteFuture());
+  for (size_t i = 0; i < n; ++i) {
+    if (plan_.pools[i].planned) own_start_[i] = SensibleLatestStart(i);
   }
   for (const Group& g : MakeGroups(occupants)) {
     PlaceGroup(g);

@@ -250,5 +250,24 @@ TEST(ScrubWindowsTest, LastOpenSpanIsTheStretchBeginningLatest) {
   EXPECT_FALSE(ScrubWindows::Never().IsOpenAt(Utc(3, 12), utc));
 }
 
+TEST(ScrubWindowsTest, UtcShortcutAgreesWithTheTimeZoneRules) {
+  // UTC is answered without time zone arithmetic; Etc/UTC from the zoneinfo files takes the
+  // general path. Every answer must be the same, at whole and fractional seconds, before and
+  // after 1970 and across the week's wrap.
+  absl::TimeZone zoneinfo_utc;
+  ASSERT_TRUE(absl::LoadTimeZone("Etc/UTC", &zoneinfo_utc));
+  ASSERT_FALSE(zoneinfo_utc == absl::UTCTimeZone()) << "both would take the shortcut";
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  auto windows = ScrubWindows::Parse({"Sat 00:00-Mon 06:00", "Mon-Fri 01:00-05:00"});
+  ASSERT_TRUE(windows.ok());
+  const absl::Time base = absl::FromUnixSeconds(-86400 * 3 - 7);  // a Sunday in 1969
+  for (int i = 0; i < 4000; ++i) {
+    absl::Time t = base + absl::Seconds(i * 997) + absl::Milliseconds(i % 3 == 0 ? 0 : 250);
+    ASSERT_EQ(windows->IsOpenAt(t, utc), windows->IsOpenAt(t, zoneinfo_utc)) << t;
+    ASSERT_EQ(windows->NextChange(t, utc), windows->NextChange(t, zoneinfo_utc)) << t;
+    ASSERT_EQ(windows->PreviousChange(t, utc), windows->PreviousChange(t, zoneinfo_utc)) << t;
+  }
+}
+
 }  // namespace
 }  // namespace zfleet

@@ -142,6 +142,23 @@ TEST(SchedulerOrderTest, MostOverdueFirstUntilTheCap) {
   EXPECT_EQ(d.rows[1].reason, "");
 }
 
+TEST(SchedulerOrderTest, ShortestOverdueScrubFirstButNoneWaitsPastAQuarterInterval) {
+  World w;
+  w.policy.max_concurrent = 1;
+  auto scrub_hours = [&w](size_t pool, double hours) {
+    w.fleet.pools[pool].scan_bytes_per_s = 100e6;
+    w.fleet.pools[pool].size_bytes = hours * 3600 * 100e6;
+  };
+  scrub_hours(0, 10);
+  scrub_hours(2, 1);
+  w.fleet.pools[0].last_scrub_start = kNow - Days(8);    // 1 day overdue, 10 hours
+  w.fleet.pools[2].last_scrub_start = kNow - Days(7.5);  // half a day overdue, 1 hour
+  EXPECT_THAT(Actions(w.Decide()), ElementsAre("start:2:due"));
+  // Two days overdue is more than a quarter of its week: it goes first whatever its length.
+  w.fleet.pools[0].last_scrub_start = kNow - Days(9);
+  EXPECT_THAT(Actions(w.Decide()), ElementsAre("start:0:due"));
+}
+
 TEST(SchedulerManualTest, ManualRequestsBypassCadenceNotCapsUnlessNow) {
   struct Case {
     std::string name;

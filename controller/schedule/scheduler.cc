@@ -12,9 +12,8 @@
 namespace zfleet::controller {
 namespace {
 
-// Start candidates in priority order: resumes, manual requests, due pools, planned pools,
-// early pools.
-// Candidates by group, in this order; due and planned ones share a rank and go by urgency.
+// Start candidates by group, in priority order: resumes, manual requests, due and planned
+// pools (one rank, by urgency), early pools.
 enum class Group : uint8_t { kResume, kManual, kDue, kPlanned, kEarly };
 
 Group Rank(Group g) { return g == Group::kPlanned ? Group::kDue : g; }

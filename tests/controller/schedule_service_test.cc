@@ -51,7 +51,7 @@ class ScheduleServiceTest : public FleetServicesTest {
   }
 };
 
-TEST_F(ScheduleServiceTest, ExpectedDurationComesFromTheLastScrubsInWindowTime) {
+TEST_F(ScheduleServiceTest, ExpectedDurationComesFromTheLastScrubs) {
   // Scrubbed last Saturday from 20:00 to 23:00.
   const absl::Time saturday = kMonday - absl::Hours(40);  // Saturday 20:00
   ReportPools("nas1", {SataPool("tank", saturday, saturday + absl::Hours(3))});
@@ -64,7 +64,7 @@ TEST_F(ScheduleServiceTest, ExpectedDurationComesFromTheLastScrubsInWindowTime) 
   EXPECT_EQ(s.shortfalls_size(), 0);
 }
 
-TEST_F(ScheduleServiceTest, APoolLongerThanItsWindowsIsAShortfallAndLate) {
+TEST_F(ScheduleServiceTest, APoolLongerThanItsWindowsIsAShortfall) {
   // Never scrubbed here: its expected duration is its size at the class rate, 50 h, and the
   // host's one slot gets 24 window hours a week.
   v1::Pool tank = SataPool("tank", kMonday, kMonday);

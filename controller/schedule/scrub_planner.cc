@@ -107,7 +107,17 @@ std::vector<Group> Planner::MakeGroups(const std::vector<Occupant>& occupants) c
 void Planner::PlaceGroup(const Group& group) {
   if (group.pools.empty()) return;
   const size_t slots = std::clamp<size_t>(group.cap, 1, group.pools.size() + group.running.size());
-  // Backward: latest due first, each into the slot whose next scrub starts latest.
+  // The running scrubs hold slots until their expected ends, the longest in slot 0 on.
+  std::vector<absl::Time> busy_until(slots, now_);
+  {
+    std::vector<absl::Time> ends;
+    for (const Occupant& o : group.running) ends.push_back(o.end);
+    std::sort(ends.rbegin(), ends.rend());
+    for (size_t s = 0; s < slots && s < ends.size(); ++s) busy_until[s] = std::max(now_, ends[s]);
+  }
+  // Backward: latest due first, each into the slot whose next scrub starts latest, so long
+  // as the slot is free by then; a slot whose running scrub would still hold it takes no
+  // more (while another slot can).
   std::vector<std::pair<absl::Time, size_t>> order;  // (due, pool), sorted without lookups
   order.reserve(group.pools.size());
   for (size_t pool : group.pools) order.emplace_back(plan_.pools[pool].due, pool);
@@ -116,39 +126,33 @@ void Planner::PlaceGroup(const Group& group) {
   std::priority_queue<Slot> free_until;
   for (size_t s = 0; s < slots; ++s) free_until.push({absl::InfiniteFuture(), s});
   std::vector<std::vector<size_t>> chains(slots);  // each slot's pools, latest first
-  std::vector<absl::Time> first_start(slots, absl::InfiniteFuture());  // of each chain
   for (const auto& [due, pool] : order) {
-    auto [until, slot] = free_until.top();
-    free_until.pop();
-    absl::Time s = own_start_[pool];
-    if (until <= now_) {
-      // The slot is already over-full: this pool should have started before `until`; how
-      // long before does not matter (it starts now or is late), and walking windows back
-      // through the past would cost the most exactly when the fleet is the most behind.
-      s = std::min(s, until);
-    } else if (until != absl::InfiniteFuture()) {
-      s = std::min(
-          s, windows(pool).RewindOpenTime(until, plan_.pools[pool].expected, policy_.timezone));
+    for (;;) {
+      auto [until, slot] = free_until.top();
+      free_until.pop();
+      absl::Time s = own_start_[pool];
+      if (until <= now_) {
+        // The slot is already over-full: this pool should have started before `until`; how
+        // long before does not matter (it starts now or is late), and walking windows back
+        // through the past would cost the most exactly when the fleet is the most behind.
+        s = std::min(s, until);
+      } else if (until != absl::InfiniteFuture()) {
+        s = std::min(
+            s, windows(pool).RewindOpenTime(until, plan_.pools[pool].expected, policy_.timezone));
+      }
+      if (s < busy_until[slot] && busy_until[slot] > now_ && !free_until.empty()) continue;
+      PoolPlan& p = plan_.pools[pool];
+      p.latest_start = std::min(p.latest_start, s);
+      chains[slot].push_back(pool);
+      free_until.push({s, slot});
+      break;
     }
-    first_start[slot] = s;
-    PoolPlan& p = plan_.pools[pool];
-    p.latest_start = std::min(p.latest_start, s);
-    chains[slot].push_back(pool);
-    free_until.push({s, slot});
   }
-  // Forward: behind the running scrubs (the longest ones in the slots whose chains start
-  // latest), each chain's pools start as early as their predecessor lets them.
-  std::vector<absl::Time> ends;
-  for (const Occupant& o : group.running) ends.push_back(o.end);
-  std::sort(ends.rbegin(), ends.rend());
-  std::vector<size_t> by_first_start(slots);
-  for (size_t s = 0; s < slots; ++s) by_first_start[s] = s;
-  std::sort(by_first_start.begin(), by_first_start.end(),
-            [&](size_t a, size_t b) { return first_start[a] > first_start[b]; });
-  for (size_t k = 0; k < slots; ++k) {
-    const std::vector<size_t>& chain = chains[by_first_start[k]];
-    absl::Time free = k < ends.size() ? std::max(now_, ends[k]) : now_;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+  // Forward: behind its running scrub, each slot's pools start as early as their predecessor
+  // lets them; a pool that cannot start by its due time will be late.
+  for (size_t slot = 0; slot < slots; ++slot) {
+    absl::Time free = busy_until[slot];
+    for (auto it = chains[slot].rbegin(); it != chains[slot].rend(); ++it) {
       PoolPlan& p = plan_.pools[*it];
       const ScrubWindows& w = windows(*it);
       absl::Time begin = free == absl::InfiniteFuture() || w.IsOpenAt(free, policy_.timezone)

@@ -9,9 +9,11 @@
 // window closes and resumes when it opens). Per group, pools are placed as late as possible
 // in due order, latest due first, each into the slot that stays free longest (its start is
 // the earlier of its own latest sensible start and the time that leaves its slot's next scrub
-// room); then each slot's chain is walked forward from now behind the scrubs running in it,
-// and a pool whose earliest start there falls after its due time will be late. A pool's
-// latest start is the earliest of its groups'.
+// room). The running scrubs hold slots until their expected ends (the longest first); such a
+// slot takes no pool that would have to start before then while another slot can. Then each
+// slot's chain is walked forward from now behind the scrub running in it, and a pool whose
+// earliest start there falls after its due time will be late. A pool's latest start is the
+// earliest of its groups'.
 //
 // A pool's own latest sensible start is its due time when its window is open then; otherwise
 // the last window stretch before it, late enough in the stretch to finish inside it when

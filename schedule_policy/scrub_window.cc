@@ -133,20 +133,41 @@ int64_t SecondOfWeek(absl::CivilSecond cs) {
   return day * kDay + cs.hour() * int64_t{3600} + cs.minute() * int64_t{60} + cs.second();
 }
 
-// UTC, the default, needs no time zone arithmetic: the scheduler's look-ahead asks these
-// questions hundreds of thousands of times per decision.
-bool FastUtc(absl::Time t, absl::TimeZone tz) {
-  static const absl::TimeZone utc = absl::UTCTimeZone();
-  return tz == utc && t != absl::InfiniteFuture() && t != absl::InfinitePast();
-}
+// Where `t` falls in its week in `tz`: its second of the week, and how to get back to a time
+// from there. UTC, the default, needs no time zone arithmetic: the scheduler's look-ahead
+// asks these questions hundreds of thousands of times per decision.
+struct WeekPosition {
+  int64_t second = 0;  // of the week, Monday 00:00 local = 0
+  bool utc = false;
+  absl::Time whole;      // utc: the whole second at or before `t`
+  absl::CivilSecond cs;  // otherwise: `t` in local time
 
-// The whole second at or before `t` and its second of the week, in UTC.
-std::pair<absl::Time, int64_t> UtcWeekSecond(absl::Time t) {
-  const int64_t s = absl::ToUnixSeconds(t);  // rounds down
-  int64_t day = s / kDay;
-  if (s % kDay < 0) --day;
-  const int64_t weekday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; Monday = 0
-  return {absl::FromUnixSeconds(s), weekday * kDay + (s - day * kDay)};
+  // The local time `delta` seconds from here (a DST jump can move it to or past `t`).
+  absl::Time Plus(int64_t delta, absl::TimeZone tz) const {
+    return utc ? whole + absl::Seconds(delta) : absl::FromCivil(cs + delta, tz);
+  }
+  // `delta` elapsed seconds from here: the fallback across a DST jump.
+  absl::Time Elapsed(int64_t delta, absl::TimeZone tz) const {
+    return (utc ? whole : absl::FromCivil(cs, tz)) + absl::Seconds(delta);
+  }
+};
+
+WeekPosition Locate(absl::Time t, absl::TimeZone tz) {
+  static const absl::TimeZone kUtc = absl::UTCTimeZone();
+  WeekPosition p;
+  if (tz == kUtc && t != absl::InfiniteFuture() && t != absl::InfinitePast()) {
+    const int64_t s = absl::ToUnixSeconds(t);  // rounds down
+    int64_t day = s / kDay;
+    if (s % kDay < 0) --day;
+    const int64_t weekday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; Monday = 0
+    p.utc = true;
+    p.whole = absl::FromUnixSeconds(s);
+    p.second = weekday * kDay + (s - day * kDay);
+    return p;
+  }
+  p.cs = tz.At(t).cs;
+  p.second = SecondOfWeek(p.cs);
+  return p;
 }
 
 }  // namespace
@@ -202,7 +223,7 @@ void ScrubWindows::Normalize() {
 
 bool ScrubWindows::IsOpenAt(absl::Time t, absl::TimeZone tz) const {
   if (always_open_) return true;
-  const int64_t sow = FastUtc(t, tz) ? UtcWeekSecond(t).second : SecondOfWeek(tz.At(t).cs);
+  const int64_t sow = Locate(t, tz).second;
   for (const Range& r : ranges_) {
     if (sow < r.first) return false;
     if (sow < r.second) return true;
@@ -212,40 +233,26 @@ bool ScrubWindows::IsOpenAt(absl::Time t, absl::TimeZone tz) const {
 
 absl::Time ScrubWindows::NextChange(absl::Time t, absl::TimeZone tz) const {
   if (changes_.empty()) return absl::InfiniteFuture();
-  if (FastUtc(t, tz)) {
-    const auto [whole, sow] = UtcWeekSecond(t);
-    auto next = std::upper_bound(changes_.begin(), changes_.end(), sow);
-    int64_t delta = next != changes_.end() ? *next - sow : changes_.front() + kSecondsPerWeek - sow;
-    return whole + absl::Seconds(delta);
-  }
-  absl::CivilSecond cs = tz.At(t).cs;
-  int64_t sow = SecondOfWeek(cs);
+  const WeekPosition pos = Locate(t, tz);
+  const int64_t sow = pos.second;
   auto next = std::upper_bound(changes_.begin(), changes_.end(), sow);
   int64_t delta = next != changes_.end() ? *next - sow : changes_.front() + kSecondsPerWeek - sow;
-  absl::Time at = absl::FromCivil(cs + delta, tz);
+  absl::Time at = pos.Plus(delta, tz);
   // A DST jump can put the local answer at or before `t`; fall back to elapsed time.
-  if (at <= t) at = absl::FromCivil(cs, tz) + absl::Seconds(delta);
+  if (at <= t) at = pos.Elapsed(delta, tz);
   return at > t ? at : t + absl::Seconds(1);
 }
 
 absl::Time ScrubWindows::PreviousChange(absl::Time t, absl::TimeZone tz) const {
   if (changes_.empty()) return absl::InfinitePast();
-  if (FastUtc(t, tz)) {
-    const auto [whole, sow] = UtcWeekSecond(t);
-    auto next = std::lower_bound(changes_.begin(), changes_.end(), sow);
-    int64_t delta =
-        next != changes_.begin() ? sow - *std::prev(next) : sow + kSecondsPerWeek - changes_.back();
-    absl::Time at = whole - absl::Seconds(delta);
-    return at < t ? at : t - absl::Seconds(1);
-  }
-  absl::CivilSecond cs = tz.At(t).cs;
-  int64_t sow = SecondOfWeek(cs);
+  const WeekPosition pos = Locate(t, tz);
+  const int64_t sow = pos.second;
   auto next = std::lower_bound(changes_.begin(), changes_.end(), sow);
   int64_t delta =
       next != changes_.begin() ? sow - *std::prev(next) : sow + kSecondsPerWeek - changes_.back();
-  absl::Time at = absl::FromCivil(cs - delta, tz);
+  absl::Time at = pos.Plus(-delta, tz);
   // As in NextChange: across a DST jump, fall back to elapsed time.
-  if (at >= t) at = absl::FromCivil(cs, tz) - absl::Seconds(delta);
+  if (at >= t) at = pos.Elapsed(-delta, tz);
   return at < t ? at : t - absl::Seconds(1);
 }
 

@@ -164,7 +164,7 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
   for (const SimHost& h : fleet.hosts) {
     CapSet host_set;
     host_set.cap = policy.max_per_host;
-    host_set.in_flight = host_cap;
+    host_set.in_flight = host_cap;  // see overdue_bound.h
     for (size_t p = 0; p < h.pools.size(); ++p, ++flat) {
       const BoundPool& b = pools[flat];
       if (!b.startable) {
@@ -181,7 +181,8 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
   // cap when it is the only capped key, else what its hosts can hold.
   // fleet_in_flight: the fleet's cap without keys, else what the groups of the best key and
   // the hosts without that key can hold; never more than all hosts can.
-  int64_t fleet_in_flight = keys == 0 ? policy.max_concurrent : host_cap * fleet.hosts.size();
+  int64_t fleet_in_flight = host_cap * static_cast<int64_t>(fleet.hosts.size());
+  if (keys == 0) fleet_in_flight = std::min<int64_t>(fleet_in_flight, policy.max_concurrent);
   for (size_t l = 0; l < keys; ++l) {
     const auto& [key, cap] = policy.max_per_label[l];
     std::map<std::string, size_t> value_index;
@@ -212,7 +213,7 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
     }
     fleet_in_flight = std::min(fleet_in_flight, key_in_flight);
   }
-  fleet_set.in_flight = std::min<int64_t>(fleet_in_flight, host_cap * fleet.hosts.size());
+  fleet_set.in_flight = fleet_in_flight;
   Finish(fleet_set);
   std::sort(never.begin(), never.end());
 

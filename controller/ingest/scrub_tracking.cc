@@ -44,7 +44,9 @@ void MarkPaused(v1::ScrubRun& run) {
 // The scrub this scan reports, if `run` is it: a run that started within a minute of the
 // scan's start, or ended within a minute of its end (or started before it and has not
 // ended). zpool prints its own times, acks carry the agent's time of the command, and the
-// two differ by the report round trip.
+// two differ by the report round trip. A scan still in progress whose start zpool does not
+// print (zfs-fuse) is the scrub of a run that started and has not ended: a pool runs one
+// scan at a time.
 bool IsSameScrub(const v1::ScrubRun* run, const v1::Scan& scan) {
   constexpr int64_t kSameScrubSeconds = 60;
   if (run == nullptr || !run->has_started_at()) return false;
@@ -52,6 +54,7 @@ bool IsSameScrub(const v1::ScrubRun* run, const v1::Scan& scan) {
       std::abs(run->started_at() - scan.start_time()) <= kSameScrubSeconds) {
     return true;
   }
+  if (!scan.has_start_time() && IsActive(scan)) return !run->has_ended_at();
   if (!scan.has_end_time()) return false;
   if (run->started_at() > scan.end_time() + kClockSlackSeconds) return false;
   return !run->has_ended_at() || run->ended_at() + kSameScrubSeconds >= scan.end_time();

@@ -266,6 +266,27 @@ TEST(ReportEffectsTest, AnAgentScrubIsOneRunOfTriggerAgentAndNoExternalOne) {
   EXPECT_EQ(external.new_runs[0].trigger(), v1::TRIGGER_EXTERNAL);
 }
 
+TEST(ReportEffectsTest, AnAgentScrubInProgressWithoutAStartTimeIsNoExternalOneToo) {
+  // zpool does not always print when a scan began (zfs-fuse's "scrub in progress for 0h5m");
+  // the agent's word that it started the pool's scrub claims the scan all the same.
+  const int64_t start = absl::ToUnixSeconds(kNow) - 300;
+  v1::Pool scanning = WithScan(Pool("tank"), "scanning", 0);
+  scanning.mutable_scan()->clear_start_time();
+  v1::ReportRequest report = Report({scanning});
+  v1::AgentScrub scrub = AgentScrub("tank", start);
+  *scrub.mutable_last_scan() = scanning.scan();
+  *report.add_agent_scrubs() = scrub;
+  const ReportWrite w = Derive(Known({Pool("tank")}), report);
+  ASSERT_EQ(w.new_runs.size(), 1u);
+  EXPECT_EQ(w.new_runs[0].trigger(), v1::TRIGGER_AGENT);
+  EXPECT_EQ(w.new_runs[0].state(), v1::RUN_RUNNING);
+
+  // Without the agent's word it is an external scrub.
+  const ReportWrite external = Derive(Known({Pool("tank")}), Report({scanning}));
+  ASSERT_EQ(external.new_runs.size(), 1u);
+  EXPECT_EQ(external.new_runs[0].trigger(), v1::TRIGGER_EXTERNAL);
+}
+
 TEST(ReportEffectsTest, AnAgentScrubAlreadyStoredIsNotStoredAgain) {
   const v1::Pool done = WithScan(Pool("tank"), "finished", 1001, 4000);
   StoredReportView view = Known({done});

@@ -143,8 +143,10 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
         newest = false;
       }
       if (run.has_started_at() && run.has_ended_at()) {
-        finished.push_back(
-            {absl::FromUnixSeconds(run.started_at()), absl::FromUnixSeconds(run.ended_at())});
+        const bool windowed =
+            run.trigger() == v1::TRIGGER_SCHEDULED || run.trigger() == v1::TRIGGER_AGENT;
+        finished.push_back({absl::FromUnixSeconds(run.started_at()),
+                            absl::FromUnixSeconds(run.ended_at()), windowed});
       }
     }
     if (auto took = ExpectedFromHistory(finished, snap.disk_class, config_->scheduler)) {

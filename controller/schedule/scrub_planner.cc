@@ -261,7 +261,7 @@ std::optional<absl::Duration> ExpectedFromHistory(absl::Span<const FinishedScrub
     if (took.size() == kRuns) break;
     if (run.ended < run.started) continue;
     absl::Duration d = run.ended - run.started;
-    if (policy.at_window_end == WindowEndAction::kPause) {
+    if (run.windowed && policy.at_window_end == WindowEndAction::kPause) {
       d -= windows.ClosedTimeBetween(run.started, run.ended, policy.timezone);
     }
     took.push_back(d);

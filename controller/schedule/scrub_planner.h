@@ -63,16 +63,19 @@ struct ScrubPlan {
 // scrub_bytes_per_s; one hour when the size is unknown too.
 absl::Duration ExpectedScrubDuration(const PoolSnapshot& pool, const SchedulerPolicy& policy);
 
-// A finished scrub of a pool: when it started and ended.
+// A finished scrub of a pool: when it started and ended, and whether it was paused at its
+// window's ends (the scheduler's and a lone agent's scrubs; a manual or external scrub runs
+// through).
 struct FinishedScrub {
   absl::Time started;
   absl::Time ended;
+  bool windowed = true;
 };
 
 // A pool's expected duration from its finished scrubs, newest first: the median of the last
-// three, each counted in its class's window time when scrubs pause at a window's end (a
-// scrub paused overnight took only its window hours), in wall time otherwise. Scrubs that
-// ended before they started are ignored; nullopt when none is left.
+// three, each counted in its class's window time when it was windowed and scrubs pause at a
+// window's end (a scrub paused overnight took only its window hours), in wall time
+// otherwise. Scrubs that ended before they started are ignored; nullopt when none is left.
 std::optional<absl::Duration> ExpectedFromHistory(absl::Span<const FinishedScrub> newest_first,
                                                   DiskClass disk_class,
                                                   const SchedulerPolicy& policy);

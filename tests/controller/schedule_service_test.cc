@@ -64,6 +64,16 @@ TEST_F(ScheduleServiceTest, ExpectedDurationComesFromTheLastScrubs) {
   EXPECT_EQ(s.shortfalls_size(), 0);
 }
 
+TEST_F(ScheduleServiceTest, AScrubNobodyPausedCountsInWallTime) {
+  // Scrubbed by hand this morning, 08:00 to 11:00, while the window was closed: zpool ran it
+  // through, so it took 3 hours, not the 0 window hours it spent.
+  const absl::Time morning = kMonday - absl::Hours(4);
+  ReportPools("nas1", {SataPool("tank", morning, morning + absl::Hours(3))});
+  v1::GetScheduleResponse s = Schedule();
+  ASSERT_EQ(s.rows_size(), 1);
+  EXPECT_EQ(s.rows(0).expected_seconds(), 3 * 3600);
+}
+
 TEST_F(ScheduleServiceTest, APoolLongerThanItsWindowsIsAShortfall) {
   // Never scrubbed here: its expected duration is its size at the class rate, 50 h, and the
   // host's one slot gets 24 window hours a week.

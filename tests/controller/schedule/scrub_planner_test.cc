@@ -63,6 +63,8 @@ TEST(ScrubPlannerTest, ExpectedDurationFromHistoryIsTheMedianOfTheLastThreeInWin
   policy.at_window_end = WindowEndAction::kContinue;  // it ran through the night: 23 hours
   EXPECT_EQ(ExpectedFromHistory(runs, sata, policy), absl::Hours(23));
   policy.at_window_end = WindowEndAction::kPause;
+  runs[0].windowed = false;  // a manual scrub is never paused: 23 hours too
+  EXPECT_EQ(ExpectedFromHistory(runs, sata, policy), absl::Hours(23));
   // The median of the newest three; older runs and runs that end before they start count not.
   runs = {{At(11, 1), At(11, 2)},     // Wednesday, 1 h
           {At(10, 1), At(10, 5)},     // 4 h

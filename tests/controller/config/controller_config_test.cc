@@ -1,6 +1,5 @@
 #include "controller/config/controller_config.h"
 
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "tests/testing/windowed_policy.h"
 
 namespace zfleet::controller {
@@ -230,14 +230,12 @@ TEST(ControllerConfigTest, LoadReadsTheFileAndNoPathMeansDefaults) {
   EXPECT_EQ(LoadControllerConfig("/nonexistent/controller.toml").status().code(),
             absl::StatusCode::kNotFound);
 
-  std::string path = ::testing::TempDir() + "zfleet_controller_config_test.toml";
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  ASSERT_NE(f, nullptr);
-  std::fputs("[scheduler]\nmax_concurrent = 9\n[classes.sas]\ninterval = \"1d\"\nbad = 1\n", f);
-  std::fclose(f);
+  zfleet::testing::TempDir dir;
+  dir.Write("controller.toml",
+            "[scheduler]\nmax_concurrent = 9\n[classes.sas]\ninterval = \"1d\"\nbad = 1\n");
+  const std::string path = dir.File("controller.toml");
   auto bad = LoadControllerConfig(path);
   EXPECT_EQ(bad.status().message(), path + ":5: unknown key classes.sas.bad");
-  std::remove(path.c_str());
 }
 
 }  // namespace

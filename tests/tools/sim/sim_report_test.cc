@@ -1,10 +1,7 @@
 // zfleet-sim's output: the trace CSV recomputes the printed figures; the shell prints one
 // JSON document or one error line.
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/temp_dir.h"
 #include "tools/sim/sim_app.h"
 #include "tools/sim/sim_metrics.h"
 #include "tools/sim/simulator.h"
@@ -22,6 +20,7 @@ namespace zfleet::controller {
 namespace {
 
 using Json = nlohmann::json;
+using zfleet::testing::ReadFile;
 
 constexpr char kPolicy[] = R"([scheduler]
 max_concurrent = 6
@@ -65,17 +64,16 @@ SimFlags Outage(const std::string& fleet, const std::string& outage) {
   return flags;
 }
 
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + "zfleet_sim_report_test_" + name;
-  std::ofstream(path) << text;
-  return path;
+// One directory per test process: ctest runs these tests in parallel processes, and a shared
+// file name let one test read another's half-written fleet.
+const zfleet::testing::TempDir& ProcessDir() {
+  static const zfleet::testing::TempDir dir;
+  return dir;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  ProcessDir().Write(name, text);
+  return ProcessDir().File(name);
 }
 
 absl::Time ParseRfc3339(const std::string& text) {
@@ -194,7 +192,7 @@ TEST(SimAppTest, PrintsOneJsonDocumentAndWritesTheTrace) {
   SimFlags flags;
   flags.policy = WriteTemp("policy.toml", kPolicy);
   flags.fleet = WriteTemp("fleet.json", kFleet);
-  flags.trace = ::testing::TempDir() + "zfleet_sim_report_test_trace.csv";
+  flags.trace = ProcessDir().File("trace.csv");
   flags.days = 14;
   flags.json = true;
   absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 11, 4, 9, 0, 0), absl::UTCTimeZone());
@@ -236,7 +234,7 @@ TEST(SimAppTest, OutageClosesTheClassWindowsAndIsPrinted) {
   SimFlags flags = Flags(WriteTemp("policy.toml", kPolicy), WriteTemp("fleet.json", kFleet), 21,
                          "2026-11-02T00:00:00Z");
   flags.outages = {"sata:2d/2026-11-16T00:00:00Z"};
-  flags.trace = ::testing::TempDir() + "zfleet_sim_report_test_outage.csv";
+  flags.trace = ProcessDir().File("outage.csv");
   flags.json = true;
   ::testing::internal::CaptureStdout();
   ASSERT_EQ(RunSim(flags, absl::UnixEpoch()), 0);

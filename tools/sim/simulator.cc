@@ -54,7 +54,8 @@ class SchedulerSim {
     int64_t nth = 0;  // scrubs started so far
     absl::Time first_start;
     absl::Time segment_start;
-    absl::Duration remaining;
+    absl::Duration total;      // the running scrub's scan time
+    absl::Duration remaining;  // of it, at segment_start
     uint64_t epoch = 0;  // bumped whenever a pending completion becomes stale
     bool candidate = false;
   };
@@ -96,7 +97,8 @@ class SchedulerSim {
   std::vector<PoolSim> sims_;
   std::vector<size_t> candidates_;  // due or early, not running
   EventQueue completions_;
-  EventQueue due_;  // when a pool becomes a start candidate
+  EventQueue due_;      // when a pool becomes a start candidate: its early start time
+  EventQueue planned_;  // or its planned start, by the current plan (made anew each time)
   ScrubPlan plan_;
   absl::Time replan_at_ = absl::InfinitePast();
   int64_t next_id_ = 0;
@@ -121,7 +123,8 @@ void SchedulerSim::Apply(const Action& a, absl::Time now) {
       s.scrub_id = ++next_id_;
       ++run_.scrubs;
       s.first_start = s.segment_start = now;
-      s.remaining = SimScrubDuration(p, a.pool, s.nth++, options_);
+      s.total = s.remaining = SimScrubDuration(p, a.pool, s.nth++, options_);
+      p.percent_done = 0;
       running_.push_back({a.pool, a.trigger, RunState::kRunning, now, absl::InfiniteFuture()});
       running_pos_[a.pool] = static_cast<int>(running_.size()) - 1;
       completions_.push({now + s.remaining, a.pool, ++s.epoch});
@@ -155,18 +158,30 @@ void SchedulerSim::Apply(const Action& a, absl::Time now) {
 // pool's planned start stays valid until it starts or its due time moves (scheduler.cc checks
 // that the plan is for the pool's current due time).
 void SchedulerSim::Replan(absl::Time now) {
+  // The planner reads how far each running scrub has come, as zpool status tells the
+  // controller; without it every running scrub would look as if it had just started.
+  for (const RunningScrub& r : running_) {
+    const PoolSim& s = sims_[r.pool];
+    absl::Duration left = s.remaining;
+    if (r.state == RunState::kRunning) left -= now - s.segment_start;
+    fleet_.pools[r.pool].percent_done =
+        s.total > absl::ZeroDuration() ? 100 * (1 - std::max(left, absl::ZeroDuration()) / s.total)
+                                       : 0;
+  }
   plan_ = PlanScrubs(now, fleet_, policy_, running_);
   replan_at_ = now + absl::Hours(12);
   for (int c = 0; c < kDiskClassCount; ++c) {
     replan_at_ = std::min(replan_at_, policy_.classes[c].windows.NextChange(now, policy_.timezone));
   }
+  std::vector<Event> starts;
   for (size_t i = 0; i < plan_.pools.size(); ++i) {
     const PoolPlan& p = plan_.pools[i];
     if (!p.planned || p.latest_start == absl::InfiniteFuture()) continue;
     absl::Duration half = policy_.For(fleet_.pools[i].disk_class).interval / 2;
     // A tick ahead: Decide starts a pool whose planned start comes before the next tick.
-    due_.push({std::max(p.latest_start, p.due - half) - policy_.tick, i, 0});
+    starts.push_back({std::max(p.latest_start, p.due - half) - policy_.tick, i, 0});
   }
+  planned_ = EventQueue(std::greater<Event>(), std::move(starts));
 }
 
 SimRun SchedulerSim::Run() {
@@ -192,12 +207,14 @@ SimRun SchedulerSim::Run() {
       Replan(t);
       dirty = true;
     }
-    while (!due_.empty() && due_.top().at <= t) {
-      size_t pool = due_.top().pool;
-      due_.pop();
-      if (!sims_[pool].candidate) candidates_.push_back(pool);
-      sims_[pool].candidate = true;
-      dirty = true;
+    for (EventQueue* q : {&due_, &planned_}) {
+      while (!q->empty() && q->top().at <= t) {
+        size_t pool = q->top().pool;
+        q->pop();
+        if (!sims_[pool].candidate) candidates_.push_back(pool);
+        sims_[pool].candidate = true;
+        dirty = true;
+      }
     }
     if (dirty || t >= wake || options_.every_tick) {
       Decision d = Decide(t, fleet_, policy_, running_, {}, decide_options);
@@ -222,6 +239,7 @@ SimRun SchedulerSim::Run() {
     absl::Time next = dirty || options_.every_tick ? t + policy_.tick : std::min(wake, end);
     if (!completions_.empty()) next = std::min(next, completions_.top().at);
     if (!due_.empty()) next = std::min(next, due_.top().at);
+    if (!planned_.empty()) next = std::min(next, planned_.top().at);
     next = std::min({next, replan_at_, outage_edge_});
     t = NextTick(std::max(next, t + policy_.tick));
   }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/duration.h"
@@ -21,12 +22,20 @@ struct Occupant {
   absl::Time end;  // expected end, in its class's window time from now
 };
 
-// The pools and running scrubs of one cap group.
+// The pools and running scrubs of one cap group, and its slots while the plan is placed.
 struct Group {
+  Group(std::string name, int cap) : name(std::move(name)), cap(cap) {}
+
   std::string name;
   int cap = 1;
   std::vector<size_t> pools;  // planned pools
   std::vector<Occupant> running;
+  // Placement state: slot s is held by running scrubs until busy_until[s]; free_until holds
+  // (the latest time its next pool must end by, slot) for the slots still taking pools;
+  // chains[s] are the slot's pools, latest first.
+  std::vector<absl::Time> busy_until;
+  std::priority_queue<std::pair<absl::Time, size_t>> free_until;
+  std::vector<std::vector<size_t>> chains;
 };
 
 class Planner {
@@ -39,8 +48,11 @@ class Planner {
  private:
   const ScrubWindows& windows(size_t pool) const { return policy_.For(class_[pool]).windows; }
   absl::Time SensibleLatestStart(size_t pool) const;
-  std::vector<Group> MakeGroups(const std::vector<Occupant>& occupants) const;
-  void PlaceGroup(const Group& group);
+  absl::Time StartToEndBy(size_t pool, absl::Time end) const;
+  void MakeGroups(const std::vector<Occupant>& occupants);
+  void OpenSlots(Group& group) const;
+  void PlacePool(size_t pool);
+  void WalkChains(const Group& group);
   void FindShortfalls(const Group& group);
 
   const absl::Time now_;
@@ -49,6 +61,10 @@ class Planner {
   ScrubPlan plan_;
   std::vector<absl::Time> own_start_;  // SensibleLatestStart of each planned pool, made once
   std::vector<DiskClass> class_;       // each pool's, packed: the groups visit pools at random
+  // Each class's window hours in its coming interval: every group's capacity, made once.
+  std::array<double, kDiskClassCount> open_hours_{};
+  std::vector<Group> groups_;          // the fleet's first
+  std::vector<std::vector<size_t>> host_groups_;  // by host: its groups other than the fleet's
 };
 
 absl::Time Planner::SensibleLatestStart(size_t pool) const {
@@ -62,97 +78,105 @@ absl::Time Planner::SensibleLatestStart(size_t pool) const {
   return std::max(begin, std::min(end, p.due) - p.expected);
 }
 
-std::vector<Group> Planner::MakeGroups(const std::vector<Occupant>& occupants) const {
-  std::vector<Group> groups;
-  Group fleet_group{"fleet", policy_.max_concurrent, {}, {}};
-  std::vector<Group> hosts(fleet_.hosts.size());
+absl::Time Planner::StartToEndBy(size_t pool, absl::Time end) const {
+  if (end == absl::InfiniteFuture()) return end;
+  // Already past: the pool should have started before `end`; how long before does not
+  // matter (it starts now or is late), and walking windows back through the past would cost
+  // the most exactly when the fleet is the most behind.
+  if (end <= now_) return end;
+  return windows(pool).RewindOpenTime(end, plan_.pools[pool].expected, policy_.timezone);
+}
+
+void Planner::MakeGroups(const std::vector<Occupant>& occupants) {
+  groups_.emplace_back("fleet", policy_.max_concurrent);
+  host_groups_.assign(fleet_.hosts.size(), {});
   for (size_t h = 0; h < fleet_.hosts.size(); ++h) {
-    hosts[h] = {absl::StrCat("host ", fleet_.hosts[h].id), policy_.max_per_host, {}, {}};
+    host_groups_[h].push_back(groups_.size());
+    groups_.emplace_back(absl::StrCat("host ", fleet_.hosts[h].id), policy_.max_per_host);
   }
   // Each host's label groups (one per capped key it carries), looked up once per host.
-  std::vector<Group> labels;
   absl::flat_hash_map<std::pair<size_t, std::string>, size_t> label_index;
-  std::vector<std::vector<size_t>> host_labels(fleet_.hosts.size());
   for (size_t h = 0; h < fleet_.hosts.size(); ++h) {
     for (size_t l = 0; l < policy_.max_per_label.size(); ++l) {
       const auto& [key, cap] = policy_.max_per_label[l];
       auto it = fleet_.hosts[h].labels.find(key);
       if (it == fleet_.hosts[h].labels.end()) continue;
-      auto [slot, inserted] = label_index.try_emplace({l, it->second}, labels.size());
-      if (inserted) labels.push_back({absl::StrCat(key, "=", it->second), cap, {}, {}});
-      host_labels[h].push_back(slot->second);
+      auto [slot, inserted] = label_index.try_emplace({l, it->second}, groups_.size());
+      if (inserted) groups_.emplace_back(absl::StrCat(key, "=", it->second), cap);
+      host_groups_[h].push_back(slot->second);
     }
   }
   for (size_t i = 0; i < fleet_.pools.size(); ++i) {
     if (!plan_.pools[i].planned) continue;
-    size_t host = fleet_.pools[i].host;
-    fleet_group.pools.push_back(i);
-    hosts[host].pools.push_back(i);
-    for (size_t g : host_labels[host]) labels[g].pools.push_back(i);
+    groups_[0].pools.push_back(i);
+    for (size_t g : host_groups_[fleet_.pools[i].host]) groups_[g].pools.push_back(i);
   }
   for (const Occupant& o : occupants) {
-    size_t host = fleet_.pools[o.pool].host;
-    fleet_group.running.push_back(o);
-    hosts[host].running.push_back(o);
-    for (size_t g : host_labels[host]) labels[g].running.push_back(o);
+    groups_[0].running.push_back(o);
+    for (size_t g : host_groups_[fleet_.pools[o.pool].host]) groups_[g].running.push_back(o);
   }
-  groups.push_back(std::move(fleet_group));
-  for (Group& g : hosts) {
-    if (!g.pools.empty() || !g.running.empty()) groups.push_back(std::move(g));
-  }
-  for (Group& g : labels) groups.push_back(std::move(g));
-  return groups;
 }
 
-void Planner::PlaceGroup(const Group& group) {
-  if (group.pools.empty()) return;
+void Planner::OpenSlots(Group& group) const {
   const size_t slots = std::clamp<size_t>(group.cap, 1, group.pools.size() + group.running.size());
   // The running scrubs hold slots until their expected ends, the longest in slot 0 on.
-  std::vector<absl::Time> busy_until(slots, now_);
-  {
-    std::vector<absl::Time> ends;
-    for (const Occupant& o : group.running) ends.push_back(o.end);
-    std::sort(ends.rbegin(), ends.rend());
-    for (size_t s = 0; s < slots && s < ends.size(); ++s) busy_until[s] = std::max(now_, ends[s]);
+  group.busy_until.assign(slots, now_);
+  std::vector<absl::Time> ends;
+  for (const Occupant& o : group.running) ends.push_back(o.end);
+  std::sort(ends.rbegin(), ends.rend());
+  for (size_t s = 0; s < slots && s < ends.size(); ++s) {
+    group.busy_until[s] = std::max(now_, ends[s]);
   }
-  // Backward: latest due first, each into the slot whose next scrub starts latest, so long
-  // as the slot is free by then; a slot whose running scrub would still hold it takes no
-  // more (while another slot can).
-  std::vector<std::pair<absl::Time, size_t>> order;  // (due, pool), sorted without lookups
-  order.reserve(group.pools.size());
-  for (size_t pool : group.pools) order.emplace_back(plan_.pools[pool].due, pool);
-  std::sort(order.rbegin(), order.rend());
-  using Slot = std::pair<absl::Time, size_t>;  // (free until, slot)
-  std::priority_queue<Slot> free_until;
-  for (size_t s = 0; s < slots; ++s) free_until.push({absl::InfiniteFuture(), s});
-  std::vector<std::vector<size_t>> chains(slots);  // each slot's pools, latest first
-  for (const auto& [due, pool] : order) {
-    for (;;) {
-      auto [until, slot] = free_until.top();
-      free_until.pop();
-      absl::Time s = own_start_[pool];
-      if (until <= now_) {
-        // The slot is already over-full: this pool should have started before `until`; how
-        // long before does not matter (it starts now or is late), and walking windows back
-        // through the past would cost the most exactly when the fleet is the most behind.
-        s = std::min(s, until);
-      } else if (until != absl::InfiniteFuture()) {
-        s = std::min(
-            s, windows(pool).RewindOpenTime(until, plan_.pools[pool].expected, policy_.timezone));
+  for (size_t s = 0; s < slots; ++s) group.free_until.push({absl::InfiniteFuture(), s});
+  group.chains.resize(slots);
+}
+
+// Places one pool, backward: as late as its own latest start and, in every group it belongs
+// to, the slot whose next scrub starts latest allow. A slot whose running scrub would still
+// hold it then takes no more pools (while the group has another slot), and its loss can move
+// the start earlier in the other groups too, so the slots are chosen until the start holds.
+void Planner::PlacePool(size_t pool) {
+  const std::vector<size_t>& own = host_groups_[fleet_.pools[pool].host];
+  absl::InlinedVector<size_t, 4> groups = {0};
+  groups.insert(groups.end(), own.begin(), own.end());
+  absl::Time s = own_start_[pool];
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t g : groups) {
+      Group& group = groups_[g];
+      for (;;) {
+        auto [until, slot] = group.free_until.top();
+        absl::Time start = std::min(s, StartToEndBy(pool, until));
+        absl::Time busy = group.busy_until[slot];
+        if (start < busy && busy > now_ && group.free_until.size() > 1) {
+          group.free_until.pop();
+          continue;
+        }
+        if (start < s) {
+          s = start;
+          changed = true;
+        }
+        break;
       }
-      if (s < busy_until[slot] && busy_until[slot] > now_ && !free_until.empty()) continue;
-      PoolPlan& p = plan_.pools[pool];
-      p.latest_start = std::min(p.latest_start, s);
-      chains[slot].push_back(pool);
-      free_until.push({s, slot});
-      break;
     }
   }
-  // Forward: behind its running scrub, each slot's pools start as early as their predecessor
-  // lets them; a pool that cannot start by its due time will be late.
-  for (size_t slot = 0; slot < slots; ++slot) {
-    absl::Time free = busy_until[slot];
-    for (auto it = chains[slot].rbegin(); it != chains[slot].rend(); ++it) {
+  PoolPlan& p = plan_.pools[pool];
+  p.latest_start = std::min(p.latest_start, s);
+  for (size_t g : groups) {
+    Group& group = groups_[g];
+    size_t slot = group.free_until.top().second;
+    group.free_until.pop();
+    group.free_until.push({s, slot});
+    group.chains[slot].push_back(pool);
+  }
+}
+
+// Forward: behind its running scrub, each slot's pools start as early as their predecessor
+// lets them; a pool that cannot start by its due time will be late.
+void Planner::WalkChains(const Group& group) {
+  for (size_t slot = 0; slot < group.chains.size(); ++slot) {
+    absl::Time free = group.busy_until[slot];
+    for (auto it = group.chains[slot].rbegin(); it != group.chains[slot].rend(); ++it) {
       PoolPlan& p = plan_.pools[*it];
       const ScrubWindows& w = windows(*it);
       absl::Time begin = free == absl::InfiniteFuture() || w.IsOpenAt(free, policy_.timezone)
@@ -178,9 +202,7 @@ void Planner::FindShortfalls(const Group& group) {
   for (int c = 0; c < kDiskClassCount; ++c) {
     if (count[c] == 0) continue;
     const ClassPolicy& cls = policy_.classes[c];
-    double open = absl::ToDoubleHours(
-        cls.interval - cls.windows.ClosedTimeBetween(now_, now_ + cls.interval, policy_.timezone));
-    double capacity = std::min(group.cap, count[c]) * open;
+    double capacity = std::min(group.cap, count[c]) * open_hours_[c];
     if (need[c] <= capacity) continue;
     plan_.shortfalls.push_back(
         {group.name, static_cast<DiskClass>(c), cls.interval, need[c], capacity, count[c]});
@@ -224,9 +246,25 @@ ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
   for (size_t i = 0; i < n; ++i) {
     if (plan_.pools[i].planned) own_start_[i] = SensibleLatestStart(i);
   }
-  for (const Group& g : MakeGroups(occupants)) {
-    PlaceGroup(g);
-    FindShortfalls(g);
+  for (int c = 0; c < kDiskClassCount; ++c) {
+    const ClassPolicy& cls = policy_.classes[c];
+    open_hours_[c] = absl::ToDoubleHours(
+        cls.interval - cls.windows.ClosedTimeBetween(now_, now_ + cls.interval, policy_.timezone));
+  }
+  MakeGroups(occupants);
+  for (Group& g : groups_) {
+    if (!g.pools.empty()) OpenSlots(g);
+  }
+  // Latest due first, so each pool is placed as late as the ones due after it leave room for.
+  std::vector<std::pair<absl::Time, size_t>> order;  // (due, pool), sorted without lookups
+  for (size_t i = 0; i < n; ++i) {
+    if (plan_.pools[i].planned) order.emplace_back(plan_.pools[i].due, i);
+  }
+  std::sort(order.rbegin(), order.rend());
+  for (const auto& [due, pool] : order) PlacePool(pool);
+  for (const Group& g : groups_) {
+    WalkChains(g);
+    if (!g.pools.empty() || !g.running.empty()) FindShortfalls(g);
   }
   for (PoolPlan& p : plan_.pools) {
     if (!p.planned) continue;

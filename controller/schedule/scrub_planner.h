@@ -6,14 +6,15 @@
 // Model. Every cap (the fleet's max_concurrent, each host's max_per_host, each value of a
 // max_per_label key) is a group of `cap` slots. A scrub occupies one slot of each of its
 // groups for its expected duration, counted in its class's window time (it pauses when the
-// window closes and resumes when it opens). Per group, pools are placed as late as possible
-// in due order, latest due first, each into the slot that stays free longest (its start is
-// the earlier of its own latest sensible start and the time that leaves its slot's next scrub
-// room). The running scrubs hold slots until their expected ends (the longest first); such a
-// slot takes no pool that would have to start before then while another slot can. Then each
-// slot's chain is walked forward from now behind the scrub running in it, and a pool whose
-// earliest start there falls after its due time will be late. A pool's latest start is the
-// earliest of its groups'.
+// window closes and resumes when it opens). Pools are placed as late as possible, latest due
+// first, each at once in all its groups: in each, into the slot whose next scrub starts
+// latest, and at the earliest of its own latest sensible start and the times that leave
+// those slots' next scrubs room. So the pools of one host, which share its slots, are not
+// planned into the same hours by their rack. The running scrubs hold slots until their
+// expected ends (the longest first); such a slot takes no pool that would have to start
+// before then while another slot of its group can. Then each slot's chain is walked forward
+// from now behind the scrub running in it, and a pool whose earliest start there falls after
+// its due time will be late.
 //
 // A pool's own latest sensible start is its due time when its window is open then; otherwise
 // the last window stretch before it, late enough in the stretch to finish inside it when

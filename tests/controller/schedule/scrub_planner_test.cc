@@ -112,6 +112,36 @@ TEST(ScrubPlannerTest, ACapStaggersPoolsDueTogetherBackwards) {
   EXPECT_EQ(rows.wake_at, At(4, 4));
 }
 
+TEST(ScrubPlannerTest, AHostsPoolsArePlannedIntoDifferentHoursByTheirRackToo) {
+  // A rack of two slots, host h0 with two pools and h1, h2 with one each: four 4h scrubs due
+  // Thursday 00:00. Planning the rack and the host apart put h0's two pools both into the
+  // rack's early pair (and the host's 20:00), so that three pools were left for the rack's
+  // two slots at 00:00. Planned together, starting each pool at its latest start runs at
+  // most two at a time, one at a time on h0, and every pool on time.
+  FleetSnapshot fleet = OneRack(3, At(5, 0), 4);
+  fleet.pools.insert(fleet.pools.begin() + 1, fleet.pools[0]);
+  fleet.pools[1].name = "tank2";
+  SchedulerPolicy policy = RackOfOne();
+  policy.max_per_label = {{"rack", 2}};
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  ASSERT_EQ(plan.pools.size(), 4u);
+  EXPECT_EQ(plan.late, 0);
+  auto overlap = [&](size_t a, size_t b) {
+    absl::Time sa = plan.pools[a].latest_start, sb = plan.pools[b].latest_start;
+    return sa < sb + absl::Hours(4) && sb < sa + absl::Hours(4);
+  };
+  EXPECT_FALSE(overlap(0, 1)) << "h0 runs one scrub at a time";
+  for (size_t a = 0; a < 4; ++a) {
+    EXPECT_LE(plan.pools[a].latest_start, At(5, 0));
+    for (size_t b = a + 1; b < 4; ++b) {
+      for (size_t c = b + 1; c < 4; ++c) {
+        EXPECT_FALSE(overlap(a, b) && overlap(b, c) && overlap(a, c))
+            << "three scrubs at once on a rack of two: " << a << b << c;
+      }
+    }
+  }
+}
+
 TEST(ScrubPlannerTest, ARunningScrubDelaysTheChainAndMakesPoolsLate) {
   FleetSnapshot fleet = OneRack(3, At(3, 20), 10);  // due Tuesday 20:00
   SchedulerPolicy policy = RackOfOne();

@@ -247,6 +247,7 @@ absl::Status ScheduleService::Tick() {
   ASSIGN_OR_RETURN(Inputs in, Gather(now));
   DecideOptions options;
   options.explain = false;
+  options.plan = &plan_.At(now, in.fleet, config_->scheduler, in.running);
   Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual, options);
   return Apply(in, decision, now);
 }
@@ -255,7 +256,7 @@ absl::StatusOr<v1::GetScheduleResponse> ScheduleService::GetSchedule() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
   ASSIGN_OR_RETURN(Inputs in, Gather(now));
-  const ScrubPlan plan = PlanScrubs(now, in.fleet, config_->scheduler, in.running);
+  const ScrubPlan& plan = plan_.At(now, in.fleet, config_->scheduler, in.running);
   DecideOptions options;
   options.plan = &plan;
   Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual, options);

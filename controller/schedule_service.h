@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
 #include "controller/schedule/scheduler.h"
+#include "controller/schedule/standing_plan.h"
 #include "controller/store/store.h"
 #include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
@@ -36,6 +37,9 @@ class ScheduleService : public StoreService {
   absl::StatusOr<Inputs> Gather(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
   absl::Status Apply(const Inputs& in, const Decision& decision, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+
+  // What Tick acts on and GetSchedule shows: the same plan (standing_plan.h).
+  StandingPlan plan_ ABSL_GUARDED_BY(store_mu_);
 };
 
 }  // namespace zfleet::controller

@@ -161,8 +161,8 @@ struct DecideOptions {
   // early-start period at `now`. Not owned; must outlive the call. With candidates set no rows are
   // made (explain is ignored).
   const std::vector<size_t>* candidates = nullptr;
-  // The look-ahead plan (PlanScrubs) made at or shortly before `now` for these inputs; null
-  // = Decide makes one. Not owned.
+  // The look-ahead plan to act on: the standing one (standing_plan.h), made at or before
+  // `now` for this fleet; null = Decide makes one for these inputs. Not owned.
   const ScrubPlan* plan = nullptr;
 };
 

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "controller/schedule/scrub_planner.h"
+#include "controller/schedule/standing_plan.h"
 
 namespace zfleet::controller {
 namespace {
@@ -154,9 +155,10 @@ void SchedulerSim::Apply(const Action& a, absl::Time now) {
   }
 }
 
-// The plan is made again at every window edge and at least twice a day; in between, a
-// pool's planned start stays valid until it starts or its due time moves (scheduler.cc checks
-// that the plan is for the pool's current due time).
+// The plan is made when the controller's is (standing_plan.h: ReplanTime) and at outage
+// edges; in between, a pool's planned start stays valid until it starts or its due time
+// moves (scheduler.cc checks that the plan is for the pool's current due time). The pools
+// never change, so the plan is used by index, without StandingPlan's matching.
 void SchedulerSim::Replan(absl::Time now) {
   // The planner reads how far each running scrub has come, as zpool status tells the
   // controller; without it every running scrub would look as if it had just started.
@@ -169,10 +171,7 @@ void SchedulerSim::Replan(absl::Time now) {
                                        : 0;
   }
   plan_ = PlanScrubs(now, fleet_, policy_, running_);
-  replan_at_ = now + absl::Hours(12);
-  for (int c = 0; c < kDiskClassCount; ++c) {
-    replan_at_ = std::min(replan_at_, policy_.classes[c].windows.NextChange(now, policy_.timezone));
-  }
+  replan_at_ = ReplanTime(now, policy_);
   std::vector<Event> starts;
   for (size_t i = 0; i < plan_.pools.size(); ++i) {
     const PoolPlan& p = plan_.pools[i];

@@ -1,0 +1,50 @@
+// The plan the scheduler acts on between plans (scheduler.h, "Planned starts"). A plan is made
+// at every window edge of any class and at least every 12 hours, not at every tick: each plan
+// is as late as possible, so one made at every tick would put off what the last one said
+// must start now whenever the fleet moved a little, and on a large fleet a plan costs more
+// than the rest of a decision. zfleet-sim makes its plans at the same times (ReplanTime).
+// Pure: no clock, no I/O; thread-compatible.
+#ifndef ZFLEET_CONTROLLER_SCHEDULE_STANDING_PLAN_H_
+#define ZFLEET_CONTROLLER_SCHEDULE_STANDING_PLAN_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "controller/schedule/scheduler.h"
+#include "controller/schedule/scheduler_policy.h"
+#include "controller/schedule/scrub_planner.h"
+
+namespace zfleet::controller {
+
+// When a plan made at `made` is made again: at the next window edge of any class (a window
+// that opens or closes changes what can run), at the latest 12 hours later.
+absl::Time ReplanTime(absl::Time made, const SchedulerPolicy& policy);
+
+class StandingPlan {
+ public:
+  // The plan to act on at `now` for `fleet`: a new one when none stands, its ReplanTime has
+  // come or `now` is before it was made (a clock set back); else the standing one, its pools
+  // matched to `fleet`'s by host id and pool name. A pool the standing plan does not know
+  // (new since) is not planned until the next plan; so is one whose due time moved (a scrub
+  // ended), which Decide checks. Valid until the next call.
+  const ScrubPlan& At(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+                      absl::Span<const RunningScrub> running);
+
+  absl::Time made() const { return made_; }
+
+ private:
+  void Match(const FleetSnapshot& fleet);
+
+  ScrubPlan made_plan_;  // by the pools of the fleet it was made for
+  std::vector<std::pair<std::string, std::string>> keys_;  // (host id, pool) of each of them
+  ScrubPlan current_;  // made_plan_ by the pools of the fleet of the last call
+  absl::Time made_ = absl::InfinitePast();
+  absl::Time replan_at_ = absl::InfinitePast();
+};
+
+}  // namespace zfleet::controller
+
+#endif  // ZFLEET_CONTROLLER_SCHEDULE_STANDING_PLAN_H_

@@ -1,0 +1,93 @@
+#include "controller/schedule/standing_plan.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "scheduler_world.h"
+
+namespace zfleet::controller {
+namespace {
+
+// Three 10h SATA scrubs due Thursday 00:00 on a rack that runs one at a time (the plan
+// staggers them: Wednesday 04:00, 14:00, Thursday 00:00); SATA windows open Tuesday to
+// Thursday all day.
+struct Staggered {
+  FleetSnapshot fleet;
+  SchedulerPolicy policy;
+
+  Staggered() {
+    for (int i = 0; i < 3; ++i) {
+      HostSnapshot h;
+      h.id = absl::StrCat("h", i);
+      h.labels["rack"] = "r1";
+      fleet.hosts.push_back(h);
+      PoolSnapshot p;
+      p.host = static_cast<size_t>(i);
+      p.name = "tank";
+      p.disk_class = DiskClass::kSata;
+      p.last_scrub_start = At(5, 0) - Days(7);
+      p.last_scrub_end = At(5, 0) - Days(7) + absl::Hours(10);
+      p.size_bytes = 10 * 3600 * 100e6;
+      p.scan_bytes_per_s = 100e6;
+      fleet.pools.push_back(p);
+    }
+    policy.max_per_label = {{"rack", 1}};
+    policy.early_start = 0;
+    policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Tue-Thu 00:00-24:00"});
+  }
+};
+
+TEST(StandingPlanTest, ReplanTimeIsTheNextWindowEdgeOrTwelveHoursLater) {
+  SchedulerPolicy policy;  // every class always open
+  EXPECT_EQ(ReplanTime(kNow, policy), kNow + absl::Hours(12));
+  policy.classes[static_cast<int>(DiskClass::kNvme)].windows = Windows({"Mon-Sun 00:00-06:00"});
+  EXPECT_EQ(ReplanTime(kNow, policy), At(3, 6));  // Tuesday 02:00 → the window closes at 06:00
+  EXPECT_EQ(ReplanTime(At(3, 7), policy), At(3, 19));
+}
+
+TEST(StandingPlanTest, ThePlanStandsUntilItsReplanTimeEvenWhenTheFleetMoves) {
+  Staggered w;
+  StandingPlan standing;
+  const ScrubPlan& first = standing.At(kNow, w.fleet, w.policy, {});
+  ASSERT_EQ(first.pools.size(), 3u);
+  EXPECT_EQ(first.pools[0].latest_start, At(4, 4));
+  EXPECT_EQ(standing.made(), kNow);
+  // An hour later pool 2 is found scrubbing (someone started it by hand). A new plan would
+  // let pool 0 wait until 14:00; the standing one keeps what it said.
+  w.fleet.pools[2].scan_function = ScanFunction::kScrub;
+  w.fleet.pools[2].scan_state = ScanState::kScanning;
+  std::vector<RunningScrub> running = {
+      {2, ScrubTrigger::kExternal, RunState::kRunning, kNow, kNow}};
+  EXPECT_EQ(PlanScrubs(kNow + absl::Hours(1), w.fleet, w.policy, running).pools[0].latest_start,
+            At(4, 14));
+  const ScrubPlan& later = standing.At(kNow + absl::Hours(1), w.fleet, w.policy, running);
+  EXPECT_EQ(later.pools[0].latest_start, At(4, 4));
+  EXPECT_EQ(standing.made(), kNow);
+  // Twelve hours after it was made (no window edge in between), a new plan.
+  standing.At(kNow + absl::Hours(12), w.fleet, w.policy, running);
+  EXPECT_EQ(standing.made(), kNow + absl::Hours(12));
+  // A clock set back makes a new one too.
+  standing.At(kNow, w.fleet, w.policy, running);
+  EXPECT_EQ(standing.made(), kNow);
+}
+
+TEST(StandingPlanTest, PoolsAreMatchedByHostAndNameWhenTheFleetChanges) {
+  Staggered w;
+  StandingPlan standing;
+  const absl::Time pool1_start = standing.At(kNow, w.fleet, w.policy, {}).pools[1].latest_start;
+  // The store lists the pools in another order, and a new pool on h0 has appeared.
+  std::swap(w.fleet.pools[0], w.fleet.pools[1]);
+  PoolSnapshot added = w.fleet.pools[1];
+  added.name = "bulk";
+  w.fleet.pools.insert(w.fleet.pools.begin(), added);
+  const ScrubPlan& matched = standing.At(kNow + absl::Minutes(1), w.fleet, w.policy, {});
+  ASSERT_EQ(matched.pools.size(), 4u);
+  EXPECT_EQ(standing.made(), kNow);
+  EXPECT_FALSE(matched.pools[0].planned);  // h0/bulk: unknown to the standing plan
+  EXPECT_EQ(matched.pools[1].latest_start, pool1_start);  // h1/tank, now at index 1
+  EXPECT_EQ(matched.pools[2].latest_start, At(4, 4));     // h0/tank, now at index 2
+  EXPECT_TRUE(matched.pools[3].planned);
+}
+
+}  // namespace
+}  // namespace zfleet::controller

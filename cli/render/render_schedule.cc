@@ -38,9 +38,12 @@ Cell NextDueCell(const v1::ScheduleRow& row, absl::Time now) {
   return Cell(text, Color::kRed);
 }
 
-// The plan's latest start; "(late)" and red when the plan sees the pool missing its due time.
-Cell StartByCell(const v1::ScheduleRow& row) {
-  std::string text = row.has_start_by() ? FormatMinute(row.start_by()) : "-";
+// The plan's latest start ("now" once it has come); "(late)" and red when the plan sees the
+// pool missing its due time.
+Cell StartByCell(const v1::ScheduleRow& row, absl::Time now) {
+  std::string text = !row.has_start_by()                              ? "-"
+                     : absl::FromUnixSeconds(row.start_by()) <= now ? "now"
+                                                                      : FormatMinute(row.start_by());
   if (!row.late()) return Cell(text);
   return Cell(row.has_start_by() ? absl::StrCat(text, " (late)") : "late", Color::kRed);
 }
@@ -85,7 +88,7 @@ std::string RenderScheduleText(const v1::GetScheduleResponse& schedule,
   for (const v1::ScheduleRow* row : SortedRows(schedule)) {
     table.AddRow({row->host_id(), row->pool(), OrDash(row->class_()),
                   row->has_last_scrub_end() ? FormatMinute(row->last_scrub_end()) : "never",
-                  NextDueCell(*row, now), StartByCell(*row), Cell(row->status(), StatusColor(*row)),
+                  NextDueCell(*row, now), StartByCell(*row, now), Cell(row->status(), StatusColor(*row)),
                   Cell(row->reason(), StatusColor(*row))});
   }
   return absl::StrCat(Summary(schedule, now), "\n", table.Render(options.color));

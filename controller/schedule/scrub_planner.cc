@@ -309,12 +309,23 @@ std::optional<absl::Duration> ExpectedFromHistory(absl::Span<const FinishedScrub
   return took[(took.size() - 1) / 2];
 }
 
+namespace {
+
+// Scrub-hours as people read them: whole hours from ten on, else enough digits that a short
+// window does not read as "0".
+std::string Hours(double h) {
+  if (h >= 10) return absl::StrFormat("%.0f", h);
+  if (h >= 1) return absl::StrFormat("%.1f", h);
+  return absl::StrFormat("%.2f", h);
+}
+
+}  // namespace
+
 std::string ShortfallText(const Shortfall& s) {
   return absl::StrFormat(
-      "%s on %s needs ~%.0f scrub-hours every %s; its windows under the caps give %.0f (%d "
-      "pools)",
-      DiskClassName(s.disk_class), s.group, s.need_hours, FormatHumanDuration(s.interval),
-      s.capacity_hours, s.pools);
+      "%s on %s needs ~%s scrub-hours every %s; its windows under the caps give %s (%d pools)",
+      DiskClassName(s.disk_class), s.group, Hours(s.need_hours), FormatHumanDuration(s.interval),
+      Hours(s.capacity_hours), s.pools);
 }
 
 }  // namespace zfleet::controller

@@ -67,24 +67,24 @@ TEST(RenderScheduleTest, SoonestDueFirstWithOverdueMarkedAndReasons) {
             "under the caps give 400 (80 pools)\n"
             "\n"
             "HOST  POOL  CLASS  LAST-SCRUB        NEXT-DUE                         "
-            "START-BY                 STATUS   REASON\n"
+            "START-BY          STATUS   REASON\n"
             "h1    tank  sata   2026-11-12 10:00  2026-11-19 10:00 (overdue 2d0h)  "
-            "2026-11-19 10:00 (late)  waiting  cap rack=r07 reached\n"
+            "now (late)        waiting  cap rack=r07 reached\n"
             "h3    fast  sata   2026-11-14 10:00  2026-11-21 10:00                 "
-            "-                        due\n"
+            "-                 due\n"
             "h4    slow  sata   2026-11-15 10:00  2026-11-22 10:00                 "
-            "2026-11-21 09:00 (late)  ok\n"
+            "now (late)        ok\n"
             "h2    big   sas    2026-11-11 10:00  2026-12-11 10:00                 "
-            "2026-12-11 10:00         ok\n"
+            "2026-12-11 10:00  ok\n"
             "h1    new   -      never             -                                "
-            "-                        ok\n");
+            "-                 ok\n");
 }
 
 TEST(RenderScheduleTest, OverdueIsRedOnlyOnATerminal) {
   EXPECT_THAT(RenderScheduleText(Schedule(), fixtures::kColor),
               HasSubstr("\033[31m2026-11-19 10:00 (overdue 2d0h)\033[0m"));
   EXPECT_THAT(RenderScheduleText(Schedule(), fixtures::kColor),
-              HasSubstr("\033[31m2026-11-21 09:00 (late)\033[0m"));
+              HasSubstr("\033[31mnow (late)\033[0m"));
   EXPECT_THAT(RenderScheduleText(Schedule(), kPlain), ::testing::Not(HasSubstr("\033[")));
 }
 

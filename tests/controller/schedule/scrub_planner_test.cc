@@ -173,6 +173,10 @@ TEST(ScrubPlannerTest, AGroupThatCannotHoldItsScrubsIsAShortfall) {
             "sata on rack=r1 needs ~200 scrub-hours every 7d; its windows under the caps give "
             "168 (4 pools)");
   EXPECT_GE(plan.late, 1);
+  // Short windows and small pools are not rounded to nothing.
+  EXPECT_EQ(ShortfallText({"host h1", DiskClass::kNvme, absl::Hours(24), 2.54, 0.5, 3}),
+            "nvme on host h1 needs ~2.5 scrub-hours every 1d; its windows under the caps give "
+            "0.50 (3 pools)");
   // Hosts, with one pool each, have room: no shortfall of their own.
   for (const Shortfall& other : plan.shortfalls)
     EXPECT_EQ(other.group.rfind("host", 0), std::string::npos);

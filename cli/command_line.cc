@@ -30,6 +30,8 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
                  "controller address HOST:PORT (default: $ZFLEET_CONTROLLER, else " +
                      std::string(kDefaultController) + ")");
   app.add_flag("--json", f.json, "print one JSON document instead of text");
+  app.add_flag("--wide", f.wide,
+               "on a terminal, print tables in full instead of cutting long cells to its width");
   app.add_option("--timeout", f.timeout, "deadline for each call to the controller")
       ->type_name("DURATION")
       ->default_str(std::string(kDefaultTimeout));

@@ -25,6 +25,7 @@ struct Flags {
   std::string controller;
   std::string timeout{kDefaultTimeout};
   bool json = false;
+  bool wide = false;     // tables as wide as their widest cells, even on a terminal
   std::string tls_ca;    // "" = $ZFLEET_TLS_CA
   std::string tls_cert;  // "" = $ZFLEET_TLS_CERT
   std::string tls_key;   // "" = $ZFLEET_TLS_KEY

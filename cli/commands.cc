@@ -121,7 +121,8 @@ absl::Status Prepare(const Subcommands& sub, const Environment& env, Invocation*
   }
   if (sub.forget->parsed()) RETURN_IF_ERROR(CheckForget(f));
   in->user = env.user.empty() ? "unknown" : env.user;
-  in->render = RenderOptions{.color = env.color && !f.json, .now = env.now};
+  in->render =
+      RenderOptions{.color = env.color && !f.json, .width = f.wide ? 0 : env.width, .now = env.now};
   return absl::OkStatus();
 }
 

@@ -30,6 +30,7 @@ using TlsChecker = std::function<absl::Status(const tls::TlsFiles& files)>;
 struct Environment {
   std::string controller_env;          // $ZFLEET_CONTROLLER; "" when unset
   bool color = false;                  // stdout is a terminal that wants colour
+  size_t width = 0;                    // the terminal's columns; 0 = not a terminal
   absl::Time now = absl::UnixEpoch();  // what `events --since` counts back from
   std::string user{};                  // $USER, sent by `ack` (used on plaintext); "" when unset
   tls::TlsFiles tls_env{};             // $ZFLEET_TLS_CA, _CERT, _KEY; "" when unset

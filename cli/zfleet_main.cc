@@ -1,5 +1,6 @@
 // zfleet: the on-call command line. Reads the process's world (args, environment,
 // terminal, clock), hands it to RunCli, prints what comes back.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -36,6 +37,21 @@ void QuietGrpcLog() {
   gpr_set_log_function([](gpr_log_func_args*) {});
 }
 
+// How wide stdout's lines may be: 0 (no limit) unless it is a terminal; then $COLUMNS when
+// set (as shells export it, and as tests and `script` sessions set it), else the terminal's.
+size_t TerminalWidth() {
+  if (!isatty(STDOUT_FILENO)) return 0;
+  const char* columns = std::getenv("COLUMNS");
+  if (columns != nullptr) {
+    char* end = nullptr;
+    long n = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && n > 0 && n < 100000) return static_cast<size_t>(n);
+  }
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 0;
+}
+
 std::string Getenv(const char* name) {
   const char* value = std::getenv(name);
   return value == nullptr ? "" : value;
@@ -53,6 +69,7 @@ int main(int argc, char** argv) {
                  .cert = Getenv("ZFLEET_TLS_CERT"),
                  .key = Getenv("ZFLEET_TLS_KEY")};
   env.color = WantsColor();
+  env.width = TerminalWidth();
   env.now = zfleet::SystemClock::Get().Now();
   env.check_tls = [now = env.now](const zfleet::tls::TlsFiles& files) {
     return zfleet::tls::CheckTlsFiles(files, now);

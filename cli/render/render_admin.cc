@@ -61,14 +61,14 @@ std::string RenderAuditText(const v1::ListAuditResponse& audit, absl::Time since
     return absl::StrCat("no audit entries since ", FormatMinute(absl::ToUnixSeconds(since)),
                         " UTC\n");
   }
-  Table table({{"TIME"}, {"WHO"}, {"ROLE"}, {"ACTION"}, {"TARGET"}, {"RESULT"}, {"DETAIL"}});
+  Table table({Table::Whole("TIME"), {"WHO"}, {"ROLE"}, {"ACTION"}, {"TARGET"}, {"RESULT"}, {"DETAIL"}});
   for (const v1::AuditEntry* e : SortedEntries(audit)) {
     const Color result_color = e->result() == "ok" ? Color::kGreen : Color::kRed;
     table.AddRow({e->time() != 0 ? FormatMinute(e->time()) : "-", OrDash(e->who()),
                   OrDash(e->role()), OrDash(e->action()), OrDash(e->target()),
                   Cell(OrDash(e->result()), result_color), OrDash(e->detail())});
   }
-  return table.Render(options.color);
+  return table.Render(options.color, "", options.width);
 }
 
 Json RenderAuditJson(const v1::ListAuditResponse& audit) {

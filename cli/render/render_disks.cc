@@ -51,7 +51,7 @@ std::string RenderDisksText(const v1::ListDisksResponse& disks, const RenderOpti
                   CountCell(d->has_checksum_errors(), d->checksum_errors()),
                   OrDash(CounterTrend(*d))});
   }
-  return table.Render(options.color);
+  return table.Render(options.color, "", options.width);
 }
 
 Json RenderDisksJson(const v1::ListDisksResponse& disks) {
@@ -96,7 +96,7 @@ std::string RenderModelsText(const v1::ListDisksResponse& disks, const RenderOpt
                   CountCell(true, m.disks_with_errors), CountCell(true, m.read_errors),
                   CountCell(true, m.write_errors), CountCell(true, m.checksum_errors)});
   }
-  return table.Render(options.color);
+  return table.Render(options.color, "", options.width);
 }
 
 Json RenderModelsJson(const v1::ListDisksResponse& disks) {

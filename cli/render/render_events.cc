@@ -49,7 +49,7 @@ std::string RenderEventsText(const v1::ListEventsResponse& events, absl::Time si
     return absl::StrCat("no events since ", FormatMinute(absl::ToUnixSeconds(since)), " UTC\n");
   }
   Table table({{"ID", Align::kRight},
-               {"TIME"},
+               Table::Whole("TIME"),
                {"SEVERITY"},
                {"HOST"},
                {"POOL"},
@@ -62,7 +62,7 @@ std::string RenderEventsText(const v1::ListEventsResponse& events, absl::Time si
                   Cell(SeverityText(*e), SeverityColor(SeverityText(*e))), OrDash(e->host_id()),
                   OrDash(e->pool()), OrDash(e->device()), e->kind(), MessageCell(*e), AckCell(*e)});
   }
-  return table.Render(options.color);
+  return table.Render(options.color, "", options.width);
 }
 
 Json RenderEventsJson(const v1::ListEventsResponse& events) {

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/render/format_util.h"
-#include "model/enum_names.h"
 #include "cli/render/table.h"
+#include "model/enum_names.h"
 #include "model/pool_json.h"
 
 namespace zfleet::cli {
@@ -81,11 +81,12 @@ std::string RenderHistoryText(const v1::GetHistoryRequest& request,
   if (history.scrub_runs_size() == 0 && history.changes_size() == 0) {
     return absl::StrCat("no history recorded for ", name, "\n");
   }
-  Table table({{"TIME"}, {"WHAT"}});
+  Table table({Table::Whole("TIME"), {"WHAT"}});
   for (Entry& entry : Timeline(history)) {
     table.AddRow({entry.time != 0 ? FormatMinute(entry.time) : "-", std::move(entry.what)});
   }
-  return absl::StrCat("history of ", name, " (newest first):\n\n", table.Render(options.color));
+  return absl::StrCat("history of ", name, " (newest first):\n\n",
+                      table.Render(options.color, "", options.width));
 }
 
 Json RenderHistoryJson(const v1::GetHistoryRequest& request,

@@ -27,7 +27,7 @@ std::string RenderHostsText(const v1::ListHostsResponse& hosts, const RenderOpti
   const bool any_error = std::any_of(hosts.hosts().begin(), hosts.hosts().end(),
                                      [](const auto& h) { return !h.collect_error().empty(); });
   std::vector<Table::Column> columns = {
-      {"HOST"},  {"REPORTING"}, {"LAST-SEEN"}, {"POOLS", Align::kRight}, {"ZPOOL-GENERATION"},
+      {"HOST"},  {"REPORTING"}, Table::Whole("LAST-SEEN"), {"POOLS", Align::kRight}, {"ZPOOL-GENERATION"},
       {"AGENT"}, {"INSTANCE"}};
   if (any_error) columns.push_back({"ERROR"});
   Table table(std::move(columns));
@@ -38,7 +38,7 @@ std::string RenderHostsText(const v1::ListHostsResponse& hosts, const RenderOpti
                   OrDash(h->info().zpool_generation()), OrDash(h->info().agent_version()),
                   OrDash(h->instance_id()), Cell(h->collect_error(), Color::kRed)});
   }
-  return table.Render(options.color);
+  return table.Render(options.color, "", options.width);
 }
 
 Json RenderHostsJson(const v1::ListHostsResponse& hosts) {

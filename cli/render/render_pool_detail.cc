@@ -109,7 +109,7 @@ void AddVdevRows(const v1::Vdev& v, int depth, Table* table) {
 }
 
 // zpool's grouping: data vdevs under the pool's own line, other roles under a heading.
-std::string ConfigTable(const v1::Pool& pool, bool color) {
+std::string ConfigTable(const v1::Pool& pool, const RenderOptions& options) {
   struct Group {
     std::string role;
     std::string heading;
@@ -141,7 +141,7 @@ std::string ConfigTable(const v1::Pool& pool, bool color) {
       AddVdevRows(v, 1, &table);
     }
   }
-  return table.Render(color, kValueIndent);
+  return table.Render(options.color, kValueIndent, options.width);
 }
 
 std::string ErrorsText(const v1::PoolErrors& e) {
@@ -160,16 +160,16 @@ std::string TimeCell(bool known, int64_t unix_seconds) {
   return known && unix_seconds != 0 ? FormatMinute(unix_seconds) : "-";
 }
 
-std::string ScrubRunsTable(const v1::GetPoolResponse& response, bool color) {
+std::string ScrubRunsTable(const v1::GetPoolResponse& response, const RenderOptions& options) {
   const auto& runs = response.scrub_runs();
   const bool any_message =
       std::any_of(runs.begin(), runs.end(), [](const auto& r) { return !r.message().empty(); });
   std::vector<Table::Column> columns = {{"ID", Align::kRight},
                                         {"TRIGGER"},
                                         {"STATE"},
-                                        {"REQUESTED"},
-                                        {"STARTED"},
-                                        {"ENDED"},
+                                        Table::Whole("REQUESTED"),
+                                        Table::Whole("STARTED"),
+                                        Table::Whole("ENDED"),
                                         {"REPAIRED", Align::kRight},
                                         {"ERRORS", Align::kRight}};
   if (any_message) columns.push_back({"MESSAGE"});
@@ -181,7 +181,7 @@ std::string ScrubRunsTable(const v1::GetPoolResponse& response, bool color) {
                   r.has_bytes_repaired() ? HumanSize(r.bytes_repaired()) : "-",
                   CounterCell(r.has_errors(), r.errors()), r.message()});
   }
-  return table.Render(color, kValueIndent);
+  return table.Render(options.color, kValueIndent, options.width);
 }
 
 }  // namespace
@@ -199,7 +199,7 @@ std::string RenderPoolDetailText(const v1::GetPoolResponse& response,
   if (!p.see().empty()) AppendField(&out, "see", p.see());
   AppendField(&out, "size", SizeLine(p));
   AppendField(&out, "scan", ScanText(p.scan()));
-  absl::StrAppend(&out, " config:\n\n", ConfigTable(p, options.color), "\n");
+  absl::StrAppend(&out, " config:\n\n", ConfigTable(p, options), "\n");
   AppendField(&out, "errors", ErrorsText(p.errors()));
   if (p.unparsed_size() > 0) {
     absl::StrAppend(&out, "\n");
@@ -208,8 +208,7 @@ std::string RenderPoolDetailText(const v1::GetPoolResponse& response,
   if (response.scrub_runs_size() == 0) {
     absl::StrAppend(&out, "\nscrub runs: none recorded\n");
   } else {
-    absl::StrAppend(&out, "\nscrub runs (newest first):\n\n",
-                    ScrubRunsTable(response, options.color));
+    absl::StrAppend(&out, "\nscrub runs (newest first):\n\n", ScrubRunsTable(response, options));
   }
   return out;
 }

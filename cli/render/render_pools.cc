@@ -5,10 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/render/format_util.h"
-#include "model/enum_names.h"
 #include "cli/render/render_history.h"
 #include "cli/render/sorted.h"
 #include "cli/render/table.h"
+#include "model/enum_names.h"
 #include "model/pool_json.h"
 
 namespace zfleet::cli {
@@ -56,7 +56,7 @@ std::string RenderPoolsText(const v1::ListPoolsResponse& pools, const RenderOpti
                {"ALLOC", Align::kRight},
                {"CAP", Align::kRight},
                {"SCAN"},
-               {"LAST-SCRUB"}});
+               Table::Whole("LAST-SCRUB")});
   for (const v1::PoolSummary* s : SortedPools(pools)) {
     const v1::Pool& p = s->pool();
     table.AddRow({s->host_id(), p.name(), Cell(p.state(), StateColor(p.state())),
@@ -65,7 +65,7 @@ std::string RenderPoolsText(const v1::ListPoolsResponse& pools, const RenderOpti
                   p.has_capacity_percent() ? absl::StrCat(p.capacity_percent(), "%") : "-",
                   ScanSummary(p.scan()), LastScrubCell(*s)});
   }
-  return table.Render(options.color);
+  return table.Render(options.color, "", options.width);
 }
 
 Json RenderPoolsJson(const v1::ListPoolsResponse& pools) {

@@ -41,9 +41,9 @@ Cell NextDueCell(const v1::ScheduleRow& row, absl::Time now) {
 // The plan's latest start ("now" once it has come); "(late)" and red when the plan sees the
 // pool missing its due time.
 Cell StartByCell(const v1::ScheduleRow& row, absl::Time now) {
-  std::string text = !row.has_start_by()                              ? "-"
+  std::string text = !row.has_start_by()                            ? "-"
                      : absl::FromUnixSeconds(row.start_by()) <= now ? "now"
-                                                                      : FormatMinute(row.start_by());
+                                                                    : FormatMinute(row.start_by());
   if (!row.late()) return Cell(text);
   return Cell(row.has_start_by() ? absl::StrCat(text, " (late)") : "late", Color::kRed);
 }
@@ -80,18 +80,18 @@ std::string RenderScheduleText(const v1::GetScheduleResponse& schedule,
   Table table({{"HOST"},
                {"POOL"},
                {"CLASS"},
-               {"LAST-SCRUB"},
-               {"NEXT-DUE"},
-               {"START-BY"},
+               Table::Whole("LAST-SCRUB"),
+               Table::Whole("NEXT-DUE"),
+               Table::Whole("START-BY"),
                {"STATUS"},
                {"REASON"}});
   for (const v1::ScheduleRow* row : SortedRows(schedule)) {
     table.AddRow({row->host_id(), row->pool(), OrDash(row->class_()),
                   row->has_last_scrub_end() ? FormatMinute(row->last_scrub_end()) : "never",
-                  NextDueCell(*row, now), StartByCell(*row, now), Cell(row->status(), StatusColor(*row)),
-                  Cell(row->reason(), StatusColor(*row))});
+                  NextDueCell(*row, now), StartByCell(*row, now),
+                  Cell(row->status(), StatusColor(*row)), Cell(row->reason(), StatusColor(*row))});
   }
-  return absl::StrCat(Summary(schedule, now), "\n", table.Render(options.color));
+  return absl::StrCat(Summary(schedule, now), "\n", table.Render(options.color, "", options.width));
 }
 
 Json RenderScheduleJson(const v1::GetScheduleResponse& schedule) {

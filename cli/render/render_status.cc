@@ -93,7 +93,7 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
   out += "\n";
   if (view.rows.empty()) return out;
 
-  Table table({{"HOST"}, {"POOL"}, {"STATE"}, {"SCAN"}, {"ERRORS", Align::kRight}, {"LAST-SEEN"}});
+  Table table({{"HOST"}, {"POOL"}, {"STATE"}, {"SCAN"}, {"ERRORS", Align::kRight}, Table::Whole("LAST-SEEN")});
   for (const Row& row : view.rows) {
     const v1::PoolStatus& s = *row.pool;
     const std::string errors = ErrorsCell(row.health);
@@ -103,7 +103,7 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
                   Cell(FormatAge(s.last_seen(), options.now),
                        s.host_reporting() ? Color::kNone : Color::kRed)});
   }
-  absl::StrAppend(&out, "\n", table.Render(options.color));
+  absl::StrAppend(&out, "\n", table.Render(options.color, "", options.width));
   return out;
 }
 

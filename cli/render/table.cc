@@ -40,6 +40,51 @@ size_t DisplayWidth(absl::string_view text) {
                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
 }
 
+std::string Truncate(absl::string_view text, size_t width) {
+  if (DisplayWidth(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  // Keep width - 1 characters, never splitting one, then the ellipsis.
+  size_t kept = 0;
+  size_t end = 0;
+  for (; end < text.size(); ++end) {
+    if ((static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) continue;
+    if (kept == width - 1) break;
+    ++kept;
+  }
+  return absl::StrCat(text.substr(0, end), "…");
+}
+
+namespace {
+
+// Column widths that fit `budget` (the line less indent and separators): every column at
+// most `level` wide, but not below its floor, with the largest level that fits.
+std::vector<size_t> FitWidths(const std::vector<size_t>& natural, const std::vector<size_t>& floors,
+                              size_t budget) {
+  auto at = [&](size_t level) {
+    std::vector<size_t> w(natural.size());
+    size_t total = 0;
+    for (size_t c = 0; c < natural.size(); ++c) {
+      w[c] = std::min(natural[c], std::max(level, floors[c]));
+      total += w[c];
+    }
+    return std::make_pair(total, w);
+  };
+  size_t lo = 0;
+  size_t hi = *std::max_element(natural.begin(), natural.end());
+  if (at(hi).first <= budget) return natural;
+  while (lo < hi) {  // the largest level whose total fits; 0 when none does
+    size_t mid = lo + (hi - lo + 1) / 2;
+    if (at(mid).first <= budget) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return at(lo).second;
+}
+
+}  // namespace
+
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
 void Table::AddRow(std::vector<Cell> row) {
@@ -47,18 +92,30 @@ void Table::AddRow(std::vector<Cell> row) {
   rows_.push_back(std::move(row));
 }
 
-std::string Table::Render(bool color, absl::string_view indent) const {
+std::string Table::Render(bool color, absl::string_view indent, size_t max_width) const {
+  constexpr size_t kMinColumn = 6;
+  constexpr size_t kSeparator = 2;
   std::vector<size_t> widths(columns_.size(), 0);
+  std::vector<size_t> floors(columns_.size(), 0);
   for (size_t c = 0; c < columns_.size(); ++c) {
     widths[c] = DisplayWidth(columns_[c].header);
     for (const auto& row : rows_) widths[c] = std::max(widths[c], DisplayWidth(row[c].text));
+    const bool whole = columns_[c].whole || columns_[c].align == Align::kRight;
+    floors[c] = whole ? widths[c]
+                      : std::min(widths[c], std::max(DisplayWidth(columns_[c].header), kMinColumn));
+  }
+  const size_t fixed =
+      DisplayWidth(indent) + kSeparator * (columns_.empty() ? 0 : columns_.size() - 1);
+  if (max_width > 0 && !columns_.empty()) {
+    widths = FitWidths(widths, floors, max_width > fixed ? max_width - fixed : 0);
   }
   auto render_line = [&](const std::vector<Cell>& cells) {
     std::string line(indent);
     for (size_t c = 0; c < cells.size(); ++c) {
       if (c > 0) line += "  ";
-      std::string pad(widths[c] - DisplayWidth(cells[c].text), ' ');
-      std::string text = Colorize(cells[c].text, cells[c].color, color);
+      const std::string cut = Truncate(cells[c].text, widths[c]);
+      std::string pad(widths[c] - DisplayWidth(cut), ' ');
+      std::string text = Colorize(cut, cells[c].color, color);
       if (columns_[c].align == Align::kRight) {
         absl::StrAppend(&line, pad, text);
       } else {

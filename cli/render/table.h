@@ -1,5 +1,6 @@
 // A plain-text table for the CLI's human output: one header row, every column padded
-// to its widest cell, numbers right-aligned, colour that never disturbs the alignment.
+// to its widest cell, numbers right-aligned, colour that never disturbs the alignment, and
+// on a terminal no wider than the terminal: the widest columns are cut (with …) first.
 #ifndef ZFLEET_CLI_RENDER_TABLE_H_
 #define ZFLEET_CLI_RENDER_TABLE_H_
 
@@ -19,6 +20,9 @@ std::string Colorize(absl::string_view text, Color color, bool enabled);
 // name with a non-ASCII character does not shift its row.
 size_t DisplayWidth(absl::string_view text);
 
+// `text` cut to at most `width` display columns, its last one "…" when it was cut.
+std::string Truncate(absl::string_view text, size_t width);
+
 enum class Align { kLeft, kRight };
 
 struct Cell {
@@ -35,7 +39,10 @@ class Table {
   struct Column {
     std::string header;
     Align align = Align::kLeft;
+    bool whole = false;  // never cut to fit (times); right-aligned columns (numbers) neither
   };
+  // A column never cut to fit, e.g. Table::Whole("TIME").
+  static Column Whole(std::string header) { return {std::move(header), Align::kLeft, true}; }
 
   explicit Table(std::vector<Column> columns);
 
@@ -46,8 +53,11 @@ class Table {
 
   // One line per row, header first, each prefixed with `indent`, columns separated by
   // two spaces, no trailing whitespace, every line ending in '\n'. Colour escapes are
-  // emitted only when `color` is true.
-  std::string Render(bool color, absl::string_view indent = "") const;
+  // emitted only when `color` is true. With `max_width` > 0, lines fit in that many columns:
+  // the widest columns are narrowed first (never below their header or 6; whole and
+  // right-aligned ones not at all), and a cell longer than its column ends in "…"; when even
+  // that does not fit, the columns stay at those floors.
+  std::string Render(bool color, absl::string_view indent = "", size_t max_width = 0) const;
 
  private:
   std::vector<Column> columns_;

@@ -170,5 +170,18 @@ TEST_F(CommandsTest, ColourOnlyForTerminalsAndNeverInJson) {
   EXPECT_THAT(Run({"status"}).out, ::testing::Not(HasSubstr("\033[")));
 }
 
+TEST_F(CommandsTest, TablesFitTheTerminalUnlessWide) {
+  const std::string full = Run({"status"}).out;  // not a terminal: no limit
+  ASSERT_THAT(full, ::testing::Not(HasSubstr("…")));
+  env_.width = 30;
+  const std::string narrow = Run({"status"}).out;
+  EXPECT_NE(narrow, full);
+  EXPECT_THAT(narrow, HasSubstr("…"));
+  EXPECT_EQ(Run({"--wide", "status"}).out, full);
+  const std::string json_on_terminal = Run({"--json", "status"}).out;
+  env_.width = 0;
+  EXPECT_EQ(json_on_terminal, Run({"--json", "status"}).out);
+}
+
 }  // namespace
 }  // namespace zfleet::cli

@@ -4,6 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fleet_fixture.h"
@@ -18,7 +23,8 @@ int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), 
 
 TEST(CliBinary, UnreachableControllerIsOneLineAndNonZero) {
   const std::string address = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-  RunResult r = RunProgram({BinaryPath("zfleet"), "--controller", address, "--timeout", "2s", "status"});
+  RunResult r =
+      RunProgram({BinaryPath("zfleet"), "--controller", address, "--timeout", "2s", "status"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("cannot reach controller at " + address));
@@ -45,7 +51,7 @@ TEST(CliBinary, ControllerRefusesBrokenConfigWithFileAndLine) {
   TempDir dir;
   dir.Write("controller.toml", "[agents]\nreport_interval = \"soon\"\n");
   RunResult r = RunProgram({BinaryPath("zfleet-controller"), "--listen", "127.0.0.1:0", "--db",
-                     dir.File("db"), "--config", dir.File("controller.toml")});
+                            dir.File("db"), "--config", dir.File("controller.toml")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, StartsWith("zfleet-controller: " + dir.File("controller.toml") + ":2: "));
   EXPECT_EQ(Lines(r.err), 1) << r.err;
@@ -54,7 +60,7 @@ TEST(CliBinary, ControllerRefusesBrokenConfigWithFileAndLine) {
 TEST(CliBinary, ControllerRefusesADatabaseItCannotOpen) {
   TempDir dir;
   RunResult r = RunProgram({BinaryPath("zfleet-controller"), "--listen", "127.0.0.1:0", "--db",
-                     dir.File("missing-dir/db")});
+                            dir.File("missing-dir/db")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("cannot open --db"));
   EXPECT_EQ(Lines(r.err), 1) << r.err;
@@ -64,7 +70,7 @@ TEST(CliBinary, AgentRefusesUnknownConfigKey) {
   TempDir dir;
   dir.Write("agent.toml", "[agent]\npoll_interval = \"5s\"\ncolour = \"blue\"\n");
   RunResult r = RunProgram({BinaryPath("zfleet-agent"), "--controller", "127.0.0.1:1", "--zpool",
-                     "/bin/true", "--config", dir.File("agent.toml")});
+                            "/bin/true", "--config", dir.File("agent.toml")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("agent.toml:3: unknown key agent.colour"));
 }
@@ -83,8 +89,7 @@ TEST(ControllerBinary, ServesPrometheusMetrics) {
   TempDir dir;
   const int port = FreeLoopbackPort();
   ChildProcess controller({BinaryPath("zfleet-controller"), "--listen", "127.0.0.1:0", "--db",
-                           dir.File("db"), "--metrics-listen",
-                           "127.0.0.1:" + std::to_string(port)},
+                           dir.File("db"), "--metrics-listen", "127.0.0.1:" + std::to_string(port)},
                           dir.File("controller.log"));
   std::string page;
   for (int i = 0; i < 100 && page.empty(); ++i) {  // bounded: ~10 s for the binary to start
@@ -104,6 +109,59 @@ TEST(ControllerBinary, RefusesAMetricsAddressItCannotUse) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--metrics-listen"));
   EXPECT_EQ(Lines(r.err), 1) << r.err;
+}
+
+// Lines of `text` (a terminal's \r\n or \n) that are wider than `width` display columns.
+std::vector<std::string> LinesWiderThan(const std::string& text, size_t width) {
+  std::vector<std::string> wide;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t shown = std::count_if(line.begin(), line.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+    if (shown > width) wide.push_back(line);
+  }
+  return wide;
+}
+
+// On an 80-column terminal (a pty made by `script`, COLUMNS=80) tables fit it, long cells cut
+// with "…"; --wide and a pipe get them whole.
+TEST(CliBinary, TablesFitAnEightyColumnTerminal) {
+  TempDir dir;
+  ProcessFleet fleet(&dir);
+  const std::string host = "storage-node-0001.rack-07.datacenter-east.example.com";
+  fleet.StartController(EveryClassScrubbedEvery(kNeverDue));
+  fleet.StartAgent(host, InstallFakeZpool(dir, "fake_host/list.txt", "fake_host/healthy.txt"));
+  ASSERT_TRUE(fleet
+                  .WaitForJson(
+                      {"pools"},
+                      [](const nlohmann::json& j) {
+                        return j["pools"].is_array() && j["pools"].size() == 2;
+                      },
+                      30)
+                  .is_object())
+      << fleet.Logs();
+
+  const std::string zfleet = BinaryPath("zfleet") + " --controller " + fleet.address();
+  for (const char* command : {"pools", "events", "hosts", "status"}) {
+    SCOPED_TRACE(command);
+    RunResult tty = RunProgram(
+        {"env", "COLUMNS=80", "NO_COLOR=1", "script", "-qec", zfleet + " " + command, "/dev/null"});
+    ASSERT_EQ(tty.exit_code, 0) << tty.out << tty.err;
+    EXPECT_THAT(LinesWiderThan(tty.out, 80), ::testing::IsEmpty()) << tty.out;
+    EXPECT_THAT(tty.out, HasSubstr("…"));
+    RunResult wide = RunProgram({"env", "COLUMNS=80", "NO_COLOR=1", "script", "-qec",
+                                 zfleet + " --wide " + command, "/dev/null"});
+    ASSERT_EQ(wide.exit_code, 0) << wide.err;
+    EXPECT_THAT(wide.out, HasSubstr(host));
+    RunResult piped = fleet.Cli({command});
+    ASSERT_EQ(piped.exit_code, 0) << piped.err;
+    EXPECT_THAT(piped.out, HasSubstr(host));
+    EXPECT_THAT(piped.out, ::testing::Not(HasSubstr("…")));
+  }
+  fleet.StopAgent();
+  fleet.StopController();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cli/render/table.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace zfleet::cli {
@@ -38,6 +40,60 @@ TEST(TableTest, WidthCountsCharactersNotBytes) {
   table.AddRow({"Exos™", "1"});
   table.AddRow({"Exos12", "2"});
   EXPECT_EQ(table.Render(false), "MODEL   X\nExos™   1\nExos12  2\n");
+}
+
+TEST(TableTest, TruncateKeepsWholeCharactersAndEndsInAnEllipsis) {
+  EXPECT_EQ(Truncate("short", 10), "short");
+  EXPECT_EQ(Truncate("exactly", 7), "exactly");
+  EXPECT_EQ(Truncate("pool is degraded", 8), "pool is…");
+  EXPECT_EQ(DisplayWidth(Truncate("pool is degraded", 8)), 8u);
+  EXPECT_EQ(Truncate("Exos™ X18 ™™™", 6), "Exos™…");  // never half of a multi-byte character
+  EXPECT_EQ(Truncate("abc", 1), "…");
+  EXPECT_EQ(Truncate("abc", 0), "");
+}
+
+// Every line of `text` is at most `width` display columns wide.
+bool FitsIn(const std::string& text, size_t width) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (DisplayWidth(text.substr(start, end - start)) > width) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+TEST(TableTest, AWidthLimitCutsTheWidestColumnsFirst) {
+  Table table({{"ID", Align::kRight}, {"HOST"}, {"MESSAGE"}});
+  table.AddRow({"1", "h1", "pool tank is DEGRADED: one or more devices could not be used"});
+  table.AddRow({"22", "storage-host-12", "ok"});
+  // Wide enough: unchanged.
+  EXPECT_EQ(table.Render(false, "", 200), table.Render(false));
+  // 40 columns: the message is cut, the short columns keep their width.
+  EXPECT_EQ(table.Render(false, "", 40),
+            "ID  HOST             MESSAGE\n"
+            " 1  h1               pool tank is DEGRA…\n"
+            "22  storage-host-12  ok\n");
+  // Tighter: the host column is cut too once the message is down to its width.
+  const std::string narrow = table.Render(false, "", 30);
+  EXPECT_TRUE(FitsIn(narrow, 30)) << narrow;
+  EXPECT_NE(narrow.find("storage-hos…"), std::string::npos) << narrow;
+  // Indent and colour escapes count as they show: the indent does, the escapes do not.
+  EXPECT_TRUE(FitsIn(table.Render(false, "    ", 40), 40));
+  Table colored({{"STATE"}, {"NOTE"}});
+  colored.AddRow({Cell("DEGRADED", Color::kYellow), "a long note that does not fit here"});
+  EXPECT_EQ(colored.Render(true, "", 24),
+            "STATE     NOTE\n\033[33mDEGRADED\033[0m  a long note t…\n");
+}
+
+TEST(TableTest, ColumnsNeverShrinkBelowTheirHeaderOrSixCharacters) {
+  Table table({{"HOSTNAME"}, {"A"}, {"MESSAGE"}});
+  table.AddRow({"storage-host-12", "abcdefghij", "a message much longer than anything"});
+  // 10 columns cannot hold three columns at their floors (8 + 6 + 7 + separators): they stay
+  // at their floors rather than vanish.
+  EXPECT_EQ(table.Render(false, "", 10),
+            "HOSTNAME  A       MESSAGE\n"
+            "storage…  abcde…  a mess…\n");
 }
 
 TEST(TableTest, ColorizeIsANoOpWhenDisabled) {

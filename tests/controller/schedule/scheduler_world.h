@@ -74,6 +74,28 @@ inline std::vector<std::string> Actions(const Decision& d) {
   return out;
 }
 
+// `pools` SATA pools, one per host, all in rack r1, each due at `due` and scrubbing for
+// `hours` (size at the pool's own rate).
+inline FleetSnapshot OneRack(int pools, absl::Time due, double hours) {
+  FleetSnapshot fleet;
+  for (int i = 0; i < pools; ++i) {
+    HostSnapshot h;
+    h.id = absl::StrCat("h", i);
+    h.labels["rack"] = "r1";
+    fleet.hosts.push_back(h);
+    PoolSnapshot p;
+    p.host = static_cast<size_t>(i);
+    p.name = "tank";
+    p.disk_class = DiskClass::kSata;
+    p.last_scrub_start = due - Days(7);
+    p.last_scrub_end = due - Days(7) + absl::Hours(hours);
+    p.size_bytes = hours * 3600 * 100e6;
+    p.scan_bytes_per_s = 100e6;
+    fleet.pools.push_back(p);
+  }
+  return fleet;
+}
+
 }  // namespace zfleet::controller
 
 #endif  // ZFLEET_TESTS_CONTROLLER_SCHEDULE_SCHEDULER_WORLD_H_

@@ -12,25 +12,10 @@ namespace {
 // staggers them: Wednesday 04:00, 14:00, Thursday 00:00); SATA windows open Tuesday to
 // Thursday all day.
 struct Staggered {
-  FleetSnapshot fleet;
+  FleetSnapshot fleet = OneRack(3, At(5, 0), 10);
   SchedulerPolicy policy;
 
   Staggered() {
-    for (int i = 0; i < 3; ++i) {
-      HostSnapshot h;
-      h.id = absl::StrCat("h", i);
-      h.labels["rack"] = "r1";
-      fleet.hosts.push_back(h);
-      PoolSnapshot p;
-      p.host = static_cast<size_t>(i);
-      p.name = "tank";
-      p.disk_class = DiskClass::kSata;
-      p.last_scrub_start = At(5, 0) - Days(7);
-      p.last_scrub_end = At(5, 0) - Days(7) + absl::Hours(10);
-      p.size_bytes = 10 * 3600 * 100e6;
-      p.scan_bytes_per_s = 100e6;
-      fleet.pools.push_back(p);
-    }
     policy.max_per_label = {{"rack", 1}};
     policy.early_start = 0;
     policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Tue-Thu 00:00-24:00"});

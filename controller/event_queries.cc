@@ -127,6 +127,7 @@ absl::StatusOr<std::string> EventQueries::Metrics() {
     absl::MutexLock lock(store_mu_);
     ASSIGN_OR_RETURN(input.pools, store_->pools().ListScrubStates());
     ASSIGN_OR_RETURN(input.leaves, store_->pools().ListDevicesWithErrors());
+    ASSIGN_OR_RETURN(input.concerns, store_->scan_watch().ListConcerns());
     ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store_->hosts().ListLiveness());
     input.hosts = static_cast<int64_t>(hosts.size());
     for (const HostLiveness& h : hosts) {

@@ -140,6 +140,10 @@ stage zfleet-controller
 binary zfleet-controller "$build/controller/zfleet-controller" 8 \
   "ZFS fleet scrub scheduler and history"
 service zfleet-controller controller
+# Prometheus alerting rules for /metrics, for the monitoring host to copy into rule_files.
+install -d -m 0755 "$work/zfleet-controller/usr/share/zfleet/prometheus"
+install -m 0644 "$root/deploy/prometheus/zfleet-alerts.yml" \
+  "$work/zfleet-controller/usr/share/zfleet/prometheus/zfleet-alerts.yml"
 control zfleet-controller "adduser" "ZFS fleet scrub scheduler and history" "${about[@]}" \
   "The controller stores the fleet's history in SQLite and schedules scrubs by" \
   "disk class inside time windows and concurrency caps, never on a resilvering" \

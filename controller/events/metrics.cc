@@ -1,6 +1,7 @@
 #include "controller/events/metrics.h"
 
 #include <initializer_list>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -111,6 +112,23 @@ std::string RenderMetrics(const MetricsInput& in) {
       Sample(out, "zfleet_disk_errors_total",
              {{"host", l.host_id}, {"pool", l.pool}, {"device", device}, {"kind", kind}},
              static_cast<int64_t>(**value));
+    }
+  }
+  int64_t overdue = 0;
+  for (const ScrubConcern& c : in.concerns) overdue += c.kind == ScrubConcern::Kind::kOverdue;
+  Header(out, "zfleet_pools_scrub_overdue", "gauge",
+         "Pools not scrubbing and past their scrub's due time by a tenth of the interval.");
+  Sample(out, "zfleet_pools_scrub_overdue", {}, overdue);
+  for (const auto& [kind, name, help] :
+       {std::tuple(ScrubConcern::Kind::kOverdue, "zfleet_pool_scrub_overdue_since_seconds",
+                   "Unix time an overdue pool fell due; only overdue pools appear."),
+        std::tuple(ScrubConcern::Kind::kStalled, "zfleet_pool_scrub_stalled_since_seconds",
+                   "Unix time a scan that stopped progressing last moved; only such pools "
+                   "appear.")}) {
+    Header(out, name, "gauge", help);
+    for (const ScrubConcern& c : in.concerns) {
+      if (c.kind != kind) continue;
+      Sample(out, name, {{"host", c.host_id}, {"pool", c.pool}}, absl::ToUnixSeconds(c.since));
     }
   }
   Header(out, "zfleet_hosts", "gauge", "Hosts known to the controller.");

@@ -7,6 +7,11 @@
 //                                                        clean, repaired, errors, canceled, failed
 //   zfleet_pool_device_errors_total{host,pool}           sum of the pool's device counters
 //   zfleet_disk_errors_total{host,pool,device,kind}      device counters; kind read|write|checksum
+//   zfleet_pools_scrub_overdue                           pools not scrubbing and past their due
+//                                                        time by a tenth of the interval
+//   zfleet_pool_scrub_overdue_since_seconds{host,pool}   when such a pool fell due
+//   zfleet_pool_scrub_stalled_since_seconds{host,pool}   when a scan whose progress stopped last
+//                                                        moved
 //   zfleet_hosts, zfleet_hosts_reporting
 //   zfleet_events{severity}                              unacknowledged events
 //   zfleet_events_total{severity}                        occurrences ever raised: a repeat
@@ -32,12 +37,14 @@
 #include "absl/time/time.h"
 #include "controller/store/event_table.h"
 #include "controller/store/pool_table.h"
+#include "model/scan_watch.h"
 
 namespace zfleet::controller {
 
 struct MetricsInput {
   std::vector<PoolScrubState> pools;
   std::vector<LeafCounterRow> leaves;  // devices with a non-zero counter
+  std::vector<ScrubConcern> concerns;  // overdue pools and stalled scans (the overdue check's)
   int64_t hosts = 0;
   int64_t hosts_reporting = 0;
   // Hosts whose zpool does not answer, and since when.

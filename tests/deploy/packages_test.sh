@@ -97,7 +97,8 @@ expect_paths zfleet-controller "-rwxr-xr-x root/root ./usr/bin/zfleet-controller
   "-rw-r--r-- root/root ./lib/systemd/system/zfleet-controller.service" \
   "-rw-r--r-- root/root ./etc/zfleet/controller.toml" \
   "-rw-r--r-- root/root ./etc/default/zfleet-controller" \
-  "-rw-r--r-- root/root ./usr/share/man/man8/zfleet-controller.8.gz"
+  "-rw-r--r-- root/root ./usr/share/man/man8/zfleet-controller.8.gz" \
+  "-rw-r--r-- root/root ./usr/share/zfleet/prometheus/zfleet-alerts.yml"
 expect_paths zfleet "-rwxr-xr-x root/root ./usr/bin/zfleet" \
   "-rw-r--r-- root/root ./usr/share/man/man1/zfleet.1.gz"
 if dpkg-deb -c "$(deb zfleet)" | grep -q 'systemd\|etc/'; then

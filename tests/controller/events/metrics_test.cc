@@ -1,11 +1,14 @@
 #include "controller/events/metrics.h"
 
+#include <regex>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "model/enum_names.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/enum_names.h"
+#include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
 namespace {
@@ -104,6 +107,49 @@ TEST(RenderMetricsTest, StoreDiskFullGaugeAndRefusedWrites) {
   EXPECT_THAT(text, HasSubstr("zfleet_store_write_errors_total{reason=\"disk_full\"} 42\n"));
 }
 
-// A plain HTTP/1.1 client: one request, reads until the server closes.
+TEST(RenderMetricsTest, OverdueAndStalledPoolsWithSince) {
+  MetricsInput in = Input();
+  std::string text = RenderMetrics(in);
+  // No concern: the count is 0 and no per-pool series.
+  EXPECT_THAT(text,
+              HasSubstr("# TYPE zfleet_pools_scrub_overdue gauge\nzfleet_pools_scrub_overdue 0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("zfleet_pool_scrub_overdue_since_seconds{")));
+  in.concerns = {
+      {ScrubConcern::Kind::kOverdue, "nas1", "tank", absl::FromUnixSeconds(1'700'000'000), ""},
+      {ScrubConcern::Kind::kStalled, "nas1", "fast", absl::FromUnixSeconds(1'700'000'600), ""},
+      {ScrubConcern::Kind::kOverdue, "nas2", "bulk", absl::FromUnixSeconds(1'700'001'000), ""}};
+  text = RenderMetrics(in);
+  EXPECT_THAT(text, HasSubstr("\nzfleet_pools_scrub_overdue 2\n"));
+  EXPECT_THAT(text,
+              HasSubstr("zfleet_pool_scrub_overdue_since_seconds{host=\"nas1\",pool=\"tank\"} "
+                        "1700000000\n"));
+  EXPECT_THAT(text,
+              HasSubstr("zfleet_pool_scrub_overdue_since_seconds{host=\"nas2\",pool=\"bulk\"} "
+                        "1700001000\n"));
+  EXPECT_THAT(text,
+              HasSubstr("zfleet_pool_scrub_stalled_since_seconds{host=\"nas1\",pool=\"fast\"} "
+                        "1700000600\n"));
+  EXPECT_THAT(
+      text, Not(HasSubstr("zfleet_pool_scrub_overdue_since_seconds{host=\"nas1\",pool=\"fast\"}")));
+}
+
+// deploy/prometheus/zfleet-alerts.yml may only use series /metrics serves.
+TEST(RenderMetricsTest, EveryMetricTheShippedAlertsUseIsServed) {
+  const std::string rules = zfleet::testing::ReadFile(std::string(ZFLEET_TESTS_DIR) +
+                                                      "/../deploy/prometheus/zfleet-alerts.yml");
+  ASSERT_FALSE(rules.empty());
+  const std::string page = RenderMetrics(Input());
+  std::set<std::string> used;
+  static const std::regex kName("zfleet_[a-z_]+");
+  for (auto it = std::sregex_iterator(rules.begin(), rules.end(), kName);
+       it != std::sregex_iterator(); ++it) {
+    used.insert(it->str());
+  }
+  EXPECT_GE(used.size(), 7u);
+  for (const std::string& name : used) {
+    EXPECT_THAT(page, HasSubstr("# TYPE " + name + " ")) << name;
+  }
+}
+
 }  // namespace
 }  // namespace zfleet::controller

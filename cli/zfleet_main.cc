@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/fleet_client.h"
@@ -37,24 +38,22 @@ void QuietGrpcLog() {
   gpr_set_log_function([](gpr_log_func_args*) {});
 }
 
+std::string Getenv(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
 // How wide stdout's lines may be: 0 (no limit) unless it is a terminal; then $COLUMNS when
 // set (as shells export it, and as tests and `script` sessions set it), else the terminal's.
 size_t TerminalWidth() {
   if (!isatty(STDOUT_FILENO)) return 0;
-  const char* columns = std::getenv("COLUMNS");
-  if (columns != nullptr) {
-    char* end = nullptr;
-    long n = std::strtol(columns, &end, 10);
-    if (end != columns && *end == '\0' && n > 0 && n < 100000) return static_cast<size_t>(n);
+  int columns = 0;
+  if (absl::SimpleAtoi(Getenv("COLUMNS"), &columns) && columns > 0 && columns < 100000) {
+    return static_cast<size_t>(columns);
   }
   winsize size{};
   if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
   return 0;
-}
-
-std::string Getenv(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
 }
 
 }  // namespace

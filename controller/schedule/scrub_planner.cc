@@ -63,7 +63,7 @@ class Planner {
   std::vector<DiskClass> class_;       // each pool's, packed: the groups visit pools at random
   // Each class's window hours in its coming interval: every group's capacity, made once.
   std::array<double, kDiskClassCount> open_hours_{};
-  std::vector<Group> groups_;          // the fleet's first
+  std::vector<Group> groups_;                     // the fleet's first
   std::vector<std::vector<size_t>> host_groups_;  // by host: its groups other than the fleet's
 };
 
@@ -160,8 +160,7 @@ void Planner::PlacePool(size_t pool) {
       }
     }
   }
-  PoolPlan& p = plan_.pools[pool];
-  p.latest_start = std::min(p.latest_start, s);
+  plan_.pools[pool].latest_start = s;  // each pool is placed once, in all its groups
   for (size_t g : groups) {
     Group& group = groups_[g];
     size_t slot = group.free_until.top().second;

@@ -28,36 +28,32 @@ const ScrubPlan& StandingPlan::At(absl::Time now, const FleetSnapshot& fleet,
     made_ = now;
     replan_at_ = ReplanTime(now, policy);
   }
-  Match(fleet);
-  return current_;
+  return Match(fleet);
 }
 
-void StandingPlan::Match(const FleetSnapshot& fleet) {
+const ScrubPlan& StandingPlan::Match(const FleetSnapshot& fleet) {
+  auto same = [&](size_t i) {
+    const PoolSnapshot& p = fleet.pools[i];
+    return p.host < fleet.hosts.size() && keys_[i].first == fleet.hosts[p.host].id &&
+           keys_[i].second == p.name;
+  };
+  bool in_order = fleet.pools.size() == keys_.size();
+  for (size_t i = 0; in_order && i < fleet.pools.size(); ++i) in_order = same(i);
+  if (in_order) return made_plan_;
   current_.shortfalls = made_plan_.shortfalls;
   current_.late = made_plan_.late;
   current_.pools.assign(fleet.pools.size(), PoolPlan());
-  auto same = [&](size_t i, size_t j) {
-    const PoolSnapshot& p = fleet.pools[i];
-    return p.host < fleet.hosts.size() && keys_[j].first == fleet.hosts[p.host].id &&
-           keys_[j].second == p.name;
-  };
-  // Usually the fleet is the one the plan was made for, in the same order.
-  bool in_order = fleet.pools.size() == keys_.size();
-  for (size_t i = 0; in_order && i < fleet.pools.size(); ++i) in_order = same(i, i);
-  if (in_order) {
-    current_.pools = made_plan_.pools;
-    return;
-  }
   absl::flat_hash_map<std::pair<std::string_view, std::string_view>, size_t> index;
   index.reserve(keys_.size());
   for (size_t j = 0; j < keys_.size(); ++j) index.emplace(keys_[j], j);
   for (size_t i = 0; i < fleet.pools.size(); ++i) {
     const PoolSnapshot& p = fleet.pools[i];
     if (p.host >= fleet.hosts.size()) continue;
-    auto it = index.find(std::pair<std::string_view, std::string_view>(fleet.hosts[p.host].id,
-                                                                        p.name));
+    auto it =
+        index.find(std::pair<std::string_view, std::string_view>(fleet.hosts[p.host].id, p.name));
     if (it != index.end()) current_.pools[i] = made_plan_.pools[it->second];
   }
+  return current_;
 }
 
 }  // namespace zfleet::controller

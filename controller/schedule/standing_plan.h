@@ -36,11 +36,13 @@ class StandingPlan {
   absl::Time made() const { return made_; }
 
  private:
-  void Match(const FleetSnapshot& fleet);
+  // made_plan_ itself when `fleet` lists the same pools in the same order (the usual case:
+  // no copy per tick), else current_ made from it.
+  const ScrubPlan& Match(const FleetSnapshot& fleet);
 
   ScrubPlan made_plan_;  // by the pools of the fleet it was made for
   std::vector<std::pair<std::string, std::string>> keys_;  // (host id, pool) of each of them
-  ScrubPlan current_;  // made_plan_ by the pools of the fleet of the last call
+  ScrubPlan current_;  // made_plan_ by the pools of a fleet that changed since
   absl::Time made_ = absl::InfinitePast();
   absl::Time replan_at_ = absl::InfinitePast();
 };

@@ -9,9 +9,10 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/temp_dir.h"
@@ -93,6 +94,13 @@ absl::Status ZfsFuse::Zpool(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {zpool_};
   argv.insert(argv.end(), args.begin(), args.end());
   RunResult r = RunProgram(argv, 120);
+  // zfs-fuse may still hold a file system written or scrubbed a moment ago ("pool is busy",
+  // under load): an export or destroy that gave up at once left the pool behind, FAULTED in
+  // the next run's list. A few tries, a second apart.
+  for (int retry = 0; retry < 10 && r.exit_code != 0 && absl::StrContains(r.err, "busy"); ++retry) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    r = RunProgram(argv, 120);
+  }
   if (r.exit_code != 0) {
     return absl::InternalError(absl::StrCat("zpool ", absl::StrJoin(args, " "), ": ", r.err));
   }

@@ -23,7 +23,8 @@ class ZfsFuse {
   // The zfs-fuse daemon started here; 0 when the host's own ZFS is used.
   int daemon_pid() const { return started_pid_; }
 
-  // `zpool ARGS…`; returns its stderr as the error when it fails.
+  // `zpool ARGS…`, tried again (up to 10 times, a second apart) while zfs-fuse says the pool
+  // is busy; returns its stderr as the error when it fails.
   absl::Status Zpool(const std::vector<std::string>& args) const;
 
  private:

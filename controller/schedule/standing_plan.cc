@@ -18,20 +18,21 @@ absl::Time ReplanTime(absl::Time made, const SchedulerPolicy& policy) {
 const ScrubPlan& StandingPlan::At(absl::Time now, const FleetSnapshot& fleet,
                                   const SchedulerPolicy& policy,
                                   absl::Span<const RunningScrub> running) {
-  if (now >= replan_at_ || now < made_) {
-    made_plan_ = PlanScrubs(now, fleet, policy, running);
-    keys_.clear();
-    keys_.reserve(fleet.pools.size());
-    for (const PoolSnapshot& p : fleet.pools) {
-      keys_.emplace_back(p.host < fleet.hosts.size() ? fleet.hosts[p.host].id : "", p.name);
-    }
-    made_ = now;
-    replan_at_ = ReplanTime(now, policy);
+  if (now < replan_at_ && now >= made_) {
+    if (const ScrubPlan* matched = Match(fleet)) return *matched;
   }
-  return Match(fleet);
+  made_plan_ = PlanScrubs(now, fleet, policy, running);
+  keys_.clear();
+  keys_.reserve(fleet.pools.size());
+  for (const PoolSnapshot& p : fleet.pools) {
+    keys_.emplace_back(p.host < fleet.hosts.size() ? fleet.hosts[p.host].id : "", p.name);
+  }
+  made_ = now;
+  replan_at_ = ReplanTime(now, policy);
+  return made_plan_;
 }
 
-const ScrubPlan& StandingPlan::Match(const FleetSnapshot& fleet) {
+const ScrubPlan* StandingPlan::Match(const FleetSnapshot& fleet) {
   auto same = [&](size_t i) {
     const PoolSnapshot& p = fleet.pools[i];
     return p.host < fleet.hosts.size() && keys_[i].first == fleet.hosts[p.host].id &&
@@ -39,7 +40,7 @@ const ScrubPlan& StandingPlan::Match(const FleetSnapshot& fleet) {
   };
   bool in_order = fleet.pools.size() == keys_.size();
   for (size_t i = 0; in_order && i < fleet.pools.size(); ++i) in_order = same(i);
-  if (in_order) return made_plan_;
+  if (in_order) return &made_plan_;
   current_.shortfalls = made_plan_.shortfalls;
   current_.late = made_plan_.late;
   current_.pools.assign(fleet.pools.size(), PoolPlan());
@@ -51,9 +52,10 @@ const ScrubPlan& StandingPlan::Match(const FleetSnapshot& fleet) {
     if (p.host >= fleet.hosts.size()) continue;
     auto it =
         index.find(std::pair<std::string_view, std::string_view>(fleet.hosts[p.host].id, p.name));
-    if (it != index.end()) current_.pools[i] = made_plan_.pools[it->second];
+    if (it == index.end()) return nullptr;  // a pool new since: plan again
+    current_.pools[i] = made_plan_.pools[it->second];
   }
-  return current_;
+  return &current_;
 }
 
 }  // namespace zfleet::controller

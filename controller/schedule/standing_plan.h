@@ -26,10 +26,11 @@ absl::Time ReplanTime(absl::Time made, const SchedulerPolicy& policy);
 class StandingPlan {
  public:
   // The plan to act on at `now` for `fleet`: a new one when none stands, its ReplanTime has
-  // come or `now` is before it was made (a clock set back); else the standing one, its pools
-  // matched to `fleet`'s by host id and pool name. A pool the standing plan does not know
-  // (new since) is not planned until the next plan; so is one whose due time moved (a scrub
-  // ended), which Decide checks. Valid until the next call.
+  // come, `now` is before it was made (a clock set back) or `fleet` has a pool it does not
+  // know (a host that reported its pools after the plan, as every host does once the
+  // controller starts); else the standing one, its pools matched to `fleet`'s by host id and
+  // pool name (pools gone since drop out). A pool whose due time moved since (a scrub ended)
+  // has no planned start until the next plan, which Decide checks. Valid until the next call.
   const ScrubPlan& At(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
                       absl::Span<const RunningScrub> running);
 
@@ -37,8 +38,9 @@ class StandingPlan {
 
  private:
   // made_plan_ itself when `fleet` lists the same pools in the same order (the usual case:
-  // no copy per tick), else current_ made from it.
-  const ScrubPlan& Match(const FleetSnapshot& fleet);
+  // no copy per tick), else current_ made from it; null when `fleet` has a pool the plan
+  // does not know.
+  const ScrubPlan* Match(const FleetSnapshot& fleet);
 
   ScrubPlan made_plan_;  // by the pools of the fleet it was made for
   std::vector<std::pair<std::string, std::string>> keys_;  // (host id, pool) of each of them

@@ -60,18 +60,33 @@ TEST(StandingPlanTest, PoolsAreMatchedByHostAndNameWhenTheFleetChanges) {
   Staggered w;
   StandingPlan standing;
   const absl::Time pool1_start = standing.At(kNow, w.fleet, w.policy, {}).pools[1].latest_start;
-  // The store lists the pools in another order, and a new pool on h0 has appeared.
+  // The store lists the pools in another order, and h2's pool is gone.
   std::swap(w.fleet.pools[0], w.fleet.pools[1]);
-  PoolSnapshot added = w.fleet.pools[1];
-  added.name = "bulk";
-  w.fleet.pools.insert(w.fleet.pools.begin(), added);
+  w.fleet.pools.pop_back();
   const ScrubPlan& matched = standing.At(kNow + absl::Minutes(1), w.fleet, w.policy, {});
-  ASSERT_EQ(matched.pools.size(), 4u);
+  ASSERT_EQ(matched.pools.size(), 2u);
   EXPECT_EQ(standing.made(), kNow);
-  EXPECT_FALSE(matched.pools[0].planned);  // h0/bulk: unknown to the standing plan
-  EXPECT_EQ(matched.pools[1].latest_start, pool1_start);  // h1/tank, now at index 1
-  EXPECT_EQ(matched.pools[2].latest_start, At(4, 4));     // h0/tank, now at index 2
-  EXPECT_TRUE(matched.pools[3].planned);
+  EXPECT_EQ(matched.pools[0].latest_start, pool1_start);  // h1/tank, now at index 0
+  EXPECT_EQ(matched.pools[1].latest_start, At(4, 4));     // h0/tank, now at index 1
+}
+
+TEST(StandingPlanTest, APoolTheStandingPlanDoesNotKnowMakesANewPlan) {
+  // The controller starts before its agents report: the first plan knows no pool.
+  Staggered w;
+  StandingPlan standing;
+  EXPECT_TRUE(standing.At(kNow, FleetSnapshot(), w.policy, {}).pools.empty());
+  const ScrubPlan& reported = standing.At(kNow + absl::Minutes(1), w.fleet, w.policy, {});
+  EXPECT_EQ(standing.made(), kNow + absl::Minutes(1));
+  ASSERT_EQ(reported.pools.size(), 3u);
+  EXPECT_EQ(reported.pools[0].latest_start, At(4, 4));
+  // A new pool on h0 later: planned at once too.
+  PoolSnapshot added = w.fleet.pools[0];
+  added.name = "bulk";
+  w.fleet.pools.push_back(added);
+  const ScrubPlan& grown = standing.At(kNow + absl::Minutes(2), w.fleet, w.policy, {});
+  EXPECT_EQ(standing.made(), kNow + absl::Minutes(2));
+  ASSERT_EQ(grown.pools.size(), 4u);
+  EXPECT_TRUE(grown.pools[3].planned);
 }
 
 }  // namespace

@@ -74,10 +74,17 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
       ->type_name("info|warning|critical");
   s.events->add_option("--host", f.host, "only this host")->type_name("HOST");
   s.events->add_flag("--unacked", f.unacked, "only events nobody acknowledged");
+  s.incidents = app.add_subcommand(
+      "incidents", "one incident per problem: open ones, most severe first (--all: resolved too)");
+  s.incidents->add_flag("--all", f.all, "resolved incidents too, newest first");
+  s.incidents->add_option("--host", f.host, "only this host")->type_name("HOST");
   s.ack = app.add_subcommand(
-      "ack", "acknowledge events (recorded as your certificate's name, or $USER on plaintext)");
-  s.ack->add_option("ids", f.event_ids, "event ids as 'zfleet events' shows them")
+      "ack",
+      "acknowledge incidents (recorded as your certificate's name, or $USER on plaintext)");
+  s.ack->add_option("ids", f.event_ids, "incident ids as 'zfleet triage' and 'zfleet incidents' "
+                                        "show them")
       ->type_name("ID...");
+  s.ack->add_flag("--events", f.ack_events, "the ids are event ids ('zfleet events')");
 
   s.triage = app.add_subcommand(
       "triage", "what needs attention now, most severe first, with the action to take");
@@ -102,7 +109,7 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   s.cancel_queued->add_option("--host", f.host, "only on this host")->type_name("HOST");
 
   for (CLI::App* sub : {s.status, s.hosts, s.pools, s.pool, s.history, s.scrub, s.schedule,
-                        s.events, s.ack, s.triage, s.disks, s.whoami, s.audit, s.forget,
+                        s.events, s.incidents, s.ack, s.triage, s.disks, s.whoami, s.audit, s.forget,
                         s.cancel_queued}) {
     sub->fallthrough();
   }

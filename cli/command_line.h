@@ -44,7 +44,10 @@ struct Flags {
   // events, disks, cancel-queued
   std::string host;
   // ack
-  std::vector<std::string> event_ids;
+  std::vector<std::string> event_ids;  // incident ids, or event ids with --events
+  bool ack_events = false;
+  // incidents
+  bool all = false;
   // disks
   std::string model;
   bool by_model = false;
@@ -65,6 +68,7 @@ struct Subcommands {
   CLI::App* scrub;
   CLI::App* schedule;
   CLI::App* events;
+  CLI::App* incidents;
   CLI::App* ack;
   CLI::App* triage;
   CLI::App* disks;

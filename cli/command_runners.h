@@ -24,7 +24,7 @@ struct Invocation {
   PoolRef ref;                     // pool, history, scrub
   absl::Time since;                // events, audit
   std::string min_severity;        // events: "", info, warning, critical
-  std::vector<int64_t> event_ids;  // ack: positive, no duplicates
+  std::vector<int64_t> event_ids;  // ack: incident (or event) ids, positive, no duplicates
   std::string user;                // ack: who acknowledges on plaintext; never empty
   RenderOptions render;            // colour is already off for --json
 };
@@ -47,6 +47,7 @@ absl::StatusOr<std::string> ScheduleOutput(FleetApi& api, const Invocation& in);
 // event_commands.cc
 absl::StatusOr<std::string> EventsOutput(FleetApi& api, const Invocation& in);
 absl::StatusOr<std::string> TriageOutput(FleetApi& api, const Invocation& in);
+absl::StatusOr<std::string> IncidentsOutput(FleetApi& api, const Invocation& in);
 absl::StatusOr<std::string> DisksOutput(FleetApi& api, const Invocation& in);
 // admin_commands.cc
 absl::StatusOr<std::string> WhoAmIOutput(FleetApi& api, const Invocation& in);

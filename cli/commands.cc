@@ -114,7 +114,7 @@ absl::Status Prepare(const Subcommands& sub, const Environment& env, Invocation*
     ASSIGN_OR_RETURN(in->min_severity, ParseSeverity(f.severity));
   }
   if (sub.ack->parsed()) {
-    ASSIGN_OR_RETURN(in->event_ids, ParseEventIds(f.event_ids));
+    ASSIGN_OR_RETURN(in->event_ids, ParseAckIds(f.event_ids, f.ack_events));
   }
   if (sub.audit->parsed()) {
     ASSIGN_OR_RETURN(in->since, ParseSince(f.audit_since, env.now));
@@ -164,6 +164,7 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
                                                   {sub.scrub, RunOutput<ScrubOutput>},
                                                   {sub.schedule, RunOutput<ScheduleOutput>},
                                                   {sub.events, RunOutput<EventsOutput>},
+                                                  {sub.incidents, RunOutput<IncidentsOutput>},
                                                   {sub.ack, RunAck},
                                                   {sub.triage, RunOutput<TriageOutput>},
                                                   {sub.disks, RunOutput<DisksOutput>},

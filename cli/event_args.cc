@@ -26,18 +26,23 @@ absl::StatusOr<std::string> ParseSeverity(absl::string_view text) {
       absl::StrCat("--severity: want info, warning or critical, not \"", text, "\""));
 }
 
-absl::StatusOr<std::vector<int64_t>> ParseEventIds(const std::vector<std::string>& args) {
-  if (args.empty()) return absl::InvalidArgumentError("missing event ID (see 'zfleet events')");
+absl::StatusOr<std::vector<int64_t>> ParseAckIds(const std::vector<std::string>& args,
+                                                 bool events) {
+  const absl::string_view noun = events ? "event" : "incident";
+  const absl::string_view from = events ? "'zfleet events'" : "'zfleet triage' or 'zfleet incidents'";
+  if (args.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("missing ", noun, " ID (see ", from, ")"));
+  }
   std::vector<int64_t> ids;
   for (const std::string& arg : args) {
     int64_t id = 0;
-    // SimpleAtoi also takes "+7" and " 7"; an event id is written as digits only.
+    // SimpleAtoi also takes "+7" and " 7"; an id is written as digits only.
     const bool digits = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
       return absl::ascii_isdigit(static_cast<unsigned char>(c));
     });
     if (!digits || !absl::SimpleAtoi(arg, &id) || id <= 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("bad event id \"", arg, "\" (want a number from 'zfleet events')"));
+          absl::StrCat("bad ", noun, " id \"", arg, "\" (want a number from ", from, ")"));
     }
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }

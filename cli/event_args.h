@@ -25,9 +25,11 @@ absl::StatusOr<absl::Time> ParseSince(absl::string_view text, absl::Time now);
 // otherwise.
 absl::StatusOr<std::string> ParseSeverity(absl::string_view text);
 
-// `zfleet ack ID…` → the ids in the order given, duplicates dropped. InvalidArgument
-// when the list is empty or an id is not a positive decimal integer.
-absl::StatusOr<std::vector<int64_t>> ParseEventIds(const std::vector<std::string>& args);
+// `zfleet ack [--events] ID…` → the ids in the order given, duplicates dropped.
+// InvalidArgument when the list is empty or an id is not a positive decimal integer,
+// naming incident ids (or event ids with `events`) and where to find them.
+absl::StatusOr<std::vector<int64_t>> ParseAckIds(const std::vector<std::string>& args,
+                                                 bool events);
 
 }  // namespace zfleet::cli
 

@@ -1,4 +1,4 @@
-// The on-call commands: events, ack, triage, disks.
+// The on-call commands: events, incidents, ack, triage, disks.
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -6,6 +6,7 @@
 #include "cli/render/format_util.h"
 #include "cli/render/render_disks.h"
 #include "cli/render/render_events.h"
+#include "cli/render/render_incidents.h"
 #include "cli/render/render_triage.h"
 #include "common/status_macros.h"
 
@@ -39,15 +40,40 @@ absl::StatusOr<std::string> DisksOutput(FleetApi& api, const Invocation& in) {
   return f.json ? DumpJson(RenderDisksJson(disks)) : RenderDisksText(disks, in.render);
 }
 
-CliResult RunAck(FleetApi& api, const Invocation& in) {
-  v1::AckEventsRequest request;
+absl::StatusOr<std::string> IncidentsOutput(FleetApi& api, const Invocation& in) {
+  v1::ListIncidentsRequest request;
+  request.set_all(in.flags.all);
+  request.set_host_id(in.flags.host);
+  ASSIGN_OR_RETURN(v1::ListIncidentsResponse incidents, api.ListIncidents(request));
+  return in.flags.json ? DumpJson(RenderIncidentsJson(incidents))
+                       : RenderIncidentsText(incidents, in.flags.all, in.render);
+}
+
+namespace {
+
+template <typename Request, typename Response>
+absl::StatusOr<AckOutcome> Ack(const Invocation& in,
+                               absl::StatusOr<Response> (FleetApi::*call)(const Request&),
+                               FleetApi& api, std::string noun) {
+  Request request;
   for (int64_t id : in.event_ids) request.add_ids(id);
   request.set_by(in.user);
-  absl::StatusOr<v1::AckEventsResponse> response = api.AckEvents(request);
-  if (!response.ok()) return FailureResult(response.status().message());
+  ASSIGN_OR_RETURN(Response response, (api.*call)(request));
+  return AckOutcome{std::move(noun),
+                    {response.acknowledged().begin(), response.acknowledged().end()},
+                    {response.unknown().begin(), response.unknown().end()}};
+}
+
+}  // namespace
+
+CliResult RunAck(FleetApi& api, const Invocation& in) {
+  absl::StatusOr<AckOutcome> outcome =
+      in.flags.ack_events ? Ack(in, &FleetApi::AckEvents, api, "event")
+                          : Ack(in, &FleetApi::AckIncidents, api, "incident");
+  if (!outcome.ok()) return FailureResult(outcome.status().message());
   std::string out =
-      in.flags.json ? DumpJson(RenderAckJson(in.user, *response)) : RenderAckText(*response);
-  const std::string unknown = AckUnknownMessage(*response);
+      in.flags.json ? DumpJson(RenderAckJson(in.user, *outcome)) : RenderAckText(*outcome);
+  const std::string unknown = AckUnknownMessage(*outcome);
   // The known ids are acknowledged by now; the unknown ones still fail the run, so a
   // script notices a typo.
   if (!unknown.empty()) return FailureResult(unknown, std::move(out));

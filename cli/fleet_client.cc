@@ -158,6 +158,16 @@ absl::StatusOr<v1::AckEventsResponse> FleetClient::AckEvents(const v1::AckEvents
   return Call(&Stub::AckEvents, request);
 }
 
+absl::StatusOr<v1::ListIncidentsResponse> FleetClient::ListIncidents(
+    const v1::ListIncidentsRequest& request) {
+  return Call(&Stub::ListIncidents, request);
+}
+
+absl::StatusOr<v1::AckIncidentsResponse> FleetClient::AckIncidents(
+    const v1::AckIncidentsRequest& request) {
+  return Call(&Stub::AckIncidents, request);
+}
+
 absl::StatusOr<v1::ListDisksResponse> FleetClient::ListDisks(const v1::ListDisksRequest& request) {
   return Call(&Stub::ListDisks, request);
 }

@@ -36,6 +36,11 @@ class FleetApi {
       const v1::ListEventsRequest& request) = 0;
   // Acknowledges the known ids; unknown ones come back in the response, not as an error.
   virtual absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListIncidentsResponse> ListIncidents(
+      const v1::ListIncidentsRequest& request) = 0;
+  // As AckEvents, for incidents.
+  virtual absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(
+      const v1::AckIncidentsRequest& request) = 0;
   virtual absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) = 0;
   virtual absl::StatusOr<v1::TriageResponse> Triage() = 0;
   // Host totals and each present pool's compact status, for `zfleet status`.
@@ -79,6 +84,10 @@ class FleetClient final : public FleetApi {
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest& request) override;
   absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request) override;
   absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) override;
+  absl::StatusOr<v1::ListIncidentsResponse> ListIncidents(
+      const v1::ListIncidentsRequest& request) override;
+  absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(
+      const v1::AckIncidentsRequest& request) override;
   absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) override;
   absl::StatusOr<v1::TriageResponse> Triage() override;
   absl::StatusOr<v1::GetStatusResponse> GetStatus() override;

@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/events/metrics.h"
-#include "controller/events/triage.h"
+#include "controller/events/incidents.h"
 #include "controller/validation.h"
 #include "model/enum_names.h"
 #include "model/pool_facts.h"
@@ -20,14 +21,6 @@ constexpr int kMaxEvents = 10000;
 constexpr int kDefaultHistory = 50;
 constexpr int kMaxHistory = 1000;
 constexpr int kDiskSamples = 20;
-constexpr int kTriageSamples = 10;
-constexpr int kTriageEvents = 100;
-
-bool HasBadLeaf(const v1::Pool& pool) {
-  bool bad = false;
-  ForEachLeaf(pool, [&](const v1::Vdev& leaf) { bad |= LeafIsBad(leaf); });
-  return bad;
-}
 
 }  // namespace
 
@@ -98,26 +91,43 @@ absl::StatusOr<v1::ListDisksResponse> EventQueries::ListDisks(const v1::ListDisk
 }
 
 absl::StatusOr<v1::TriageResponse> EventQueries::Triage(const v1::TriageRequest& request) {
-  TriageInput input;
-  input.now = clock_->Now();
-  input.missing_after = config_->MissingAfter();
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(input.pools, store_->pools().ListNeedingAttention());
-  for (const PoolRecord& p : input.pools) {
-    if (!HasBadLeaf(p.pool)) continue;
-    ASSIGN_OR_RETURN(DiskHistory history,
-                     store_->history().GetDiskHistory(p.host_id, p.pool.name(), kTriageSamples));
-    input.disk_history[absl::StrCat(p.host_id, "/", p.pool.name())] = std::move(history);
-  }
-  ASSIGN_OR_RETURN(input.hosts,
-                   store_->hosts().ListNeedingAttention(input.now - input.missing_after));
-  ASSIGN_OR_RETURN(input.scrub_concerns, store_->scan_watch().ListConcerns());
-  EventFilter filter;
-  filter.min_severity = v1::SEVERITY_WARNING;
-  filter.unacknowledged_only = true;
-  filter.limit = kTriageEvents;
-  ASSIGN_OR_RETURN(input.events, store_->events().List(filter));
-  return BuildTriage(input);
+  // Opening the incidents of what the tick has not seen yet gives every item an id to ack;
+  // a store that cannot write (a full disk) still answers, with the incidents it has.
+  absl::StatusOr<v1::TriageResponse> triage =
+      TriageWithIncidents(*store_, *config_, now, /*write=*/true);
+  if (triage.ok()) return triage;
+  spdlog::warn("triage: incidents not updated: {}", triage.status().message());
+  return TriageWithIncidents(*store_, *config_, now, /*write=*/false);
+}
+
+absl::StatusOr<v1::ListIncidentsResponse> EventQueries::ListIncidents(
+    const v1::ListIncidentsRequest& request) {
+  IncidentFilter filter;
+  filter.resolved_too = request.all();
+  filter.host_id = request.host_id();
+  ASSIGN_OR_RETURN(filter.limit, RequestLimit(request.limit(), kDefaultEvents, kMaxEvents));
+  absl::MutexLock lock(store_mu_);
+  if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(filter.host_id));
+  ASSIGN_OR_RETURN(std::vector<v1::Incident> incidents, store_->incidents().List(filter));
+  v1::ListIncidentsResponse response;
+  for (v1::Incident& incident : incidents) *response.add_incidents() = std::move(incident);
+  return response;
+}
+
+absl::StatusOr<v1::AckIncidentsResponse> EventQueries::AckIncidents(
+    const v1::AckIncidentsRequest& request) {
+  if (request.ids().empty()) return absl::InvalidArgumentError("no incident ids to acknowledge");
+  if (request.by().empty()) return absl::InvalidArgumentError("by (who acknowledges) is empty");
+  const std::vector<int64_t> ids(request.ids().begin(), request.ids().end());
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(store_mu_);
+  ASSIGN_OR_RETURN(AckResult result, store_->incidents().Ack(ids, request.by(), now));
+  v1::AckIncidentsResponse response;
+  for (int64_t id : result.acknowledged) response.add_acknowledged(id);
+  for (int64_t id : result.unknown) response.add_unknown(id);
+  return response;
 }
 
 absl::StatusOr<std::string> EventQueries::Metrics() {

@@ -33,8 +33,16 @@ class EventQueries : public StoreService {
   // Every disk of present pools with its last 20 counter samples. NotFound for an unknown
   // host_id.
   absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request);
-  // triage.h. Empty items: nothing needs attention.
+  // triage.h, with each item's incident (incidents.h): incidents are brought in line first;
+  // when the store cannot write, the triage comes with the incidents as stored. Empty
+  // items: nothing needs attention.
   absl::StatusOr<v1::TriageResponse> Triage(const v1::TriageRequest& request);
+  // Open incidents (most severe, then oldest first), with request.all the resolved ones
+  // after them, newest first. InvalidArgument for a negative limit (0 means 1000, capped at
+  // 10000); NotFound for an unknown host_id.
+  absl::StatusOr<v1::ListIncidentsResponse> ListIncidents(const v1::ListIncidentsRequest& request);
+  // InvalidArgument when ids or by is empty. Unknown ids are listed, not an error.
+  absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(const v1::AckIncidentsRequest& request);
   // The /metrics page (metrics.h).
   absl::StatusOr<std::string> Metrics();
 

@@ -88,24 +88,4 @@ Json RenderEventsJson(const v1::ListEventsResponse& events) {
   return doc;
 }
 
-std::string RenderAckText(const v1::AckEventsResponse& response) {
-  const int n = response.acknowledged_size();
-  return absl::StrCat("acknowledged ", n, n == 1 ? " event\n" : " events\n");
-}
-
-Json RenderAckJson(const std::string& by, const v1::AckEventsResponse& response) {
-  Json doc;
-  doc["by"] = by;
-  doc["acknowledged"] =
-      Json(std::vector<int64_t>(response.acknowledged().begin(), response.acknowledged().end()));
-  doc["unknown"] = Json(std::vector<int64_t>(response.unknown().begin(), response.unknown().end()));
-  return doc;
-}
-
-std::string AckUnknownMessage(const v1::AckEventsResponse& response) {
-  if (response.unknown_size() == 0) return "";
-  return absl::StrCat(response.unknown_size() == 1 ? "unknown event id " : "unknown event ids ",
-                      absl::StrJoin(response.unknown(), ", "));
-}
-
 }  // namespace zfleet::cli

@@ -1,4 +1,4 @@
-// `zfleet events` and `zfleet ack`: the controller's event log and acknowledgements.
+// `zfleet events`: the controller's event log.
 // Pure.
 #ifndef ZFLEET_CLI_RENDER_RENDER_EVENTS_H_
 #define ZFLEET_CLI_RENDER_RENDER_EVENTS_H_
@@ -23,15 +23,6 @@ std::string RenderEventsText(const v1::ListEventsResponse& events, absl::Time si
 //  "acknowledged_by", "acknowledged_at"}]} in the table's order; pool, device and
 // acknowledged_by null when empty, times RFC 3339 or null.
 nlohmann::ordered_json RenderEventsJson(const v1::ListEventsResponse& events);
-
-// "acknowledged 3 events\n" ("1 event", "0 events").
-std::string RenderAckText(const v1::AckEventsResponse& response);
-
-// {"by", "acknowledged": [ids], "unknown": [ids]}.
-nlohmann::ordered_json RenderAckJson(const std::string& by, const v1::AckEventsResponse& response);
-
-// "unknown event id 7" / "unknown event ids 7, 9"; "" when every id was known.
-std::string AckUnknownMessage(const v1::AckEventsResponse& response);
 
 }  // namespace zfleet::cli
 

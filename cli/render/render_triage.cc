@@ -76,6 +76,18 @@ std::string Item(const v1::TriageItem& item, absl::Time now, bool color) {
     absl::StrAppend(&out, indent, Colorize("ACTION:", Color::kBold, color), " ", item.action(),
                     "\n");
   }
+  if (item.held() > 0) {
+    absl::StrAppend(&out, indent, "holds ", item.held(), " open incident",
+                    item.held() == 1 ? "" : "s", " of this host as last known (`zfleet incidents --host ",
+                    item.host_id(), "`)\n");
+  }
+  if (item.incident_id() != 0) {
+    absl::StrAppend(&out, indent, "incident ", item.incident_id(),
+                    item.acknowledged_by().empty()
+                        ? absl::StrCat(": `zfleet ack ", item.incident_id(), "` when you take it")
+                        : absl::StrCat(", acknowledged by ", item.acknowledged_by()),
+                    "\n");
+  }
   return out;
 }
 
@@ -103,6 +115,11 @@ Json RenderTriageJson(const v1::TriageResponse& triage) {
     j["problem"] = item->problem();
     j["action"] = StringOrNull(item->action());
     j["since"] = TimeOrNull(item->since());
+    j["incident"] = item->incident_id() != 0 ? Json(item->incident_id()) : Json();
+    j["acknowledged_by"] = StringOrNull(item->acknowledged_by());
+    j["subject"] = StringOrNull(item->subject());
+    j["value"] = item->value();
+    j["held"] = item->held();
     list.push_back(std::move(j));
   }
   Json doc;

@@ -19,15 +19,19 @@ namespace zfleet::cli {
 //   WARNING   h2/tank disk /dev/sdb (serial ZA1, model ST4000NM, slot 3): cksum errors grew
 //             errors: read 0, write 0, cksum 40; cksum 0→12→40 over 3 samples
 //             ACTION: replace the disk
+//             incident 12: `zfleet ack 12` when you take it
 // The place is HOST/POOL, HOST alone for host problems, or "fleet"; the errors line is
 // there for items with a disk; "since" when the controller knows it; ACTION when it
-// gave one; ages count from the controller's evaluated_at, else options.now. Severity
+// gave one; "holds N open incidents of this host" under a root cause that holds some;
+// the incident line once the controller opened one ("incident 12, acknowledged by bob"
+// once someone took it); ages count from the controller's evaluated_at, else options.now. Severity
 // coloured and ACTION bold on a terminal.
 std::string RenderTriageText(const v1::TriageResponse& triage, const RenderOptions& options);
 
 // {"evaluated_at", "items": [{"severity", "kind", "host", "pool", "disk": DiskToJson |
-//  null, "problem", "action", "since"}]} in the text's order; host, pool and action null
-// when empty, times RFC 3339 or null.
+//  null, "problem", "action", "since", "incident", "acknowledged_by", "subject", "value",
+//  "held"}]} in the text's order; host, pool, action, incident, acknowledged_by and
+// subject null when empty, times RFC 3339 or null.
 nlohmann::ordered_json RenderTriageJson(const v1::TriageResponse& triage);
 
 }  // namespace zfleet::cli

@@ -29,7 +29,8 @@
 //   retention = "30d"                 # pool snapshots older than this are thinned
 //
 //   [retention]                       # what the store deletes once old (at least "1d" each)
-//   events = "90d"                    # acknowledged or info events, by last seen
+//   events = "90d"                    # acknowledged or info events, by last seen, and
+//                                     # resolved incidents, by when they resolved
 //   open_events = "365d"              # any event not seen again for this long
 //   counters = "30d"                  # disk counter samples: thinned to the first and last
 //                                     # of each day per disk (and those around a reset)

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/events/event_detector.h"
+#include "controller/events/incidents.h"
 #include "controller/events/raise.h"
 #include "controller/events/retention.h"
 #include "model/pool_facts.h"
@@ -129,15 +130,18 @@ absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now
   };
   keep(WithContext(TickStalls(store, config, now, missing), "stalled scans"));
   keep(WithContext(TickOverdue(store, config, now, missing), "overdue scrubs"));
+  // After the checks above, which find what triage lists (missing hosts, scrub concerns).
+  keep(WithContext(TriageWithIncidents(store, config, now, /*write=*/true).status(),
+                   "incidents"));
   keep(WithContext(TickRetention(store, config.history_retention, now), "history retention"));
   absl::StatusOr<RetentionPass> trimmed = TrimStore(store, config.retention, now);
   if (trimmed.ok()) {
     const RetentionPass& t = *trimmed;
-    if (t.events + t.counters + t.commands + t.scrub_runs + t.audit > 0) {
+    if (t.events + t.incidents + t.counters + t.commands + t.scrub_runs + t.audit > 0) {
       spdlog::info(
-          "retention: deleted {} events, {} counter samples, {} commands, {} scrub "
-          "runs, {} audit entries{}",
-          t.events, t.counters, t.commands, t.scrub_runs, t.audit,
+          "retention: deleted {} events, {} resolved incidents, {} counter samples, {} "
+          "commands, {} scrub runs, {} audit entries{}",
+          t.events, t.incidents, t.counters, t.commands, t.scrub_runs, t.audit,
           t.more ? "; more at the next tick" : "");
     }
   }

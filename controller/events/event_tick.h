@@ -20,7 +20,8 @@ namespace zfleet::controller {
 // scrub_stalled events. At most hourly: overdue scrubs (class intervals from
 // config.scheduler; pools in skip_states or on missing hosts are left out) and
 // scrub_overdue events. At most daily: thins snapshots older than
-// config.history_retention. When due (retention.h): trims events, counter samples,
+// config.history_retention. Every tick, after those checks: incidents opened, updated and
+// resolved as triage finds them (incidents.h). When due (retention.h): trims events, counter samples,
 // commands, scrub runs and audit entries by config.retention. Runs every step; returns the
 // first error (Internal, or ResourceExhausted for a full disk).
 absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now);

@@ -47,6 +47,8 @@ absl::StatusOr<RetentionPass> TrimStore(Store& store, const RetentionPolicy& pol
   pass.ran = true;
   ASSIGN_OR_RETURN(pass.events, store.events().DeleteOld(
                                     {now - policy.events, now - policy.open_events, policy.batch}));
+  ASSIGN_OR_RETURN(pass.incidents,
+                   store.incidents().DeleteResolved(now - policy.events, policy.batch));
   // Commands before runs: a run is kept while a command names it.
   ASSIGN_OR_RETURN(pass.commands,
                    store.commands().DeleteEnded(now - policy.commands, policy.batch));
@@ -54,7 +56,7 @@ absl::StatusOr<RetentionPass> TrimStore(Store& store, const RetentionPolicy& pol
                    store.scrub_runs().DeleteEnded(now - policy.scrub_runs, policy.batch));
   ASSIGN_OR_RETURN(pass.audit, store.audit().DeleteBefore(now - policy.audit, policy.batch));
   RETURN_IF_ERROR(ThinOneCounterDay(store, policy, now, pass));
-  for (int64_t n : {pass.events, pass.commands, pass.scrub_runs, pass.audit}) {
+  for (int64_t n : {pass.events, pass.incidents, pass.commands, pass.scrub_runs, pass.audit}) {
     pass.more |= n == policy.batch;
   }
   RETURN_IF_ERROR(store.state().Set(kDueAt, absl::ToUnixSeconds(pass.more ? now : now + kEvery)));

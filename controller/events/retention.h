@@ -1,5 +1,5 @@
 // Retention of the store's growing tables, run from the controller's tick (event_tick.h):
-// events, disk counter samples, agent commands, scrub runs and the audit trail, each by the
+// events, resolved incidents, disk counter samples, agent commands, scrub runs and the audit trail, each by the
 // age config.retention gives it (pool snapshots are thinned by event_tick itself, by
 // config.history_retention). The work of one pass is bounded, so a huge backlog (a store
 // that never had retention) does not hold the store lock for long: at most `batch` rows of
@@ -23,6 +23,7 @@ namespace zfleet::controller {
 struct RetentionPass {
   bool ran = false;  // false: the pass was not due yet
   int64_t events = 0;
+  int64_t incidents = 0;  // resolved ones, by config.retention.events
   int64_t counters = 0;  // counter samples
   int64_t commands = 0;
   int64_t scrub_runs = 0;

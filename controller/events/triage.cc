@@ -19,9 +19,15 @@ constexpr absl::Duration kGrowthSpan = absl::Hours(1);
 constexpr size_t kTrendSamples = 6;
 constexpr size_t kListedFiles = 10;
 
-constexpr const char* kKindOrder[] = {"unhealthy_pool", "bad_disk",     "stack",
-                                      "zpool_stuck",    "host_missing", "scrub_stalled",
-                                      "scrub_overdue",  "event"};
+constexpr const char* kKindOrder[] = {"host_missing", "zpool_stuck",    "stack",
+                                      "bad_disk",     "data_errors",    "unhealthy_pool",
+                                      "scrub_stalled", "scrub_overdue"};
+
+// What a host whose zpool does not answer holds: everything read from its pools.
+bool IsPoolKind(const std::string& kind) {
+  return kind == "bad_disk" || kind == "data_errors" || kind == "unhealthy_pool" ||
+         kind == "scrub_stalled" || kind == "scrub_overdue";
+}
 
 int KindRank(const std::string& kind) {
   for (int i = 0; i < static_cast<int>(std::size(kKindOrder)); ++i) {
@@ -110,7 +116,8 @@ void PoolItems(const TriageInput& in, const PoolRecord& record, v1::TriageRespon
   const uint64_t data_errors = DataErrors(pool).value_or(0);
   if (data_errors > 0) {
     v1::TriageItem& item =
-        Add(out, v1::SEVERITY_CRITICAL, "unhealthy_pool", record.host_id, pool.name());
+        Add(out, v1::SEVERITY_CRITICAL, "data_errors", record.host_id, pool.name());
+    item.set_value(data_errors);
     const auto& files = pool.errors().files();
     std::vector<std::string> listed(files.begin(),
                                     files.begin() + std::min<size_t>(files.size(), kListedFiles));
@@ -136,6 +143,8 @@ void PoolItems(const TriageInput& in, const PoolRecord& record, v1::TriageRespon
         history = h->second;
     }
     v1::TriageItem& item = Add(out, pool_severity, "bad_disk", record.host_id, pool.name());
+    item.set_subject(leaf.name());
+    item.set_value(leaf.read_errors() + leaf.write_errors() + leaf.checksum_errors());
     v1::Disk& disk = *item.mutable_disk();
     disk = LeafDisk(record.host_id, pool.name(), leaf);
     for (const v1::CounterSample& s : history) *disk.add_history() = s;
@@ -178,6 +187,7 @@ void HostItems(const TriageInput& in, const HostRecord& host, v1::TriageResponse
     const bool critical = module && check.level() == "fail";
     v1::TriageItem& item = Add(out, critical ? v1::SEVERITY_CRITICAL : v1::SEVERITY_WARNING,
                                "stack", host.host_id, "");
+    item.set_subject(check.name());
     item.set_problem(absl::StrCat(critical ? "pools will not import after reboot: " : "",
                                   check.name(), " ", check.level(), ": ", check.evidence()));
     std::string action = check.fix();
@@ -216,7 +226,13 @@ int64_t ErrorsSince(const std::vector<v1::CounterSample>& history) {
   return 0;
 }
 
-v1::TriageResponse BuildTriage(const TriageInput& in) {
+bool Triage::Holds(const std::string& host_id, const std::string& kind) const {
+  auto it = roots.find(host_id);
+  if (it == roots.end() || kind == it->second) return false;
+  return it->second == "host_missing" || IsPoolKind(kind);
+}
+
+Triage BuildTriage(const TriageInput& in) {
   v1::TriageResponse out;
   out.set_evaluated_at(absl::ToUnixSeconds(in.now));
   for (const PoolRecord& record : in.pools) PoolItems(in, record, out);
@@ -242,23 +258,28 @@ v1::TriageResponse BuildTriage(const TriageInput& in) {
     }
     item.set_since(absl::ToUnixSeconds(c.since));
   }
-  for (const v1::Event& e : in.events) {
-    if (e.severity() != v1::SEVERITY_WARNING && e.severity() != v1::SEVERITY_CRITICAL) continue;
-    v1::TriageItem& item = Add(out, e.severity(), "event", e.host_id(), e.pool());
-    std::string problem = absl::StrCat("event ", e.id(), ": ", e.message());
-    // A repeated condition: since is its first occurrence, the message its latest.
-    if (e.count() > 1) absl::StrAppend(&problem, " (", e.count(), " times)");
-    item.set_problem(std::move(problem));
-    item.set_action(absl::StrCat("`zfleet ack ", e.id(), "` once handled"));
-    item.set_since(e.time());
-  }
   std::stable_sort(out.mutable_items()->begin(), out.mutable_items()->end(),
                    [](const v1::TriageItem& a, const v1::TriageItem& b) {
                      // The enum's numbers rank severities (info < warning < critical).
                      if (a.severity() != b.severity()) return a.severity() > b.severity();
                      return KindRank(a.kind()) < KindRank(b.kind());
                    });
-  return out;
+  Triage triage;
+  for (const v1::TriageItem& item : out.items()) {
+    if (item.kind() == "host_missing") triage.roots[item.host_id()] = "host_missing";
+  }
+  for (const v1::TriageItem& item : out.items()) {
+    if (item.kind() == "zpool_stuck") triage.roots.try_emplace(item.host_id(), "zpool_stuck");
+  }
+  triage.response.set_evaluated_at(out.evaluated_at());
+  for (v1::TriageItem& item : *out.mutable_items()) {
+    if (triage.Holds(item.host_id(), item.kind())) {
+      triage.held.push_back(std::move(item));
+    } else {
+      *triage.response.add_items() = std::move(item);
+    }
+  }
+  return triage;
 }
 
 }  // namespace zfleet::controller

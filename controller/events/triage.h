@@ -1,22 +1,29 @@
 // `zfleet triage`: one screen of what needs attention, most severe first, each item with
 // the action to take. Pure: the caller reads the store; this only decides and words.
 //
-// Items (TriageItem.kind):
-//   unhealthy_pool  a pool not ONLINE (critical when FAULTED/UNAVAIL/SUSPENDED), or with
-//                   permanent data errors (critical; action: restore the listed files)
+// Items (TriageItem.kind), one per problem, in this order within a severity (root causes
+// before what they cause):
+//   host_missing    a host silent for more than missing_after
+//   zpool_stuck     zpool on a host does not answer (hangs, or times out on every call);
+//                   action: the ZFS daemon, the kernel log and the disk behind it
+//   stack           a ZFS stack check at warn or fail (critical: a failing
+//                   zfs-module-installed:KERNEL — rebuild the module for that kernel)
 //   bad_disk        a leaf with non-zero counters or not ONLINE, with identity, counters and
 //                   their trend; action: replace it (FAULTED/UNAVAIL/REMOVED, or errors that
 //                   keep growing), `zpool online` (OFFLINE), or `zpool clear POOL DEVICE`
 //                   (a transient error that stopped growing)
-//   stack           a ZFS stack check at warn or fail (critical: a failing
-//                   zfs-module-installed:KERNEL — rebuild the module for that kernel)
-//   zpool_stuck     zpool on a host does not answer (hangs, or times out on every call);
-//                   action: the ZFS daemon, the kernel log and the disk behind it
-//   host_missing    a host silent for more than missing_after
+//   data_errors     permanent data errors in a pool (critical; action: restore the files)
+//   unhealthy_pool  a pool not ONLINE (critical when FAULTED/UNAVAIL/SUSPENDED)
 //   scrub_stalled, scrub_overdue
-//   event           an unacknowledged warning or critical event
-// Order: severity (critical, warning, info), then kind in the order above, then input order
-// (hosts and pools by name, events newest first).
+// Then input order (hosts and pools by name).
+//
+// Root causes hold what they make stale: every other item of a missing host, and the pool
+// items (bad_disk, data_errors, unhealthy_pool, scrub_*) of a host whose zpool does not
+// answer, are read from its last report. They are not listed but returned as `held`, so
+// their incidents stay open as they were (incident_plan.h) instead of resolving.
+//
+// Events are not items: each problem is one item however often it changed; the event log
+// stays underneath (`zfleet events`).
 #ifndef ZFLEET_CONTROLLER_EVENTS_TRIAGE_H_
 #define ZFLEET_CONTROLLER_EVENTS_TRIAGE_H_
 
@@ -43,10 +50,19 @@ struct TriageInput {
   // included, they add nothing.
   std::vector<HostRecord> hosts;
   std::vector<ScrubConcern> scrub_concerns;
-  std::vector<v1::Event> events;  // unacknowledged warning and critical events
 };
 
-v1::TriageResponse BuildTriage(const TriageInput& input);
+struct Triage {
+  v1::TriageResponse response;      // the items to list
+  std::vector<v1::TriageItem> held;  // items under a root cause, in the same order
+  // Hosts with a root cause: host → host_missing or zpool_stuck.
+  absl::flat_hash_map<std::string, std::string> roots;
+
+  // Whether an item or incident of `kind` on `host_id` is held under a root cause.
+  bool Holds(const std::string& host_id, const std::string& kind) const;
+};
+
+Triage BuildTriage(const TriageInput& input);
 
 // A stack check triage lists: level warn or fail.
 bool StackCheckNeedsAttention(const v1::StackCheck& check);

@@ -118,6 +118,12 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
     return Read(
         context, "read triage", [&] { return controller_->events().Triage(*request); }, response);
   }
+  grpc::Status ListIncidents(grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
+                             v1::ListIncidentsResponse* response) override {
+    return Read(
+        context, "list incidents", [&] { return controller_->events().ListIncidents(*request); },
+        response);
+  }
   grpc::Status GetSchedule(grpc::ServerContext* context, const v1::GetScheduleRequest*,
                            v1::GetScheduleResponse* response) override {
     return Read(
@@ -196,6 +202,27 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
           return controller_->events().AckEvents(ack);
         },
         [](const v1::AckEventsResponse& done) {
+          std::string detail =
+              absl::StrCat("acknowledged ", absl::StrJoin(done.acknowledged(), ","));
+          if (!done.unknown().empty()) {
+            absl::StrAppend(&detail, "; unknown ", absl::StrJoin(done.unknown(), ","));
+          }
+          return detail;
+        },
+        response);
+  }
+  grpc::Status AckIncidents(grpc::ServerContext* context, const v1::AckIncidentsRequest* request,
+                            v1::AckIncidentsResponse* response) override {
+    WriteCall call{Access::kOperate, "acknowledge incidents", "ack",
+                   absl::StrCat("incidents ", absl::StrJoin(request->ids(), ","))};
+    return Write(
+        context, call,
+        [&](const Caller& caller) {
+          v1::AckIncidentsRequest ack = *request;
+          if (caller.mtls || ack.by().empty()) ack.set_by(caller.name);
+          return controller_->events().AckIncidents(ack);
+        },
+        [](const v1::AckIncidentsResponse& done) {
           std::string detail =
               absl::StrCat("acknowledged ", absl::StrJoin(done.acknowledged(), ","));
           if (!done.unknown().empty()) {

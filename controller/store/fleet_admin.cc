@@ -27,6 +27,7 @@ const char* const kForgetSteps[] = {
     "DELETE FROM pool_status WHERE pool_id IN {pools}",
     "DELETE FROM pools WHERE host_id = ?1",
     "DELETE FROM events WHERE host_id = ?1",
+    "DELETE FROM incidents WHERE host_id = ?1",
     "DELETE FROM hosts WHERE id = ?1",
 };
 

@@ -280,6 +280,37 @@ CREATE UNIQUE INDEX events_open_by_condition ON events (condition_key)
 CREATE INDEX vdev_counters_by_time ON vdev_counters (time);
 CREATE INDEX commands_by_run ON commands (scrub_run_id) WHERE scrub_run_id IS NOT NULL;
 )sql",
+
+    // Version 9: incidents (incident_table.h), one per condition while it lasts: opened when
+    // triage first finds it, updated while it continues (severity, value, their worst), and
+    // resolved when it clears. condition_key is "kind:host/pool:subject"; at most one open
+    // incident per condition. Severities are the v1.Severity numbers.
+    R"sql(
+CREATE TABLE incidents (
+  id              INTEGER PRIMARY KEY,
+  condition_key   TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,
+  host_id         INTEGER NOT NULL REFERENCES hosts(id),
+  pool            TEXT    NOT NULL DEFAULT '',
+  subject         TEXT    NOT NULL DEFAULT '',
+  severity        INTEGER NOT NULL,
+  worst_severity  INTEGER NOT NULL,
+  problem         TEXT    NOT NULL,
+  action          TEXT    NOT NULL DEFAULT '',
+  value           INTEGER NOT NULL DEFAULT 0,
+  peak_value      INTEGER NOT NULL DEFAULT 0,
+  opened_at       INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  updates         INTEGER NOT NULL DEFAULT 0,
+  resolved_at     INTEGER,
+  acknowledged_by TEXT    NOT NULL DEFAULT '',
+  acknowledged_at INTEGER
+);
+CREATE UNIQUE INDEX incidents_open_by_condition ON incidents (condition_key)
+  WHERE resolved_at IS NULL;
+CREATE INDEX incidents_by_resolved ON incidents (resolved_at) WHERE resolved_at IS NOT NULL;
+CREATE INDEX incidents_by_host ON incidents (host_id);
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

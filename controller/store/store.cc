@@ -46,6 +46,7 @@ Store::Store(Database db)
       scrub_runs_(&db_),
       commands_(&db_),
       events_(&db_, &hosts_, &state_),
+      incidents_(&db_, &hosts_),
       scan_watch_(&db_),
       state_(&db_),
       audit_(&db_),

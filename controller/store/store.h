@@ -1,7 +1,7 @@
 // The controller's durable state in SQLite. One owning connection, WAL, synchronous=FULL,
 // the schema migrated through PRAGMA user_version (schema.h), every statement prepared and
 // bound. The tables are grouped into one class each (hosts, pools, scrub runs, commands, audit,
-// events, history, scan watch, controller state); Store owns the connection and the
+// events, incidents, history, scan watch, controller state); Store owns the connection and the
 // tables, runs transactions, and reads and applies one agent report (report_io.h).
 //
 // Thread-compatible: callers serialize access (the controller holds one mutex around the
@@ -23,6 +23,7 @@
 #include "controller/store/command_table.h"
 #include "controller/store/controller_state_table.h"
 #include "controller/store/event_table.h"
+#include "controller/store/incident_table.h"
 #include "controller/store/history_table.h"
 #include "controller/store/host_table.h"
 #include "controller/store/pool_status_table.h"
@@ -64,6 +65,7 @@ class Store {
   ScrubRunTable& scrub_runs() { return scrub_runs_; }
   CommandTable& commands() { return commands_; }
   EventTable& events() { return events_; }
+  IncidentTable& incidents() { return incidents_; }
   HistoryTable& history() { return history_; }
   ScanWatchTable& scan_watch() { return scan_watch_; }
   ControllerStateTable& state() { return state_; }
@@ -110,6 +112,7 @@ class Store {
   ScrubRunTable scrub_runs_;
   CommandTable commands_;
   EventTable events_;
+  IncidentTable incidents_;
   ScanWatchTable scan_watch_;
   ControllerStateTable state_;
   AuditTable audit_;

@@ -94,45 +94,84 @@ TEST_F(OnCallCommandsTest, BadEventArgumentsExitTwoWithoutACall) {
   ExpectUsageError({"events", "--since", "0h"}, "--since: must be longer than 0s");
   ExpectUsageError({"events", "--since"}, "--since");
   ExpectUsageError({"events", "--severity", "error"}, "--severity: want info, warning or critical");
-  ExpectUsageError({"ack"}, "missing event ID");
-  ExpectUsageError({"ack", "3", "three"}, "bad event id \"three\"");
-  ExpectUsageError({"ack", "0"}, "bad event id \"0\"");
+  ExpectUsageError({"ack"}, "missing incident ID (see 'zfleet triage' or 'zfleet incidents')");
+  ExpectUsageError({"ack", "3", "three"}, "bad incident id \"three\"");
+  ExpectUsageError({"ack", "0"}, "bad incident id \"0\"");
+  ExpectUsageError({"ack", "--events"}, "missing event ID (see 'zfleet events')");
+  ExpectUsageError({"ack", "--events", "x"}, "bad event id \"x\"");
   EXPECT_TRUE(targets_.empty());
   EXPECT_TRUE(fleet_.list_events.empty());
   EXPECT_TRUE(fleet_.ack_events.empty());
+  EXPECT_TRUE(fleet_.ack_incidents.empty());
 }
 
-TEST_F(OnCallCommandsTest, AckKnownIdsAsTheUser) {
-  fleet_.known_event_ids = {3, 4, 5};
+TEST_F(OnCallCommandsTest, AckKnownIncidentsAsTheUser) {
+  fleet_.known_incident_ids = {3, 4, 5};
   env_.user = "alice";
   const CliResult r = Run({"ack", "3", "4", "5", "3"});
   EXPECT_EQ(r.exit_code, kExitOk) << r.err;
-  EXPECT_EQ(r.out, "acknowledged 3 events\n");
+  EXPECT_EQ(r.out, "acknowledged 3 incidents\n");
   EXPECT_EQ(r.err, "");
-  ASSERT_EQ(fleet_.ack_events.size(), 1u);
-  EXPECT_THAT(fleet_.ack_events[0].ids(), ElementsAre(3, 4, 5));
-  EXPECT_EQ(fleet_.ack_events[0].by(), "alice");
+  ASSERT_EQ(fleet_.ack_incidents.size(), 1u);
+  EXPECT_THAT(fleet_.ack_incidents[0].ids(), ElementsAre(3, 4, 5));
+  EXPECT_EQ(fleet_.ack_incidents[0].by(), "alice");
+  EXPECT_TRUE(fleet_.ack_events.empty());
 
   env_.user = "";
   Run({"ack", "4"});
-  EXPECT_EQ(fleet_.ack_events[1].by(), "unknown");
+  EXPECT_EQ(fleet_.ack_incidents[1].by(), "unknown");
+}
+
+TEST_F(OnCallCommandsTest, AckEventsWithTheirFlag) {
+  fleet_.known_event_ids = {7};
+  env_.user = "alice";
+  const CliResult r = Run({"ack", "--events", "7"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.out, "acknowledged 1 event\n");
+  ASSERT_EQ(fleet_.ack_events.size(), 1u);
+  EXPECT_THAT(fleet_.ack_events[0].ids(), ElementsAre(7));
+  EXPECT_TRUE(fleet_.ack_incidents.empty());
 }
 
 TEST_F(OnCallCommandsTest, AckUnknownIdsExitOneAfterAckingTheKnownOnes) {
-  fleet_.known_event_ids = {3};
+  fleet_.known_incident_ids = {3};
   env_.user = "bob";
   const CliResult r = Run({"ack", "9", "3", "11"});
   EXPECT_EQ(r.exit_code, kExitFailure);
-  EXPECT_EQ(r.out, "acknowledged 1 event\n");
-  EXPECT_EQ(r.err, "zfleet: unknown event ids 9, 11\n");
-  ASSERT_EQ(fleet_.ack_events.size(), 1u);
-  EXPECT_THAT(fleet_.ack_events[0].ids(), ElementsAre(9, 3, 11));
+  EXPECT_EQ(r.out, "acknowledged 1 incident\n");
+  EXPECT_EQ(r.err, "zfleet: unknown incident ids 9, 11\n");
+  ASSERT_EQ(fleet_.ack_incidents.size(), 1u);
+  EXPECT_THAT(fleet_.ack_incidents[0].ids(), ElementsAre(9, 3, 11));
 
   const CliResult json = Run({"--json", "ack", "3", "12"});
   EXPECT_EQ(json.exit_code, kExitFailure);
   EXPECT_EQ(Json::parse(json.out),
             Json::parse(R"({"by": "bob", "acknowledged": [3], "unknown": [12]})"));
-  EXPECT_EQ(json.err, "zfleet: unknown event id 12\n");
+  EXPECT_EQ(json.err, "zfleet: unknown incident id 12\n");
+}
+
+TEST_F(OnCallCommandsTest, IncidentsAskForWhatTheFlagsSay) {
+  v1::Incident* i = fleet_.incidents.add_incidents();
+  i->set_id(12);
+  i->set_kind("bad_disk");
+  i->set_severity(v1::SEVERITY_WARNING);
+  i->set_host_id("h1");
+  i->set_pool("tank");
+  i->set_subject("sdb");
+  i->set_problem("/dev/sdb ONLINE, READ 0 WRITE 0 CKSUM 3");
+  i->set_opened_at(kNow - 3600);
+  const CliResult r = Run({"incidents"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("h1/tank sdb"));
+  ASSERT_EQ(fleet_.list_incidents.size(), 1u);
+  EXPECT_FALSE(fleet_.list_incidents[0].all());
+  Run({"incidents", "--all", "--host", "h1"});
+  ASSERT_EQ(fleet_.list_incidents.size(), 2u);
+  EXPECT_TRUE(fleet_.list_incidents[1].all());
+  EXPECT_EQ(fleet_.list_incidents[1].host_id(), "h1");
+  const Json doc = Json::parse(Run({"incidents", "--json"}).out);
+  EXPECT_EQ(doc["incidents"][0]["id"], 12);
+  EXPECT_EQ(doc["incidents"][0]["resolved_at"], Json());
 }
 
 TEST_F(OnCallCommandsTest, TriageNothingNeedsAttention) {

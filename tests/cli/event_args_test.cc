@@ -47,12 +47,18 @@ TEST(EventArgsTest, Severity) {
             "--severity: want info, warning or critical, not \"error\"");
 }
 
-TEST(EventArgsTest, EventIds) {
-  EXPECT_THAT(*ParseEventIds({"7", "3", "7", "12"}), ElementsAre(7, 3, 12));
-  EXPECT_THAT(std::string(ParseEventIds({}).status().message()), HasSubstr("missing event ID"));
+TEST(EventArgsTest, AckIds) {
+  EXPECT_THAT(*ParseAckIds({"7", "3", "7", "12"}, false), ElementsAre(7, 3, 12));
+  EXPECT_THAT(std::string(ParseAckIds({}, false).status().message()),
+              HasSubstr("missing incident ID"));
+  EXPECT_THAT(std::string(ParseAckIds({}, true).status().message()),
+              HasSubstr("missing event ID (see 'zfleet events')"));
   for (const char* bad : {"x", "7a", "+7", " 7", "0", "-3", "1.5", "99999999999999999999"}) {
-    EXPECT_THAT(std::string(ParseEventIds({"1", bad}).status().message()),
+    EXPECT_THAT(std::string(ParseAckIds({"1", bad}, true).status().message()),
                 HasSubstr(absl::StrCat("bad event id \"", bad, "\"")))
+        << bad;
+    EXPECT_THAT(std::string(ParseAckIds({bad}, false).status().message()),
+                HasSubstr(absl::StrCat("bad incident id \"", bad, "\"")))
         << bad;
   }
 }

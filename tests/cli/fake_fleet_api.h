@@ -20,6 +20,8 @@ struct FakeFleet {
   v1::GetHistoryResponse history;
   v1::ListEventsResponse events;
   std::vector<int64_t> known_event_ids;  // AckEvents acknowledges these, reports the rest
+  v1::ListIncidentsResponse incidents;
+  std::vector<int64_t> known_incident_ids;  // AckIncidents, likewise
   v1::ListDisksResponse disks;
   v1::TriageResponse triage;
   v1::WhoAmIResponse whoami;
@@ -33,6 +35,8 @@ struct FakeFleet {
   std::vector<v1::GetHistoryRequest> get_history;
   std::vector<v1::ListEventsRequest> list_events;
   std::vector<v1::AckEventsRequest> ack_events;
+  std::vector<v1::ListIncidentsRequest> list_incidents;
+  std::vector<v1::AckIncidentsRequest> ack_incidents;
   std::vector<v1::ListDisksRequest> list_disks;
   std::vector<v1::ListAuditRequest> list_audit;
   std::vector<v1::ForgetHostRequest> forget_host;
@@ -88,9 +92,25 @@ class FakeFleetApi final : public FleetApi {
   absl::StatusOr<v1::AckEventsResponse> AckEvents(const v1::AckEventsRequest& request) override {
     fleet_->ack_events.push_back(request);
     if (!fleet_->error.ok()) return fleet_->error;
-    v1::AckEventsResponse response;
-    const auto& known = fleet_->known_event_ids;
-    for (int64_t id : request.ids()) {
+    return Acknowledge<v1::AckEventsResponse>(request.ids(), fleet_->known_event_ids);
+  }
+  absl::StatusOr<v1::ListIncidentsResponse> ListIncidents(
+      const v1::ListIncidentsRequest& request) override {
+    fleet_->list_incidents.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return fleet_->incidents;
+  }
+  absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(
+      const v1::AckIncidentsRequest& request) override {
+    fleet_->ack_incidents.push_back(request);
+    if (!fleet_->error.ok()) return fleet_->error;
+    return Acknowledge<v1::AckIncidentsResponse>(request.ids(), fleet_->known_incident_ids);
+  }
+  template <typename Response>
+  static Response Acknowledge(const google::protobuf::RepeatedField<int64_t>& ids,
+                              const std::vector<int64_t>& known) {
+    Response response;
+    for (int64_t id : ids) {
       if (std::find(known.begin(), known.end(), id) != known.end()) {
         response.add_acknowledged(id);
       } else {

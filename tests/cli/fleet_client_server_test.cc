@@ -279,7 +279,7 @@ TEST_F(FleetClientServerTest, OnCallCommandsOverTheWire) {
           run({"disks", "--model", "ST4000", "--host", "h9", "--json"}).out)["disks"][0]["model"],
       "ST4000");
 
-  const CliResult ack = RunCli({"ack", "1", "2", "100"}, env, make_api);
+  const CliResult ack = RunCli({"ack", "--events", "1", "2", "100"}, env, make_api);
   EXPECT_EQ(ack.exit_code, kExitFailure);
   EXPECT_EQ(ack.out, "acknowledged 2 events\n");
   EXPECT_EQ(ack.err, "zfleet: unknown event id 100\n");

@@ -131,7 +131,10 @@ TEST_F(EventQueriesTest, CorruptedMirrorScrubNamesTheDeviceAndTriageListsIt) {
   EXPECT_EQ(disk.disk().checksum_errors(), 7u);
   EXPECT_EQ(disk.disk().history_size(), 2);  // 0, then 7
   EXPECT_THAT(disk.action(), HasSubstr("`zpool clear tank /var/tmp/f2`"));
-  EXPECT_THAT(TriageKinds(), ElementsAre("bad_disk", "event", "event"));
+  // One item for the disk: the events of its errors and of the scrub that found them stay in
+  // the log, not in triage.
+  EXPECT_THAT(TriageKinds(), ElementsAre("bad_disk"));
+  EXPECT_NE(disk.incident_id(), 0);
 
   auto history = History("nas1", "tank");
   ASSERT_TRUE(history.ok()) << history.status();
@@ -200,13 +203,21 @@ TEST_F(EventQueriesTest, HostMissingAfterIntervalsAndBackOnReport) {
   Tick();
   Tick();
   EXPECT_THAT(Events(), ElementsAre("warning host_missing"));
-  EXPECT_THAT(TriageKinds(), ElementsAre("host_missing", "event"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("host_missing"));
   clock_.Advance(absl::Hours(1));
   Tick();
   Report("nas1", {Mirror()});
   Tick();
   EXPECT_THAT(Events(), ElementsAre("info host_back", "warning host_missing"));
-  EXPECT_THAT(TriageKinds(), ElementsAre("event"));
+  EXPECT_THAT(TriageKinds(), IsEmpty());
+  // The host's incident, resolved when it reported again.
+  v1::ListIncidentsRequest all;
+  all.set_all(true);
+  auto incidents = events_->ListIncidents(all);
+  ASSERT_TRUE(incidents.ok()) << incidents.status();
+  ASSERT_EQ(incidents->incidents_size(), 1);
+  EXPECT_EQ(incidents->incidents(0).kind(), "host_missing");
+  EXPECT_TRUE(incidents->incidents(0).has_resolved_at());
   auto metrics = events_->Metrics();
   EXPECT_THAT(*metrics, HasSubstr("zfleet_hosts_reporting 1\n"));
 }
@@ -237,10 +248,10 @@ TEST_F(EventQueriesTest, StalledScrubRaisesOnceAndClearsWhenItMoves) {
     Tick();
   }
   EXPECT_THAT(Events(), ElementsAre("warning scrub_stalled"));
-  EXPECT_THAT(TriageKinds(), ElementsAre("scrub_stalled", "event"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("scrub_stalled"));
   clock_.Advance(absl::Minutes(1));
   Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 200)});
-  EXPECT_THAT(TriageKinds(), ElementsAre("event"));
+  EXPECT_THAT(TriageKinds(), IsEmpty());
 }
 
 TEST_F(EventQueriesTest, OverdueScrubFromTheClassInterval) {
@@ -259,10 +270,10 @@ TEST_F(EventQueriesTest, OverdueScrubFromTheClassInterval) {
   Report("nas1", {scrubbed});
   Tick();
   EXPECT_THAT(Events(), ElementsAre("warning scrub_overdue"));
-  EXPECT_THAT(TriageKinds(), ElementsAre("scrub_overdue", "event"));
+  EXPECT_THAT(TriageKinds(), ElementsAre("scrub_overdue"));
   // A scrub starts: the concern goes at once, not at the next hourly check.
   Report("nas1", {WithScan(Mirror(), "scrub", "scanning", 10)});
-  EXPECT_THAT(TriageKinds(), ElementsAre("event"));
+  EXPECT_THAT(TriageKinds(), IsEmpty());
 }
 
 TEST_F(EventQueriesTest, RetentionThinsOncePerDay) {

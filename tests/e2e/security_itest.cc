@@ -180,12 +180,12 @@ TEST_F(SecurityTest, ViewerIsRefusedWritesAndOperatorIsAllowedEachAudited) {
   ASSERT_FALSE(events["events"].empty()) << fleet_.Logs();
   const std::string id = std::to_string(events["events"][0]["id"].get<int64_t>());
 
-  RunResult viewer_ack = fleet_.CliAs("vera", {"ack", id});
+  RunResult viewer_ack = fleet_.CliAs("vera", {"ack", "--events", id});
   EXPECT_EQ(viewer_ack.exit_code, 1);
   EXPECT_THAT(viewer_ack.err, HasSubstr("may not acknowledge events (needs operator)"));
   // The ack is recorded under the certificate's name, whatever $USER says.
   setenv("USER", "mallory", 1);
-  RunResult operator_ack = fleet_.CliAs("otto", {"ack", id});
+  RunResult operator_ack = fleet_.CliAs("otto", {"ack", "--events", id});
   unsetenv("USER");
   ASSERT_EQ(operator_ack.exit_code, 0) << operator_ack.err;
   Json acked = fleet_.CliJson({"events", "--since", "1h"});

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
@@ -216,6 +217,49 @@ TEST_F(ZfsFuseEndToEnd, CorruptedMirrorRaisesADeviceWarningAndTriageNamesTheVdev
   EXPECT_TRUE(listed) << triage.dump(2);
 }
 
+// The demo's scenario (a corrupted mirror side, a single-disk pool with lost files, both
+// scrubbed): triage lists each problem once, as an incident, never the events beneath.
+TEST_F(ZfsFuseEndToEnd, TriageOfTheDemoScenarioIsOneIncidentPerProblem) {
+  for (const std::string& p : {mirror_, single_}) {
+    Json pool = ScrubAndWait(p);
+    ASSERT_EQ(pool["scrub_runs"][0]["state"], "finished") << pool.dump(2) << fleet_->Logs();
+  }
+  Json triage = fleet_->WaitForJson({"triage"}, [&](const Json& j) {
+    bool mirror_disk = false, lost_files = false;
+    for (const Json& item : j["items"]) {
+      mirror_disk |= item["kind"] == "bad_disk" && item["pool"] == mirror_;
+      lost_files |= item["kind"] == "data_errors" && item["pool"] == single_;
+    }
+    return mirror_disk && lost_files;
+  });
+  std::set<std::string> problems;
+  for (const Json& item : triage["items"]) {
+    const std::string kind = item["kind"];
+    EXPECT_NE(kind, "event") << triage.dump(2);
+    const std::string key = kind + " " + item["pool"].dump() + " " + item["subject"].dump();
+    EXPECT_TRUE(problems.insert(key).second) << "listed twice: " << key << triage.dump(2);
+    EXPECT_TRUE(item["incident"].is_number()) << item.dump();
+  }
+  // The mirror's bad side, and the single pool's lost files and its disk: nothing else.
+  EXPECT_LE(problems.size(), 4u) << triage.dump(2);
+  // Events stay the log: the mirror's device errors and both repairs are there.
+  Json events = fleet_->CliJson({"events", "--since", "1h"});
+  EXPECT_FALSE(FindEvent(events, "device_errors", mirror_).is_null()) << events.dump(2);
+
+  // Ack applies to the incident; triage says who took it.
+  const int64_t id = triage["items"][0]["incident"];
+  RunResult ack = fleet_->Cli({"ack", std::to_string(id)});
+  ASSERT_EQ(ack.exit_code, 0) << ack.err;
+  Json after = fleet_->CliJson({"triage"});
+  bool acked = false;
+  for (const Json& item : after["items"]) {
+    if (item["incident"] == id) acked = !item["acknowledged_by"].is_null();
+  }
+  EXPECT_TRUE(acked) << after.dump(2);
+  Json incidents = fleet_->CliJson({"incidents"});
+  EXPECT_EQ(incidents["incidents"].size(), problems.size()) << incidents.dump(2);
+}
+
 TEST_F(ZfsFuseEndToEnd, PermanentErrorsRaiseACriticalEventWithTheFiles) {
   Json pool = ScrubAndWait(single_);
   ASSERT_EQ(pool["scrub_runs"][0]["state"], "finished") << fleet_->Logs();
@@ -393,7 +437,13 @@ TEST_F(ZfsFuseEndToEnd, FrozenZfsKeepsTheHostReportingWithOneEventAndStopsCleanl
   ASSERT_EQ(EventsOf(stuck, "zpool_stuck", "").size(), 1u) << stuck.dump(2) << fleet_->Logs();
   Json triage = fleet_->CliJson({"triage"});
   bool listed = false;
-  for (const Json& item : triage["items"]) listed |= item["kind"] == "zpool_stuck";
+  for (const Json& item : triage["items"]) {
+    listed |= item["kind"] == "zpool_stuck";
+    // The root cause is one item: its pools, as last read, are held under it.
+    if (item["host"] == kHost) {
+      EXPECT_TRUE(item["pool"].is_null()) << item.dump();
+    }
+  }
   EXPECT_TRUE(listed) << triage.dump(2);
   absl::SleepFor(absl::Seconds(12));  // hung across two zpool timeouts and many reports
   Json hosts = fleet_->CliJson({"hosts"});

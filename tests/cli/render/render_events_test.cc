@@ -1,4 +1,4 @@
-// `zfleet events` and `zfleet ack` output.
+// `zfleet events` output.
 #include "cli/render/render_events.h"
 
 #include <string>
@@ -92,22 +92,6 @@ TEST(RenderEventsTest, ARepeatedConditionShowsItsCountAndLastOccurrence) {
   EXPECT_EQ(doc["events"][1]["count"], 37);
   EXPECT_EQ(doc["events"][1]["time"], "2026-11-21T09:00:00Z");
   EXPECT_EQ(doc["events"][1]["last_seen"], "2026-11-21T09:59:30Z");
-}
-
-TEST(RenderAckTest, CountsAndUnknownIds) {
-  v1::AckEventsResponse r;
-  EXPECT_EQ(RenderAckText(r), "acknowledged 0 events\n");
-  EXPECT_EQ(AckUnknownMessage(r), "");
-  r.add_acknowledged(3);
-  EXPECT_EQ(RenderAckText(r), "acknowledged 1 event\n");
-  r.add_acknowledged(4);
-  r.add_unknown(9);
-  EXPECT_EQ(RenderAckText(r), "acknowledged 2 events\n");
-  EXPECT_EQ(AckUnknownMessage(r), "unknown event id 9");
-  r.add_unknown(11);
-  EXPECT_EQ(AckUnknownMessage(r), "unknown event ids 9, 11");
-  EXPECT_EQ(RenderAckJson("bob", r).dump(),
-            R"({"by":"bob","acknowledged":[3,4],"unknown":[9,11]})");
 }
 
 }  // namespace

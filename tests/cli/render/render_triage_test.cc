@@ -65,7 +65,7 @@ TEST(RenderTriageTest, MostSevereFirstWithWhereWhatAndAction) {
 
 TEST(RenderTriageTest, OneItemAndColour) {
   v1::TriageResponse t;
-  *t.add_items() = TriageItem("critical", "event", "", "", "stack check failed", "", 0);
+  *t.add_items() = TriageItem("critical", "stack", "", "", "stack check failed", "", 0);
   EXPECT_EQ(RenderTriageText(t, kPlain),
             "1 item needs attention: 1 critical\n\nCRITICAL  fleet: stack check failed\n");
   const std::string text = RenderTriageText(Triage(), fixtures::kColor);
@@ -80,7 +80,8 @@ TEST(RenderTriageTest, JsonShapeWithNulls) {
   ASSERT_EQ(doc["items"].size(), 4u);
   EXPECT_EQ(doc["items"][0], Json::parse(R"({"severity": "critical", "kind": "unhealthy_pool",
       "host": "h2", "pool": "big", "disk": null, "problem": "pool FAULTED, 3 data errors",
-      "action": "restore the listed files from backup", "since": "2026-11-21T09:00:00Z"})"));
+      "action": "restore the listed files from backup", "since": "2026-11-21T09:00:00Z",
+      "incident": null, "acknowledged_by": null, "subject": null, "value": 0, "held": 0})"));
   EXPECT_TRUE(doc["items"][1]["pool"].is_null());
   EXPECT_TRUE(doc["items"][1]["since"].is_null());
   const Json& disk = doc["items"][2];
@@ -89,6 +90,30 @@ TEST(RenderTriageTest, JsonShapeWithNulls) {
   EXPECT_EQ(disk["disk"]["enclosure_slot"], "3");
   EXPECT_EQ(disk["disk"]["history"].size(), 3u);
   EXPECT_EQ(RenderTriageJson(v1::TriageResponse()).dump(), R"({"evaluated_at":null,"items":[]})");
+}
+
+TEST(RenderTriageTest, IncidentLinesAndHeldIncidents) {
+  v1::TriageResponse t;
+  v1::TriageItem stuck = TriageItem("warning", "zpool_stuck", "h1", "", "zpool hangs", "", 0);
+  stuck.set_incident_id(12);
+  stuck.set_held(2);
+  *t.add_items() = stuck;
+  v1::TriageItem taken = TriageItem("warning", "host_missing", "h2", "", "silent", "", 0);
+  taken.set_incident_id(13);
+  taken.set_acknowledged_by("bob");
+  *t.add_items() = taken;
+  EXPECT_EQ(RenderTriageText(t, kPlain),
+            "2 items need attention: 2 warning\n\n"
+            "WARNING   h1: zpool hangs\n"
+            "          holds 2 open incidents of this host as last known (`zfleet incidents "
+            "--host h1`)\n"
+            "          incident 12: `zfleet ack 12` when you take it\n"
+            "WARNING   h2: silent\n"
+            "          incident 13, acknowledged by bob\n");
+  const Json doc = Json::parse(RenderTriageJson(t).dump());
+  EXPECT_EQ(doc["items"][0]["incident"], 12);
+  EXPECT_EQ(doc["items"][0]["held"], 2);
+  EXPECT_EQ(doc["items"][1]["acknowledged_by"], "bob");
 }
 
 }  // namespace

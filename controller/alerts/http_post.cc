@@ -1,0 +1,127 @@
+#include "controller/alerts/http_post.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/clock.h"
+#include "common/duration.h"
+
+// Debian's libcpp-httplib is compiled with these; the header's types must match the
+// library's (see controller/service/metrics_server.cc).
+#define CPPHTTPLIB_OPENSSL_SUPPORT
+#define CPPHTTPLIB_ZLIB_SUPPORT
+#define CPPHTTPLIB_BROTLI_SUPPORT
+#include <httplib.h>
+
+namespace zfleet::controller {
+namespace {
+
+constexpr size_t kBodyShown = 200;
+
+std::chrono::microseconds Micros(absl::Duration d) {
+  return std::chrono::microseconds(absl::ToInt64Microseconds(d));
+}
+
+bool Resolves(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return false;
+  freeaddrinfo(found);
+  return true;
+}
+
+// httplib says only "Connection" for a refused connection, a timeout and an unknown host;
+// how long the attempt took and a lookup of the host (on this failure path only) tell them
+// apart.
+std::string ConnectionFailure(const HttpEndpoint& endpoint, absl::Duration took) {
+  if (took >= endpoint.timeout - absl::Milliseconds(100)) {
+    return absl::StrCat("connection timed out after ", FormatHumanDuration(endpoint.timeout));
+  }
+  if (!Resolves(endpoint.parsed.host)) {
+    return absl::StrCat("cannot resolve host ", endpoint.parsed.host);
+  }
+  return "connection refused";
+}
+
+std::string Describe(const HttpEndpoint& endpoint, httplib::Error error, absl::Duration took) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return ConnectionFailure(endpoint, took);
+    case httplib::Error::ConnectionTimeout:
+      return absl::StrCat("connection timed out after ", FormatHumanDuration(endpoint.timeout));
+    case httplib::Error::Read:
+      return "no answer (read failed or timed out)";
+    case httplib::Error::Write:
+      return "sending the request failed";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return absl::StrCat("cannot load the CA file ", endpoint.tls.ca);
+    case httplib::Error::SSLServerVerification:
+      return "the server's certificate does not verify against the CA";
+    default:
+      return absl::StrCat("request failed (", httplib::to_string(error), ")");
+  }
+}
+
+std::string OneLine(absl::string_view body) {
+  std::string shown(body.substr(0, kBodyShown));
+  shown = absl::StrReplaceAll(shown, {{"\r", " "}, {"\n", " "}});
+  if (body.size() > kBodyShown) absl::StrAppend(&shown, "…");
+  return shown;
+}
+
+}  // namespace
+
+absl::StatusOr<HttpEndpoint> MakeHttpEndpoint(absl::string_view url) {
+  absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  HttpEndpoint endpoint;
+  endpoint.url = std::string(url);
+  endpoint.parsed = *std::move(parsed);
+  return endpoint;
+}
+
+absl::Status HttpPostJson(const HttpEndpoint& endpoint, absl::string_view path,
+                          const std::string& json) {
+  const std::string prefix = absl::StrCat("alertmanager ", endpoint.url, ": ");
+  const HttpUrl& url = endpoint.parsed;
+  std::unique_ptr<httplib::Client> client;
+  if (url.https && !endpoint.tls.cert.empty()) {
+    client = std::make_unique<httplib::Client>(url.SchemeHostPort(), endpoint.tls.cert,
+                                               endpoint.tls.key);
+  } else {
+    client = std::make_unique<httplib::Client>(url.SchemeHostPort());
+  }
+  if (!client->is_valid()) {
+    return absl::UnavailableError(absl::StrCat(prefix, "cannot load the client certificate ",
+                                               endpoint.tls.cert, " and key ", endpoint.tls.key));
+  }
+  if (url.https) {
+    client->enable_server_certificate_verification(true);
+    if (!endpoint.tls.ca.empty()) client->set_ca_cert_path(endpoint.tls.ca);
+  }
+  client->set_connection_timeout(Micros(endpoint.timeout));
+  client->set_read_timeout(Micros(endpoint.timeout));
+  client->set_write_timeout(Micros(endpoint.timeout));
+  if (!endpoint.user.empty()) client->set_basic_auth(endpoint.user, endpoint.password);
+
+  const absl::Time start = MonotonicClock::Get().Now();
+  httplib::Result result = client->Post(absl::StrCat(url.path, path), json, "application/json");
+  if (!result) {
+    return absl::UnavailableError(absl::StrCat(
+        prefix, Describe(endpoint, result.error(), MonotonicClock::Get().Now() - start)));
+  }
+  if (result->status >= 200 && result->status < 300) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat(prefix, "HTTP ", result->status, ": ", OneLine(result->body)));
+}
+
+}  // namespace zfleet::controller

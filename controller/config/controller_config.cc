@@ -1,13 +1,18 @@
 #include "controller/config/controller_config.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/duration.h"
+#include "common/http_url.h"
 #include "common/status_macros.h"
 #include "common/toml_util.h"
 
@@ -258,11 +263,98 @@ absl::Status ParseRetention(absl::string_view source, const toml::table& t, Rete
   return absl::OkStatus();
 }
 
+// The password file's content without its trailing newline. InvalidArgument at `node` when
+// it cannot be read or is empty.
+absl::Status ReadPasswordFile(absl::string_view source, const toml::node& node,
+                              const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return TomlErrorAt(source, node,
+                       absl::StrCat("alerts.basic_auth_password_file: cannot read ", path, ": ",
+                                    std::strerror(errno)));
+  }
+  out = text.str();
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (out.empty()) {
+    return TomlErrorAt(source, node,
+                       absl::StrCat("alerts.basic_auth_password_file: ", path, " is empty"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseAlertmanagers(absl::string_view source, const toml::node& node, AlertsConfig& a) {
+  const auto* list = node.as_array();
+  if (list == nullptr) {
+    return TomlErrorAt(source, node,
+                       "alerts.alertmanager must be a list of URLs like [\"http://am:9093\"]");
+  }
+  a.alertmanagers.clear();
+  for (const toml::node& item : *list) {
+    const auto* s = item.as_string();
+    if (s == nullptr) return TomlErrorAt(source, item, "alerts.alertmanager: want strings");
+    if (absl::StatusOr<HttpUrl> url = ParseHttpUrl(ToAbsl(s->get())); !url.ok()) {
+      return TomlErrorAt(source, item,
+                         absl::StrCat("alerts.alertmanager: ", url.status().message()));
+    }
+    a.alertmanagers.push_back(s->get());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseAlerts(absl::string_view source, const toml::table& t, AlertsConfig& a) {
+  const toml::node* password_file = nullptr;
+  for (const auto& [key, node] : t) {
+    const std::string name = absl::StrCat("alerts.", ToAbsl(key.str()));
+    if (key == "alertmanager") {
+      RETURN_IF_ERROR(ParseAlertmanagers(source, node, a));
+    } else if (key == "resend") {
+      RETURN_IF_ERROR(ReadDuration(source, node, name, absl::Seconds(1), a.resend));
+    } else if (key == "timeout") {
+      RETURN_IF_ERROR(ReadDuration(source, node, name, absl::Seconds(1), a.timeout));
+    } else if (key == "tls_ca") {
+      RETURN_IF_ERROR(ReadString(source, node, name, a.tls.ca));
+    } else if (key == "tls_cert") {
+      RETURN_IF_ERROR(ReadString(source, node, name, a.tls.cert));
+    } else if (key == "tls_key") {
+      RETURN_IF_ERROR(ReadString(source, node, name, a.tls.key));
+    } else if (key == "basic_auth_user") {
+      RETURN_IF_ERROR(ReadString(source, node, name, a.basic_auth_user));
+    } else if (key == "basic_auth_password_file") {
+      RETURN_IF_ERROR(ReadString(source, node, name, a.basic_auth_password_file));
+      password_file = &node;
+    } else {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", name));
+    }
+  }
+  if (a.basic_auth_user.empty() != a.basic_auth_password_file.empty()) {
+    return TomlErrorAt(source, t,
+                       "alerts.basic_auth_user and alerts.basic_auth_password_file go together");
+  }
+  if (a.tls.cert.empty() != a.tls.key.empty()) {
+    return TomlErrorAt(source, t, "alerts.tls_cert and alerts.tls_key go together");
+  }
+  const bool any_https =
+      std::any_of(a.alertmanagers.begin(), a.alertmanagers.end(),
+                  [](const std::string& url) { return ParseHttpUrl(url)->https; });
+  if (a.tls.any() && !any_https) {
+    return TomlErrorAt(source, t,
+                       "alerts.tls_ca, tls_cert and tls_key are for https:// Alertmanagers, and "
+                       "none is configured");
+  }
+  if (password_file != nullptr) {
+    RETURN_IF_ERROR(ReadPasswordFile(source, *password_file, a.basic_auth_password_file,
+                                     a.basic_auth_password));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseRoot(absl::string_view source, const toml::table& root, ControllerConfig& c) {
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
     if (key != "agents" && key != "scheduler" && key != "classes" && key != "history" &&
-        key != "retention" && key != "tls") {
+        key != "retention" && key != "tls" && key != "alerts") {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
     if (table == nullptr) {
@@ -274,6 +366,7 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
     if (key == "history") RETURN_IF_ERROR(ParseHistory(source, *table, c));
     if (key == "retention") RETURN_IF_ERROR(ParseRetention(source, *table, c.retention));
     if (key == "tls") RETURN_IF_ERROR(ParseTlsTable(source, *table, c.tls));
+    if (key == "alerts") RETURN_IF_ERROR(ParseAlerts(source, *table, c.alerts));
   }
   return absl::OkStatus();
 }

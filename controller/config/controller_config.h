@@ -44,11 +44,25 @@
 //   cert = "/etc/zfleet/pki/controller.crt"
 //   key = "/etc/zfleet/pki/controller.key"
 //
+//   [alerts]                          # Alertmanager (API v2); every key optional
+//   alertmanager = ["http://127.0.0.1:9093"]   # each gets every alert; default: none (no
+//                                     # alerts sent). http:// or https://, optional /prefix
+//   resend = "1m"                     # unchanged alerts are sent again this often; a firing
+//                                     # one expires in Alertmanager after 4 × resend unsent
+//   timeout = "10s"                   # per connect, send and receive of a POST
+//   tls_ca = "/etc/zfleet/pki/am-ca.crt"      # https only; default: the system's CAs
+//   tls_cert = "/etc/zfleet/pki/am-client.crt" # https only, optional client certificate
+//   tls_key = "/etc/zfleet/pki/am-client.key"  # (both or neither)
+//   basic_auth_user = "zfleet"        # with basic_auth_password_file, both or neither
+//   basic_auth_password_file = "/etc/zfleet/am-password"   # read when the config is
+//                                     # read (a trailing newline is dropped)
+//
 // Window syntax: scrub_window.h.
 #ifndef ZFLEET_CONTROLLER_CONFIG_CONTROLLER_CONFIG_H_
 #define ZFLEET_CONTROLLER_CONFIG_CONTROLLER_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -70,6 +84,18 @@ struct RetentionPolicy {
   int batch = 1000;
 };
 
+// Where and how alerts go ([alerts]); controller/alerts/ sends them.
+struct AlertsConfig {
+  // Base URLs, checked by ParseHttpUrl; empty = no alerts are sent.
+  std::vector<std::string> alertmanagers;
+  absl::Duration resend = absl::Minutes(1);
+  absl::Duration timeout = absl::Seconds(10);
+  TlsPaths tls;  // https only: ca verifies the server; cert and key = client certificate
+  std::string basic_auth_user;
+  std::string basic_auth_password_file;
+  std::string basic_auth_password;  // the file's content, without a trailing newline
+};
+
 struct ControllerConfig {
   absl::Duration report_interval = absl::Seconds(30);
   int missing_after = 3;
@@ -83,13 +109,15 @@ struct ControllerConfig {
   RetentionPolicy retention;
   // Mutual TLS files; all empty = plaintext (loopback only unless --insecure-plaintext).
   TlsPaths tls;
+  AlertsConfig alerts;
 
   // How long a host may be silent before it counts as not reporting.
   absl::Duration MissingAfter() const { return report_interval * missing_after; }
 };
 
 // Parses controller.toml text; `source_name` prefixes every error ("FILE:LINE: reason",
-// InvalidArgument).
+// InvalidArgument). The one file it reads is alerts.basic_auth_password_file, so a secret
+// missing or unreadable is refused with the line that names it, like any bad value.
 absl::StatusOr<ControllerConfig> ParseControllerConfig(absl::string_view text,
                                                        absl::string_view source_name);
 // Empty path = defaults. NotFound naming the path when it cannot be read.

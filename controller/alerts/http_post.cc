@@ -1,14 +1,18 @@
 #include "controller/alerts/http_post.h"
 
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "common/clock.h"
 #include "common/duration.h"
 
@@ -72,11 +76,45 @@ std::string Describe(const HttpEndpoint& endpoint, httplib::Error error, absl::D
 }
 
 std::string OneLine(absl::string_view body) {
+  body = absl::StripAsciiWhitespace(body);
   std::string shown(body.substr(0, kBodyShown));
   shown = absl::StrReplaceAll(shown, {{"\r", " "}, {"\n", " "}});
   if (body.size() > kBodyShown) absl::StrAppend(&shown, "…");
   return shown;
 }
+
+// OpenSSL writes to the socket with write(2): a peer that closed the connection (an https
+// server refusing our client certificate) raises SIGPIPE, which would end the controller.
+// Blocked on this thread for the call, and a SIGPIPE it raised is taken before unblocking;
+// the process's signal handling is not touched.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+    was_pending_ = Pending();
+  }
+  ~SigpipeBlocked() {
+    if (!was_pending_ && Pending()) {
+      const timespec zero{0, 0};
+      sigtimedwait(&pipe_, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  static bool Pending() {
+    sigset_t pending;
+    sigemptyset(&pending);
+    return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+  }
+  sigset_t pipe_;
+  sigset_t old_;
+  bool was_pending_ = false;
+};
 
 }  // namespace
 
@@ -113,6 +151,7 @@ absl::Status HttpPostJson(const HttpEndpoint& endpoint, absl::string_view path,
   client->set_write_timeout(Micros(endpoint.timeout));
   if (!endpoint.user.empty()) client->set_basic_auth(endpoint.user, endpoint.password);
 
+  SigpipeBlocked no_sigpipe;
   const absl::Time start = MonotonicClock::Get().Now();
   httplib::Result result = client->Post(absl::StrCat(url.path, path), json, "application/json");
   if (!result) {

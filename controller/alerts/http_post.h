@@ -35,7 +35,8 @@ absl::StatusOr<HttpEndpoint> MakeHttpEndpoint(absl::string_view url);
 // 2xx answer. Otherwise Unavailable, one line starting "alertmanager URL: ": "connection
 // refused", "connection timed out after 10s", "cannot resolve HOST", a TLS failure, or
 // "HTTP 401: " and the first 200 characters of the answer's body. Blocks for up to about 3 ×
-// timeout. Thread-safe (each call has its own connection).
+// timeout. Thread-safe (each call has its own connection). A SIGPIPE from a connection the
+// server closed is blocked on the calling thread for the call and absorbed.
 absl::Status HttpPostJson(const HttpEndpoint& endpoint, absl::string_view path,
                           const std::string& json);
 

@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/child_process.h"
+#include "tests/controller/alerts/test_ca.h"
 #include "tests/testing/temp_dir.h"
 
 // As Debian's libcpp-httplib is built (controller/alerts/http_post.cc).
@@ -32,7 +32,6 @@ namespace {
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using zfleet::testing::RunProgram;
 using zfleet::testing::TempDir;
 
 struct Seen {
@@ -138,42 +137,13 @@ TEST(HttpPostJsonTest, UnknownHostSaysSo) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("cannot resolve host no-such-host.invalid"));
 }
 
-// A CA (DIR/NAME-ca.{crt,key}) and certificates it issues for 127.0.0.1, by `openssl req`.
-class PostTestCa {
- public:
-  PostTestCa(const TempDir& dir, const std::string& name) : dir_(dir), name_(name) {
-    dir_.Write("min.cnf", "[req]\ndistinguished_name = dn\n[dn]\n");
-    Run({"-x509", "-keyout", Path("ca.key"), "-out", Path("ca.crt"), "-days", "2", "-subj",
-         "/O=zfleet/CN=" + name + " CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-         "keyUsage=critical,keyCertSign"});
-  }
-  std::string Path(const std::string& file) const { return dir_.File(name_ + "-" + file); }
-  // NAME-LEAF.{crt,key}, SAN IP:127.0.0.1.
-  void Issue(const std::string& leaf) {
-    Run({"-x509", "-CA", Path("ca.crt"), "-CAkey", Path("ca.key"), "-keyout", Path(leaf + ".key"),
-         "-out", Path(leaf + ".crt"), "-days", "1", "-subj", "/O=zfleet/CN=" + leaf, "-addext",
-         "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=CA:FALSE"});
-  }
-
- private:
-  void Run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"openssl", "req", "-config",  dir_.File("min.cnf"),
-                                     "-newkey", "ec",  "-pkeyopt", "ec_paramgen_curve:P-256",
-                                     "-nodes"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const zfleet::testing::RunResult result = RunProgram(argv, 30);
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-  }
-  const TempDir& dir_;
-  std::string name_;
-};
-
 TEST(HttpPostJsonTest, HttpsVerifiesTheServerAndPresentsTheClientCertificate) {
   TempDir dir;
-  PostTestCa ca(dir, "site");
+  zfleet::testing::AlertsTestCa ca(dir, "site");
   ca.Issue("am");
   ca.Issue("zfleet");
-  PostTestCa other(dir, "other");
+  zfleet::testing::AlertsTestCa other(dir, "other");
+  ASSERT_FALSE(HasFatalFailure());
   // Mutual TLS: the server asks for a client certificate from the same CA.
   PostServer server(
       std::make_unique<httplib::SSLServer>(ca.Path("am.crt").c_str(), ca.Path("am.key").c_str(),

@@ -17,6 +17,8 @@ struct Alert {
   // are one alert there.
   std::string key;
   // alertname, host, pool, device, severity, kind… Empty values are left out of the payload.
+  // Alertmanager refuses (HTTP 400) an alert without a non-empty label or with a label name
+  // not matching [a-zA-Z_][a-zA-Z0-9_]*: the caller's fixed names must keep to that.
   std::map<std::string, std::string> labels;
   // summary, action, command… Empty values are left out too.
   std::map<std::string, std::string> annotations;

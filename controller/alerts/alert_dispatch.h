@@ -49,7 +49,8 @@ class AlertDispatch {
   //  - nothing while backing off after a failed POST (MarkFailed).
   // `firing`: the alerts firing now; their resolved_at is ignored. `resolved`: alerts that
   // cleared recently, resolved_at set (others are ignored); those resolved more than
-  // resolved_for before `now` are ignored. A key in both lists counts as resolved.
+  // resolved_for before `now` are ignored. A key in both lists counts as resolved (unless
+  // ignored as too old).
   // REQUIRES: keys unique within each list.
   std::vector<Alert> Plan(const std::vector<Alert>& firing, const std::vector<Alert>& resolved,
                           absl::Time now);

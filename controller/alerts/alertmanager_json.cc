@@ -1,5 +1,6 @@
 #include "controller/alerts/alertmanager_json.h"
 
+#include <algorithm>
 #include <map>
 
 #include "nlohmann/json.hpp"
@@ -29,7 +30,8 @@ std::string AlertmanagerJson(const std::vector<Alert>& alerts, absl::Time now,
         {"labels", NonEmpty(alert.labels)},
         {"annotations", NonEmpty(alert.annotations)},
         {"startsAt", FormatAlertTime(alert.starts_at)},
-        {"endsAt", FormatAlertTime(alert.resolved_at.value_or(now + expire_after))},
+        {"endsAt", FormatAlertTime(
+                       std::max(alert.starts_at, alert.resolved_at.value_or(now + expire_after)))},
     };
     if (!alert.generator_url.empty()) one["generatorURL"] = alert.generator_url;
     out.push_back(std::move(one));

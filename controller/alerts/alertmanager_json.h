@@ -17,7 +17,8 @@ std::string FormatAlertTime(absl::Time t);
 // generatorURL (only when set)}. Labels and annotations with an empty value are left out
 // (Alertmanager treats empty as absent). A firing alert ends at `now + expire_after`, as
 // Prometheus sends them: should zfleet stop sending, Alertmanager resolves it by itself. A
-// resolved one ends at its resolved_at.
+// resolved one ends at its resolved_at. endsAt is never before startsAt: Alertmanager
+// refuses such an alert with HTTP 400, and the batch would be retried for ever.
 std::string AlertmanagerJson(const std::vector<Alert>& alerts, absl::Time now,
                              absl::Duration expire_after);
 

@@ -70,6 +70,15 @@ TEST(AlertmanagerJsonTest, Cases) {
   }
 }
 
+TEST(AlertmanagerJsonTest, EndsAtIsNeverBeforeStartsAt) {
+  Alert a = JsonAlert();
+  a.starts_at = kJsonNow;
+  a.resolved_at = kJsonNow - absl::Seconds(30);
+  const nlohmann::json body =
+      nlohmann::json::parse(AlertmanagerJson({a}, kJsonNow, absl::Minutes(4)));
+  EXPECT_EQ(body[0]["endsAt"], body[0]["startsAt"]);
+}
+
 TEST(AlertmanagerJsonTest, KeepsOrderAndNeverShowsTheKey) {
   Alert a = JsonAlert();
   Alert b = JsonAlert();

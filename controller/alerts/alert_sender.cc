@@ -17,6 +17,21 @@ absl::Status DefaultPost(const HttpEndpoint& endpoint, const std::string& json) 
 
 }  // namespace
 
+absl::StatusOr<AlertSenderOptions> AlertSenderOptionsFrom(const AlertsConfig& config) {
+  AlertSenderOptions options;
+  options.policy = DispatchPolicy::ForResend(config.resend);
+  for (const std::string& url : config.alertmanagers) {
+    absl::StatusOr<HttpEndpoint> endpoint = MakeHttpEndpoint(url);
+    if (!endpoint.ok()) return endpoint.status();
+    endpoint->timeout = config.timeout;
+    endpoint->user = config.basic_auth_user;
+    endpoint->password = config.basic_auth_password;
+    if (endpoint->parsed.https) endpoint->tls = config.tls;
+    options.targets.push_back(*std::move(endpoint));
+  }
+  return options;
+}
+
 AlertSender::AlertSender(AlertSenderOptions options, const Clock& clock, PostFn post)
     : options_(std::move(options)),
       clock_(clock),

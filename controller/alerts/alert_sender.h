@@ -13,12 +13,14 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "controller/alerts/alert.h"
 #include "controller/alerts/alert_dispatch.h"
 #include "controller/alerts/http_post.h"
+#include "controller/config/controller_config.h"
 
 namespace zfleet::controller {
 
@@ -40,6 +42,11 @@ struct AlertSenderOptions {
   // How often a target's thread looks for due alerts (resends, retries) between Update()s.
   absl::Duration poll = absl::Seconds(1);
 };
+
+// The options of controller.toml's [alerts]: one target per URL with the timeout, basic
+// auth and (https targets only) TLS files; DispatchPolicy::ForResend(resend).
+// InvalidArgument for a bad URL (which ParseControllerConfig has already refused).
+absl::StatusOr<AlertSenderOptions> AlertSenderOptionsFrom(const AlertsConfig& config);
 
 // Thread-safe. Start()/Stop() are idempotent; the destructor stops.
 class AlertSender {

@@ -172,6 +172,32 @@ TEST(AlertSenderTest, AFailingTargetBacksOffAloneAndLogsOnceEachWay) {
   EXPECT_THAT(text, HasSubstr("accepting alerts again after 3 failed posts"));
 }
 
+TEST(AlertSenderOptionsFromTest, OneTargetPerUrlTlsOnlyForHttps) {
+  AlertsConfig config;
+  config.alertmanagers = {"http://am-a:9093", "https://am-b:9443/am"};
+  config.resend = absl::Minutes(2);
+  config.timeout = absl::Seconds(3);
+  config.tls = {"/ca.crt", "/c.crt", "/c.key"};
+  config.basic_auth_user = "zfleet";
+  config.basic_auth_password = "pw";
+  absl::StatusOr<AlertSenderOptions> options = AlertSenderOptionsFrom(config);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->policy.resend_every, absl::Minutes(2));
+  EXPECT_EQ(options->policy.expire_after, absl::Minutes(8));
+  ASSERT_EQ(options->targets.size(), 2u);
+  EXPECT_EQ(options->targets[0].url, "http://am-a:9093");
+  EXPECT_FALSE(options->targets[0].tls.any());
+  EXPECT_EQ(options->targets[0].timeout, absl::Seconds(3));
+  EXPECT_EQ(options->targets[0].user, "zfleet");
+  EXPECT_EQ(options->targets[0].password, "pw");
+  EXPECT_EQ(options->targets[1].parsed.path, "/am");
+  EXPECT_EQ(options->targets[1].tls.ca, "/ca.crt");
+  EXPECT_EQ(options->targets[1].tls.key, "/c.key");
+
+  config.alertmanagers = {"am:9093"};
+  EXPECT_EQ(AlertSenderOptionsFrom(config).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(AlertSenderTest, NoTargetsSendsNothing) {
   FakeClock clock(kSenderT0);
   FakePoster poster;

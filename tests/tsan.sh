@@ -8,11 +8,11 @@
 #
 # Only the test binaries of code that runs threads are built: the agent (its loop, the
 # collector's thread, the autonomy handoff, the command runner), the controller's services
-# with the periodic tick and the gRPC and /metrics servers, the gRPC status glue, common's
-# threads (periodic runner, heartbeat, watchdog pinger, shutdown signals), and agent and
-# controller in one process over real gRPC. The pure libraries (parsers, scheduler,
-# store, events) and the controller's single-threaded services (controller_test) start no
-# thread.
+# with the periodic tick and the gRPC and /metrics servers, the Alertmanager sink's sender
+# threads, the gRPC status glue, common's threads (periodic runner, heartbeat, watchdog
+# pinger, shutdown signals), and agent and controller in one process over real gRPC. The
+# pure libraries (parsers, scheduler, store, events) and the controller's single-threaded
+# services (controller_test) start no thread.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +26,7 @@ tests=(
   agent_test:agent
   agent_host_test:agent/host
   controller_service_test:controller/service
+  controller_alerts_test:controller/alerts
   common_grpc_test:common/grpc
   common_test:common
   agent_controller_itest:integration

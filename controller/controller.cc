@@ -3,9 +3,18 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "controller/events/event_tick.h"
+#include "controller/incident_alerts.h"
 
 namespace zfleet::controller {
+namespace {
+
+// Resolved incidents handed to the sink per tick: more resolve within its resolved_for only
+// in a mass recovery, and those beyond it expire in Alertmanager on their own endsAt.
+constexpr int kMaxResolvedAlerts = 10000;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Controller>> Controller::Open(const std::string& db_path,
                                                              const ControllerConfig* config,
@@ -29,9 +38,47 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       liveness_(store, &store_mu_, config, clock),
       ticker_(config->scheduler.tick, [this] { Tick(); }) {
   fleet_.set_on_scrub_requested([this] { ticker_.Kick(); });
+  if (!config->alerts.alertmanagers.empty()) {
+    // ParseControllerConfig has checked every URL, so this fails only for a config built by
+    // hand; alerts are then off, said once.
+    absl::StatusOr<AlertSenderOptions> options = AlertSenderOptionsFrom(config->alerts);
+    if (options.ok()) {
+      alerts_ = std::make_unique<AlertSender>(*std::move(options), *clock);
+    } else {
+      spdlog::error("alerts: none will be sent: {}", options.status().message());
+    }
+  }
 }
 
 Controller::~Controller() { StopTicking(); }
+
+absl::Status Controller::FeedAlerts() {
+  if (alerts_ == nullptr) return absl::OkStatus();
+  std::vector<v1::Incident> open, resolved;
+  {
+    absl::MutexLock lock(&store_mu_);
+    ASSIGN_OR_RETURN(open, store_->incidents().ListOpen());
+    ASSIGN_OR_RETURN(
+        resolved,
+        store_->incidents().ListResolvedSince(
+            clock_->Now() - DispatchPolicy::ForResend(config_->alerts.resend).resolved_for,
+            kMaxResolvedAlerts));
+  }
+  alerts_->Update(IncidentAlerts(open), IncidentAlerts(resolved));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Controller::Metrics() {
+  std::vector<AlertSinkMetrics> sinks;
+  for (const AlertTargetStats& s : AlertStats()) {
+    sinks.push_back({s.url, s.alerts_sent, s.posts_failed, s.failing});
+  }
+  return events_.Metrics(sinks);
+}
+
+std::vector<AlertTargetStats> Controller::AlertStats() const {
+  return alerts_ == nullptr ? std::vector<AlertTargetStats>() : alerts_->Stats();
+}
 
 void Controller::Tick() {
   // A full disk fails every step of every tick; the store's health logs it once a minute.
@@ -43,12 +90,21 @@ void Controller::Tick() {
     }
   };
   report("scheduler", schedule_.Tick());
-  absl::MutexLock lock(&store_mu_);
-  report("event checks", OnTick(*store_, *config_, clock_->Now()));
+  {
+    absl::MutexLock lock(&store_mu_);
+    report("event checks", OnTick(*store_, *config_, clock_->Now()));
+  }
+  report("alerts", FeedAlerts());
 }
 
-void Controller::StartTicking() { ticker_.Start(); }
+void Controller::StartTicking() {
+  ticker_.Start();
+  if (alerts_ != nullptr) alerts_->Start();
+}
 
-void Controller::StopTicking() { ticker_.Stop(); }
+void Controller::StopTicking() {
+  ticker_.Stop();
+  if (alerts_ != nullptr) alerts_->Stop();
+}
 
 }  // namespace zfleet::controller

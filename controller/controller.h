@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/periodic_runner.h"
 #include "controller/admin_service.h"
+#include "controller/alerts/alert_sender.h"
 #include "controller/config/controller_config.h"
 #include "controller/event_queries.h"
 #include "controller/fleet_queries.h"
@@ -49,14 +50,20 @@ class Controller {
   LivenessProbe& liveness() { return liveness_; }
 
   // One tick: the scheduler (which first fails the commands that expired unanswered), then
-  // the event checks (hosts missing, stalled and overdue scrubs, retention). Errors are
-  // logged; the next tick tries again.
+  // the event checks (hosts missing, stalled and overdue scrubs, incidents, retention), then
+  // the incidents handed to the alert sink (open ones, and those resolved within its
+  // resolved_for). Errors are logged; the next tick tries again.
   void Tick();
   // Runs Tick every config->scheduler.tick on a thread of its own, and at once after an
-  // accepted scrub request. Idempotent.
+  // accepted scrub request; starts the alert sink's threads. Idempotent.
   void StartTicking();
-  // Stops that thread (a tick under way finishes first). Idempotent.
+  // Stops that thread (a tick under way finishes first) and the alert sink. Idempotent.
   void StopTicking();
+
+  // The alert sink's counters per Alertmanager ([alerts]); empty without one.
+  std::vector<AlertTargetStats> AlertStats() const;
+  // The /metrics page: EventQueries::Metrics with the alert sink's counters.
+  absl::StatusOr<std::string> Metrics();
 
  private:
   std::unique_ptr<Store> owned_store_;  // null when the caller owns the store
@@ -69,7 +76,10 @@ class Controller {
   EventQueries events_;
   ScheduleService schedule_;
   AdminService admin_;
+  absl::Status FeedAlerts();
+
   LivenessProbe liveness_;
+  std::unique_ptr<AlertSender> alerts_;  // null without [alerts] alertmanager
   PeriodicRunner ticker_;
 };
 

@@ -121,9 +121,9 @@ int RunController(const ControllerFlags& flags) {
   if (!server.ok()) return Fail(server.status().message());
   std::unique_ptr<MetricsServer> metrics;
   if (!flags.metrics_listen.empty()) {
-    EventQueries* events = &(*controller)->events();
+    Controller* root = controller->get();
     auto started = MetricsServer::Start(
-        flags.metrics_listen, [events] { return events->Metrics(); },
+        flags.metrics_listen, [root] { return root->Metrics(); },
         flags.metrics_tls ? &files : nullptr);
     if (!started.ok()) {
       (*server)->Shutdown();

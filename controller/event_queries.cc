@@ -1,6 +1,7 @@
 #include "controller/event_queries.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -130,9 +131,11 @@ absl::StatusOr<v1::AckIncidentsResponse> EventQueries::AckIncidents(
   return response;
 }
 
-absl::StatusOr<std::string> EventQueries::Metrics() {
+absl::StatusOr<std::string> EventQueries::Metrics(
+    const std::vector<AlertSinkMetrics>& alert_sinks) {
   const absl::Time now = clock_->Now();
   MetricsInput input;
+  input.alert_sinks = alert_sinks;
   {
     absl::MutexLock lock(store_mu_);
     ASSIGN_OR_RETURN(input.pools, store_->pools().ListScrubStates());
@@ -147,6 +150,12 @@ absl::StatusOr<std::string> EventQueries::Metrics() {
       }
     }
     ASSIGN_OR_RETURN(input.events, store_->events().Count());
+    ASSIGN_OR_RETURN(std::vector<v1::Incident> open, store_->incidents().ListOpen());
+    std::map<std::pair<std::string, std::string>, int64_t> counts;
+    for (const v1::Incident& i : open) {
+      ++counts[{std::string(SeverityName(i.severity())), i.kind()}];
+    }
+    input.open_incidents.assign(counts.begin(), counts.end());
   }
   input.store_disk_full = store_->health().disk_full();
   input.store_disk_full_errors = store_->health().disk_full_errors();

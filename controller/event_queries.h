@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
+#include "controller/events/metrics.h"
 #include "controller/store/store.h"
 #include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
@@ -43,8 +44,8 @@ class EventQueries : public StoreService {
   absl::StatusOr<v1::ListIncidentsResponse> ListIncidents(const v1::ListIncidentsRequest& request);
   // InvalidArgument when ids or by is empty. Unknown ids are listed, not an error.
   absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(const v1::AckIncidentsRequest& request);
-  // The /metrics page (metrics.h).
-  absl::StatusOr<std::string> Metrics();
+  // The /metrics page (metrics.h), with the alert sink's counters as given.
+  absl::StatusOr<std::string> Metrics(const std::vector<AlertSinkMetrics>& alert_sinks = {});
 
  private:
   absl::Status CheckHost(const std::string& host_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);

@@ -166,6 +166,27 @@ std::string RenderMetrics(const MetricsInput& in) {
   for (v1::Severity s : order) {
     Sample(out, "zfleet_events_total", {{"severity", SeverityName(s)}}, total[s]);
   }
+  Header(out, "zfleet_incidents_open", "gauge", "Open incidents by severity and kind.");
+  for (const auto& [key, n] : in.open_incidents) {
+    Sample(out, "zfleet_incidents_open", {{"severity", key.first}, {"kind", key.second}}, n);
+  }
+  if (!in.alert_sinks.empty()) {
+    Header(out, "zfleet_alertmanager_alerts_sent_total", "counter",
+           "Alerts in POSTs the Alertmanager accepted (a resend counts again).");
+    for (const AlertSinkMetrics& s : in.alert_sinks) {
+      Sample(out, "zfleet_alertmanager_alerts_sent_total", {{"url", s.url}}, s.alerts_sent);
+    }
+    Header(out, "zfleet_alertmanager_posts_failed_total", "counter",
+           "POSTs to the Alertmanager refused, timed out or answered with a non-2xx status.");
+    for (const AlertSinkMetrics& s : in.alert_sinks) {
+      Sample(out, "zfleet_alertmanager_posts_failed_total", {{"url", s.url}}, s.posts_failed);
+    }
+    Header(out, "zfleet_alertmanager_up", "gauge",
+           "1 while the last POST to the Alertmanager succeeded (or none was due yet), else 0.");
+    for (const AlertSinkMetrics& s : in.alert_sinks) {
+      Sample(out, "zfleet_alertmanager_up", {{"url", s.url}}, s.failing ? 0 : 1);
+    }
+  }
   Header(out, "zfleet_store_disk_full", "gauge",
          "1 while the controller's database disk is full and writes are refused, else 0.");
   Sample(out, "zfleet_store_disk_full", {}, in.store_disk_full ? 1 : 0);

@@ -17,6 +17,11 @@
 //   zfleet_events_total{severity}                        occurrences ever raised: a repeat
 //                                                        coalesced into an open event counts,
 //                                                        deleted events keep counting
+//   zfleet_incidents_open{severity,kind}                 open incidents (incidents.h)
+//   zfleet_alertmanager_alerts_sent_total{url}           alerts in POSTs an Alertmanager
+//                                                        accepted (a resend counts again)
+//   zfleet_alertmanager_posts_failed_total{url}          POSTs refused, timed out or not 2xx
+//   zfleet_alertmanager_up{url}                          0 while the last POST failed
 //   zfleet_store_disk_full                               1 while the database disk is full
 //   zfleet_store_write_errors_total{reason}              store writes refused; reason
 //                                                        disk_full
@@ -41,6 +46,14 @@
 
 namespace zfleet::controller {
 
+// One Alertmanager the alert sink posts to (alerts/alert_sender.h, AlertTargetStats).
+struct AlertSinkMetrics {
+  std::string url;
+  int64_t alerts_sent = 0;
+  int64_t posts_failed = 0;
+  bool failing = false;
+};
+
 struct MetricsInput {
   std::vector<PoolScrubState> pools;
   std::vector<LeafCounterRow> leaves;  // devices with a non-zero counter
@@ -50,6 +63,9 @@ struct MetricsInput {
   // Hosts whose zpool does not answer, and since when.
   std::vector<std::pair<std::string, absl::Time>> zpool_not_answering;
   std::vector<EventCount> events;
+  // Open incidents per (severity name, kind).
+  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> open_incidents;
+  std::vector<AlertSinkMetrics> alert_sinks;
   bool store_disk_full = false;        // StoreHealth
   int64_t store_disk_full_errors = 0;  // writes refused for a full disk
 };

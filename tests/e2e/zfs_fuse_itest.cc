@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "common/time_format.h"
 #include "tests/testing/fleet_fixture.h"
+#include "tests/testing/real_alertmanager.h"
 #include "tests/testing/zfs_fuse.h"
 
 namespace zfleet::testing {
@@ -369,6 +370,69 @@ class ScratchMirror {
   std::string name_, a_, b_;
   absl::Status created_;
 };
+
+// The alerts of `pool` Alertmanager lists as active, by alertname.
+std::set<std::string> AlertsOf(zfleet::testing::RealAlertmanager& am, const std::string& pool) {
+  std::set<std::string> names;
+  const Json alerts = am.Alerts();
+  if (!alerts.is_array()) return names;
+  for (const Json& a : alerts) {
+    if (a["labels"].value("pool", "") == pool) names.insert(a["labels"].value("alertname", ""));
+  }
+  return names;
+}
+
+// A pool that degrades reaches a real Alertmanager (started here on loopback) as its
+// incidents' alerts, with the labels on-call routes by; healthy again, they leave it.
+TEST_F(ZfsFuseEndToEnd, AlertmanagerGetsTheDegradedPoolAndSeesItResolved) {
+  REQUIRE_ALERTMANAGER();
+  zfleet::testing::RealAlertmanager am({});
+  ASSERT_EQ(am.Start(), "");
+  fleet_->StopController();
+  fleet_->StartController(
+      absl::StrCat("[alerts]\nalertmanager = [\"", am.url(), "\"]\nresend = \"2s\"\n"));
+  struct Restore {  // the suite's controller again, without alerts, however this ends
+    ~Restore() {
+      fleet_->StopController();
+      fleet_->StartController();
+    }
+  } restore;
+  ScratchMirror mirror(zfs_, dir_, "am");
+  ASSERT_TRUE(mirror.created().ok()) << mirror.created();
+  const std::string ref = kHost + "/" + mirror.name();
+  fleet_->WaitForJson({"pool", ref}, [](const Json& j) { return j.is_object(); });
+  ASSERT_TRUE(zfs_->Zpool({"offline", mirror.name(), mirror.b()}).ok());
+
+  std::set<std::string> firing;
+  for (int i = 0; i < 120 && firing.count("ZfleetUnhealthyPool") == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(500));
+    firing = AlertsOf(am, mirror.name());
+  }
+  // The pool DEGRADED and its OFFLINE disk: one alert each.
+  EXPECT_THAT(firing, ::testing::ElementsAre("ZfleetBadDisk", "ZfleetUnhealthyPool"))
+      << am.Alerts().dump(2) << fleet_->Logs();
+  for (const Json& a : am.Alerts()) {
+    if (a["labels"].value("alertname", "") != "ZfleetUnhealthyPool") continue;
+    EXPECT_EQ(a["labels"]["host"], kHost);
+    EXPECT_EQ(a["labels"]["severity"], "warning");
+    EXPECT_EQ(a["labels"]["kind"], "unhealthy_pool");
+    EXPECT_THAT(a["annotations"]["summary"].get<std::string>(), HasSubstr("DEGRADED"));
+    EXPECT_EQ(a["annotations"]["command"], "zfleet pool " + ref);
+    EXPECT_FALSE(a["annotations"]["incident"].get<std::string>().empty());
+  }
+
+  ASSERT_TRUE(zfs_->Zpool({"online", mirror.name(), mirror.b()}).ok());
+  for (int i = 0; i < 120 && !AlertsOf(am, mirror.name()).empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  EXPECT_TRUE(AlertsOf(am, mirror.name()).empty()) << am.Alerts().dump(2) << fleet_->Logs();
+  Json incidents = fleet_->CliJson({"incidents", "--all", "--host", kHost});
+  int resolved = 0;
+  for (const Json& i : incidents["incidents"]) {
+    if (i["pool"] == mirror.name() && !i["resolved_at"].is_null()) ++resolved;
+  }
+  EXPECT_EQ(resolved, 2) << incidents.dump(2);
+}
 
 // The controller frozen (SIGSTOP), then killed, while a mirror degrades and recovers: the
 // agent keeps both changes in its outbox and delivers them once the controller is back,

@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/controller/alerts/test_ca.h"
+#include "tests/testing/alerts_test_ca.h"
 #include "tests/testing/temp_dir.h"
 
 // As Debian's libcpp-httplib is built (controller/alerts/http_post.cc).

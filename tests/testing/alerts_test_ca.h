@@ -1,8 +1,8 @@
 // A CA and the certificates it issues for 127.0.0.1, made with the `openssl req` command
 // line as a site with its own CA would: for the HTTPS tests of the Alertmanager sink.
 // Header-only; every file lives under the caller's TempDir.
-#ifndef ZFLEET_TESTS_CONTROLLER_ALERTS_TEST_CA_H_
-#define ZFLEET_TESTS_CONTROLLER_ALERTS_TEST_CA_H_
+#ifndef ZFLEET_TESTS_TESTING_ALERTS_TEST_CA_H_
+#define ZFLEET_TESTS_TESTING_ALERTS_TEST_CA_H_
 
 #include <string>
 #include <vector>
@@ -47,4 +47,4 @@ class AlertsTestCa {
 
 }  // namespace zfleet::testing
 
-#endif  // ZFLEET_TESTS_CONTROLLER_ALERTS_TEST_CA_H_
+#endif  // ZFLEET_TESTS_TESTING_ALERTS_TEST_CA_H_

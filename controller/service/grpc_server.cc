@@ -191,46 +191,13 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
   }
   grpc::Status AckEvents(grpc::ServerContext* context, const v1::AckEventsRequest* request,
                          v1::AckEventsResponse* response) override {
-    WriteCall call{Access::kOperate, "acknowledge events", "ack",
-                   absl::StrCat("events ", absl::StrJoin(request->ids(), ","))};
-    return Write(
-        context, call,
-        [&](const Caller& caller) {
-          // Under mutual TLS the certificate names who acknowledged, never a typed name.
-          v1::AckEventsRequest ack = *request;
-          if (caller.mtls || ack.by().empty()) ack.set_by(caller.name);
-          return controller_->events().AckEvents(ack);
-        },
-        [](const v1::AckEventsResponse& done) {
-          std::string detail =
-              absl::StrCat("acknowledged ", absl::StrJoin(done.acknowledged(), ","));
-          if (!done.unknown().empty()) {
-            absl::StrAppend(&detail, "; unknown ", absl::StrJoin(done.unknown(), ","));
-          }
-          return detail;
-        },
-        response);
+    return Ack(context, *request, response, "acknowledge events", "events ",
+               &EventQueries::AckEvents);
   }
   grpc::Status AckIncidents(grpc::ServerContext* context, const v1::AckIncidentsRequest* request,
                             v1::AckIncidentsResponse* response) override {
-    WriteCall call{Access::kOperate, "acknowledge incidents", "ack",
-                   absl::StrCat("incidents ", absl::StrJoin(request->ids(), ","))};
-    return Write(
-        context, call,
-        [&](const Caller& caller) {
-          v1::AckIncidentsRequest ack = *request;
-          if (caller.mtls || ack.by().empty()) ack.set_by(caller.name);
-          return controller_->events().AckIncidents(ack);
-        },
-        [](const v1::AckIncidentsResponse& done) {
-          std::string detail =
-              absl::StrCat("acknowledged ", absl::StrJoin(done.acknowledged(), ","));
-          if (!done.unknown().empty()) {
-            absl::StrAppend(&detail, "; unknown ", absl::StrJoin(done.unknown(), ","));
-          }
-          return detail;
-        },
-        response);
+    return Ack(context, *request, response, "acknowledge incidents", "incidents ",
+               &EventQueries::AckIncidents);
   }
   grpc::Status ForgetHost(grpc::ServerContext* context, const v1::ForgetHostRequest* request,
                           v1::ForgetHostResponse* response) override {
@@ -258,6 +225,32 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
   }
 
  private:
+  // AckEvents, AckIncidents: an operator's write of who acknowledged; under mutual TLS the
+  // certificate names who, never a typed name.
+  template <typename Request, typename Response>
+  grpc::Status Ack(grpc::ServerContext* context, const Request& request, Response* response,
+                   absl::string_view what, absl::string_view noun,
+                   absl::StatusOr<Response> (EventQueries::*ack)(const Request&)) {
+    WriteCall call{Access::kOperate, what, "ack",
+                   absl::StrCat(noun, absl::StrJoin(request.ids(), ","))};
+    return Write(
+        context, call,
+        [&](const Caller& caller) {
+          Request by = request;
+          if (caller.mtls || by.by().empty()) by.set_by(caller.name);
+          return (controller_->events().*ack)(by);
+        },
+        [](const Response& done) {
+          std::string detail =
+              absl::StrCat("acknowledged ", absl::StrJoin(done.acknowledged(), ","));
+          if (!done.unknown().empty()) {
+            absl::StrAppend(&detail, "; unknown ", absl::StrJoin(done.unknown(), ","));
+          }
+          return detail;
+        },
+        response);
+  }
+
   struct WriteCall {
     Access access;
     absl::string_view what;    // in words, for a refusal

@@ -60,4 +60,34 @@ absl::Status Atomically(Database& db, const std::function<absl::Status()>& fn) {
   return status;
 }
 
+absl::StatusOr<AckResult> AcknowledgeRows(Database& db, absl::string_view table,
+                                          const std::vector<int64_t>& ids, const std::string& by,
+                                          absl::Time now) {
+  AckResult result;
+  absl::Status status = Atomically(db, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Statement ack, db.Prepare(absl::StrCat(
+                                        "UPDATE ", table,
+                                        " SET acknowledged_by = ?2, acknowledged_at = ?3 "
+                                        "WHERE id = ?1 AND acknowledged_at IS NULL")));
+    ASSIGN_OR_RETURN(Statement exists,
+                     db.Prepare(absl::StrCat("SELECT 1 FROM ", table, " WHERE id = ?1")));
+    for (int64_t id : ids) {
+      ack.Reset();
+      ack.BindInt64(1, id).BindText(2, by).BindInt64(3, ToUnix(now));
+      RETURN_IF_ERROR(ack.Run());
+      bool known = db.Changes() > 0;
+      if (!known) {
+        exists.Reset();
+        exists.BindInt64(1, id);
+        ASSIGN_OR_RETURN(known, exists.Step());
+        exists.Reset();
+      }
+      (known ? result.acknowledged : result.unknown).push_back(id);
+    }
+    return absl::OkStatus();
+  });
+  RETURN_IF_ERROR(WithContext(status, absl::StrCat("acknowledging ", table)));
+  return result;
+}
+
 }  // namespace zfleet::controller

@@ -84,6 +84,18 @@ absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt, Read read) {
 // still decides about the rest. Returns fn's error or the commit's.
 absl::Status Atomically(Database& db, const std::function<absl::Status()>& fn);
 
+struct AckResult {
+  std::vector<int64_t> acknowledged;  // now or earlier (an earlier ack is kept as it was)
+  std::vector<int64_t> unknown;
+};
+// Sets acknowledged_by = `by` and acknowledged_at = `now` on each row of `table` (events,
+// incidents: a constant of the caller, never input) whose id is in `ids` and that nobody
+// acknowledged yet, atomically. Rows acknowledged before keep their acknowledgement and are
+// listed as acknowledged; missing ids as unknown.
+absl::StatusOr<AckResult> AcknowledgeRows(Database& db, absl::string_view table,
+                                          const std::vector<int64_t>& ids, const std::string& by,
+                                          absl::Time now);
+
 }  // namespace zfleet::controller
 
 #endif  // ZFLEET_CONTROLLER_STORE_COLUMNS_H_

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/store/columns.h"
 #include "controller/store/controller_state_table.h"
 #include "controller/store/host_table.h"
 #include "controller/store/sqlite.h"
@@ -47,11 +48,6 @@ struct EventFilter {
   std::string pool;                          // "": all pools (with host_id: that host's pool)
   bool unacknowledged_only = false;
   int limit = 1000;  // at most this many, newest first
-};
-
-struct AckResult {
-  std::vector<int64_t> acknowledged;  // now or earlier (an earlier ack is kept as it was)
-  std::vector<int64_t> unknown;
 };
 
 struct EventCount {

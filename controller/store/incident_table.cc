@@ -117,30 +117,8 @@ absl::Status IncidentTable::Resolve(int64_t id, absl::Time now) {
 }
 
 absl::StatusOr<AckResult> IncidentTable::Ack(const std::vector<int64_t>& ids, const std::string& by,
-                                             absl::Time now) {
-  AckResult result;
-  absl::Status status = Atomically(*db_, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Statement ack, db_->Prepare(R"sql(
-      UPDATE incidents SET acknowledged_by = ?2, acknowledged_at = ?3
-      WHERE id = ?1 AND acknowledged_at IS NULL)sql"));
-    ASSIGN_OR_RETURN(Statement exists, db_->Prepare("SELECT 1 FROM incidents WHERE id = ?1"));
-    for (int64_t id : ids) {
-      ack.Reset();
-      ack.BindInt64(1, id).BindText(2, by).BindInt64(3, ToUnix(now));
-      RETURN_IF_ERROR(ack.Run());
-      bool known = db_->Changes() > 0;
-      if (!known) {
-        exists.Reset();
-        exists.BindInt64(1, id);
-        ASSIGN_OR_RETURN(known, exists.Step());
-        exists.Reset();
-      }
-      (known ? result.acknowledged : result.unknown).push_back(id);
-    }
-    return absl::OkStatus();
-  });
-  RETURN_IF_ERROR(WithContext(status, "acknowledging incidents"));
-  return result;
+                                  absl::Time now) {
+  return AcknowledgeRows(*db_, "incidents", ids, by, now);
 }
 
 absl::StatusOr<std::vector<v1::Incident>> IncidentTable::List(const IncidentFilter& filter) {

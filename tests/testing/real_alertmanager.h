@@ -6,10 +6,7 @@
 #ifndef ZFLEET_TESTS_TESTING_REAL_ALERTMANAGER_H_
 #define ZFLEET_TESTS_TESTING_REAL_ALERTMANAGER_H_
 
-#include <arpa/inet.h>
 #include <crypt.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,8 +20,9 @@
 #include "controller/alerts/http_post.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/testing/alerts_test_ca.h"
+#include "tests/testing/openssl_ca.h"
 #include "tests/testing/child_process.h"
+#include "tests/testing/fleet_fixture.h"
 #include "tests/testing/temp_dir.h"
 
 // As Debian's libcpp-httplib is built (controller/alerts/http_post.cc).
@@ -50,22 +48,6 @@ inline constexpr char kAlertmanagerPassword[] = "s3cret pass";
       GTEST_SKIP() << ::zfleet::testing::kAlertmanagerBinary << " is missing; skipped";    \
     }                                                                                      \
   } while (0)
-
-// A port nothing listens on now: bound to 127.0.0.1:0, then closed.
-inline int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // A bcrypt hash of `password` (libcrypt's $2b$, which Alertmanager's web config takes), or
 // "" when libcrypt cannot make one.
@@ -99,7 +81,7 @@ class RealAlertmanager {
       absl::StrAppend(&web, "basic_auth_users:\n  ", kAlertmanagerUser, ": ", hash, "\n");
     }
     if (options_.tls) {
-      ca_ = std::make_unique<AlertsTestCa>(dir_, "site");
+      ca_ = std::make_unique<OpenSslCa>(dir_, "site");
       ca_->Issue("am");
       ca_->Issue("zfleet");
       absl::StrAppend(&web, "tls_server_config:\n  cert_file: ", ca_->Path("am.crt"),
@@ -108,9 +90,9 @@ class RealAlertmanager {
                       "\n  client_auth_type: RequireAndVerifyClientCert\n");
     }
     dir_.Write("web.yml", web);
-    // A free port can be taken between FreePort() and the bind: try a few.
+    // A free port can be taken between FreeLoopbackPort() and the bind: try a few.
     for (int attempt = 0; attempt < 3; ++attempt) {
-      port_ = FreePort();
+      port_ = FreeLoopbackPort();
       std::vector<std::string> argv = {
           kAlertmanagerBinary,
           absl::StrCat("--web.listen-address=127.0.0.1:", port_),
@@ -195,7 +177,7 @@ class RealAlertmanager {
 
   const AmOptions options_;
   TempDir dir_;  // declared before process_: the process goes first
-  std::unique_ptr<AlertsTestCa> ca_;
+  std::unique_ptr<OpenSslCa> ca_;
   std::unique_ptr<ChildProcess> process_;
   int port_ = -1;
 };

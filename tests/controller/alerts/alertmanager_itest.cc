@@ -38,6 +38,17 @@ Alert PoolAlert(const std::string& pool, absl::Time starts_at) {
   return a;
 }
 
+// One firing alert through an AlertSender to `am`: delivered and listed.
+void ExpectDelivered(RealAlertmanager& am) {
+  AlertSenderOptions options;
+  options.targets = {am.Endpoint()};
+  AlertSender sender(std::move(options), SystemClock::Get());
+  sender.Update({PoolAlert("tank", SystemClock::Get().Now())}, {});
+  sender.RunOnce();
+  EXPECT_EQ(sender.Stats()[0].last_error, "");
+  EXPECT_TRUE(am.WaitListed("tank", true)) << am.Alerts().dump();
+}
+
 TEST(AlertmanagerItest, FiringThenResolvedOrVanished) {
   REQUIRE_ALERTMANAGER();
   RealAlertmanager am({});
@@ -78,7 +89,7 @@ TEST(AlertmanagerItest, FiringThenResolvedOrVanished) {
 TEST(AlertmanagerItest, WrongPortFailsWithOneClearLine) {
   // No Alertmanager needed: nothing listens on the port.
   AlertSenderOptions options;
-  const std::string url = absl::StrCat("http://127.0.0.1:", zfleet::testing::FreePort());
+  const std::string url = absl::StrCat("http://127.0.0.1:", zfleet::testing::FreeLoopbackPort());
   options.targets = {*MakeHttpEndpoint(url)};
   AlertSender sender(std::move(options), SystemClock::Get());
   sender.Update({PoolAlert("tank", SystemClock::Get().Now())}, {});
@@ -101,13 +112,7 @@ TEST(AlertmanagerItest, BasicAuth) {
   EXPECT_EQ(std::string(refused.message()),
             absl::StrCat("alertmanager ", am.url(), ": HTTP 401: Unauthorized"));
 
-  AlertSenderOptions options;
-  options.targets = {am.Endpoint()};
-  AlertSender sender(std::move(options), SystemClock::Get());
-  sender.Update({PoolAlert("tank", SystemClock::Get().Now())}, {});
-  sender.RunOnce();
-  EXPECT_EQ(sender.Stats()[0].last_error, "");
-  EXPECT_TRUE(am.WaitListed("tank", true)) << am.Alerts().dump();
+  ExpectDelivered(am);
 }
 
 TEST(AlertmanagerItest, HttpsWithClientCertificate) {
@@ -120,13 +125,7 @@ TEST(AlertmanagerItest, HttpsWithClientCertificate) {
   no_cert.tls.key.clear();
   EXPECT_FALSE(HttpPostJson(no_cert, "/api/v2/alerts", "[]").ok());
 
-  AlertSenderOptions options;
-  options.targets = {am.Endpoint()};
-  AlertSender sender(std::move(options), SystemClock::Get());
-  sender.Update({PoolAlert("tank", SystemClock::Get().Now())}, {});
-  sender.RunOnce();
-  EXPECT_EQ(sender.Stats()[0].last_error, "");
-  EXPECT_TRUE(am.WaitListed("tank", true)) << am.Alerts().dump();
+  ExpectDelivered(am);
 }
 
 }  // namespace

@@ -3,9 +3,6 @@
 // HTTPS with a CA and a client certificate made with the openssl command line.
 #include "controller/alerts/http_post.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,7 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/alerts_test_ca.h"
+#include "tests/testing/openssl_ca.h"
+#include "tests/testing/fleet_fixture.h"
 #include "tests/testing/temp_dir.h"
 
 // As Debian's libcpp-httplib is built (controller/alerts/http_post.cc).
@@ -82,22 +80,6 @@ HttpEndpoint Endpoint(const std::string& url) {
   return *endpoint;
 }
 
-// A port nothing listens on: bound, then closed.
-int ClosedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 TEST(HttpPostJsonTest, PostsJsonToThePrefixedPathWithBasicAuth) {
   PostServer server(std::make_unique<httplib::Server>(), 200, "");
   HttpEndpoint endpoint = Endpoint(absl::StrCat("http://127.0.0.1:", server.port(), "/am/"));
@@ -125,7 +107,7 @@ TEST(HttpPostJsonTest, ErrorStatusGivesTheStatusAndTheStartOfTheBody) {
 }
 
 TEST(HttpPostJsonTest, ClosedPortIsConnectionRefused) {
-  const std::string url = absl::StrCat("http://127.0.0.1:", ClosedPort());
+  const std::string url = absl::StrCat("http://127.0.0.1:", zfleet::testing::FreeLoopbackPort());
   const absl::Status status = HttpPostJson(Endpoint(url), "/api/v2/alerts", "[]");
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(status.message(), absl::StrCat("alertmanager ", url, ": connection refused"));
@@ -139,10 +121,10 @@ TEST(HttpPostJsonTest, UnknownHostSaysSo) {
 
 TEST(HttpPostJsonTest, HttpsVerifiesTheServerAndPresentsTheClientCertificate) {
   TempDir dir;
-  zfleet::testing::AlertsTestCa ca(dir, "site");
+  zfleet::testing::OpenSslCa ca(dir, "site");
   ca.Issue("am");
   ca.Issue("zfleet");
-  zfleet::testing::AlertsTestCa other(dir, "other");
+  zfleet::testing::OpenSslCa other(dir, "other");
   ASSERT_FALSE(HasFatalFailure());
   // Mutual TLS: the server asks for a client certificate from the same CA.
   PostServer server(

@@ -19,10 +19,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/child_process.h"
+#include "tests/testing/openssl_ca.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
 namespace {
+
+using zfleet::testing::OpenSslCa;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -165,36 +168,6 @@ std::string HttpsGet(int port, const std::string& ca, const std::string& cert,
   SSL_CTX_free(ctx);
   return result;
 }
-
-// A CA (DIR/NAME-ca.{crt,key}) and certificates it issues, by `openssl req`.
-class OpenSslCa {
- public:
-  OpenSslCa(const TempDir& dir, const std::string& name) : dir_(dir), name_(name) {
-    dir_.Write("min.cnf", "[req]\ndistinguished_name = dn\n[dn]\n");
-    Run({"-x509", "-keyout", Path("ca.key"), "-out", Path("ca.crt"), "-days", "2", "-subj",
-         "/O=zfleet/CN=" + name + " CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-         "keyUsage=critical,keyCertSign"});
-  }
-  std::string Path(const std::string& file) const { return dir_.File(name_ + "-" + file); }
-  // NAME-LEAF.{crt,key}, SAN IP:127.0.0.1.
-  void Issue(const std::string& leaf, const std::string& ou) {
-    Run({"-x509", "-CA", Path("ca.crt"), "-CAkey", Path("ca.key"), "-keyout", Path(leaf + ".key"),
-         "-out", Path(leaf + ".crt"), "-days", "1", "-subj", "/O=zfleet/OU=" + ou + "/CN=" + leaf,
-         "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=CA:FALSE"});
-  }
-
- private:
-  void Run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"openssl", "req", "-config",  dir_.File("min.cnf"),
-                                     "-newkey", "ec",  "-pkeyopt", "ec_paramgen_curve:P-256",
-                                     "-nodes"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const zfleet::testing::RunResult result = RunProgram(argv, 30);
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-  }
-  const TempDir& dir_;
-  std::string name_;
-};
 
 // Replaces DIR/TO with DIR/FROM's content by rename, as a rotation should.
 void Install(const TempDir& dir, const std::string& from, const std::string& to) {

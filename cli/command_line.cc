@@ -13,8 +13,9 @@ constexpr char kFooter[] =
     "ZFLEET_TLS_CA, ZFLEET_TLS_CERT, ZFLEET_TLS_KEY); what you may do is your\n"
     "certificate's role: viewer reads; operator also scrubs and acks; admin also\n"
     "forgets hosts and cancels queued scrubs.\n"
-    "Exit codes: 0 ok; 1 the controller refused or could not be reached, or 'ack' named\n"
-    "unknown events; 2 bad arguments or --tls-* files (nothing was sent).";
+    "Exit codes: 0 ok; 1 the controller refused or could not be reached, 'ack' named\n"
+    "unknown ids, or a waited-for scrub did not finish; 2 bad arguments or --tls-*\n"
+    "files (nothing was sent); 3 a waited-for scrub repaired data or found errors.";
 
 void AddPoolArg(CLI::App* sub, Flags& f) {
   // HOST/POOL is checked by ParsePoolRef (also when missing) for one kind of message.
@@ -60,6 +61,11 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   CLI::Option* pause = s.scrub->add_flag("--pause", f.pause, "pause a running scrub");
   CLI::Option* now = s.scrub->add_flag("--now", f.now,
                                        "start at once, bypassing the scheduler's caps and windows");
+  CLI::Option* wait = s.scrub->add_flag(
+      "--wait", f.wait,
+      "show its progress until it ends; exit 0 clean, 3 found errors, 1 not finished");
+  wait->excludes(stop);
+  wait->excludes(pause);
   stop->excludes(pause);
   now->excludes(stop);
   now->excludes(pause);
@@ -79,10 +85,11 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   s.incidents->add_flag("--all", f.all, "resolved incidents too, newest first");
   s.incidents->add_option("--host", f.host, "only this host")->type_name("HOST");
   s.ack = app.add_subcommand(
-      "ack",
-      "acknowledge incidents (recorded as your certificate's name, or $USER on plaintext)");
-  s.ack->add_option("ids", f.event_ids, "incident ids as 'zfleet triage' and 'zfleet incidents' "
-                                        "show them")
+      "ack", "acknowledge incidents (recorded as your certificate's name, or $USER on plaintext)");
+  s.ack
+      ->add_option("ids", f.event_ids,
+                   "incident ids as 'zfleet triage' and 'zfleet incidents' "
+                   "show them")
       ->type_name("ID...");
   s.ack->add_flag("--events", f.ack_events, "the ids are event ids ('zfleet events')");
 
@@ -92,6 +99,16 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   s.disks->add_option("--model", f.model, "models containing this text")->type_name("MODEL");
   s.disks->add_option("--host", f.host, "only this host")->type_name("HOST");
   s.disks->add_flag("--by-model", f.by_model, "error counts summed per model across the fleet");
+
+  s.watch = app.add_subcommand(
+      "watch", "status or triage, redrawn every --interval until interrupted (or --count times)");
+  s.watch->add_option("what", f.watch_what, "status (default) or triage")
+      ->type_name("status|triage");
+  s.watch->add_option("--interval", f.interval, "time between redraws")
+      ->type_name("DURATION")
+      ->default_str("5s");
+  s.watch->add_option("--count", f.count, "stop after this many redraws (0: never)")
+      ->type_name("N");
 
   s.whoami = app.add_subcommand("whoami", "who the controller takes you for, and your role");
   s.audit = app.add_subcommand("audit", "who asked the controller for what, newest first");
@@ -108,9 +125,9 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
       "cancel-queued", "cancel every scrub request that has not started yet (admin)");
   s.cancel_queued->add_option("--host", f.host, "only on this host")->type_name("HOST");
 
-  for (CLI::App* sub : {s.status, s.hosts, s.pools, s.pool, s.history, s.scrub, s.schedule,
-                        s.events, s.incidents, s.ack, s.triage, s.disks, s.whoami, s.audit, s.forget,
-                        s.cancel_queued}) {
+  for (CLI::App* sub :
+       {s.status, s.hosts, s.pools, s.pool, s.history, s.scrub, s.schedule, s.events, s.incidents,
+        s.ack, s.triage, s.watch, s.disks, s.whoami, s.audit, s.forget, s.cancel_queued}) {
     sub->fallthrough();
   }
   return s;

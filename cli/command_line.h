@@ -37,6 +37,7 @@ struct Flags {
   bool stop = false;
   bool pause = false;
   bool now = false;
+  bool wait = false;
   // events
   std::string since{kDefaultSince};
   std::string severity;
@@ -48,6 +49,10 @@ struct Flags {
   bool ack_events = false;
   // incidents
   bool all = false;
+  // watch
+  std::string watch_what{"status"};
+  std::string interval{"5s"};
+  int count = 0;
   // disks
   std::string model;
   bool by_model = false;
@@ -71,6 +76,7 @@ struct Subcommands {
   CLI::App* incidents;
   CLI::App* ack;
   CLI::App* triage;
+  CLI::App* watch;
   CLI::App* disks;
   CLI::App* whoami;
   CLI::App* audit;

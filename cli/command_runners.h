@@ -21,12 +21,14 @@ namespace zfleet::cli {
 // One run's arguments after checking: the raw flags plus their parsed forms.
 struct Invocation {
   Flags flags;
-  PoolRef ref;                     // pool, history, scrub
-  absl::Time since;                // events, audit
-  std::string min_severity;        // events: "", info, warning, critical
-  std::vector<int64_t> event_ids;  // ack: incident (or event) ids, positive, no duplicates
-  std::string user;                // ack: who acknowledges on plaintext; never empty
-  RenderOptions render;            // colour is already off for --json
+  PoolRef ref;                       // pool, history, scrub
+  absl::Time since;                  // events, audit
+  std::string min_severity;          // events: "", info, warning, critical
+  std::vector<int64_t> event_ids;    // ack: incident (or event) ids, positive, no duplicates
+  std::string user;                  // ack: who acknowledges on plaintext; never empty
+  RenderOptions render;              // colour is already off for --json
+  const Environment* env = nullptr;  // the world, for the commands that wait (never null)
+  absl::Duration interval;           // watch: positive
 };
 
 // A command: one or more calls on `api`, then the rendered result.
@@ -58,6 +60,11 @@ absl::StatusOr<std::string> CancelQueuedOutput(FleetApi& api, const Invocation& 
 // `ack` is a Runner of its own: it prints what it acknowledged even when unknown ids
 // fail the run.
 CliResult RunAck(FleetApi& api, const Invocation& in);
+// `scrub`: ScrubOutput, or with --wait the request, then the run followed until it ends
+// (scrub_wait.cc).
+CliResult RunScrub(FleetApi& api, const Invocation& in);
+// `watch`: status or triage drawn every in.interval (watch.cc).
+CliResult RunWatch(FleetApi& api, const Invocation& in);
 
 // kExitUsage with "zfleet: <why>; run 'zfleet --help'" (newlines in `why` become "; ").
 CliResult UsageResult(absl::string_view why);

@@ -48,13 +48,14 @@ absl::Status ValidateController(const std::string& target) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
-  absl::StatusOr<absl::Duration> timeout = ParseHumanDuration(text);
-  if (!timeout.ok()) return WithContext(timeout.status(), "--timeout");
-  if (*timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--timeout: must be longer than 0s");
+// --timeout, --interval: a duration longer than zero.
+absl::StatusOr<absl::Duration> ParsePositive(absl::string_view flag, const std::string& text) {
+  absl::StatusOr<absl::Duration> d = ParseHumanDuration(text);
+  if (!d.ok()) return WithContext(d.status(), flag);
+  if (*d <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": must be longer than 0s"));
   }
-  return timeout;
+  return d;
 }
 
 // `forget HOST --yes`: a host name (not HOST/POOL), and the confirmation.
@@ -116,11 +117,20 @@ absl::Status Prepare(const Subcommands& sub, const Environment& env, Invocation*
   if (sub.ack->parsed()) {
     ASSIGN_OR_RETURN(in->event_ids, ParseAckIds(f.event_ids, f.ack_events));
   }
+  if (sub.watch->parsed()) {
+    if (f.watch_what != "status" && f.watch_what != "triage") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("watch: want status or triage, not \"", f.watch_what, "\""));
+    }
+    ASSIGN_OR_RETURN(in->interval, ParsePositive("--interval", f.interval));
+    if (f.count < 0) return absl::InvalidArgumentError("--count: must be 0 or more");
+  }
   if (sub.audit->parsed()) {
     ASSIGN_OR_RETURN(in->since, ParseSince(f.audit_since, env.now));
   }
   if (sub.forget->parsed()) RETURN_IF_ERROR(CheckForget(f));
   in->user = env.user.empty() ? "unknown" : env.user;
+  in->env = &env;
   in->render =
       RenderOptions{.color = env.color && !f.json, .width = f.wide ? 0 : env.width, .now = env.now};
   return absl::OkStatus();
@@ -150,29 +160,30 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
     return UsageResult(e.what());
   }
   if (absl::Status s = Prepare(sub, env, &in); !s.ok()) return UsageResult(s.message());
-  absl::StatusOr<absl::Duration> timeout = ParseTimeout(in.flags.timeout);
+  absl::StatusOr<absl::Duration> timeout = ParsePositive("--timeout", in.flags.timeout);
   if (!timeout.ok()) return UsageResult(timeout.status().message());
   // Last: reads the files (through env.check_tls) only once the arguments are good.
   absl::StatusOr<std::optional<tls::TlsFiles>> tls_files = TlsFilesOf(in.flags, env);
   if (!tls_files.ok()) return UsageResult(tls_files.status().message());
 
-  const std::pair<CLI::App*, Runner> runners[] = {{sub.status, RunOutput<StatusOutput>},
-                                                  {sub.hosts, RunOutput<HostsOutput>},
-                                                  {sub.pools, RunOutput<PoolsOutput>},
-                                                  {sub.pool, RunOutput<PoolOutput>},
-                                                  {sub.history, RunOutput<HistoryOutput>},
-                                                  {sub.scrub, RunOutput<ScrubOutput>},
-                                                  {sub.schedule, RunOutput<ScheduleOutput>},
-                                                  {sub.events, RunOutput<EventsOutput>},
-                                                  {sub.incidents, RunOutput<IncidentsOutput>},
-                                                  {sub.ack, RunAck},
-                                                  {sub.triage, RunOutput<TriageOutput>},
-                                                  {sub.disks, RunOutput<DisksOutput>},
-                                                  {sub.whoami, RunOutput<WhoAmIOutput>},
-                                                  {sub.audit, RunOutput<AuditOutput>},
-                                                  {sub.forget, RunOutput<ForgetOutput>},
-                                                  {sub.cancel_queued,
-                                                   RunOutput<CancelQueuedOutput>}};
+  const std::pair<CLI::App*, Runner> runners[] = {
+      {sub.status, RunOutput<StatusOutput>},
+      {sub.hosts, RunOutput<HostsOutput>},
+      {sub.pools, RunOutput<PoolsOutput>},
+      {sub.pool, RunOutput<PoolOutput>},
+      {sub.history, RunOutput<HistoryOutput>},
+      {sub.scrub, RunScrub},
+      {sub.schedule, RunOutput<ScheduleOutput>},
+      {sub.events, RunOutput<EventsOutput>},
+      {sub.incidents, RunOutput<IncidentsOutput>},
+      {sub.ack, RunAck},
+      {sub.triage, RunOutput<TriageOutput>},
+      {sub.watch, RunWatch},
+      {sub.disks, RunOutput<DisksOutput>},
+      {sub.whoami, RunOutput<WhoAmIOutput>},
+      {sub.audit, RunOutput<AuditOutput>},
+      {sub.forget, RunOutput<ForgetOutput>},
+      {sub.cancel_queued, RunOutput<CancelQueuedOutput>}};
   for (const auto& [command, runner] : runners) {
     if (!command->parsed()) continue;
     std::unique_ptr<FleetApi> api = make_api(ControllerConnection{

@@ -73,6 +73,17 @@ int main(int argc, char** argv) {
   env.check_tls = [now = env.now](const zfleet::tls::TlsFiles& files) {
     return zfleet::tls::CheckTlsFiles(files, now);
   };
+  env.progress = [](const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
+  };
+  env.progress_tty = isatty(STDERR_FILENO) != 0;
+  env.draw = [](const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  };
+  env.draw_tty = isatty(STDOUT_FILENO) != 0;
+  env.clock = [] { return zfleet::SystemClock::Get().Now(); };
 
   const zfleet::cli::CliResult result =
       zfleet::cli::RunCli(args, env, [](const zfleet::cli::ControllerConnection& connection) {

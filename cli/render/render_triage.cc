@@ -77,9 +77,9 @@ std::string Item(const v1::TriageItem& item, absl::Time now, bool color) {
                     "\n");
   }
   if (item.held() > 0) {
-    absl::StrAppend(&out, indent, "holds ", item.held(), " open incident",
-                    item.held() == 1 ? "" : "s", " of this host as last known (`zfleet incidents --host ",
-                    item.host_id(), "`)\n");
+    absl::StrAppend(
+        &out, indent, "holds ", item.held(), " open incident", item.held() == 1 ? "" : "s",
+        " of this host as last known (`zfleet incidents --host ", item.host_id(), "`)\n");
   }
   if (item.incident_id() != 0) {
     absl::StrAppend(&out, indent, "incident ", item.incident_id(),

@@ -19,8 +19,8 @@ constexpr absl::Duration kGrowthSpan = absl::Hours(1);
 constexpr size_t kTrendSamples = 6;
 constexpr size_t kListedFiles = 10;
 
-constexpr const char* kKindOrder[] = {"host_missing", "zpool_stuck",    "stack",
-                                      "bad_disk",     "data_errors",    "unhealthy_pool",
+constexpr const char* kKindOrder[] = {"host_missing",  "zpool_stuck",  "stack",
+                                      "bad_disk",      "data_errors",  "unhealthy_pool",
                                       "scrub_stalled", "scrub_overdue"};
 
 // What a host whose zpool does not answer holds: everything read from its pools.

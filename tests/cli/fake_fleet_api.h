@@ -21,6 +21,8 @@ struct FakeFleet {
   v1::ListEventsResponse events;
   std::vector<int64_t> known_event_ids;  // AckEvents acknowledges these, reports the rest
   v1::ListIncidentsResponse incidents;
+  // GetPool's replies in turn (the last one repeats); empty: pools.pools(0).
+  std::vector<absl::StatusOr<v1::GetPoolResponse>> pool_replies;
   std::vector<int64_t> known_incident_ids;  // AckIncidents, likewise
   v1::ListDisksResponse disks;
   v1::TriageResponse triage;
@@ -61,6 +63,11 @@ class FakeFleetApi final : public FleetApi {
   absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request) override {
     fleet_->get_pool.push_back(request);
     if (!fleet_->error.ok()) return fleet_->error;
+    if (!fleet_->pool_replies.empty()) {
+      absl::StatusOr<v1::GetPoolResponse> reply = fleet_->pool_replies.front();
+      if (fleet_->pool_replies.size() > 1) fleet_->pool_replies.erase(fleet_->pool_replies.begin());
+      return reply;
+    }
     v1::GetPoolResponse response;
     *response.mutable_pool() = fleet_->pools.pools(0);
     return response;

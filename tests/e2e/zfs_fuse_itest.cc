@@ -371,6 +371,27 @@ class ScratchMirror {
   absl::Status created_;
 };
 
+// `zfleet scrub --wait` follows a real scrub to its end and exits with its result;
+// `zfleet watch` redraws triage until --count.
+TEST_F(ZfsFuseEndToEnd, ScrubWaitFollowsARealScrubAndWatchRedraws) {
+  ScratchMirror mirror(zfs_, dir_, "wt");
+  ASSERT_TRUE(mirror.created().ok()) << mirror.created();
+  const std::string ref = kHost + "/" + mirror.name();
+  fleet_->WaitForJson({"pool", ref}, [](const Json& j) { return j.is_object(); });
+  RunResult wait = fleet_->Cli({"scrub", ref, "--now", "--wait"});
+  EXPECT_EQ(wait.exit_code, 0) << wait.err << fleet_->Logs();
+  EXPECT_THAT(wait.out, HasSubstr("scrub of " + ref + " finished clean")) << wait.out;
+
+  RunResult watch = fleet_->Cli({"watch", "triage", "--interval", "1s", "--count", "2"});
+  EXPECT_EQ(watch.exit_code, 0) << watch.err;
+  size_t frames = 0;
+  for (size_t at = 0; (at = watch.out.find("every 1s: zfleet triage", at)) != std::string::npos;
+       ++at) {
+    ++frames;
+  }
+  EXPECT_EQ(frames, 2u) << watch.out;
+}
+
 // The alerts of `pool` Alertmanager lists as active, by alertname.
 std::set<std::string> AlertsOf(zfleet::testing::RealAlertmanager& am, const std::string& pool) {
   std::set<std::string> names;

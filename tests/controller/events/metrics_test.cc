@@ -115,12 +115,13 @@ TEST(RenderMetricsTest, OpenIncidentsAndAlertmanagerDelivery) {
   in.open_incidents = {{{"critical", "data_errors"}, 2}, {{"warning", "bad_disk"}, 5}};
   in.alert_sinks = {{"http://127.0.0.1:9093", 40, 3, true}};
   text = RenderMetrics(in);
-  EXPECT_THAT(text, HasSubstr("zfleet_incidents_open{severity=\"critical\",kind=\"data_errors\"} 2\n"));
+  EXPECT_THAT(text,
+              HasSubstr("zfleet_incidents_open{severity=\"critical\",kind=\"data_errors\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("zfleet_incidents_open{severity=\"warning\",kind=\"bad_disk\"} 5\n"));
-  EXPECT_THAT(text, HasSubstr(
-                        "zfleet_alertmanager_alerts_sent_total{url=\"http://127.0.0.1:9093\"} 40\n"));
-  EXPECT_THAT(text, HasSubstr(
-                        "zfleet_alertmanager_posts_failed_total{url=\"http://127.0.0.1:9093\"} 3\n"));
+  EXPECT_THAT(
+      text, HasSubstr("zfleet_alertmanager_alerts_sent_total{url=\"http://127.0.0.1:9093\"} 40\n"));
+  EXPECT_THAT(
+      text, HasSubstr("zfleet_alertmanager_posts_failed_total{url=\"http://127.0.0.1:9093\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("zfleet_alertmanager_up{url=\"http://127.0.0.1:9093\"} 0\n"));
 }
 

@@ -115,8 +115,8 @@ TEST(TriageTest, PermanentErrorsAndFaultedPoolsAreCritical) {
   dead.pool.set_action("Attach the missing device and online it using 'zpool online'.");
   in.pools.push_back(dead);
   v1::TriageResponse r = BuildTriage(in).response;
-  EXPECT_THAT(Kinds(r), ElementsAre("critical bad_disk", "critical data_errors",
-                                    "critical unhealthy_pool"));
+  EXPECT_THAT(Kinds(r),
+              ElementsAre("critical bad_disk", "critical data_errors", "critical unhealthy_pool"));
   EXPECT_EQ(r.items(1).problem(), "2 permanent data errors in: /tank/a, /tank/b");
   EXPECT_EQ(r.items(1).value(), 2u);
   EXPECT_THAT(r.items(1).action(), HasSubstr("restore the listed files from backup"));

@@ -110,6 +110,10 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
   s.watch->add_option("--count", f.count, "stop after this many redraws (0: never)")
       ->type_name("N");
 
+  s.completion = app.add_subcommand(
+      "completion", "print the bash or zsh completion script (the packages install both)");
+  s.completion->add_option("shell", f.shell, "bash or zsh")->type_name("bash|zsh");
+
   s.whoami = app.add_subcommand("whoami", "who the controller takes you for, and your role");
   s.audit = app.add_subcommand("audit", "who asked the controller for what, newest first");
   s.audit->add_option("--since", f.audit_since, "entries newer than this")

@@ -53,6 +53,8 @@ struct Flags {
   std::string watch_what{"status"};
   std::string interval{"5s"};
   int count = 0;
+  // completion
+  std::string shell;
   // disks
   std::string model;
   bool by_model = false;
@@ -77,6 +79,7 @@ struct Subcommands {
   CLI::App* ack;
   CLI::App* triage;
   CLI::App* watch;
+  CLI::App* completion;
   CLI::App* disks;
   CLI::App* whoami;
   CLI::App* audit;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "cli/command_runners.h"
+#include "cli/completion.h"
 #include "cli/event_args.h"
 #include "common/duration.h"
 #include "common/status_macros.h"
@@ -158,6 +159,12 @@ CliResult Run(const std::vector<std::string>& args, const Environment& env,
       return UsageResult(absl::StrCat("unknown command \"", extra[0], "\""));
     }
     return UsageResult(e.what());
+  }
+  // Needs no controller: the grammar itself.
+  if (sub.completion->parsed()) {
+    if (in.flags.shell == "bash") return {kExitOk, BashCompletion(app), ""};
+    if (in.flags.shell == "zsh") return {kExitOk, ZshCompletion(app), ""};
+    return UsageResult(absl::StrCat("completion: want bash or zsh, not \"", in.flags.shell, "\""));
   }
   if (absl::Status s = Prepare(sub, env, &in); !s.ok()) return UsageResult(s.message());
   absl::StatusOr<absl::Duration> timeout = ParsePositive("--timeout", in.flags.timeout);

@@ -13,7 +13,7 @@ packages=(
   zfs-fuse fuse procps jq
   iproute2 nftables
   help2man lintian systemd adduser ansible-core python3-apt
-  prometheus prometheus-alertmanager
+  prometheus zsh prometheus-alertmanager
 )
 
 missing=()

@@ -66,7 +66,10 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
                                              {"schedule", "--help"},
                                              {"events", "--help"},
                                              {"ack", "--help"},
+                                             {"incidents", "--help"},
                                              {"triage", "--help"},
+                                             {"watch", "--help"},
+                                             {"completion", "--help"},
                                              {"disks", "--help"},
                                              {"whoami", "--help"},
                                              {"audit", "--help"},
@@ -79,6 +82,8 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
   }
   EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--pause"));
   EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--now"));
+  EXPECT_THAT(Run({"scrub", "--help"}).out, HasSubstr("--wait"));
+  EXPECT_THAT(Run({"watch", "--help"}).out, HasSubstr("--interval DURATION=5s"));
   EXPECT_THAT(Run({"events", "--help"}).out, HasSubstr("--since DURATION=24h"));
   EXPECT_THAT(Run({"disks", "--help"}).out, HasSubstr("--by-model"));
   EXPECT_THAT(Run({"audit", "--help"}).out, HasSubstr("--since DURATION=7d"));
@@ -86,8 +91,9 @@ TEST_F(CommandsTest, HelpWorksEverywhere) {
   const std::string help = Run({"--help"}).out;
   EXPECT_THAT(help, HasSubstr("Exit codes"));
   for (const char* command :
-       {"status", "hosts", "pools", "pool", "history", "scrub", "schedule", "events", "ack",
-        "triage", "disks", "whoami", "audit", "forget", "cancel-queued"}) {
+       {"status", "hosts", "pools", "pool", "history", "scrub", "schedule", "events", "incidents",
+        "ack", "triage", "disks", "watch", "completion", "whoami", "audit", "forget",
+        "cancel-queued"}) {
     EXPECT_THAT(help, HasSubstr(std::string("\n  ") + command + " ")) << command;
   }
   EXPECT_TRUE(targets_.empty());
@@ -181,6 +187,18 @@ TEST_F(CommandsTest, TablesFitTheTerminalUnlessWide) {
   const std::string json_on_terminal = Run({"--json", "status"}).out;
   env_.width = 0;
   EXPECT_EQ(json_on_terminal, Run({"--json", "status"}).out);
+}
+
+TEST_F(CommandsTest, CompletionScriptsNeedNoController) {
+  const CliResult bash = Run({"completion", "bash"});
+  EXPECT_EQ(bash.exit_code, kExitOk) << bash.err;
+  EXPECT_THAT(bash.out, HasSubstr("complete -F _zfleet zfleet\n"));
+  EXPECT_THAT(bash.out, HasSubstr(" incidents "));
+  EXPECT_THAT(bash.out, HasSubstr("--wait"));
+  const CliResult zsh = Run({"completion", "zsh"});
+  EXPECT_THAT(zsh.out, ::testing::StartsWith("#compdef zfleet\n"));
+  EXPECT_TRUE(targets_.empty());  // no controller was asked
+  ExpectUsageError({"completion", "fish"}, "completion: want bash or zsh, not \"fish\"");
 }
 
 }  // namespace

@@ -100,7 +100,9 @@ expect_paths zfleet-controller "-rwxr-xr-x root/root ./usr/bin/zfleet-controller
   "-rw-r--r-- root/root ./usr/share/man/man8/zfleet-controller.8.gz" \
   "-rw-r--r-- root/root ./usr/share/zfleet/prometheus/zfleet-alerts.yml"
 expect_paths zfleet "-rwxr-xr-x root/root ./usr/bin/zfleet" \
-  "-rw-r--r-- root/root ./usr/share/man/man1/zfleet.1.gz"
+  "-rw-r--r-- root/root ./usr/share/man/man1/zfleet.1.gz" \
+  "-rw-r--r-- root/root ./usr/share/bash-completion/completions/zfleet" \
+  "-rw-r--r-- root/root ./usr/share/zsh/vendor-completions/_zfleet"
 if dpkg-deb -c "$(deb zfleet)" | grep -q 'systemd\|etc/'; then
   fail "the CLI package ships a unit or configuration"
 fi

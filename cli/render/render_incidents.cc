@@ -40,14 +40,13 @@ std::string RenderIncidentsText(const v1::ListIncidentsResponse& incidents, bool
   Table table(std::move(columns));
   for (const v1::Incident& i : incidents.incidents()) {
     const std::string severity = Severity(i.severity());
-    std::vector<Cell> row = {
-        absl::StrCat(i.id()),
-        Cell(severity, SeverityColor(severity)),
-        i.kind(),
-        Where(i),
-        Problem(i),
-        absl::StrCat(FormatMinute(i.opened_at()), " (", FormatAge(i.opened_at(), options.now), ")"),
-        OrDash(i.acknowledged_by())};
+    std::vector<Cell> row = {absl::StrCat(i.id()), Cell(severity, SeverityColor(severity)),
+                             i.kind(), Where(i), Problem(i),
+                             // With RESOLVED beside it, the age would only crowd the problem.
+                             all ? FormatMinute(i.opened_at())
+                                 : absl::StrCat(FormatMinute(i.opened_at()), " (",
+                                                FormatAge(i.opened_at(), options.now), ")"),
+                             OrDash(i.acknowledged_by())};
     if (all) row.push_back(i.has_resolved_at() ? FormatMinute(i.resolved_at()) : "open");
     table.AddRow(std::move(row));
   }

@@ -15,8 +15,8 @@ namespace zfleet::cli {
 
 // Table ID SEVERITY KIND WHERE PROBLEM OPENED ACK, with `all` also RESOLVED; in the
 // controller's order (open: most severe, then oldest; then resolved, newest first).
-// WHERE is HOST[/POOL][ SUBJECT]; OPENED the time and age; ACK who acknowledged, "-" when
-// nobody did; RESOLVED the time, "open" while open. PROBLEM adds "(worst N)" when the value
+// WHERE is HOST[/POOL][ SUBJECT]; OPENED the time and age (with `all` the time alone); ACK
+// who acknowledged, "-" when nobody did; RESOLVED the time, "open" while open. PROBLEM adds "(worst N)" when the value
 // was higher before. "no open incidents\n" (with `all`: "no incidents\n") when empty.
 std::string RenderIncidentsText(const v1::ListIncidentsResponse& incidents, bool all,
                                 const RenderOptions& options);

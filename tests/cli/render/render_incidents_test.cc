@@ -62,6 +62,7 @@ TEST(RenderIncidentsTest, AllShowsWhenEachResolvedAndEmptyListsSaySo) {
   EXPECT_THAT(text, ::testing::HasSubstr("RESOLVED"));
   EXPECT_THAT(text, ::testing::HasSubstr("open\n"));
   EXPECT_THAT(text, ::testing::HasSubstr("2026-11-21 09:59\n"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("ago")));
   EXPECT_EQ(RenderIncidentsText({}, false, kPlain), "no open incidents\n");
   EXPECT_EQ(RenderIncidentsText({}, true, kPlain), "no incidents\n");
 }

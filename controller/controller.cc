@@ -36,6 +36,7 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       schedule_(store, &store_mu_, config, clock),
       admin_(store, &store_mu_, config, clock),
       liveness_(store, &store_mu_, config, clock),
+      notification_queue_(store, &store_mu_),
       ticker_(config->scheduler.tick, [this] { Tick(); }) {
   fleet_.set_on_scrub_requested([this] { ticker_.Kick(); });
   if (!config->alerts.alertmanagers.empty()) {
@@ -48,6 +49,29 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       spdlog::error("alerts: none will be sent: {}", options.status().message());
     }
   }
+  StartWebhooks();
+}
+
+void Controller::StartWebhooks() {
+  {
+    // A URL taken out of [webhook] will not be sent to again: its queue goes.
+    absl::MutexLock lock(&store_mu_);
+    absl::StatusOr<int64_t> forgotten =
+        store_->notifications().ForgetOtherUrls(config_->webhook.urls);
+    if (!forgotten.ok()) {
+      spdlog::error("webhook: {}", forgotten.status().message());
+    } else if (*forgotten > 0) {
+      spdlog::warn("webhook: dropped {} notifications queued for URLs no longer configured",
+                   *forgotten);
+    }
+  }
+  if (config_->webhook.urls.empty()) return;
+  absl::StatusOr<WebhookSenderOptions> options = WebhookSenderOptionsFrom(config_->webhook);
+  if (!options.ok()) {
+    spdlog::error("webhook: none will be sent: {}", options.status().message());
+    return;
+  }
+  webhooks_ = std::make_unique<WebhookSender>(*std::move(options), notification_queue_, *clock_);
 }
 
 Controller::~Controller() { StopTicking(); }
@@ -73,7 +97,19 @@ absl::StatusOr<std::string> Controller::Metrics() {
   for (const AlertTargetStats& s : AlertStats()) {
     sinks.push_back({s.url, s.alerts_sent, s.posts_failed, s.failing});
   }
-  return events_.Metrics(sinks);
+  std::vector<WebhookSinkMetrics> webhooks;
+  for (const WebhookTargetStats& s : WebhookStats()) {
+    webhooks.push_back({.url = s.url,
+                        .sent = s.sent,
+                        .refused = s.refused,
+                        .posts_failed = s.posts_failed,
+                        .failing = s.failing});
+  }
+  return events_.Metrics(sinks, std::move(webhooks));
+}
+
+std::vector<WebhookTargetStats> Controller::WebhookStats() const {
+  return webhooks_ == nullptr ? std::vector<WebhookTargetStats>() : webhooks_->Stats();
 }
 
 std::vector<AlertTargetStats> Controller::AlertStats() const {
@@ -95,16 +131,19 @@ void Controller::Tick() {
     report("event checks", OnTick(*store_, *config_, clock_->Now()));
   }
   report("alerts", FeedAlerts());
+  if (webhooks_ != nullptr) webhooks_->Wake();
 }
 
 void Controller::StartTicking() {
   ticker_.Start();
   if (alerts_ != nullptr) alerts_->Start();
+  if (webhooks_ != nullptr) webhooks_->Start();
 }
 
 void Controller::StopTicking() {
   ticker_.Stop();
   if (alerts_ != nullptr) alerts_->Stop();
+  if (webhooks_ != nullptr) webhooks_->Stop();
 }
 
 }  // namespace zfleet::controller

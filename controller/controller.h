@@ -17,6 +17,7 @@
 #include "common/periodic_runner.h"
 #include "controller/admin_service.h"
 #include "controller/alerts/alert_sender.h"
+#include "controller/alerts/webhook_sender.h"
 #include "controller/config/controller_config.h"
 #include "controller/event_queries.h"
 #include "controller/fleet_queries.h"
@@ -24,6 +25,7 @@
 #include "controller/report_processor.h"
 #include "controller/schedule_service.h"
 #include "controller/store/store.h"
+#include "controller/store_notification_queue.h"
 
 namespace zfleet::controller {
 
@@ -50,19 +52,22 @@ class Controller {
   LivenessProbe& liveness() { return liveness_; }
 
   // One tick: the scheduler (which first fails the commands that expired unanswered), then
-  // the event checks (hosts missing, stalled and overdue scrubs, incidents, retention), then
-  // the incidents handed to the alert sink (open ones, and those resolved within its
-  // resolved_for). Errors are logged; the next tick tries again.
+  // the event checks (hosts missing, stalled and overdue scrubs, incidents with their
+  // webhook notifications, retention), then the incidents handed to the alert sink (open
+  // ones, and those resolved within its resolved_for), and the webhook sender woken.
+  // Errors are logged; the next tick tries again.
   void Tick();
   // Runs Tick every config->scheduler.tick on a thread of its own, and at once after an
-  // accepted scrub request; starts the alert sink's threads. Idempotent.
+  // accepted scrub request; starts the alert and webhook senders' threads. Idempotent.
   void StartTicking();
-  // Stops that thread (a tick under way finishes first) and the alert sink. Idempotent.
+  // Stops that thread (a tick under way finishes first) and the senders. Idempotent.
   void StopTicking();
 
   // The alert sink's counters per Alertmanager ([alerts]); empty without one.
   std::vector<AlertTargetStats> AlertStats() const;
-  // The /metrics page: EventQueries::Metrics with the alert sink's counters.
+  // The webhook sender's counters per URL ([webhook]); empty without one.
+  std::vector<WebhookTargetStats> WebhookStats() const;
+  // The /metrics page: EventQueries::Metrics with the senders' counters.
   absl::StatusOr<std::string> Metrics();
 
  private:
@@ -77,9 +82,13 @@ class Controller {
   ScheduleService schedule_;
   AdminService admin_;
   absl::Status FeedAlerts();
+  // Drops the queues of URLs no longer configured; makes the webhook sender.
+  void StartWebhooks();
 
   LivenessProbe liveness_;
   std::unique_ptr<AlertSender> alerts_;  // null without [alerts] alertmanager
+  StoreNotificationQueue notification_queue_;
+  std::unique_ptr<WebhookSender> webhooks_;  // null without [webhook] url
   PeriodicRunner ticker_;
 };
 

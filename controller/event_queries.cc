@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "controller/events/incident_notifications.h"
 #include "controller/events/incidents.h"
 #include "controller/events/metrics.h"
 #include "controller/validation.h"
@@ -124,20 +125,33 @@ absl::StatusOr<v1::AckIncidentsResponse> EventQueries::AckIncidents(
   const std::vector<int64_t> ids(request.ids().begin(), request.ids().end());
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(AckResult result, store_->incidents().Ack(ids, request.by(), now));
+  AckResult result;
+  RETURN_IF_ERROR(store_->RunInTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(result, store_->incidents().Ack(ids, request.by(), now));
+    for (int64_t id : result.newly_acknowledged) {
+      RETURN_IF_ERROR(NotifyWebhooks(*store_, config_->webhook, kIncidentAcknowledged, id, now));
+    }
+    return absl::OkStatus();
+  }));
   v1::AckIncidentsResponse response;
   for (int64_t id : result.acknowledged) response.add_acknowledged(id);
   for (int64_t id : result.unknown) response.add_unknown(id);
   return response;
 }
 
-absl::StatusOr<std::string> EventQueries::Metrics(
-    const std::vector<AlertSinkMetrics>& alert_sinks) {
+absl::StatusOr<std::string> EventQueries::Metrics(const std::vector<AlertSinkMetrics>& alert_sinks,
+                                                  std::vector<WebhookSinkMetrics> webhook_sinks) {
   const absl::Time now = clock_->Now();
   MetricsInput input;
   input.alert_sinks = alert_sinks;
   {
     absl::MutexLock lock(store_mu_);
+    for (WebhookSinkMetrics& s : webhook_sinks) {
+      ASSIGN_OR_RETURN(s.queued, store_->notifications().Pending(s.url));
+      const auto& dropped = store_->notifications().overflow_dropped();
+      if (auto it = dropped.find(s.url); it != dropped.end()) s.overflow_dropped = it->second;
+    }
+    input.webhook_sinks = std::move(webhook_sinks);
     ASSIGN_OR_RETURN(input.pools, store_->pools().ListScrubStates());
     ASSIGN_OR_RETURN(input.leaves, store_->pools().ListDevicesWithErrors());
     ASSIGN_OR_RETURN(input.concerns, store_->scan_watch().ListConcerns());

@@ -42,10 +42,14 @@ class EventQueries : public StoreService {
   // after them, newest first. InvalidArgument for a negative limit (0 means 1000, capped at
   // 10000); NotFound for an unknown host_id.
   absl::StatusOr<v1::ListIncidentsResponse> ListIncidents(const v1::ListIncidentsRequest& request);
-  // InvalidArgument when ids or by is empty. Unknown ids are listed, not an error.
+  // InvalidArgument when ids or by is empty. Unknown ids are listed, not an error. Each
+  // incident acknowledged now (not before) queues its webhook notification, in the same
+  // transaction.
   absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(const v1::AckIncidentsRequest& request);
-  // The /metrics page (metrics.h), with the alert sink's counters as given.
-  absl::StatusOr<std::string> Metrics(const std::vector<AlertSinkMetrics>& alert_sinks = {});
+  // The /metrics page (metrics.h), with the alert sink's and the webhook sender's counters
+  // as given; each webhook's queue length and overflow drops come from the store.
+  absl::StatusOr<std::string> Metrics(const std::vector<AlertSinkMetrics>& alert_sinks = {},
+                                      std::vector<WebhookSinkMetrics> webhook_sinks = {});
 
  private:
   absl::Status CheckHost(const std::string& host_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);

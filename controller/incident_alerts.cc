@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "controller/events/incident_notifications.h"
 #include "model/enum_names.h"
 
 namespace zfleet::controller {
@@ -33,9 +34,7 @@ Alert IncidentAlert(const v1::Incident& i) {
   a.labels[i.kind() == "stack" ? "check" : "device"] = i.subject();
   a.annotations["summary"] = i.problem();
   a.annotations["action"] = i.action();
-  a.annotations["command"] = i.pool().empty()
-                                 ? absl::StrCat("zfleet incidents --host ", i.host_id())
-                                 : absl::StrCat("zfleet pool ", i.host_id(), "/", i.pool());
+  a.annotations["command"] = IncidentCommand(i);
   a.annotations["incident"] = absl::StrCat(i.id());
   a.annotations["acknowledged_by"] = i.acknowledged_by();
   a.starts_at = absl::FromUnixSeconds(i.opened_at());

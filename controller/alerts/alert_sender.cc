@@ -21,12 +21,8 @@ absl::StatusOr<AlertSenderOptions> AlertSenderOptionsFrom(const AlertsConfig& co
   AlertSenderOptions options;
   options.policy = DispatchPolicy::ForResend(config.resend);
   for (const std::string& url : config.alertmanagers) {
-    absl::StatusOr<HttpEndpoint> endpoint = MakeHttpEndpoint(url);
+    absl::StatusOr<HttpEndpoint> endpoint = MakeHttpEndpoint("alertmanager", url, config);
     if (!endpoint.ok()) return endpoint.status();
-    endpoint->timeout = config.timeout;
-    endpoint->user = config.basic_auth_user;
-    endpoint->password = config.basic_auth_password;
-    if (endpoint->parsed.https) endpoint->tls = config.tls;
     options.targets.push_back(*std::move(endpoint));
   }
   return options;

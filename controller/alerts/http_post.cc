@@ -75,6 +75,12 @@ std::string Describe(const HttpEndpoint& endpoint, httplib::Error error, absl::D
   }
 }
 
+// Bad request, too large, unsupported media type, unprocessable: about the body itself.
+// Others (401, 404, 429, 5xx…) are about the server or its configuration, which changes.
+bool RefusesTheBody(int status) {
+  return status == 400 || status == 413 || status == 415 || status == 422;
+}
+
 std::string OneLine(absl::string_view body) {
   body = absl::StripAsciiWhitespace(body);
   std::string shown(body.substr(0, kBodyShown));
@@ -127,9 +133,22 @@ absl::StatusOr<HttpEndpoint> MakeHttpEndpoint(absl::string_view url) {
   return endpoint;
 }
 
+absl::StatusOr<HttpEndpoint> MakeHttpEndpoint(absl::string_view receiver, absl::string_view url,
+                                              const HttpClientConfig& client) {
+  absl::StatusOr<HttpEndpoint> endpoint = MakeHttpEndpoint(url);
+  if (!endpoint.ok()) return endpoint.status();
+  endpoint->receiver = std::string(receiver);
+  endpoint->timeout = client.timeout;
+  endpoint->user = client.basic_auth_user;
+  endpoint->password = client.basic_auth_password;
+  endpoint->bearer_token = client.bearer_token;
+  if (endpoint->parsed.https) endpoint->tls = client.tls;
+  return endpoint;
+}
+
 absl::Status HttpPostJson(const HttpEndpoint& endpoint, absl::string_view path,
                           const std::string& json) {
-  const std::string prefix = absl::StrCat("alertmanager ", endpoint.url, ": ");
+  const std::string prefix = absl::StrCat(endpoint.receiver, " ", endpoint.url, ": ");
   const HttpUrl& url = endpoint.parsed;
   std::unique_ptr<httplib::Client> client;
   if (url.https && !endpoint.tls.cert.empty()) {
@@ -150,6 +169,7 @@ absl::Status HttpPostJson(const HttpEndpoint& endpoint, absl::string_view path,
   client->set_read_timeout(Micros(endpoint.timeout));
   client->set_write_timeout(Micros(endpoint.timeout));
   if (!endpoint.user.empty()) client->set_basic_auth(endpoint.user, endpoint.password);
+  if (!endpoint.bearer_token.empty()) client->set_bearer_token_auth(endpoint.bearer_token);
 
   SigpipeBlocked no_sigpipe;
   const absl::Time start = MonotonicClock::Get().Now();
@@ -159,8 +179,9 @@ absl::Status HttpPostJson(const HttpEndpoint& endpoint, absl::string_view path,
         prefix, Describe(endpoint, result.error(), MonotonicClock::Get().Now() - start)));
   }
   if (result->status >= 200 && result->status < 300) return absl::OkStatus();
-  return absl::UnavailableError(
-      absl::StrCat(prefix, "HTTP ", result->status, ": ", OneLine(result->body)));
+  std::string message = absl::StrCat(prefix, "HTTP ", result->status, ": ", OneLine(result->body));
+  if (RefusesTheBody(result->status)) return absl::InvalidArgumentError(std::move(message));
+  return absl::UnavailableError(std::move(message));
 }
 
 }  // namespace zfleet::controller

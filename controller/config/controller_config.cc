@@ -263,98 +263,161 @@ absl::Status ParseRetention(absl::string_view source, const toml::table& t, Rete
   return absl::OkStatus();
 }
 
-// The password file's content without its trailing newline. InvalidArgument at `node` when
-// it cannot be read or is empty.
-absl::Status ReadPasswordFile(absl::string_view source, const toml::node& node,
-                              const std::string& path, std::string& out) {
+// A secret file's content without its trailing newline. InvalidArgument at `node`, naming
+// the key `name`, when it cannot be read or is empty.
+absl::Status ReadSecretFile(absl::string_view source, const toml::node& node,
+                            absl::string_view name, const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
   if (!in || in.bad()) {
     return TomlErrorAt(source, node,
-                       absl::StrCat("alerts.basic_auth_password_file: cannot read ", path, ": ",
-                                    std::strerror(errno)));
+                       absl::StrCat(name, ": cannot read ", path, ": ", std::strerror(errno)));
   }
   out = text.str();
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  if (out.empty()) {
-    return TomlErrorAt(source, node,
-                       absl::StrCat("alerts.basic_auth_password_file: ", path, " is empty"));
-  }
+  if (out.empty()) return TomlErrorAt(source, node, absl::StrCat(name, ": ", path, " is empty"));
   return absl::OkStatus();
 }
 
-absl::Status ParseAlertmanagers(absl::string_view source, const toml::node& node, AlertsConfig& a) {
+// A list of http(s) URLs into `out`; `name` is the dotted key, `example` a valid value.
+absl::Status ParseUrlList(absl::string_view source, const toml::node& node, absl::string_view name,
+                          absl::string_view example, std::vector<std::string>& out) {
   const auto* list = node.as_array();
   if (list == nullptr) {
-    return TomlErrorAt(source, node,
-                       "alerts.alertmanager must be a list of URLs like [\"http://am:9093\"]");
+    return TomlErrorAt(source, node, absl::StrCat(name, " must be a list of URLs like ", example));
   }
-  a.alertmanagers.clear();
+  out.clear();
   for (const toml::node& item : *list) {
     const auto* s = item.as_string();
-    if (s == nullptr) return TomlErrorAt(source, item, "alerts.alertmanager: want strings");
+    if (s == nullptr) return TomlErrorAt(source, item, absl::StrCat(name, ": want strings"));
     if (absl::StatusOr<HttpUrl> url = ParseHttpUrl(ToAbsl(s->get())); !url.ok()) {
-      return TomlErrorAt(source, item,
-                         absl::StrCat("alerts.alertmanager: ", url.status().message()));
+      return TomlErrorAt(source, item, absl::StrCat(name, ": ", url.status().message()));
     }
-    a.alertmanagers.push_back(s->get());
+    out.push_back(s->get());
   }
   return absl::OkStatus();
 }
 
+// The keys of an HTTP client's table ([alerts], [webhook]) and their checks, with the
+// secret files read.
+class HttpClientKeys {
+ public:
+  HttpClientKeys(absl::string_view source, absl::string_view section, HttpClientConfig& c)
+      : source_(source), section_(section), c_(c) {}
+
+  // Reads `key` when it is one of them; false (and nothing read) when it is not.
+  absl::StatusOr<bool> Read(absl::string_view key, const toml::node& node) {
+    const std::string name = absl::StrCat(section_, ".", key);
+    if (key == "timeout") {
+      RETURN_IF_ERROR(ReadDuration(source_, node, name, absl::Seconds(1), c_.timeout));
+    } else if (key == "tls_ca") {
+      RETURN_IF_ERROR(ReadString(source_, node, name, c_.tls.ca));
+    } else if (key == "tls_cert") {
+      RETURN_IF_ERROR(ReadString(source_, node, name, c_.tls.cert));
+    } else if (key == "tls_key") {
+      RETURN_IF_ERROR(ReadString(source_, node, name, c_.tls.key));
+    } else if (key == "basic_auth_user") {
+      RETURN_IF_ERROR(ReadString(source_, node, name, c_.basic_auth_user));
+    } else if (key == "basic_auth_password_file") {
+      RETURN_IF_ERROR(ReadString(source_, node, name, c_.basic_auth_password_file));
+      password_file_ = &node;
+    } else if (key == "bearer_token_file") {
+      RETURN_IF_ERROR(ReadString(source_, node, name, c_.bearer_token_file));
+      token_file_ = &node;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // After every key: the pairs, TLS only with an https URL among `urls` (`receivers` names
+  // them in the message), and the secrets read.
+  absl::Status Finish(const toml::table& t, const std::vector<std::string>& urls,
+                      absl::string_view receivers) {
+    const std::string s(section_);
+    if (c_.basic_auth_user.empty() != c_.basic_auth_password_file.empty()) {
+      return TomlErrorAt(
+          source_, t,
+          absl::StrCat(s, ".basic_auth_user and ", s, ".basic_auth_password_file go together"));
+    }
+    if (!c_.basic_auth_user.empty() && !c_.bearer_token_file.empty()) {
+      return TomlErrorAt(
+          source_, t,
+          absl::StrCat(s, ".basic_auth_user and ", s, ".bearer_token_file: one or the other"));
+    }
+    if (c_.tls.cert.empty() != c_.tls.key.empty()) {
+      return TomlErrorAt(source_, t, absl::StrCat(s, ".tls_cert and ", s, ".tls_key go together"));
+    }
+    const bool any_https = std::any_of(
+        urls.begin(), urls.end(), [](const std::string& url) { return ParseHttpUrl(url)->https; });
+    if (c_.tls.any() && !any_https) {
+      return TomlErrorAt(source_, t,
+                         absl::StrCat(s, ".tls_ca, tls_cert and tls_key are for https:// ",
+                                      receivers, ", and none is configured"));
+    }
+    if (password_file_ != nullptr) {
+      RETURN_IF_ERROR(ReadSecretFile(source_, *password_file_,
+                                     absl::StrCat(s, ".basic_auth_password_file"),
+                                     c_.basic_auth_password_file, c_.basic_auth_password));
+    }
+    if (token_file_ != nullptr) {
+      RETURN_IF_ERROR(ReadSecretFile(source_, *token_file_, absl::StrCat(s, ".bearer_token_file"),
+                                     c_.bearer_token_file, c_.bearer_token));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::string_view source_;
+  absl::string_view section_;
+  HttpClientConfig& c_;
+  const toml::node* password_file_ = nullptr;
+  const toml::node* token_file_ = nullptr;
+};
+
 absl::Status ParseAlerts(absl::string_view source, const toml::table& t, AlertsConfig& a) {
-  const toml::node* password_file = nullptr;
+  HttpClientKeys client(source, "alerts", a);
   for (const auto& [key, node] : t) {
     const std::string name = absl::StrCat("alerts.", ToAbsl(key.str()));
+    ASSIGN_OR_RETURN(bool read, client.Read(ToAbsl(key.str()), node));
+    if (read) continue;
     if (key == "alertmanager") {
-      RETURN_IF_ERROR(ParseAlertmanagers(source, node, a));
+      RETURN_IF_ERROR(ParseUrlList(source, node, name, "[\"http://am:9093\"]", a.alertmanagers));
     } else if (key == "resend") {
       RETURN_IF_ERROR(ReadDuration(source, node, name, absl::Seconds(1), a.resend));
-    } else if (key == "timeout") {
-      RETURN_IF_ERROR(ReadDuration(source, node, name, absl::Seconds(1), a.timeout));
-    } else if (key == "tls_ca") {
-      RETURN_IF_ERROR(ReadString(source, node, name, a.tls.ca));
-    } else if (key == "tls_cert") {
-      RETURN_IF_ERROR(ReadString(source, node, name, a.tls.cert));
-    } else if (key == "tls_key") {
-      RETURN_IF_ERROR(ReadString(source, node, name, a.tls.key));
-    } else if (key == "basic_auth_user") {
-      RETURN_IF_ERROR(ReadString(source, node, name, a.basic_auth_user));
-    } else if (key == "basic_auth_password_file") {
-      RETURN_IF_ERROR(ReadString(source, node, name, a.basic_auth_password_file));
-      password_file = &node;
     } else {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", name));
     }
   }
-  if (a.basic_auth_user.empty() != a.basic_auth_password_file.empty()) {
-    return TomlErrorAt(source, t,
-                       "alerts.basic_auth_user and alerts.basic_auth_password_file go together");
+  return client.Finish(t, a.alertmanagers, "Alertmanagers");
+}
+
+absl::Status ParseWebhook(absl::string_view source, const toml::table& t, WebhookConfig& w) {
+  HttpClientKeys client(source, "webhook", w);
+  for (const auto& [key, node] : t) {
+    const std::string name = absl::StrCat("webhook.", ToAbsl(key.str()));
+    ASSIGN_OR_RETURN(bool read, client.Read(ToAbsl(key.str()), node));
+    if (read) continue;
+    if (key == "url") {
+      RETURN_IF_ERROR(
+          ParseUrlList(source, node, name, "[\"https://hooks.example/zfleet\"]", w.urls));
+    } else if (key == "queue") {
+      RETURN_IF_ERROR(ReadInt(source, node, name, 1, 1000000, w.queue));
+    } else if (key == "max_backoff") {
+      RETURN_IF_ERROR(ReadDuration(source, node, name, absl::Seconds(1), w.max_backoff));
+    } else {
+      return TomlErrorAt(source, node, absl::StrCat("unknown key ", name));
+    }
   }
-  if (a.tls.cert.empty() != a.tls.key.empty()) {
-    return TomlErrorAt(source, t, "alerts.tls_cert and alerts.tls_key go together");
-  }
-  const bool any_https =
-      std::any_of(a.alertmanagers.begin(), a.alertmanagers.end(),
-                  [](const std::string& url) { return ParseHttpUrl(url)->https; });
-  if (a.tls.any() && !any_https) {
-    return TomlErrorAt(source, t,
-                       "alerts.tls_ca, tls_cert and tls_key are for https:// Alertmanagers, and "
-                       "none is configured");
-  }
-  if (password_file != nullptr) {
-    RETURN_IF_ERROR(ReadPasswordFile(source, *password_file, a.basic_auth_password_file,
-                                     a.basic_auth_password));
-  }
-  return absl::OkStatus();
+  return client.Finish(t, w.urls, "URLs");
 }
 
 absl::Status ParseRoot(absl::string_view source, const toml::table& root, ControllerConfig& c) {
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
     if (key != "agents" && key != "scheduler" && key != "classes" && key != "history" &&
-        key != "retention" && key != "tls" && key != "alerts") {
+        key != "retention" && key != "tls" && key != "alerts" && key != "webhook") {
       return TomlErrorAt(source, node, absl::StrCat("unknown key ", ToAbsl(key.str())));
     }
     if (table == nullptr) {
@@ -367,6 +430,7 @@ absl::Status ParseRoot(absl::string_view source, const toml::table& root, Contro
     if (key == "retention") RETURN_IF_ERROR(ParseRetention(source, *table, c.retention));
     if (key == "tls") RETURN_IF_ERROR(ParseTlsTable(source, *table, c.tls));
     if (key == "alerts") RETURN_IF_ERROR(ParseAlerts(source, *table, c.alerts));
+    if (key == "webhook") RETURN_IF_ERROR(ParseWebhook(source, *table, c.webhook));
   }
   return absl::OkStatus();
 }

@@ -56,6 +56,15 @@
 //   basic_auth_user = "zfleet"        # with basic_auth_password_file, both or neither
 //   basic_auth_password_file = "/etc/zfleet/am-password"   # read when the config is
 //                                     # read (a trailing newline is dropped)
+//   bearer_token_file = "/etc/zfleet/am-token"  # or a bearer token (not with basic auth)
+//
+//   [webhook]                         # generic JSON webhooks; every key optional
+//   url = ["https://hooks.example/zfleet"]     # each gets every incident notification
+//                                     # once, in order; default: none
+//   queue = 10000                     # kept per URL while it is down; then the oldest go
+//   max_backoff = "5m"                # retries wait 1s, 2s, 4s… up to this
+//   timeout, tls_ca, tls_cert, tls_key, basic_auth_user, basic_auth_password_file,
+//   bearer_token_file                 # as in [alerts]
 //
 // Window syntax: scrub_window.h.
 #ifndef ZFLEET_CONTROLLER_CONFIG_CONTROLLER_CONFIG_H_
@@ -84,16 +93,33 @@ struct RetentionPolicy {
   int batch = 1000;
 };
 
-// Where and how alerts go ([alerts]); controller/alerts/ sends them.
-struct AlertsConfig {
-  // Base URLs, checked by ParseHttpUrl; empty = no alerts are sent.
-  std::vector<std::string> alertmanagers;
-  absl::Duration resend = absl::Minutes(1);
+// How the controller talks to an HTTP receiver ([alerts] and [webhook] alike).
+struct HttpClientConfig {
   absl::Duration timeout = absl::Seconds(10);
   TlsPaths tls;  // https only: ca verifies the server; cert and key = client certificate
   std::string basic_auth_user;
   std::string basic_auth_password_file;
   std::string basic_auth_password;  // the file's content, without a trailing newline
+  std::string bearer_token_file;
+  std::string bearer_token;  // the file's content, sent as "Authorization: Bearer …"
+};
+
+// Where and how alerts go ([alerts]); controller/alerts/ sends them.
+struct AlertsConfig : HttpClientConfig {
+  // Base URLs, checked by ParseHttpUrl; empty = no alerts are sent.
+  std::vector<std::string> alertmanagers;
+  absl::Duration resend = absl::Minutes(1);
+};
+
+// Generic JSON webhooks ([webhook]): every incident opened, updated, acknowledged and
+// resolved is POSTed to each URL once, in order, from a queue in the store
+// (controller/alerts/webhook_sender.h).
+struct WebhookConfig : HttpClientConfig {
+  std::vector<std::string> urls;  // checked by ParseHttpUrl; empty = none
+  // Notifications kept per URL while it does not take them; beyond it the oldest go.
+  int queue = 10000;
+  // Retries after a failed POST wait 1s, 2s, 4s… up to this.
+  absl::Duration max_backoff = absl::Minutes(5);
 };
 
 struct ControllerConfig {
@@ -110,14 +136,16 @@ struct ControllerConfig {
   // Mutual TLS files; all empty = plaintext (loopback only unless --insecure-plaintext).
   TlsPaths tls;
   AlertsConfig alerts;
+  WebhookConfig webhook;
 
   // How long a host may be silent before it counts as not reporting.
   absl::Duration MissingAfter() const { return report_interval * missing_after; }
 };
 
 // Parses controller.toml text; `source_name` prefixes every error ("FILE:LINE: reason",
-// InvalidArgument). The one file it reads is alerts.basic_auth_password_file, so a secret
-// missing or unreadable is refused with the line that names it, like any bad value.
+// InvalidArgument). The files it reads are the password and token files of [alerts] and
+// [webhook], so a secret missing or unreadable is refused with the line that names it, like
+// any bad value.
 absl::StatusOr<ControllerConfig> ParseControllerConfig(absl::string_view text,
                                                        absl::string_view source_name);
 // Empty path = defaults. NotFound naming the path when it cannot be read.

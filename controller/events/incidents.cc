@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "controller/events/incident_notifications.h"
 #include "controller/events/incident_plan.h"
 #include "model/enum_names.h"
 #include "model/pool_facts.h"
@@ -30,18 +31,24 @@ std::string Where(const v1::TriageItem& item) {
   return where;
 }
 
-absl::Status Apply(Store& store, const IncidentPlan& plan, absl::Time now) {
+absl::Status Apply(Store& store, const WebhookConfig& webhook, const IncidentPlan& plan,
+                   absl::Time now) {
   std::vector<std::pair<int64_t, const v1::TriageItem*>> opened;
   RETURN_IF_ERROR(store.RunInTransaction([&]() -> absl::Status {
     opened.clear();
     for (const v1::TriageItem& item : plan.open) {
       ASSIGN_OR_RETURN(int64_t id, store.incidents().Open(item, now));
       opened.emplace_back(id, &item);
+      RETURN_IF_ERROR(NotifyWebhooks(store, webhook, kIncidentOpened, id, now));
     }
     for (const auto& [id, item] : plan.update) {
       RETURN_IF_ERROR(store.incidents().Update(id, item, now));
+      RETURN_IF_ERROR(NotifyWebhooks(store, webhook, kIncidentUpdated, id, now));
     }
-    for (int64_t id : plan.resolve) RETURN_IF_ERROR(store.incidents().Resolve(id, now));
+    for (int64_t id : plan.resolve) {
+      RETURN_IF_ERROR(store.incidents().Resolve(id, now));
+      RETURN_IF_ERROR(NotifyWebhooks(store, webhook, kIncidentResolved, id, now));
+    }
     return absl::OkStatus();
   }));
   for (const auto& [id, item] : opened) {
@@ -79,7 +86,7 @@ absl::StatusOr<v1::TriageResponse> TriageWithIncidents(Store& store, const Contr
   if (write) {
     const IncidentPlan plan = PlanIncidents(open, triage);
     if (!plan.open.empty() || !plan.update.empty() || !plan.resolve.empty()) {
-      RETURN_IF_ERROR(Apply(store, plan, now));
+      RETURN_IF_ERROR(Apply(store, config.webhook, plan, now));
       ASSIGN_OR_RETURN(open, store.incidents().ListOpen());
     }
   }

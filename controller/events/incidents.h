@@ -18,8 +18,9 @@ namespace zfleet::controller {
 absl::StatusOr<TriageInput> ReadTriageInput(Store& store, const ControllerConfig& config,
                                             absl::Time now);
 
-// Triage at `now`. With `write`, opens, updates and resolves incidents (one transaction,
-// REQUIRES: none open) and logs each opened and resolved one. Each listed item carries its
+// Triage at `now`. With `write`, opens, updates and resolves incidents, each change with its
+// webhook notification (one transaction, REQUIRES: none open), and logs each opened and
+// resolved one. Each listed item carries its
 // open incident's id and acknowledgement (0 and "" when it has none, e.g. without `write`
 // before the tick opened it); a root cause carries how many open incidents it holds.
 // Returns the store's error; nothing is written then.

@@ -187,6 +187,38 @@ std::string RenderMetrics(const MetricsInput& in) {
       Sample(out, "zfleet_alertmanager_up", {{"url", s.url}}, s.failing ? 0 : 1);
     }
   }
+  if (!in.webhook_sinks.empty()) {
+    Header(out, "zfleet_webhook_notifications_sent_total", "counter",
+           "Notifications the webhook took (2xx).");
+    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
+      Sample(out, "zfleet_webhook_notifications_sent_total", {{"url", s.url}}, s.sent);
+    }
+    Header(out, "zfleet_webhook_notifications_dropped_total", "counter",
+           "Notifications the webhook never got: refused for their content (HTTP 400, 413, "
+           "415, 422) or pushed out of a full queue.");
+    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
+      Sample(out, "zfleet_webhook_notifications_dropped_total",
+             {{"url", s.url}, {"reason", "refused"}}, s.refused);
+      Sample(out, "zfleet_webhook_notifications_dropped_total",
+             {{"url", s.url}, {"reason", "queue_full"}}, s.overflow_dropped);
+    }
+    Header(out, "zfleet_webhook_posts_failed_total", "counter",
+           "POSTs to the webhook that failed and are retried (refused connection, timeout, "
+           "5xx…).");
+    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
+      Sample(out, "zfleet_webhook_posts_failed_total", {{"url", s.url}}, s.posts_failed);
+    }
+    Header(out, "zfleet_webhook_queued_notifications", "gauge",
+           "Notifications waiting for the webhook.");
+    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
+      Sample(out, "zfleet_webhook_queued_notifications", {{"url", s.url}}, s.queued);
+    }
+    Header(out, "zfleet_webhook_up", "gauge",
+           "1 while the last POST to the webhook succeeded (or none was due yet), else 0.");
+    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
+      Sample(out, "zfleet_webhook_up", {{"url", s.url}}, s.failing ? 0 : 1);
+    }
+  }
   Header(out, "zfleet_store_disk_full", "gauge",
          "1 while the controller's database disk is full and writes are refused, else 0.");
   Sample(out, "zfleet_store_disk_full", {}, in.store_disk_full ? 1 : 0);

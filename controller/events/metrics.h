@@ -54,6 +54,17 @@ struct AlertSinkMetrics {
   bool failing = false;
 };
 
+// One webhook URL's counters (controller/alerts/webhook_sender.h and the store's queue).
+struct WebhookSinkMetrics {
+  std::string url;
+  int64_t sent = 0;
+  int64_t refused = 0;           // dropped: the receiver refused their content
+  int64_t overflow_dropped = 0;  // dropped: the queue was full
+  int64_t posts_failed = 0;
+  int64_t queued = 0;
+  bool failing = false;
+};
+
 struct MetricsInput {
   std::vector<PoolScrubState> pools;
   std::vector<LeafCounterRow> leaves;  // devices with a non-zero counter
@@ -66,6 +77,7 @@ struct MetricsInput {
   // Open incidents per (severity name, kind).
   std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> open_incidents;
   std::vector<AlertSinkMetrics> alert_sinks;
+  std::vector<WebhookSinkMetrics> webhook_sinks;
   bool store_disk_full = false;        // StoreHealth
   int64_t store_disk_full_errors = 0;  // writes refused for a full disk
 };

@@ -76,6 +76,7 @@ absl::StatusOr<AckResult> AcknowledgeRows(Database& db, absl::string_view table,
       ack.BindInt64(1, id).BindText(2, by).BindInt64(3, ToUnix(now));
       RETURN_IF_ERROR(ack.Run());
       bool known = db.Changes() > 0;
+      if (known) result.newly_acknowledged.push_back(id);
       if (!known) {
         exists.Reset();
         exists.BindInt64(1, id);

@@ -87,6 +87,7 @@ absl::Status Atomically(Database& db, const std::function<absl::Status()>& fn);
 struct AckResult {
   std::vector<int64_t> acknowledged;  // now or earlier (an earlier ack is kept as it was)
   std::vector<int64_t> unknown;
+  std::vector<int64_t> newly_acknowledged;  // of `acknowledged`, those by this call
 };
 // Sets acknowledged_by = `by` and acknowledged_at = `now` on each row of `table` (events,
 // incidents: a constant of the caller, never input) whose id is in `ids` and that nobody

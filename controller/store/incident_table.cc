@@ -139,6 +139,15 @@ absl::StatusOr<std::vector<v1::Incident>> IncidentTable::ListOpen() {
   return ReadRows(stmt, ReadIncident);
 }
 
+absl::StatusOr<v1::Incident> IncidentTable::Get(int64_t id) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare(absl::StrCat(kSelectIncidents, " WHERE i.id = ?1")));
+  stmt.BindInt64(1, id);
+  ASSIGN_OR_RETURN(std::vector<v1::Incident> rows, ReadRows(stmt, ReadIncident));
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("unknown incident id ", id));
+  return std::move(rows.front());
+}
+
 absl::StatusOr<std::vector<v1::Incident>> IncidentTable::ListResolvedSince(absl::Time since,
                                                                            int limit) {
   ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(absl::StrCat(kSelectIncidents, R"sql(

@@ -48,6 +48,8 @@ class IncidentTable {
                                 absl::Time now);
   // Incidents as `filter` says.
   absl::StatusOr<std::vector<v1::Incident>> List(const IncidentFilter& filter);
+  // Incident `id`; NotFound "unknown incident id N".
+  absl::StatusOr<v1::Incident> Get(int64_t id);
   // Every open incident (for planning; unlimited: one per live condition).
   absl::StatusOr<std::vector<v1::Incident>> ListOpen();
   // Incidents resolved at or after `since`, newest first, at most `limit`.

@@ -311,6 +311,24 @@ CREATE UNIQUE INDEX incidents_open_by_condition ON incidents (condition_key)
 CREATE INDEX incidents_by_resolved ON incidents (resolved_at) WHERE resolved_at IS NOT NULL;
 CREATE INDEX incidents_by_host ON incidents (host_id);
 )sql",
+
+    // Version 10: the webhook outbox (notification_table.h): each notification once, and a
+    // delivery row per URL that still has to take it. AUTOINCREMENT: ids never come back,
+    // so a receiver may tell repeats by them.
+    R"sql(
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at INTEGER NOT NULL,
+  body       TEXT    NOT NULL
+);
+CREATE TABLE notification_deliveries (
+  url             TEXT    NOT NULL,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (url, notification_id)
+) WITHOUT ROWID;
+CREATE INDEX notification_deliveries_by_id ON notification_deliveries (notification_id);
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

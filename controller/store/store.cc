@@ -47,6 +47,7 @@ Store::Store(Database db)
       commands_(&db_),
       events_(&db_, &hosts_, &state_),
       incidents_(&db_, &hosts_),
+      notifications_(&db_),
       scan_watch_(&db_),
       state_(&db_),
       audit_(&db_),

@@ -1,8 +1,9 @@
 // The controller's durable state in SQLite. One owning connection, WAL, synchronous=FULL,
 // the schema migrated through PRAGMA user_version (schema.h), every statement prepared and
 // bound. The tables are grouped into one class each (hosts, pools, scrub runs, commands, audit,
-// events, incidents, history, scan watch, controller state); Store owns the connection and the
-// tables, runs transactions, and reads and applies one agent report (report_io.h).
+// events, incidents, webhook notifications, history, scan watch, controller state); Store
+// owns the connection and the tables, runs transactions, and reads and applies one agent
+// report (report_io.h).
 //
 // Thread-compatible: callers serialize access (the controller holds one mutex around the
 // store), so there is exactly one writer; health() alone is thread-safe. Every method
@@ -23,9 +24,10 @@
 #include "controller/store/command_table.h"
 #include "controller/store/controller_state_table.h"
 #include "controller/store/event_table.h"
-#include "controller/store/incident_table.h"
 #include "controller/store/history_table.h"
 #include "controller/store/host_table.h"
+#include "controller/store/incident_table.h"
+#include "controller/store/notification_table.h"
 #include "controller/store/pool_status_table.h"
 #include "controller/store/pool_table.h"
 #include "controller/store/report_io.h"
@@ -66,6 +68,7 @@ class Store {
   CommandTable& commands() { return commands_; }
   EventTable& events() { return events_; }
   IncidentTable& incidents() { return incidents_; }
+  NotificationTable& notifications() { return notifications_; }
   HistoryTable& history() { return history_; }
   ScanWatchTable& scan_watch() { return scan_watch_; }
   ControllerStateTable& state() { return state_; }
@@ -113,6 +116,7 @@ class Store {
   CommandTable commands_;
   EventTable events_;
   IncidentTable incidents_;
+  NotificationTable notifications_;
   ScanWatchTable scan_watch_;
   ControllerStateTable state_;
   AuditTable audit_;

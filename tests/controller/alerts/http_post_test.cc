@@ -98,12 +98,43 @@ TEST(HttpPostJsonTest, ErrorStatusGivesTheStatusAndTheStartOfTheBody) {
                     "bad alert\n" + std::string(500, 'x'));
   const std::string url = absl::StrCat("http://127.0.0.1:", server.port());
   const absl::Status status = HttpPostJson(Endpoint(url), "/api/v2/alerts", "[]");
-  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  // A refused body: sending it again cannot help.
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()),
               StartsWith(absl::StrCat("alertmanager ", url, ": HTTP 400: bad alert x")));
   EXPECT_THAT(std::string(status.message()), EndsWith("xxx…"));
   EXPECT_EQ(std::string(status.message()).find('\n'), std::string::npos);
   EXPECT_LT(status.message().size(), 300u);
+}
+
+TEST(HttpPostJsonTest, ServerTroubleIsWorthRetryingAndNamesTheReceiver) {
+  // The status is the path's: /401 answers 401.
+  httplib::Server server;
+  server.Post(R"(/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    res.status = std::stoi(req.matches[1]);
+    res.set_content("busy", "text/plain");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  for (int i = 0; i < 500 && !server.is_running(); ++i) absl::SleepFor(absl::Milliseconds(2));
+  for (int code : {401, 404, 429, 500, 503}) {
+    HttpEndpoint endpoint = Endpoint(absl::StrCat("http://127.0.0.1:", port, "/", code));
+    endpoint.receiver = "webhook";
+    const absl::Status status = HttpPostJson(endpoint, "", "{}");
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << code;
+    EXPECT_EQ(status.message(), absl::StrCat("webhook ", endpoint.url, ": HTTP ", code, ": busy"));
+  }
+  server.stop();
+  thread.join();
+}
+
+TEST(HttpPostJsonTest, SendsTheBearerToken) {
+  PostServer server(std::make_unique<httplib::Server>(), 204, "");
+  HttpEndpoint endpoint = Endpoint(absl::StrCat("http://127.0.0.1:", server.port(), "/hook"));
+  endpoint.bearer_token = "t0ken";
+  ASSERT_TRUE(HttpPostJson(endpoint, "", "{}").ok());
+  EXPECT_EQ(server.seen().authorization, "Bearer t0ken");
+  EXPECT_EQ(server.seen().path, "/hook");
 }
 
 TEST(HttpPostJsonTest, ClosedPortIsConnectionRefused) {

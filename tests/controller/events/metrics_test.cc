@@ -51,6 +51,20 @@ MetricsInput Input() {
   return in;
 }
 
+// Input() with an Alertmanager and a webhook configured.
+MetricsInput InputWithSinks() {
+  MetricsInput in = Input();
+  in.alert_sinks = {{"http://am:9093", 5, 1, false}};
+  in.webhook_sinks = {{.url = "http://hooks:9000/zfleet",
+                       .sent = 7,
+                       .refused = 1,
+                       .overflow_dropped = 2,
+                       .posts_failed = 3,
+                       .queued = 4,
+                       .failing = true}};
+  return in;
+}
+
 TEST(RenderMetricsTest, PrometheusTextFormat) {
   const std::string text = RenderMetrics(Input());
   EXPECT_THAT(text, StartsWith("# HELP zfleet_pool_healthy "));
@@ -151,12 +165,26 @@ TEST(RenderMetricsTest, OverdueAndStalledPoolsWithSince) {
       text, Not(HasSubstr("zfleet_pool_scrub_overdue_since_seconds{host=\"nas1\",pool=\"fast\"}")));
 }
 
+TEST(RenderMetricsTest, WebhookCountersPerUrl) {
+  const std::string text = RenderMetrics(InputWithSinks());
+  const std::string url = "{url=\"http://hooks:9000/zfleet\"";
+  EXPECT_THAT(text, HasSubstr("zfleet_webhook_notifications_sent_total" + url + "} 7"));
+  EXPECT_THAT(text, HasSubstr("zfleet_webhook_notifications_dropped_total" + url +
+                              ",reason=\"refused\"} 1"));
+  EXPECT_THAT(text, HasSubstr("zfleet_webhook_notifications_dropped_total" + url +
+                              ",reason=\"queue_full\"} 2"));
+  EXPECT_THAT(text, HasSubstr("zfleet_webhook_posts_failed_total" + url + "} 3"));
+  EXPECT_THAT(text, HasSubstr("zfleet_webhook_queued_notifications" + url + "} 4"));
+  EXPECT_THAT(text, HasSubstr("zfleet_webhook_up" + url + "} 0"));
+  EXPECT_THAT(RenderMetrics(Input()), Not(HasSubstr("zfleet_webhook_")));
+}
+
 // deploy/prometheus/zfleet-alerts.yml may only use series /metrics serves.
 TEST(RenderMetricsTest, EveryMetricTheShippedAlertsUseIsServed) {
   const std::string rules = zfleet::testing::ReadFile(std::string(ZFLEET_TESTS_DIR) +
                                                       "/../deploy/prometheus/zfleet-alerts.yml");
   ASSERT_FALSE(rules.empty());
-  const std::string page = RenderMetrics(Input());
+  const std::string page = RenderMetrics(InputWithSinks());
   std::set<std::string> used;
   static const std::regex kName("zfleet_[a-z_]+");
   for (auto it = std::sregex_iterator(rules.begin(), rules.end(), kName);

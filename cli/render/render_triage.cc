@@ -51,43 +51,47 @@ std::string Summary(const std::vector<const v1::TriageItem*>& items) {
     counts.push_back(absl::StrCat(entry.second, " ", entry.first));
   const size_t n = items.size();
   return absl::StrCat(n, n == 1 ? " item needs attention: " : " items need attention: ",
-                      absl::StrJoin(counts, ", "), "\n");
+                      absl::StrJoin(counts, ", "));
 }
 
-std::string Item(const v1::TriageItem& item, absl::Time now, bool color) {
+// The item's lines, each fitted to `width` (0: no limit) with its continuation lines under
+// the place, so that the severity column stays clear.
+std::string Item(const v1::TriageItem& item, absl::Time now, bool color, size_t width) {
   const std::string indent(kSeverityWidth, ' ');
   std::string severity =
       absl::AsciiStrToUpper(SeverityText(item).empty() ? "unknown" : SeverityText(item));
   const size_t pad = severity.size() < kSeverityWidth ? kSeverityWidth - severity.size() : 1;
-  std::string out = absl::StrCat(Colorize(severity, SeverityColor(SeverityText(item)), color),
-                                 std::string(pad, ' '), Place(item), ": ", item.problem());
+  std::vector<std::string> lines;
+  lines.push_back(absl::StrCat(Colorize(severity, SeverityColor(SeverityText(item)), color),
+                               std::string(pad, ' '), Place(item), ": ", item.problem()));
   if (item.since() != 0) {
-    absl::StrAppend(&out, " (since ", FormatMinute(item.since()), " UTC, ",
+    absl::StrAppend(&lines.back(), " (since ", FormatMinute(item.since()), " UTC, ",
                     FormatAge(item.since(), now), ")");
   }
-  out += "\n";
   if (item.has_disk()) {
     std::string errors = DiskCountersText(item.disk());
     const std::string trend = CounterTrend(item.disk());
     if (!trend.empty()) absl::StrAppend(&errors, "; ", trend);
-    absl::StrAppend(&out, indent, "errors: ", errors, "\n");
+    lines.push_back(absl::StrCat(indent, "errors: ", errors));
   }
   if (!item.action().empty()) {
-    absl::StrAppend(&out, indent, Colorize("ACTION:", Color::kBold, color), " ", item.action(),
-                    "\n");
+    lines.push_back(
+        absl::StrCat(indent, Colorize("ACTION:", Color::kBold, color), " ", item.action()));
   }
   if (item.held() > 0) {
-    absl::StrAppend(
-        &out, indent, "holds ", item.held(), " open incident", item.held() == 1 ? "" : "s",
-        " of this host as last known (`zfleet incidents --host ", item.host_id(), "`)\n");
+    lines.push_back(absl::StrCat(
+        indent, "holds ", item.held(), " open incident", item.held() == 1 ? "" : "s",
+        " of this host as last known (`zfleet incidents --host ", item.host_id(), "`)"));
   }
   if (item.incident_id() != 0) {
-    absl::StrAppend(&out, indent, "incident ", item.incident_id(),
-                    item.acknowledged_by().empty()
-                        ? absl::StrCat(": `zfleet ack ", item.incident_id(), "` when you take it")
-                        : absl::StrCat(", acknowledged by ", item.acknowledged_by()),
-                    "\n");
+    lines.push_back(
+        absl::StrCat(indent, "incident ", item.incident_id(),
+                     item.acknowledged_by().empty()
+                         ? absl::StrCat(": `zfleet ack ", item.incident_id(), "` when you take it")
+                         : absl::StrCat(", acknowledged by ", item.acknowledged_by())));
   }
+  std::string out;
+  for (const std::string& line : lines) absl::StrAppend(&out, WordWrap(line, width, indent), "\n");
   return out;
 }
 
@@ -96,10 +100,10 @@ std::string Item(const v1::TriageItem& item, absl::Time now, bool color) {
 std::string RenderTriageText(const v1::TriageResponse& triage, const RenderOptions& options) {
   if (triage.items_size() == 0) return "nothing needs attention\n";
   const std::vector<const v1::TriageItem*> items = SortedItems(triage);
-  std::string out = absl::StrCat(Summary(items), "\n");
+  std::string out = absl::StrCat(WordWrap(Summary(items), options.width, ""), "\n\n");
   // Ages count from when the controller looked, so they agree with "since".
   const absl::Time now = EvaluatedTime(triage.evaluated_at(), options.now);
-  for (const v1::TriageItem* item : items) out += Item(*item, now, options.color);
+  for (const v1::TriageItem* item : items) out += Item(*item, now, options.color, options.width);
   return out;
 }
 

@@ -25,7 +25,9 @@ namespace zfleet::cli {
 // gave one; "holds N open incidents of this host" under a root cause that holds some;
 // the incident line once the controller opened one ("incident 12, acknowledged by bob"
 // once someone took it); ages count from the controller's evaluated_at, else options.now. Severity
-// coloured and ACTION bold on a terminal.
+// coloured and ACTION bold on a terminal. With options.width > 0 every line is word-wrapped
+// to it (WordWrap), continuation lines under the place; nothing is cut, a word wider than
+// the room (a long device path) overflows whole.
 std::string RenderTriageText(const v1::TriageResponse& triage, const RenderOptions& options);
 
 // {"evaluated_at", "items": [{"severity", "kind", "host", "pool", "disk": DiskToJson |

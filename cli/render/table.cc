@@ -35,9 +35,17 @@ std::string Colorize(absl::string_view text, Color color, bool enabled) {
 }
 
 size_t DisplayWidth(absl::string_view text) {
-  // Continuation bytes (10xxxxxx) do not start a new character.
-  return std::count_if(text.begin(), text.end(),
-                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  size_t width = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\033' && i + 1 < text.size() && text[i + 1] == '[') {
+      i += 2;  // past ESC [ and the parameters to the final byte (@ to ~), which the loop skips
+      while (i < text.size() && (text[i] < '@' || text[i] > '~')) ++i;
+      continue;
+    }
+    // Continuation bytes (10xxxxxx) do not start a new character.
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++width;
+  }
+  return width;
 }
 
 std::string Truncate(absl::string_view text, size_t width) {
@@ -52,6 +60,55 @@ std::string Truncate(absl::string_view text, size_t width) {
     ++kept;
   }
   return absl::StrCat(text.substr(0, end), "…");
+}
+
+namespace {
+
+// Where the piece of `text` that starts at `pos` ends: at the next space, or with
+// `whole_code` at the next space outside backticks.
+size_t PieceEnd(absl::string_view text, size_t pos, bool whole_code) {
+  bool in_code = false;
+  for (; pos < text.size(); ++pos) {
+    if (text[pos] == ' ' && !in_code) break;
+    if (whole_code && text[pos] == '`') in_code = !in_code;
+  }
+  return pos;
+}
+
+}  // namespace
+
+std::string WordWrap(absl::string_view text, size_t width, absl::string_view indent) {
+  if (width == 0 || DisplayWidth(text) <= width) return std::string(text);
+  const size_t indent_width = DisplayWidth(indent);
+  size_t pos = std::min(text.find_first_not_of(' '), text.size());
+  std::string out(text.substr(0, pos));
+  size_t column = pos;
+  bool placed = false;  // only once a piece is out may a break come before the next
+  absl::string_view gap;
+  size_t words_until = 0;  // the end of a command wider than any line, placed word by word
+  // Every iteration places at least one piece, so even a width below the indent ends.
+  while (pos < text.size()) {
+    size_t end = PieceEnd(text, pos, pos >= words_until);
+    size_t piece_width = DisplayWidth(text.substr(pos, end - pos));
+    if (column + gap.size() + piece_width > width && indent_width + piece_width > width) {
+      words_until = std::max(words_until, end);
+      end = PieceEnd(text, pos, false);
+      piece_width = DisplayWidth(text.substr(pos, end - pos));
+    }
+    if (placed && column + gap.size() + piece_width > width) {
+      absl::StrAppend(&out, "\n", indent);
+      column = indent_width;
+    } else {
+      absl::StrAppend(&out, gap);
+      column += gap.size();
+    }
+    absl::StrAppend(&out, text.substr(pos, end - pos));
+    column += piece_width;
+    placed = true;
+    pos = std::min(text.find_first_not_of(' ', end), text.size());
+    gap = text.substr(end, pos - end);
+  }
+  return out;
 }
 
 namespace {

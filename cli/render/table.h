@@ -17,11 +17,21 @@ enum class Color { kNone, kGreen, kYellow, kRed, kBold };
 std::string Colorize(absl::string_view text, Color color, bool enabled);
 
 // Width of `text` on a terminal: counts UTF-8 code points, not bytes, so that a model
-// name with a non-ASCII character does not shift its row.
+// name with a non-ASCII character does not shift its row; colour escapes (ESC [ … m, as
+// Colorize makes them) take no column.
 size_t DisplayWidth(absl::string_view text);
 
 // `text` cut to at most `width` display columns, its last one "…" when it was cut.
 std::string Truncate(absl::string_view text, size_t width);
+
+// `text` (one line, no '\n') word-wrapped to lines of at most `width` display columns,
+// joined by '\n' (none at the end); unchanged when `width` is 0 or it fits. Breaks only at
+// spaces outside backticks, dropping the spaces at a break; every line after the first
+// starts with `indent`; the first keeps the text's leading spaces, and every line keeps
+// the spacing within it. Nothing is cut: a word wider than the room, e.g. a long device
+// path, is left whole on a line of its own to overflow, so that it stays copy-pasteable;
+// a `command in backticks` wider than a whole line is broken at its spaces like text.
+std::string WordWrap(absl::string_view text, size_t width, absl::string_view indent);
 
 enum class Align { kLeft, kRight };
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 
 namespace zfleet::cli {
@@ -94,6 +96,68 @@ TEST(TableTest, ColumnsNeverShrinkBelowTheirHeaderOrSixCharacters) {
   EXPECT_EQ(table.Render(false, "", 10),
             "HOSTNAME  A       MESSAGE\n"
             "storage…  abcde…  a mess…\n");
+}
+
+TEST(TableTest, ColourEscapesTakeNoColumn) {
+  EXPECT_EQ(DisplayWidth("\033[31mCRITICAL\033[0m"), 8u);
+  EXPECT_EQ(DisplayWidth(Colorize("ACTION: ™", Color::kBold, true)), 9u);
+  EXPECT_EQ(DisplayWidth("\033["), 0u);  // a cut-off escape neither
+}
+
+TEST(WordWrapTest, UnchangedWithoutALimitOrWhenItFits) {
+  const std::string line = "WARNING   h1/tank:  two  spaces kept ";
+  EXPECT_EQ(WordWrap(line, 0, "    "), line);
+  EXPECT_EQ(WordWrap(line, DisplayWidth(line), "    "), line);
+  EXPECT_EQ(WordWrap("", 5, "  "), "");
+}
+
+TEST(WordWrapTest, BreaksAtSpacesWithTheIndentAfterTheFirstLine) {
+  EXPECT_EQ(WordWrap("WARN  h1: pool tank is degraded since monday", 20, "      "),
+            "WARN  h1: pool tank\n"
+            "      is degraded\n"
+            "      since monday");
+  // The text's own leading spaces stay on the first line; spaces at a break go.
+  EXPECT_EQ(WordWrap("    ACTION: replace   the disk", 18, "    "),
+            "    ACTION:\n"
+            "    replace   the\n"
+            "    disk");
+  // Characters count, not bytes, and colour escapes not at all: "ACTION: cksum" fits in 18.
+  EXPECT_EQ(WordWrap("\033[1mACTION:\033[0m cksum 0→12→40 over 3", 18, ""),
+            "\033[1mACTION:\033[0m cksum\n0→12→40 over 3");
+}
+
+TEST(WordWrapTest, AWordWiderThanTheRoomOverflowsWhole) {
+  const std::string path = "/dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K0123456";
+  EXPECT_EQ(WordWrap("WARNING   h1/tank disk " + path + " (slot 3): errors", 40, "          "),
+            "WARNING   h1/tank disk\n"
+            "          " +
+                path +
+                "\n"
+                "          (slot 3): errors");
+}
+
+TEST(WordWrapTest, CommandsInBackticksStayWholeWhenALineCanHoldThem) {
+  EXPECT_EQ(WordWrap("  incident 12: `zfleet ack 12` when you take it", 26, "  "),
+            "  incident 12:\n"
+            "  `zfleet ack 12` when you\n"
+            "  take it");
+  // Wider than any line: broken at its spaces like text, and what follows the closing
+  // backtick is text again.
+  EXPECT_EQ(WordWrap("see (`zfleet incidents --host storage-12`) and `zfleet ack 3` now", 24, ""),
+            "see (`zfleet incidents\n"
+            "--host storage-12`) and\n"
+            "`zfleet ack 3` now");
+}
+
+TEST(WordWrapTest, WidthsBelowTheIndentEndWithEveryWordKept) {
+  const std::string text = "a bb ccc `d e` ffff";
+  for (size_t width = 1; width <= 6; ++width) {
+    SCOPED_TRACE(width);
+    const std::string wrapped = WordWrap(text, width, "        ");
+    EXPECT_EQ(
+        absl::StrJoin(absl::StrSplit(wrapped, absl::ByAnyChar(" \n"), absl::SkipEmpty()), " "),
+        text);
+  }
 }
 
 TEST(TableTest, ColorizeIsANoOpWhenDisabled) {

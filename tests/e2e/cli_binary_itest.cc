@@ -164,5 +164,60 @@ TEST(CliBinary, TablesFitAnEightyColumnTerminal) {
   fleet.StopController();
 }
 
+// The words of `text`, wherever its lines break (a terminal's \r\n or \n).
+std::vector<std::string> WordsOf(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// On an 80-column terminal `zfleet triage` wraps its lines at spaces, continuation lines
+// under the place, and loses nothing; --wide and a pipe get each line whole.
+TEST(CliBinary, TriageWrapsToAnEightyColumnTerminal) {
+  TempDir dir;
+  ProcessFleet fleet(&dir);
+  const std::string host = "storage-node-0001.rack-07.datacenter-east.example.com";
+  fleet.StartController(EveryClassScrubbedEvery(kNeverDue));
+  const std::string zpool = InstallFakeZpool(dir, "fake_host/list.txt", "fake_host/healthy.txt");
+  // tank with permanent data errors and no disk errors (whose counter trend would grow).
+  dir.Write("list.txt", "tank\t7.25T\t3.10T\t4.15T\t42%\t1.00x\tONLINE\t-\n");
+  std::string status =
+      ReadFile(std::string(ZFLEET_TESTDATA_DIR) + "/openzfs2/permanent_errors.txt");
+  const size_t sda = status.find("ONLINE       0     0     6");
+  ASSERT_NE(sda, std::string::npos);
+  status.replace(sda, 26, "ONLINE       0     0     0");
+  dir.Write("status.txt", status);
+  fleet.StartAgent(host, zpool);
+  // The data errors, and whatever this machine's ZFS stack check adds, each with its
+  // incident: from then on the text stays the same from one call to the next.
+  auto items_with_incidents = [](const nlohmann::json& j) {
+    if (!j.is_object() || !j["items"].is_array() || j["items"].empty()) return false;
+    return std::all_of(j["items"].begin(), j["items"].end(),
+                       [](const nlohmann::json& item) { return item["incident"].is_number(); });
+  };
+  const nlohmann::json triage = fleet.WaitForJson({"triage"}, items_with_incidents, 30);
+  ASSERT_TRUE(items_with_incidents(triage)) << triage.dump(2) << fleet.Logs();
+
+  const std::string zfleet = BinaryPath("zfleet") + " --controller " + fleet.address();
+  RunResult piped = fleet.Cli({"triage"});
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  ASSERT_THAT(LinesWiderThan(piped.out, 80), ::testing::Not(::testing::IsEmpty())) << piped.out;
+  RunResult tty = RunProgram(
+      {"env", "COLUMNS=80", "NO_COLOR=1", "script", "-qec", zfleet + " triage", "/dev/null"});
+  ASSERT_EQ(tty.exit_code, 0) << tty.out << tty.err;
+  EXPECT_THAT(LinesWiderThan(tty.out, 80), ::testing::IsEmpty()) << tty.out;
+  EXPECT_EQ(WordsOf(tty.out), WordsOf(piped.out)) << tty.out;
+  EXPECT_THAT(tty.out, HasSubstr("\nCRITICAL  " + host + "/tank:"));
+  EXPECT_THAT(tty.out, HasSubstr("\n          ")) << tty.out;  // continuations under the place
+  EXPECT_THAT(tty.out, ::testing::Not(HasSubstr("…")));
+  RunResult wide = RunProgram({"env", "COLUMNS=80", "NO_COLOR=1", "script", "-qec",
+                               zfleet + " --wide triage", "/dev/null"});
+  ASSERT_EQ(wide.exit_code, 0) << wide.err;
+  EXPECT_EQ(LinesWiderThan(wide.out, 80), LinesWiderThan(piped.out, 80)) << wide.out;
+  fleet.StopAgent();
+  fleet.StopController();
+}
+
 }  // namespace
 }  // namespace zfleet::testing

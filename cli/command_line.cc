@@ -32,7 +32,8 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
                      std::string(kDefaultController) + ")");
   app.add_flag("--json", f.json, "print one JSON document instead of text");
   app.add_flag("--wide", f.wide,
-               "on a terminal, print tables in full instead of cutting long cells to its width");
+               "on a terminal, print tables in full and triage unwrapped instead of fitting "
+               "them to its width");
   app.add_option("--timeout", f.timeout, "deadline for each call to the controller")
       ->type_name("DURATION")
       ->default_str(std::string(kDefaultTimeout));

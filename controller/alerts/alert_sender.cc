@@ -32,7 +32,8 @@ AlertSender::AlertSender(AlertSenderOptions options, const Clock& clock, PostFn 
     : options_(std::move(options)),
       clock_(clock),
       post_(post ? std::move(post) : PostFn(DefaultPost)),
-      input_(std::make_shared<const Input>()) {
+      input_(std::make_shared<const Input>()),
+      threads_(options_.targets.size(), options_.poll, [this](size_t i) { RunTarget(i); }) {
   for (const HttpEndpoint& endpoint : options_.targets) {
     targets_.push_back(std::make_unique<Target>(endpoint, options_.policy));
     AlertTargetStats stats;
@@ -45,10 +46,11 @@ AlertSender::~AlertSender() { Stop(); }
 
 void AlertSender::Update(std::vector<Alert> firing, std::vector<Alert> resolved) {
   auto input = std::make_shared<const Input>(Input{std::move(firing), std::move(resolved)});
-  absl::MutexLock lock(&mu_);
-  input_ = std::move(input);
-  ++generation_;
-  wake_.SignalAll();
+  {
+    absl::MutexLock lock(&mu_);
+    input_ = std::move(input);
+  }
+  threads_.Wake();
 }
 
 void AlertSender::RunOnce() {
@@ -107,51 +109,9 @@ void AlertSender::Record(size_t i, const absl::Status& status, size_t alerts, in
   ++s.posts_failed;
 }
 
-void AlertSender::Loop(size_t i) {
-  uint64_t seen = 0;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      const absl::Time deadline = MonotonicClock::Get().Now() + options_.poll;
-      while (!stop_ && generation_ == seen) {
-        const absl::Duration left = deadline - MonotonicClock::Get().Now();
-        if (left <= absl::ZeroDuration()) break;
-        wake_.WaitWithTimeout(&mu_, left);
-      }
-      if (stop_) return;
-      seen = generation_;
-    }
-    RunTarget(i);
-  }
-}
+void AlertSender::Start() { threads_.Start(); }
 
-void AlertSender::Start() {
-  absl::MutexLock lifecycle(&lifecycle_mu_);
-  {
-    absl::MutexLock lock(&mu_);
-    if (running_) return;
-    running_ = true;
-    stop_ = false;
-  }
-  for (size_t i = 0; i < targets_.size(); ++i) {
-    targets_[i]->thread = std::thread([this, i] { Loop(i); });
-  }
-}
-
-void AlertSender::Stop() {
-  absl::MutexLock lifecycle(&lifecycle_mu_);
-  {
-    absl::MutexLock lock(&mu_);
-    if (!running_) return;
-    stop_ = true;
-    wake_.SignalAll();
-  }
-  for (auto& target : targets_) {
-    if (target->thread.joinable()) target->thread.join();
-  }
-  absl::MutexLock lock(&mu_);
-  running_ = false;
-}
+void AlertSender::Stop() { threads_.Stop(); }
 
 std::vector<AlertTargetStats> AlertSender::Stats() const {
   absl::MutexLock lock(&mu_);

@@ -8,7 +8,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -20,6 +19,7 @@
 #include "controller/alerts/alert.h"
 #include "controller/alerts/alert_dispatch.h"
 #include "controller/alerts/http_post.h"
+#include "controller/alerts/target_threads.h"
 #include "controller/config/controller_config.h"
 
 namespace zfleet::controller {
@@ -90,11 +90,9 @@ class AlertSender {
     const HttpEndpoint endpoint;
     absl::Mutex round_mu;  // one round of this target at a time (threads and RunOnce)
     AlertDispatch dispatch ABSL_GUARDED_BY(round_mu);
-    std::thread thread;
   };
 
   void RunTarget(size_t i);
-  void Loop(size_t i);
   void Record(size_t i, const absl::Status& status, size_t alerts, int64_t tracked);
 
   const AlertSenderOptions options_;
@@ -103,13 +101,9 @@ class AlertSender {
   std::vector<std::unique_ptr<Target>> targets_;
 
   mutable absl::Mutex mu_;
-  absl::CondVar wake_;
   std::shared_ptr<const Input> input_ ABSL_GUARDED_BY(mu_);
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // counts Update()s
-  bool running_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<AlertTargetStats> stats_ ABSL_GUARDED_BY(mu_);
-  absl::Mutex lifecycle_mu_;  // serializes Start() and Stop()
+  TargetThreads threads_;  // last: stopped before the rest goes
 };
 
 }  // namespace zfleet::controller

@@ -53,7 +53,8 @@ WebhookSender::WebhookSender(WebhookSenderOptions options, NotificationQueue& qu
     : options_(std::move(options)),
       queue_(queue),
       clock_(clock),
-      post_(post ? std::move(post) : PostFn(DefaultPost)) {
+      post_(post ? std::move(post) : PostFn(DefaultPost)),
+      threads_(options_.targets.size(), options_.poll, [this](size_t i) { RunTarget(i); }) {
   for (const HttpEndpoint& endpoint : options_.targets) {
     targets_.push_back(std::make_unique<Target>(endpoint));
     WebhookTargetStats stats;
@@ -64,19 +65,10 @@ WebhookSender::WebhookSender(WebhookSenderOptions options, NotificationQueue& qu
 
 WebhookSender::~WebhookSender() { Stop(); }
 
-void WebhookSender::Wake() {
-  absl::MutexLock lock(&mu_);
-  ++generation_;
-  wake_.SignalAll();
-}
+void WebhookSender::Wake() { threads_.Wake(); }
 
 void WebhookSender::RunOnce() {
   for (size_t i = 0; i < targets_.size(); ++i) RunTarget(i);
-}
-
-bool WebhookSender::stopping() const {
-  absl::MutexLock lock(&mu_);
-  return stop_;
 }
 
 void WebhookSender::Note(size_t i, const std::function<void(WebhookTargetStats&)>& change) {
@@ -88,7 +80,7 @@ void WebhookSender::RunTarget(size_t i) {
   Target& target = *targets_[i];
   absl::MutexLock round(&target.round_mu);
   if (clock_.Now() < target.retry_at) return;
-  for (int n = 0; n < options_.max_per_round && !stopping(); ++n) {
+  for (int n = 0; n < options_.max_per_round && !threads_.stopping(); ++n) {
     if (!SendOne(i, target)) break;
   }
 }
@@ -146,49 +138,9 @@ bool WebhookSender::SendOne(size_t i, Target& target) {
   return false;
 }
 
-void WebhookSender::Loop(size_t i) {
-  uint64_t seen = 0;
-  while (true) {
-    RunTarget(i);
-    absl::MutexLock lock(&mu_);
-    const absl::Time deadline = MonotonicClock::Get().Now() + options_.poll;
-    while (!stop_ && generation_ == seen) {
-      const absl::Duration left = deadline - MonotonicClock::Get().Now();
-      if (left <= absl::ZeroDuration()) break;
-      wake_.WaitWithTimeout(&mu_, left);
-    }
-    if (stop_) return;
-    seen = generation_;
-  }
-}
+void WebhookSender::Start() { threads_.Start(); }
 
-void WebhookSender::Start() {
-  absl::MutexLock lifecycle(&lifecycle_mu_);
-  {
-    absl::MutexLock lock(&mu_);
-    if (running_) return;
-    running_ = true;
-    stop_ = false;
-  }
-  for (size_t i = 0; i < targets_.size(); ++i) {
-    targets_[i]->thread = std::thread([this, i] { Loop(i); });
-  }
-}
-
-void WebhookSender::Stop() {
-  absl::MutexLock lifecycle(&lifecycle_mu_);
-  {
-    absl::MutexLock lock(&mu_);
-    if (!running_) return;
-    stop_ = true;
-    wake_.SignalAll();
-  }
-  for (auto& target : targets_) {
-    if (target->thread.joinable()) target->thread.join();
-  }
-  absl::MutexLock lock(&mu_);
-  running_ = false;
-}
+void WebhookSender::Stop() { threads_.Stop(); }
 
 std::vector<WebhookTargetStats> WebhookSender::Stats() const {
   absl::MutexLock lock(&mu_);

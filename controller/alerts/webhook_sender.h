@@ -17,7 +17,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -27,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "controller/alerts/http_post.h"
+#include "controller/alerts/target_threads.h"
 #include "controller/config/controller_config.h"
 
 namespace zfleet::controller {
@@ -112,15 +112,12 @@ class WebhookSender {
     absl::Mutex round_mu;  // one round of this URL at a time (its thread and RunOnce)
     int failures ABSL_GUARDED_BY(round_mu) = 0;  // in a row
     absl::Time retry_at ABSL_GUARDED_BY(round_mu) = absl::InfinitePast();
-    std::thread thread;
   };
 
   // One round of URL `i` (RunOnce's, for one URL).
   void RunTarget(size_t i);
   // Delivers the head of URL `i`'s queue; false when the round is over.
   bool SendOne(size_t i, Target& target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(target.round_mu);
-  void Loop(size_t i);
-  bool stopping() const;
   void Note(size_t i, const std::function<void(WebhookTargetStats&)>& change);
 
   const WebhookSenderOptions options_;
@@ -130,12 +127,8 @@ class WebhookSender {
   std::vector<std::unique_ptr<Target>> targets_;
 
   mutable absl::Mutex mu_;
-  absl::CondVar wake_;
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // counts Wake()s
-  bool running_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<WebhookTargetStats> stats_ ABSL_GUARDED_BY(mu_);
-  absl::Mutex lifecycle_mu_;  // serializes Start() and Stop()
+  TargetThreads threads_;  // last: stopped before the rest goes
 };
 
 }  // namespace zfleet::controller

@@ -12,8 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "spdlog/sinks/ostream_sink.h"
-#include "spdlog/spdlog.h"
+#include "tests/testing/log_capture.h"
 
 namespace zfleet::controller {
 namespace {
@@ -94,21 +93,6 @@ AlertSenderOptions TwoTargets() {
   return options;
 }
 
-// Sends spdlog's default logger to a string for the test's life.
-class SenderLogCapture {
- public:
-  SenderLogCapture() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)));
-  }
-  ~SenderLogCapture() { spdlog::set_default_logger(previous_); }
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
-
 TEST(AlertSenderTest, EveryTargetGetsTheDueAlertsInBatches) {
   FakeClock clock(kSenderT0);
   FakePoster poster;
@@ -133,7 +117,7 @@ TEST(AlertSenderTest, EveryTargetGetsTheDueAlertsInBatches) {
 }
 
 TEST(AlertSenderTest, AFailingTargetBacksOffAloneAndLogsOnceEachWay) {
-  SenderLogCapture log;
+  zfleet::testing::LogCapture log;
   FakeClock clock(kSenderT0);
   FakePoster poster;
   AlertSender sender(TwoTargets(), clock, poster.Fn());

@@ -15,8 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "spdlog/sinks/ostream_sink.h"
-#include "spdlog/spdlog.h"
+#include "tests/testing/log_capture.h"
 
 namespace zfleet::controller {
 namespace {
@@ -119,20 +118,6 @@ WebhookSenderOptions TwoHooks() {
   return options;
 }
 
-class WebhookLogCapture {
- public:
-  WebhookLogCapture() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)));
-  }
-  ~WebhookLogCapture() { spdlog::set_default_logger(previous_); }
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
-
 TEST(WebhookBackoffTest, DoublesUpToTheMaximum) {
   const absl::Duration first = absl::Seconds(1), max = absl::Seconds(60);
   EXPECT_EQ(WebhookBackoff(1, first, max), absl::Seconds(1));
@@ -166,7 +151,7 @@ TEST(WebhookSenderTest, EveryUrlTakesEveryNotificationOnceInOrder) {
 }
 
 TEST(WebhookSenderTest, AReceiverDownKeepsItsQueueAndBacksOffWhileOthersGoOn) {
-  WebhookLogCapture log;
+  zfleet::testing::LogCapture log;
   FakeClock clock(kHookT0);
   MemoryQueue queue;
   ScriptedReceiver receiver;
@@ -218,7 +203,7 @@ TEST(WebhookSenderTest, AReceiverDownKeepsItsQueueAndBacksOffWhileOthersGoOn) {
 }
 
 TEST(WebhookSenderTest, ARefusedBodyIsDroppedAndTheQueueGoesOn) {
-  WebhookLogCapture log;
+  zfleet::testing::LogCapture log;
   FakeClock clock(kHookT0);
   MemoryQueue queue;
   ScriptedReceiver receiver;

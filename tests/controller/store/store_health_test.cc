@@ -14,7 +14,7 @@
 #include "controller/store/sqlite.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "spdlog/sinks/ostream_sink.h"
+#include "tests/testing/log_capture.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
@@ -24,28 +24,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
-
-// Sends spdlog's default logger to a string for the test's life.
-class LogCapture {
- public:
-  LogCapture() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)));
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-
-  std::string text() const { return out_.str(); }
-  int lines() const {
-    const std::string t = text();
-    return static_cast<int>(std::count(t.begin(), t.end(), '\n'));
-  }
-
- private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
 
 TEST(SqliteDiskFullTest, AFullDatabaseIsResourceExhaustedNamingTheFile) {
   testing::TempDir dir;
@@ -79,7 +57,7 @@ TEST(SqliteDiskFullTest, AFullDatabaseIsResourceExhaustedNamingTheFile) {
 }
 
 TEST(StoreHealthTest, OneLineWhenFullThenAMinuteApartThenOneWhenSpaceReturns) {
-  LogCapture log;
+  zfleet::testing::LogCapture log;
   StoreHealth health("/var/lib/zfleet/zfleet.db");
   const absl::Status full = absl::ResourceExhaustedError(
       "controller database disk is full (/var/lib/zfleet/zfleet.db): sqlite (COMMIT): "

@@ -6,6 +6,7 @@
 #include "controller/config/controller_config.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/controller/config/config_refusal.h"
 #include "tests/testing/temp_dir.h"
 
 namespace zfleet::controller {
@@ -94,15 +95,7 @@ TEST(AlertsConfigTest, RefusesBadInputWithFileLineAndReason) {
       {"[alerts]\nalertmanager = [\"http://am:9093\"]\ntls_ca = \"/ca.crt\"\n",
        "controller.toml:1: alerts.tls_ca, tls_cert and tls_key are for https:// Alertmanagers"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.toml);
-    auto config = ParseControllerConfig(c.toml, "controller.toml");
-    ASSERT_FALSE(config.ok());
-    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(std::string(config.status().message()).substr(0, c.error.size()), c.error)
-        << config.status().message();
-    EXPECT_EQ(std::string(config.status().message()).find('\n'), std::string::npos);
-  }
+  for (const Case& c : cases) ExpectRefused(c.toml, "controller.toml", c.error);
 }
 
 }  // namespace

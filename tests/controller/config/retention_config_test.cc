@@ -5,6 +5,7 @@
 
 #include "controller/config/controller_config.h"
 #include "gtest/gtest.h"
+#include "tests/controller/config/config_refusal.h"
 
 namespace zfleet::controller {
 namespace {
@@ -66,14 +67,7 @@ TEST(RetentionConfigTest, BadValuesAreOneLineWithFileAndLine) {
       {"retention = \"30d\"\n", "c.toml:1: retention must be a table"},
       {"[history]\nretention = \"1h\"\n", "c.toml:2: history.retention must be at least 1d"},
   };
-  for (const Case& c : cases) {
-    auto config = ParseControllerConfig(c.text, "c.toml");
-    ASSERT_FALSE(config.ok()) << c.text;
-    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(std::string(config.status().message()).substr(0, c.error.size()), c.error)
-        << config.status().message();
-    EXPECT_EQ(std::string(config.status().message()).find('\n'), std::string::npos);
-  }
+  for (const Case& c : cases) ExpectRefused(c.text, "c.toml", c.error);
 }
 
 }  // namespace

@@ -8,11 +8,11 @@
 #
 # Only the test binaries of code that runs threads are built: the agent (its loop, the
 # collector's thread, the autonomy handoff, the command runner), the controller's services
-# with the periodic tick and the gRPC and /metrics servers, the Alertmanager sink's sender
-# threads, the gRPC status glue, common's threads (periodic runner, heartbeat, watchdog
-# pinger, shutdown signals), and agent and controller in one process over real gRPC. The
-# pure libraries (parsers, scheduler, store, events) and the controller's single-threaded
-# services (controller_test) start no thread.
+# with the periodic tick and the gRPC and /metrics servers, the Alertmanager and webhook
+# senders' threads (alone and inside the ticking controller), the gRPC status glue, common's
+# threads (periodic runner, heartbeat, watchdog pinger, shutdown signals), and agent and
+# controller in one process over real gRPC. The pure libraries (parsers, scheduler, store,
+# events) and the controller's single-threaded services (controller_test) start no thread.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

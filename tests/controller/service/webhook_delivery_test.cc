@@ -1,7 +1,8 @@
-// The webhook sink end to end inside the controller: a receiver on 127.0.0.1 that is down
-// while a pool degrades, one of its incidents is acknowledged, the controller restarts and
-// the pool recovers still gets every notification once, in order, when it comes up: the
-// queue is in the store, and the sender retries with back-off.
+// The webhook sink end to end inside the controller, its tick and sender threads running
+// (so under TSan with this folder): a receiver on 127.0.0.1 that is down while a pool
+// degrades, one of its incidents is acknowledged, the controller restarts and the pool
+// recovers still gets every notification once, in order, when it comes up: the queue is in
+// the store, and the sender retries with back-off.
 #include <algorithm>
 #include <map>
 #include <memory>

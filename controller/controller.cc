@@ -49,10 +49,10 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       spdlog::error("alerts: none will be sent: {}", options.status().message());
     }
   }
-  StartWebhooks();
+  MakeWebhookSender();
 }
 
-void Controller::StartWebhooks() {
+void Controller::MakeWebhookSender() {
   {
     // A URL taken out of [webhook] will not be sent to again: its queue goes.
     absl::MutexLock lock(&store_mu_);

@@ -83,7 +83,7 @@ class Controller {
   AdminService admin_;
   absl::Status FeedAlerts();
   // Drops the queues of URLs no longer configured; makes the webhook sender.
-  void StartWebhooks();
+  void MakeWebhookSender();
 
   LivenessProbe liveness_;
   std::unique_ptr<AlertSender> alerts_;  // null without [alerts] alertmanager

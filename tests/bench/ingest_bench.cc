@@ -5,8 +5,9 @@
 // the latency of a call (p50, p99), failures (any status but OK), the target's CPU
 // (user + system seconds over wall seconds, from /proc) and its peak and final RSS; then
 // the ratio. Every host first reports once, unmeasured (a host new to the controller costs
-// more than one it knows): the figures are the steady state that follows. Prints figures;
-// not pass/fail on time.
+// more than one it knows): the figures are the steady state that follows. The controller runs
+// with its defaults, its tick every 30 s included: its peak RSS counts a tick once one ran.
+// Prints figures; not pass/fail on time (tests/bench/ingest_bench_smoke.sh runs it briefly).
 //
 //   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--changed=0.01] [--pools=4]
 //                [--disks=24] [--dir=DIR] [--controller-bin=PATH]

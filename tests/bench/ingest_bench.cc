@@ -129,6 +129,7 @@ struct Load {
   int64_t ok = 0;
   int64_t failed = 0;
   int64_t changed = 0;
+  int64_t not_applied = 0;  // OK, but the controller took it for a duplicate or stale
   double seconds = 0;
   std::vector<float> latency_ms;  // of every call, OK or not
   std::string first_error;
@@ -172,6 +173,7 @@ Load Drive(const std::string& address, std::vector<SimulatedHost>& hosts, int st
             std::chrono::duration<float, std::milli>(SteadyClock::now() - sent).count());
         if (status.ok()) {
           ++load.ok;
+          if (reply.outcome() != v1::REPORT_APPLIED) ++load.not_applied;
         } else {
           ++load.failed;
           if (load.first_error.empty()) {
@@ -189,6 +191,7 @@ Load Drive(const std::string& address, std::vector<SimulatedHost>& hosts, int st
     all.ok += l.ok;
     all.failed += l.failed;
     all.changed += l.changed;
+    all.not_applied += l.not_applied;
     all.latency_ms.insert(all.latency_ms.end(), l.latency_ms.begin(), l.latency_ms.end());
     if (all.first_error.empty()) all.first_error = l.first_error;
   }
@@ -239,6 +242,10 @@ std::optional<Figures> Measure(const char* label, Target& target, int port,
       self_cpu / load.seconds);
   const std::string& error = !first.first_error.empty() ? first.first_error : load.first_error;
   if (!error.empty()) std::printf("%-11s first failure: %s\n", "", error.c_str());
+  if (const int64_t n = first.not_applied + load.not_applied; n > 0) {
+    std::printf("%-11s %lld reports answered but not applied (duplicate or stale)\n", "",
+                static_cast<long long>(n));
+  }
   return f;
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::bench {
 namespace {
@@ -45,16 +46,6 @@ v1::Vdev MakeDisk(const DiskModel& m, uint64_t serial_number, int slot) {
   return leaf;
 }
 
-void SetFinished(v1::Scan* scan, int64_t start, int64_t end) {
-  scan->Clear();
-  scan->set_function("scrub");
-  scan->set_state("finished");
-  scan->set_bytes_repaired(0);
-  scan->set_errors(0);
-  scan->set_start_time(start);
-  scan->set_end_time(end);
-}
-
 v1::Pool MakePool(int host, int p, const FleetShape& shape, int64_t start) {
   const DiskModel& m = p % 2 == 0 ? kSata : kSas;
   v1::Pool pool;
@@ -85,7 +76,7 @@ v1::Pool MakePool(int host, int p, const FleetShape& shape, int64_t start) {
   pool.set_fragmentation_percent(static_cast<uint32_t>(5 + (host + p) % 30));
   pool.set_capacity_percent(static_cast<uint32_t>(allocated * 100 / data_bytes));
   const int64_t scrubbed = start - 86400 * (1 + (host * 7 + p * 3) % 20);
-  SetFinished(pool.mutable_scan(), scrubbed, scrubbed + 9 * 3600);
+  testing::SetFinishedScrub(pool.mutable_scan(), scrubbed, scrubbed + 9 * 3600);
   pool.mutable_errors()->set_count(0);
   pool.mutable_errors()->set_text("No known data errors");
   return pool;
@@ -164,7 +155,7 @@ void SimulatedHost::Change(int64_t now, std::mt19937_64& rng) {
   }
   const double done = scan.percent_done() + 25;
   if (done >= 100) {
-    SetFinished(&scan, scan.start_time(), std::max(now, scan.start_time()));
+    testing::SetFinishedScrub(&scan, scan.start_time(), std::max(now, scan.start_time()));
     return;
   }
   const auto moved = static_cast<uint64_t>(static_cast<double>(scan.bytes_total()) * done / 100);

@@ -47,6 +47,7 @@
 #include "controller/fleet_queries.h"
 #include "controller/report_processor.h"
 #include "controller/store/store.h"
+#include "tests/testing/pool_builders.h"
 
 namespace zfleet::bench {
 namespace {
@@ -171,16 +172,6 @@ v1::Vdev MakeLeaf(const PoolSpec& spec, int index, int slot) {
   return leaf;
 }
 
-void SetFinishedScan(int64_t start, int64_t seconds, v1::Scan* scan) {
-  scan->Clear();
-  scan->set_function("scrub");
-  scan->set_state("finished");
-  scan->set_bytes_repaired(0);
-  scan->set_errors(0);
-  scan->set_start_time(start);
-  scan->set_end_time(start + seconds);
-}
-
 // As `zpool status` shows a running scrub: every figure moves between two reports.
 void SetScanningScan(int64_t start, int64_t seconds, int64_t now, uint64_t total, v1::Scan* scan) {
   const double done = static_cast<double>(now - start) / static_cast<double>(seconds);
@@ -243,7 +234,7 @@ v1::Pool MakePool(int host, int p, const Trouble& t, int64_t scrub_start, int64_
     pool.set_see("https://openzfs.github.io/openzfs-docs/msg/ZFS-8000-9P");
   }
   pool.set_health(pool.state());
-  SetFinishedScan(scrub_start, scrub_seconds, pool.mutable_scan());
+  testing::SetFinishedScrub(pool.mutable_scan(), scrub_start, scrub_start + scrub_seconds);
   v1::PoolErrors* errors = pool.mutable_errors();
   errors->set_count(static_cast<uint64_t>(t.data_errors));
   errors->set_text(t.data_errors > 0 ? "Permanent errors have been detected in the following files:"
@@ -627,7 +618,7 @@ class ReportingFleet {
       if (mode.scrubs) {
         const int64_t start = scrub_start_[i];
         if (t >= start + scrub_seconds_) {
-          SetFinishedScan(start, scrub_seconds_, pool.mutable_scan());
+          testing::SetFinishedScrub(pool.mutable_scan(), start, start + scrub_seconds_);
         } else if (t >= start) {
           SetScanningScan(start, scrub_seconds_, t, pool.allocated_bytes(), pool.mutable_scan());
         }

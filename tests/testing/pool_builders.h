@@ -71,6 +71,17 @@ inline v1::Pool MirrorPool(const std::string& name, const std::string& state,
   return pool;
 }
 
+// `scan` as `zpool status` shows a scrub that finished clean, from `start` to `end`.
+inline void SetFinishedScrub(v1::Scan* scan, int64_t start, int64_t end) {
+  scan->Clear();
+  scan->set_function("scrub");
+  scan->set_state("finished");
+  scan->set_bytes_repaired(0);
+  scan->set_errors(0);
+  scan->set_start_time(start);
+  scan->set_end_time(end);
+}
+
 }  // namespace zfleet::testing
 
 #endif  // ZFLEET_TESTS_TESTING_POOL_BUILDERS_H_

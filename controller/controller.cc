@@ -53,18 +53,6 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
 }
 
 void Controller::MakeWebhookSender() {
-  {
-    // A URL taken out of [webhook] will not be sent to again: its queue goes.
-    absl::MutexLock lock(&store_mu_);
-    absl::StatusOr<int64_t> forgotten =
-        store_->notifications().ForgetOtherUrls(config_->webhook.urls);
-    if (!forgotten.ok()) {
-      spdlog::error("webhook: {}", forgotten.status().message());
-    } else if (*forgotten > 0) {
-      spdlog::warn("webhook: dropped {} notifications queued for URLs no longer configured",
-                   *forgotten);
-    }
-  }
   if (config_->webhook.urls.empty()) return;
   absl::StatusOr<WebhookSenderOptions> options = WebhookSenderOptionsFrom(config_->webhook);
   if (!options.ok()) {
@@ -72,6 +60,18 @@ void Controller::MakeWebhookSender() {
     return;
   }
   webhooks_ = std::make_unique<WebhookSender>(*std::move(options), notification_queue_, *clock_);
+}
+
+void Controller::ForgetRemovedWebhooks() {
+  absl::MutexLock lock(&store_mu_);
+  absl::StatusOr<int64_t> forgotten =
+      store_->notifications().ForgetOtherUrls(config_->webhook.urls);
+  if (!forgotten.ok()) {
+    spdlog::error("webhook: {}", forgotten.status().message());
+  } else if (*forgotten > 0) {
+    spdlog::warn("webhook: dropped {} notifications queued for URLs no longer configured",
+                 *forgotten);
+  }
 }
 
 Controller::~Controller() { StopTicking(); }
@@ -135,6 +135,8 @@ void Controller::Tick() {
 }
 
 void Controller::StartTicking() {
+  // A URL taken out of [webhook] will not be sent to again: its queue goes.
+  ForgetRemovedWebhooks();
   ticker_.Start();
   if (alerts_ != nullptr) alerts_->Start();
   if (webhooks_ != nullptr) webhooks_->Start();

@@ -57,8 +57,10 @@ class Controller {
   // ones, and those resolved within its resolved_for), and the webhook sender woken.
   // Errors are logged; the next tick tries again.
   void Tick();
-  // Runs Tick every config->scheduler.tick on a thread of its own, and at once after an
-  // accepted scrub request; starts the alert and webhook senders' threads. Idempotent.
+  // Drops what waits for webhook URLs no longer configured; runs Tick every
+  // config->scheduler.tick on a thread of its own, and at once after an accepted scrub
+  // request; starts the alert and webhook senders' threads. Idempotent. (The constructor
+  // touches no store: a controller may be made while another still runs over it.)
   void StartTicking();
   // Stops that thread (a tick under way finishes first) and the senders. Idempotent.
   void StopTicking();
@@ -82,8 +84,9 @@ class Controller {
   ScheduleService schedule_;
   AdminService admin_;
   absl::Status FeedAlerts();
-  // Drops the queues of URLs no longer configured; makes the webhook sender.
-  void MakeWebhookSender();
+  void MakeWebhookSender();  // null without [webhook] url
+  // Drops the queues of URLs no longer configured.
+  void ForgetRemovedWebhooks();
 
   LivenessProbe liveness_;
   std::unique_ptr<AlertSender> alerts_;  // null without [alerts] alertmanager

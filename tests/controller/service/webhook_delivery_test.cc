@@ -179,6 +179,8 @@ TEST_F(WebhookDeliveryTest, AUrlTakenOutOfTheConfigLosesItsQueue) {
   config_.webhook.urls.clear();
   std::unique_ptr<Controller> c = Open();
   ASSERT_NE(c, nullptr);
+  c->StartTicking();  // a start drops the queues of URLs no longer configured
+  c->StopTicking();
   config_.webhook.urls = {url_};  // the metrics read the store's queue for this URL
   std::vector<WebhookSinkMetrics> sinks = {{.url = url_}};
   const std::string metrics = *c->events().Metrics({}, sinks);

@@ -1,4 +1,4 @@
-// Ingest at fleet scale (issue 12): N simulated agents report over gRPC, as fast as they
+// Ingest at fleet scale: N simulated agents report over gRPC, as fast as they
 // are answered, first to the real zfleet-controller (plaintext on 127.0.0.1, its database
 // in a temporary directory, synchronous=FULL as by default), then to a bare echo of the
 // same AgentService.Report in a child process of its own. Per target it prints reports/s,

@@ -33,6 +33,15 @@ void Sample(std::string& out, absl::string_view name, std::initializer_list<Labe
   absl::StrAppend(&out, " ", value, "\n");
 }
 
+// One series per alert or webhook sink, labelled by its URL; nothing without a sink.
+template <typename Sink, typename Value>
+void PerUrl(std::string& out, absl::string_view name, absl::string_view type,
+            absl::string_view help, const std::vector<Sink>& sinks, Value value) {
+  if (sinks.empty()) return;
+  Header(out, name, type, help);
+  for (const Sink& s : sinks) Sample(out, name, {{"url", s.url}}, value(s));
+}
+
 }  // namespace
 
 std::string EscapeLabelValue(absl::string_view value) {
@@ -170,29 +179,19 @@ std::string RenderMetrics(const MetricsInput& in) {
   for (const auto& [key, n] : in.open_incidents) {
     Sample(out, "zfleet_incidents_open", {{"severity", key.first}, {"kind", key.second}}, n);
   }
-  if (!in.alert_sinks.empty()) {
-    Header(out, "zfleet_alertmanager_alerts_sent_total", "counter",
-           "Alerts in POSTs the Alertmanager accepted (a resend counts again).");
-    for (const AlertSinkMetrics& s : in.alert_sinks) {
-      Sample(out, "zfleet_alertmanager_alerts_sent_total", {{"url", s.url}}, s.alerts_sent);
-    }
-    Header(out, "zfleet_alertmanager_posts_failed_total", "counter",
-           "POSTs to the Alertmanager refused, timed out or answered with a non-2xx status.");
-    for (const AlertSinkMetrics& s : in.alert_sinks) {
-      Sample(out, "zfleet_alertmanager_posts_failed_total", {{"url", s.url}}, s.posts_failed);
-    }
-    Header(out, "zfleet_alertmanager_up", "gauge",
-           "1 while the last POST to the Alertmanager succeeded (or none was due yet), else 0.");
-    for (const AlertSinkMetrics& s : in.alert_sinks) {
-      Sample(out, "zfleet_alertmanager_up", {{"url", s.url}}, s.failing ? 0 : 1);
-    }
-  }
+  PerUrl(out, "zfleet_alertmanager_alerts_sent_total", "counter",
+         "Alerts in POSTs the Alertmanager accepted (a resend counts again).", in.alert_sinks,
+         [](const AlertSinkMetrics& s) { return s.alerts_sent; });
+  PerUrl(out, "zfleet_alertmanager_posts_failed_total", "counter",
+         "POSTs to the Alertmanager refused, timed out or answered with a non-2xx status.",
+         in.alert_sinks, [](const AlertSinkMetrics& s) { return s.posts_failed; });
+  PerUrl(out, "zfleet_alertmanager_up", "gauge",
+         "1 while the last POST to the Alertmanager succeeded (or none was due yet), else 0.",
+         in.alert_sinks, [](const AlertSinkMetrics& s) { return s.failing ? 0 : 1; });
+  PerUrl(out, "zfleet_webhook_notifications_sent_total", "counter",
+         "Notifications the webhook took (2xx).", in.webhook_sinks,
+         [](const WebhookSinkMetrics& s) { return s.sent; });
   if (!in.webhook_sinks.empty()) {
-    Header(out, "zfleet_webhook_notifications_sent_total", "counter",
-           "Notifications the webhook took (2xx).");
-    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
-      Sample(out, "zfleet_webhook_notifications_sent_total", {{"url", s.url}}, s.sent);
-    }
     Header(out, "zfleet_webhook_notifications_dropped_total", "counter",
            "Notifications the webhook never got: refused for their content (HTTP 400, 413, "
            "415, 422) or pushed out of a full queue.");
@@ -202,23 +201,17 @@ std::string RenderMetrics(const MetricsInput& in) {
       Sample(out, "zfleet_webhook_notifications_dropped_total",
              {{"url", s.url}, {"reason", "queue_full"}}, s.overflow_dropped);
     }
-    Header(out, "zfleet_webhook_posts_failed_total", "counter",
-           "POSTs to the webhook that failed and are retried (refused connection, timeout, "
-           "5xx…).");
-    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
-      Sample(out, "zfleet_webhook_posts_failed_total", {{"url", s.url}}, s.posts_failed);
-    }
-    Header(out, "zfleet_webhook_queued_notifications", "gauge",
-           "Notifications waiting for the webhook.");
-    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
-      Sample(out, "zfleet_webhook_queued_notifications", {{"url", s.url}}, s.queued);
-    }
-    Header(out, "zfleet_webhook_up", "gauge",
-           "1 while the last POST to the webhook succeeded (or none was due yet), else 0.");
-    for (const WebhookSinkMetrics& s : in.webhook_sinks) {
-      Sample(out, "zfleet_webhook_up", {{"url", s.url}}, s.failing ? 0 : 1);
-    }
   }
+  PerUrl(out, "zfleet_webhook_posts_failed_total", "counter",
+         "POSTs to the webhook that failed and are retried (refused connection, timeout, "
+         "5xx…).",
+         in.webhook_sinks, [](const WebhookSinkMetrics& s) { return s.posts_failed; });
+  PerUrl(out, "zfleet_webhook_queued_notifications", "gauge",
+         "Notifications waiting for the webhook.", in.webhook_sinks,
+         [](const WebhookSinkMetrics& s) { return s.queued; });
+  PerUrl(out, "zfleet_webhook_up", "gauge",
+         "1 while the last POST to the webhook succeeded (or none was due yet), else 0.",
+         in.webhook_sinks, [](const WebhookSinkMetrics& s) { return s.failing ? 0 : 1; });
   Header(out, "zfleet_store_disk_full", "gauge",
          "1 while the controller's database disk is full and writes are refused, else 0.");
   Sample(out, "zfleet_store_disk_full", {}, in.store_disk_full ? 1 : 0);

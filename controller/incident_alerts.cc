@@ -26,9 +26,7 @@ Alert IncidentAlert(const v1::Incident& i) {
   a.key = absl::StrCat("incident:", i.id());
   a.labels["alertname"] = AlertName(i.kind());
   a.labels["kind"] = i.kind();
-  const v1::Severity worst =
-      i.worst_severity() != v1::SEVERITY_UNSPECIFIED ? i.worst_severity() : i.severity();
-  a.labels["severity"] = std::string(SeverityName(worst));
+  a.labels["severity"] = std::string(SeverityName(WorstSeverity(i)));
   a.labels["host"] = i.host_id();
   a.labels["pool"] = i.pool();
   a.labels[i.kind() == "stack" ? "check" : "device"] = i.subject();

@@ -19,16 +19,10 @@ Json TimeOrNull(int64_t unix_seconds) {
 
 Json TextOrNull(const std::string& text) { return text.empty() ? Json() : Json(text); }
 
-v1::Severity Worst(const v1::Incident& i) {
-  return i.worst_severity() != v1::SEVERITY_UNSPECIFIED ? i.worst_severity() : i.severity();
-}
-
 std::string Summary(absl::string_view event, const v1::Incident& i) {
-  std::string where = i.host_id();
-  if (!i.pool().empty()) absl::StrAppend(&where, "/", i.pool());
-  if (!i.subject().empty()) absl::StrAppend(&where, " ", i.subject());
-  std::string summary = absl::StrCat(absl::AsciiStrToUpper(SeverityName(i.severity())), " ", where,
-                                     ": ", i.problem());
+  std::string summary =
+      absl::StrCat(absl::AsciiStrToUpper(SeverityName(i.severity())), " ",
+                   ConditionPlace(i.host_id(), i.pool(), i.subject()), ": ", i.problem());
   if (event == kIncidentResolved) return absl::StrCat("RESOLVED ", summary);
   if (event == kIncidentAcknowledged) {
     absl::StrAppend(&summary, " (acknowledged by ", i.acknowledged_by(), ")");
@@ -37,6 +31,18 @@ std::string Summary(absl::string_view event, const v1::Incident& i) {
 }
 
 }  // namespace
+
+std::string ConditionPlace(const std::string& host_id, const std::string& pool,
+                           const std::string& subject) {
+  std::string place = host_id;
+  if (!pool.empty()) absl::StrAppend(&place, "/", pool);
+  if (!subject.empty()) absl::StrAppend(&place, " ", subject);
+  return place;
+}
+
+v1::Severity WorstSeverity(const v1::Incident& i) {
+  return i.worst_severity() != v1::SEVERITY_UNSPECIFIED ? i.worst_severity() : i.severity();
+}
 
 std::string IncidentCommand(const v1::Incident& i) {
   return i.pool().empty() ? absl::StrCat("zfleet incidents --host ", i.host_id())
@@ -49,7 +55,7 @@ std::string IncidentNotificationJson(absl::string_view event, const v1::Incident
   incident["id"] = i.id();
   incident["kind"] = i.kind();
   incident["severity"] = SeverityName(i.severity());
-  incident["worst_severity"] = SeverityName(Worst(i));
+  incident["worst_severity"] = SeverityName(WorstSeverity(i));
   incident["host"] = i.host_id();
   incident["pool"] = TextOrNull(i.pool());
   incident["subject"] = TextOrNull(i.subject());

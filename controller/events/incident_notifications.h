@@ -33,6 +33,13 @@ inline constexpr absl::string_view kIncidentUpdated = "updated";
 inline constexpr absl::string_view kIncidentAcknowledged = "acknowledged";
 inline constexpr absl::string_view kIncidentResolved = "resolved";
 
+// "host/pool subject" (pool and subject when set): where a condition is, for people.
+std::string ConditionPlace(const std::string& host_id, const std::string& pool,
+                           const std::string& subject);
+
+// The worst severity the incident reached (its severity when none is recorded).
+v1::Severity WorstSeverity(const v1::Incident& incident);
+
 // The zfleet command that shows the incident: "zfleet pool HOST/POOL", or "zfleet incidents
 // --host HOST" for a host's own problem.
 std::string IncidentCommand(const v1::Incident& incident);

@@ -24,13 +24,6 @@ bool HasBadLeaf(const v1::Pool& pool) {
   return bad;
 }
 
-std::string Where(const v1::TriageItem& item) {
-  std::string where = item.host_id();
-  if (!item.pool().empty()) absl::StrAppend(&where, "/", item.pool());
-  if (!item.subject().empty()) absl::StrAppend(&where, " ", item.subject());
-  return where;
-}
-
 absl::Status Apply(Store& store, const WebhookConfig& webhook, const IncidentPlan& plan,
                    absl::Time now) {
   std::vector<std::pair<int64_t, const v1::TriageItem*>> opened;
@@ -53,7 +46,8 @@ absl::Status Apply(Store& store, const WebhookConfig& webhook, const IncidentPla
   }));
   for (const auto& [id, item] : opened) {
     spdlog::info("incident {} opened: {} {} {}: {}", id, SeverityName(item->severity()),
-                 item->kind(), Where(*item), item->problem());
+                 item->kind(), ConditionPlace(item->host_id(), item->pool(), item->subject()),
+                 item->problem());
   }
   for (int64_t id : plan.resolve) spdlog::info("incident {} resolved", id);
   return absl::OkStatus();

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace zfleet {
 namespace {
@@ -41,6 +42,12 @@ size_t SequenceLength(absl::string_view s, size_t i) {
 
 bool IsValidUtf8(absl::string_view s) {
   size_t i = 0;
+  // ASCII, eight bytes at a time: nearly every string a report carries is.
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  for (uint64_t word; i + sizeof(word) <= s.size(); i += sizeof(word)) {
+    std::memcpy(&word, s.data() + i, sizeof(word));
+    if ((word & kHighBits) != 0) break;
+  }
   while (i < s.size()) {
     const size_t n = SequenceLength(s, i);
     if (n == 0) return false;

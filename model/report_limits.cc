@@ -68,45 +68,78 @@ int CountVdevs(const RepeatedPtrField<v1::Vdev>& vdevs) {
   return n;
 }
 
-// Every string field under `message` (except `skip`): valid UTF-8, at most kMaxStringBytes.
-// `where` is the path of `message` ("" at the top), so the error names the field.
-absl::Status CheckStrings(const Message& message, const std::string& where,
-                          const FieldDescriptor* skip = nullptr) {
-  const Reflection* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  std::string scratch;
-  auto check = [&](const std::string& s, const std::string& path) -> absl::Status {
-    if (!IsValidUtf8(s)) return Over(absl::StrCat(path, " is not valid UTF-8"));
-    if (s.size() > kMaxStringBytes) {
-      return Over(absl::StrCat(path, " is ", s.size(), " bytes (limit ", kMaxStringBytes, ")"));
-    }
-    return absl::OkStatus();
-  };
-  for (const FieldDescriptor* field : fields) {
-    if (field == skip) continue;
-    const std::string path =
-        where.empty() ? field->name() : absl::StrCat(where, ".", field->name());
-    const bool text = field->type() == FieldDescriptor::TYPE_STRING;
-    const bool nested = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
-    if (!text && !nested) continue;
-    if (field->is_repeated()) {
-      for (int i = 0, n = reflection->FieldSize(message, field); i < n; ++i) {
-        const std::string item = absl::StrCat(path, "[", i, "]");
-        if (text) {
-          RETURN_IF_ERROR(
-              check(reflection->GetRepeatedStringReference(message, field, i, &scratch), item));
-        } else {
-          RETURN_IF_ERROR(CheckStrings(reflection->GetRepeatedMessage(message, field, i), item));
-        }
-      }
-    } else if (text) {
-      RETURN_IF_ERROR(check(reflection->GetStringReference(message, field, &scratch), path));
-    } else {
-      RETURN_IF_ERROR(CheckStrings(reflection->GetMessage(message, field), path));
-    }
+// Where a field sits under the message CheckStrings started from, as a chain up to it:
+// the path is spelled out only for an error, since it is checked on every report.
+struct FieldPath {
+  const FieldPath* parent = nullptr;
+  const FieldDescriptor* field = nullptr;  // null at the top
+  int index = -1;                          // in a repeated field; -1 otherwise
+
+  std::string ToString() const {
+    if (field == nullptr) return "";
+    std::string up = parent != nullptr ? parent->ToString() : "";
+    std::string path = up.empty() ? field->name() : absl::StrCat(up, ".", field->name());
+    if (index >= 0) absl::StrAppend(&path, "[", index, "]");
+    return path;
+  }
+};
+
+absl::Status CheckString(const std::string& s, const FieldPath& path) {
+  if (!IsValidUtf8(s)) return Over(absl::StrCat(path.ToString(), " is not valid UTF-8"));
+  if (s.size() > kMaxStringBytes) {
+    return Over(
+        absl::StrCat(path.ToString(), " is ", s.size(), " bytes (limit ", kMaxStringBytes, ")"));
   }
   return absl::OkStatus();
+}
+
+// The string and message fields of a message type, listed once per type and thread: this
+// runs for every message of every report, and ListFields would visit every counter too.
+const std::vector<const FieldDescriptor*>& TextAndMessageFields(
+    const google::protobuf::Descriptor* type) {
+  thread_local absl::flat_hash_map<const google::protobuf::Descriptor*,
+                                   std::vector<const FieldDescriptor*>>
+      known;
+  auto [it, inserted] = known.try_emplace(type);
+  if (inserted) {
+    for (int i = 0; i < type->field_count(); ++i) {
+      const FieldDescriptor* field = type->field(i);
+      if (field->type() == FieldDescriptor::TYPE_STRING ||
+          field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        it->second.push_back(field);
+      }
+    }
+  }
+  return it->second;
+}
+
+// Every string field under `message` (except `skip`): valid UTF-8, at most kMaxStringBytes.
+// `where` is the path of `message`, so the error names the field.
+absl::Status CheckStrings(const Message& message, const FieldPath& where,
+                          const FieldDescriptor* skip = nullptr) {
+  const Reflection* reflection = message.GetReflection();
+  std::string scratch;
+  absl::Status status;
+  for (const FieldDescriptor* field : TextAndMessageFields(message.GetDescriptor())) {
+    if (field == skip) continue;
+    const bool text = field->type() == FieldDescriptor::TYPE_STRING;
+    if (field->is_repeated()) {
+      for (int i = 0, n = reflection->FieldSize(message, field); i < n && status.ok(); ++i) {
+        const FieldPath item{&where, field, i};
+        status =
+            text ? CheckString(reflection->GetRepeatedStringReference(message, field, i, &scratch),
+                               item)
+                 : CheckStrings(reflection->GetRepeatedMessage(message, field, i), item);
+      }
+    } else if (text) {
+      status = CheckString(reflection->GetStringReference(message, field, &scratch),
+                           FieldPath{&where, field});
+    } else if (reflection->HasField(message, field)) {
+      status = CheckStrings(reflection->GetMessage(message, field), FieldPath{&where, field});
+    }
+    if (!status.ok()) break;
+  }
+  return status;
 }
 
 absl::Status CheckPool(const v1::Pool& pool) {
@@ -119,7 +152,7 @@ absl::Status CheckPool(const v1::Pool& pool) {
   if (const int n = pool.unparsed_size(); n > kMaxUnparsedLinesPerPool) {
     return Over(absl::StrCat(n, " unparsed lines (limit ", kMaxUnparsedLinesPerPool, ")"));
   }
-  return CheckStrings(pool, "");
+  return CheckStrings(pool, FieldPath());
 }
 
 absl::Status CheckLabels(const v1::HostInfo& host) {
@@ -217,7 +250,7 @@ absl::Status CheckReportLimits(const v1::ReportRequest& report) {
         absl::StrCat(report.agent_scrubs_size(), " agent scrubs (limit ", kMaxAgentScrubs, ")"));
   }
   return CheckStrings(
-      report, "",
+      report, FieldPath(),
       v1::ReportRequest::descriptor()->FindFieldByNumber(v1::ReportRequest::kPoolsFieldNumber));
 }
 

@@ -14,6 +14,10 @@ namespace {
 // in a mass recovery, and those beyond it expire in Alertmanager on their own endsAt.
 constexpr int kMaxResolvedAlerts = 10000;
 
+// How long a report answered from memory waits for its last-seen time to be written: what
+// a crash may lose of them, and how far behind a reader of the store may be.
+constexpr absl::Duration kTouchWriteInterval = absl::Seconds(1);
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Controller>> Controller::Open(const std::string& db_path,
@@ -37,7 +41,9 @@ Controller::Controller(Store* store, const ControllerConfig* config, const Clock
       admin_(store, &store_mu_, config, clock),
       liveness_(store, &store_mu_, config, clock),
       notification_queue_(store, &store_mu_),
-      ticker_(config->scheduler.tick, [this] { Tick(); }) {
+      ticker_(config->scheduler.tick, [this] { Tick(); }),
+      touch_writer_(
+          kTouchWriteInterval, [this] { WriteTouches(); }, kTouchWriteInterval) {
   fleet_.set_on_scrub_requested([this] { ticker_.Kick(); });
   if (!config->alerts.alertmanagers.empty()) {
     // ParseControllerConfig has checked every URL, so this fails only for a config built by
@@ -116,6 +122,12 @@ std::vector<AlertTargetStats> Controller::AlertStats() const {
   return alerts_ == nullptr ? std::vector<AlertTargetStats>() : alerts_->Stats();
 }
 
+void Controller::WriteTouches() {
+  const absl::Status status = reports_.WriteTouches();
+  // A full disk is counted and logged by the store's health.
+  if (!status.ok() && !IsDiskFull(status)) spdlog::error("last-seen times: {}", status.message());
+}
+
 void Controller::Tick() {
   // A full disk fails every step of every tick; the store's health logs it once a minute.
   auto report = [this](absl::string_view what, const absl::Status& s) {
@@ -125,6 +137,8 @@ void Controller::Tick() {
       spdlog::error("{}: {}", what, s.message());
     }
   };
+  // The tick judges liveness and load by what the store holds.
+  report("last-seen times", reports_.WriteTouches());
   report("scheduler", schedule_.Tick());
   {
     absl::MutexLock lock(&store_mu_);
@@ -138,12 +152,17 @@ void Controller::StartTicking() {
   // A URL taken out of [webhook] will not be sent to again: its queue goes.
   ForgetRemovedWebhooks();
   ticker_.Start();
+  reports_.set_shortcut(true);
+  touch_writer_.Start();
   if (alerts_ != nullptr) alerts_->Start();
   if (webhooks_ != nullptr) webhooks_->Start();
 }
 
 void Controller::StopTicking() {
   ticker_.Stop();
+  reports_.set_shortcut(false);
+  touch_writer_.Stop();
+  WriteTouches();
   if (alerts_ != nullptr) alerts_->Stop();
   if (webhooks_ != nullptr) webhooks_->Stop();
 }

@@ -59,10 +59,13 @@ class Controller {
   void Tick();
   // Drops what waits for webhook URLs no longer configured; runs Tick every
   // config->scheduler.tick on a thread of its own, and at once after an accepted scrub
-  // request; starts the alert and webhook senders' threads. Idempotent. (The constructor
-  // touches no store: a controller may be made while another still runs over it.)
+  // request; turns on the reports' in-memory shortcut and writes their waiting last-seen
+  // times every second (report_cache.h); starts the alert and webhook senders' threads.
+  // Idempotent. (The constructor touches no store: a controller may be made while another
+  // still runs over it.)
   void StartTicking();
-  // Stops that thread (a tick under way finishes first) and the senders. Idempotent.
+  // Stops that thread (a tick under way finishes first) and the senders, turns the shortcut
+  // off and writes the last-seen times still waiting. Idempotent.
   void StopTicking();
 
   // The alert sink's counters per Alertmanager ([alerts]); empty without one.
@@ -93,6 +96,9 @@ class Controller {
   StoreNotificationQueue notification_queue_;
   std::unique_ptr<WebhookSender> webhooks_;  // null without [webhook] url
   PeriodicRunner ticker_;
+  // Writes the reports' waiting touches (ReportProcessor::WriteTouches).
+  PeriodicRunner touch_writer_;
+  void WriteTouches();
 };
 
 }  // namespace zfleet::controller

@@ -34,10 +34,46 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   RETURN_IF_ERROR(CheckReportLimits(report));
   RETURN_IF_ERROR(ValidateReport(report));
   const absl::Time now = clock_->Now();
+  const bool shortcut = shortcut_.load();
+  const ReportFingerprint fingerprint = shortcut ? FingerprintReport(report) : ReportFingerprint();
+  if (shortcut) {
+    std::optional<v1::ReportResponse> answer = cache_.Answer(report, fingerprint, now);
+    if (answer.has_value()) return *std::move(answer);
+  }
   absl::MutexLock lock(store_mu_);
+  std::optional<ReportTouch> before = cache_.Take(report.host_id());
+  bool before_written = false;
+  absl::StatusOr<v1::ReportResponse> response =
+      StorePath(report, shortcut ? &fingerprint : nullptr, now,
+                before.has_value() ? &*before : nullptr, &before_written);
+  if (before.has_value() && !before_written) cache_.PutBack({*std::move(before)});
+  return response;
+}
+
+absl::Status ReportProcessor::WriteTouches() {
+  absl::MutexLock lock(store_mu_);
+  std::vector<ReportTouch> touches = cache_.TakeTouches();
+  if (touches.empty()) return absl::OkStatus();
+  const absl::Status status = store_->WriteTouches(touches);
+  store_->health().Observe(status, clock_->Now());
+  if (!status.ok()) cache_.PutBack(std::move(touches));
+  return status;
+}
+
+absl::StatusOr<v1::ReportResponse> ReportProcessor::StorePath(const v1::ReportRequest& report,
+                                                              const ReportFingerprint* fingerprint,
+                                                              absl::Time now,
+                                                              const ReportTouch* before,
+                                                              bool* before_written) {
   absl::StatusOr<StoredReportView> view = store_->ReadReportView(report);
   if (!view.ok()) {
     return WithContext(view.status(), absl::StrCat("reading the store for ", report.host_id()));
+  }
+  if (before != nullptr && view->host.has_value()) {
+    // The store is a touch behind what the host last said.
+    view->stream = before->stream;
+    view->host->last_seen = before->now;
+    if (view->liveness.has_value()) view->liveness->last_seen = before->now;
   }
   const ReportOrder order = OrderReport(view->stream, report, now);
   if (order.outcome == v1::REPORT_STALE) {
@@ -63,12 +99,14 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   ReportWrite write =
       DeriveReportWrite(*view, diff, applied, config_->MissingAfter(), now, order.observed);
   write.stream = order.advance;
-  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> raised = store_->ApplyReport(write);
+  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> raised =
+      store_->ApplyReport(write, before);
   // A report always rewrites its host's row: its success says the disk took it.
   store_->health().Observe(raised.status(), now);
   // The agent keeps the observation and sends it again; the health says it once a minute.
   if (IsDiskFull(raised.status())) return store_->health().DiskFullError();
   if (!raised.ok()) return raised.status();
+  *before_written = true;
   LogRaisedEvents(write.events, *raised);
   for (const v1::AgentScrub* scrub : write.dropped_agent_scrubs) {
     spdlog::warn(
@@ -78,6 +116,15 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
   }
   ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report, now));
   response.set_outcome(order.outcome);
+  if (fingerprint != nullptr && order.outcome == v1::REPORT_APPLIED &&
+      response.commands_size() == 0 && report.backlog() == 0 && WritesOnlyTouch(*view, write)) {
+    // Nothing can write between the commit and here: the store lock is held.
+    ASSIGN_OR_RETURN(std::optional<int64_t> row, store_->hosts().RowId(report.host_id()));
+    if (row.has_value()) {
+      cache_.Remember(report, *fingerprint, *write.stream, *row,
+                      store_->host_changes().Version(*row), response);
+    }
+  }
   return response;
 }
 

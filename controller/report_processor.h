@@ -10,9 +10,15 @@
 // backlog, the host's pending commands. The reply is sent only
 // after the report's transaction commits, so nothing acknowledged to an agent is lost by a
 // controller crash.
+//
+// Once the shortcut is on (set_shortcut, which the Controller turns on with its tick), a
+// report that says what the host's last one said is answered from memory, and its
+// last-seen time and stream position are written with others' at WriteTouches
+// (report_cache.h says what a crash may lose of them: never a change).
 #ifndef ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
 #define ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
 
+#include <atomic>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -20,6 +26,8 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
+#include "controller/ingest/report_fingerprint.h"
+#include "controller/report_cache.h"
 #include "controller/store/store.h"
 #include "controller/store_service.h"
 #include "zfleet/v1/zfleet.pb.h"
@@ -32,7 +40,9 @@ absl::Status ValidateReport(const v1::ReportRequest& report);
 // Thread-safe: all store access happens under `store_mu`, shared with the other services.
 class ReportProcessor : public StoreService {
  public:
-  using StoreService::StoreService;
+  ReportProcessor(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
+                  const Clock* clock)
+      : StoreService(store, store_mu, config, clock), cache_(&store->host_changes()) {}
 
   // Returns InvalidArgument for a malformed report or one over the report limits (nothing of
   // it is read or stored), ResourceExhausted "controller database disk is full (PATH)" when
@@ -41,9 +51,30 @@ class ReportProcessor : public StoreService {
   // kept.
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
+  // Turns the in-memory shortcut on or off; off by default, so that every report is written
+  // when answered. Whoever turns it on calls WriteTouches often (the Controller: every
+  // second, before each tick, and when it stops).
+  void set_shortcut(bool on) { shortcut_.store(on); }
+  // Writes the waiting touches in one transaction. On error they wait for the next call;
+  // a full disk is counted by Store::health() like a report's.
+  absl::Status WriteTouches();
+  // How many hosts the shortcut knows, and how many touches wait (for /metrics and tests).
+  size_t shortcut_hosts() const { return cache_.hosts(); }
+  size_t waiting_touches() const { return cache_.waiting(); }
+
  private:
+  // The store path. `fingerprint`: the report's, when the shortcut is on (else null).
+  // `before`: the host's touch still waiting (written first, in the same transaction);
+  // `*before_written` says whether it was.
+  absl::StatusOr<v1::ReportResponse> StorePath(const v1::ReportRequest& report,
+                                               const ReportFingerprint* fingerprint, absl::Time now,
+                                               const ReportTouch* before, bool* before_written)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
   absl::StatusOr<v1::ReportResponse> Reply(const v1::ReportRequest& report, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+
+  std::atomic<bool> shortcut_{false};
+  ReportCache cache_;
 };
 
 }  // namespace zfleet::controller

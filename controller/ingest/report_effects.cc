@@ -277,4 +277,28 @@ ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& di
   return w;
 }
 
+bool WritesOnlyTouch(const StoredReportView& view, const ReportWrite& write) {
+  if (!view.host.has_value() || !write.stream.has_value() || write.zpool_stuck.has_value() ||
+      write.stack_attention.has_value() || write.clear_missing) {
+    return false;
+  }
+  if (!write.command_outcomes.empty() || !write.scan_progress.empty() ||
+      !write.cleared_concerns.empty() || !write.updated_runs.empty() || !write.new_runs.empty() ||
+      !write.dropped_agent_scrubs.empty() || !write.events.empty()) {
+    return false;
+  }
+  for (const ReportWrite::Pool& pool : write.pools) {
+    if (pool.plan.snapshot != PoolWritePlan::Snapshot::kTouch || pool.plan.write_status ||
+        pool.plan.counters_changed) {
+      return false;
+    }
+  }
+  if (!write.present_pools.has_value() || write.present_pools->size() != write.pools.size()) {
+    return false;
+  }
+  std::vector<std::string> present = *write.present_pools;
+  std::sort(present.begin(), present.end());
+  return present == view.present_pools;
+}
+
 }  // namespace zfleet::controller

@@ -21,6 +21,11 @@ ReportWrite DeriveReportWrite(const StoredReportView& view, const ReportDiff& di
                               const v1::ReportRequest& report, absl::Duration missing_after,
                               absl::Time now, absl::Time observed);
 
+// True when `write` (derived against `view`) changes only what a ReportTouch writes: the
+// report advances its stream, raises nothing, and leaves every flag, command, run, scan and
+// pool as stored, the present pools being exactly the reported ones, each unchanged.
+bool WritesOnlyTouch(const StoredReportView& view, const ReportWrite& write);
+
 }  // namespace zfleet::controller
 
 #endif  // ZFLEET_CONTROLLER_INGEST_REPORT_EFFECTS_H_

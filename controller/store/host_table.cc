@@ -143,6 +143,25 @@ absl::StatusOr<std::optional<HostStream>> HostTable::GetStream(const std::string
   return std::optional<HostStream>(std::move(stream));
 }
 
+absl::Status HostTable::Touch(const std::string& host_id, const std::string& instance_id,
+                              const v1::HostInfo& info, const std::string& collect_error,
+                              absl::Time now, const HostStream& stream) {
+  ASSIGN_OR_RETURN(std::string info_bytes, SerializeDeterministic(info));
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    UPDATE hosts SET instance_id = ?2, last_seen = ?3, info = ?4, collect_error = ?5,
+                     stream_id = ?6, last_sequence = ?7, last_observed = ?8
+    WHERE name = ?1)sql"));
+  stmt.BindText(1, host_id)
+      .BindText(2, instance_id)
+      .BindInt64(3, ToUnix(now))
+      .BindBlob(4, info_bytes)
+      .BindText(5, collect_error)
+      .BindText(6, stream.stream_id)
+      .BindInt64(7, static_cast<int64_t>(stream.last_sequence))
+      .BindInt64(8, ToUnix(stream.last_observed));
+  return WithContext(stmt.Run(), absl::StrCat("touching host ", host_id));
+}
+
 absl::Status HostTable::SetStream(const std::string& host_id, const HostStream& stream) {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_->Prepare("UPDATE hosts SET stream_id = ?2, last_sequence = ?3, "

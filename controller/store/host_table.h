@@ -47,6 +47,11 @@ class HostTable {
 
   // Where the host's observations stand; nullopt if unknown.
   absl::StatusOr<std::optional<HostStream>> GetStream(const std::string& host_id);
+  // What a report that changed nothing writes of its host (Store::WriteTouches): Upsert's
+  // update and SetStream's in one statement. Writes nothing for an unknown host.
+  absl::Status Touch(const std::string& host_id, const std::string& instance_id,
+                     const v1::HostInfo& info, const std::string& collect_error, absl::Time now,
+                     const HostStream& stream);
   // Records the last applied observation. NotFound if unknown.
   absl::Status SetStream(const std::string& host_id, const HostStream& stream);
   // Records that zpool hangs on the host since `since` (nullopt: it answers again), and what

@@ -279,6 +279,14 @@ absl::StatusOr<PoolWrite> PoolTable::Record(const std::string& host_id, const v1
   return result;
 }
 
+absl::Status PoolTable::TouchPresent(const std::string& host_id, absl::Time now) {
+  ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(R"sql(
+    UPDATE pools SET last_seen = ?2
+    WHERE host_id = (SELECT id FROM hosts WHERE name = ?1) AND present = 1)sql"));
+  stmt.BindText(1, host_id).BindInt64(2, ToUnix(now));
+  return WithContext(stmt.Run(), absl::StrCat("touching the pools of ", host_id));
+}
+
 absl::Status PoolTable::MarkAbsent(const std::string& host_id,
                                    const std::vector<std::string>& present) {
   // Decided here rather than with NOT IN (…): the name list would have to be spliced into

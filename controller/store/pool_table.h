@@ -108,6 +108,9 @@ class PoolTable {
   // What is stored of the pool (all empty for an unknown host or pool).
   absl::StatusOr<StoredPool> Stored(const std::string& host_id, const std::string& pool);
 
+  // Sets last_seen of the host's present pools to `now`: what a report that lists exactly
+  // them, unchanged, writes (Store::WriteTouches).
+  absl::Status TouchPresent(const std::string& host_id, absl::Time now);
   // Marks the host's pools whose names are not in `present` as no longer present (they are
   // kept with their history but left out of List). An unknown host is a no-op.
   absl::Status MarkAbsent(const std::string& host_id, const std::vector<std::string>& present);

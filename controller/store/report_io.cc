@@ -49,15 +49,31 @@ absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& 
 }
 
 absl::StatusOr<std::vector<std::optional<RaisedEvent>>> Store::ApplyReport(
-    const ReportWrite& write) {
+    const ReportWrite& write, const ReportTouch* before) {
   std::vector<std::optional<RaisedEvent>> raised;
   absl::Status status = RunInTransaction([&]() -> absl::Status {
+    if (before != nullptr) RETURN_IF_ERROR(WriteTouch(*before));
     RETURN_IF_ERROR(WriteReport(write));
     ASSIGN_OR_RETURN(raised, events_.InsertAll(write.events));
     return absl::OkStatus();
   });
   RETURN_IF_ERROR(WithContext(status, absl::StrCat("storing report of ", write.host_id)));
   return raised;
+}
+
+absl::Status Store::WriteTouches(const std::vector<ReportTouch>& touches) {
+  HostChanges::Suppressed quiet(&host_changes_);
+  return WithContext(RunInTransaction([&]() -> absl::Status {
+                       for (const ReportTouch& touch : touches) RETURN_IF_ERROR(WriteTouch(touch));
+                       return absl::OkStatus();
+                     }),
+                     absl::StrCat("storing the last-seen times of ", touches.size(), " hosts"));
+}
+
+absl::Status Store::WriteTouch(const ReportTouch& touch) {
+  RETURN_IF_ERROR(hosts_.Touch(touch.host_id, touch.instance_id, touch.info, touch.collect_error,
+                               touch.now, touch.stream));
+  return pools_.TouchPresent(touch.host_id, touch.observed);
 }
 
 absl::Status Store::WriteReport(const ReportWrite& write) {

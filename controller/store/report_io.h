@@ -83,6 +83,19 @@ struct ReportWrite {
   std::vector<NewEvent> events;  // in the order they are raised
 };
 
+// What a report that changes nothing writes, kept in memory and written in batches
+// (controller/report_cache.h): the host's liveness, info and stream, and when its present
+// pools were last seen. The same writes as ApplyReport makes of such a report.
+struct ReportTouch {
+  std::string host_id;
+  std::string instance_id;
+  v1::HostInfo info;  // its load changes on every report
+  std::string collect_error;
+  absl::Time now;  // the host's last_seen
+  HostStream stream;
+  absl::Time observed;  // the present pools' last_seen
+};
+
 }  // namespace zfleet::controller
 
 #endif  // ZFLEET_CONTROLLER_STORE_REPORT_IO_H_

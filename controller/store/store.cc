@@ -59,7 +59,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   if (!db.ok()) return WithContext(db.status(), context);
   RETURN_IF_ERROR(WithContext(OpenPragmas(*db, path), context));
   RETURN_IF_ERROR(WithContext(MigrateSchema(*db, StoreMigrations()), context));
-  return std::unique_ptr<Store>(new Store(*std::move(db)));
+  std::unique_ptr<Store> store(new Store(*std::move(db)));
+  RETURN_IF_ERROR(WithContext(store->host_changes_.Watch(store->db_), context));
+  return store;
 }
 
 absl::Status Store::Ping() { return SchemaVersion(db_).status(); }

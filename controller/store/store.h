@@ -25,6 +25,7 @@
 #include "controller/store/controller_state_table.h"
 #include "controller/store/event_table.h"
 #include "controller/store/history_table.h"
+#include "controller/store/host_changes.h"
 #include "controller/store/host_table.h"
 #include "controller/store/incident_table.h"
 #include "controller/store/notification_table.h"
@@ -87,7 +88,17 @@ class Store {
   // Applies `write` in one transaction (REQUIRES: none open). Returns, per write.events,
   // what became of it (EventTable::Insert; nullopt: a duplicate). On error nothing of it
   // is kept.
-  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> ApplyReport(const ReportWrite& write);
+  // `before`, when set, is the host's batched touch not written yet: it is written first,
+  // in the same transaction.
+  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> ApplyReport(
+      const ReportWrite& write, const ReportTouch* before = nullptr);
+  // Writes the touches in one transaction (REQUIRES: none open), without raising the
+  // hosts' versions: they write only what the report they stand for left as it was. A
+  // touch of a host no longer stored (forgotten since) writes nothing. On error nothing
+  // of them is kept.
+  absl::Status WriteTouches(const std::vector<ReportTouch>& touches);
+  // Which hosts' stored state changed, and when (host_changes.h).
+  HostChanges& host_changes() { return host_changes_; }
 
   // Administration (fleet_admin.cc), each in one transaction (REQUIRES: none open).
   //
@@ -106,6 +117,7 @@ class Store {
   explicit Store(Database db);
   // ApplyReport's writes but the events, inside its transaction.
   absl::Status WriteReport(const ReportWrite& write);
+  absl::Status WriteTouch(const ReportTouch& touch);
 
   Database db_;
   HostTable hosts_;
@@ -121,6 +133,7 @@ class Store {
   ControllerStateTable state_;
   AuditTable audit_;
   StoreHealth health_;
+  HostChanges host_changes_;
 };
 
 }  // namespace zfleet::controller

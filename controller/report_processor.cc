@@ -30,6 +30,26 @@ absl::Status ValidateReport(const v1::ReportRequest& report) {
   return absl::OkStatus();
 }
 
+// One report on the store path, from its group's transaction to the answer.
+struct ReportProcessor::Stored {
+  Stored(const v1::ReportRequest& r, const ReportFingerprint* f, absl::Time t)
+      : report(r), fingerprint(f), now(t) {}
+
+  const v1::ReportRequest& report;
+  const ReportFingerprint* fingerprint;  // null: the shortcut is off
+  absl::Time now;
+  std::optional<ReportTouch> before;  // the host's touch still waiting, taken in
+  // Set in the transaction:
+  StoredReportView view;
+  v1::ReportRequest duplicate;  // what of a duplicate is applied; `write` borrows from it
+  ReportWrite write;
+  std::vector<std::optional<RaisedEvent>> raised;
+  v1::ReportResponse response;
+  std::optional<int64_t> remember_row;  // set when the report may be answered from memory
+  // Set after it:
+  absl::StatusOr<v1::ReportResponse> result = absl::UnknownError("not stored");
+};
+
 absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequest& report) {
   RETURN_IF_ERROR(CheckReportLimits(report));
   RETURN_IF_ERROR(ValidateReport(report));
@@ -40,14 +60,13 @@ absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequ
     std::optional<v1::ReportResponse> answer = cache_.Answer(report, fingerprint, now);
     if (answer.has_value()) return *std::move(answer);
   }
-  absl::MutexLock lock(store_mu_);
-  std::optional<ReportTouch> before = cache_.Take(report.host_id());
-  bool before_written = false;
-  absl::StatusOr<v1::ReportResponse> response =
-      StorePath(report, shortcut ? &fingerprint : nullptr, now,
-                before.has_value() ? &*before : nullptr, &before_written);
-  if (before.has_value() && !before_written) cache_.PutBack({*std::move(before)});
-  return response;
+  Stored stored(report, shortcut ? &fingerprint : nullptr, now);
+  GroupCommit::Job job{.in_transaction = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                             store_mu_) { return StoreInGroup(stored); },
+                       .after = [&](const absl::Status& outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                    store_mu_) { Finish(stored, outcome); }};
+  group_.Run(job);
+  return std::move(stored.result);
 }
 
 absl::Status ReportProcessor::WriteTouches() {
@@ -60,72 +79,87 @@ absl::Status ReportProcessor::WriteTouches() {
   return status;
 }
 
-absl::StatusOr<v1::ReportResponse> ReportProcessor::StorePath(const v1::ReportRequest& report,
-                                                              const ReportFingerprint* fingerprint,
-                                                              absl::Time now,
-                                                              const ReportTouch* before,
-                                                              bool* before_written) {
+absl::Status ReportProcessor::StoreInGroup(Stored& s) {
+  const v1::ReportRequest& report = s.report;
+  s.before = cache_.Take(report.host_id());
   absl::StatusOr<StoredReportView> view = store_->ReadReportView(report);
   if (!view.ok()) {
     return WithContext(view.status(), absl::StrCat("reading the store for ", report.host_id()));
   }
-  if (before != nullptr && view->host.has_value()) {
+  s.view = *std::move(view);
+  if (s.before.has_value() && s.view.host.has_value()) {
     // The store is a touch behind what the host last said.
-    view->stream = before->stream;
-    view->host->last_seen = before->now;
-    if (view->liveness.has_value()) view->liveness->last_seen = before->now;
+    s.view.stream = s.before->stream;
+    s.view.host->last_seen = s.before->now;
+    if (s.view.liveness.has_value()) s.view.liveness->last_seen = s.before->now;
   }
-  const ReportOrder order = OrderReport(view->stream, report, now);
-  if (order.outcome == v1::REPORT_STALE) {
-    spdlog::warn("report {} of {} (stream {}) is older than what is stored from another "
-                 "stream; nothing kept",
-                 report.sequence(), report.host_id(), report.stream_id());
-    v1::ReportResponse response;
-    response.set_outcome(v1::REPORT_STALE);
-    return response;
-  }
+  const ReportOrder order = OrderReport(s.view.stream, report, s.now);
+  s.response.set_outcome(order.outcome);
+  if (order.outcome == v1::REPORT_STALE) return absl::OkStatus();
   // A duplicate was applied before: only that the host is alive, its acks and its agent
   // scrubs count now.
-  v1::ReportRequest duplicate;
   if (order.outcome == v1::REPORT_DUPLICATE) {
-    duplicate = report;
-    duplicate.clear_pools();
-    duplicate.set_pools_valid(false);
+    s.duplicate = report;
+    s.duplicate.clear_pools();
+    s.duplicate.set_pools_valid(false);
     // Its agent scrubs stay: the agent attaches the ones it holds when it sends, so a
     // resent observation may carry new ones (those already stored are recognized).
   }
-  const v1::ReportRequest& applied = order.outcome == v1::REPORT_DUPLICATE ? duplicate : report;
-  ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(*view, applied, now));
-  ReportWrite write =
-      DeriveReportWrite(*view, diff, applied, config_->MissingAfter(), now, order.observed);
-  write.stream = order.advance;
-  absl::StatusOr<std::vector<std::optional<RaisedEvent>>> raised =
-      store_->ApplyReport(write, before);
-  // A report always rewrites its host's row: its success says the disk took it.
-  store_->health().Observe(raised.status(), now);
-  // The agent keeps the observation and sends it again; the health says it once a minute.
-  if (IsDiskFull(raised.status())) return store_->health().DiskFullError();
-  if (!raised.ok()) return raised.status();
-  *before_written = true;
-  LogRaisedEvents(write.events, *raised);
-  for (const v1::AgentScrub* scrub : write.dropped_agent_scrubs) {
+  const v1::ReportRequest& applied = order.outcome == v1::REPORT_DUPLICATE ? s.duplicate : report;
+  ASSIGN_OR_RETURN(ReportDiff diff, DiffReport(s.view, applied, s.now));
+  s.write =
+      DeriveReportWrite(s.view, diff, applied, config_->MissingAfter(), s.now, order.observed);
+  s.write.stream = order.advance;
+  const ReportTouch* before = s.before.has_value() ? &*s.before : nullptr;
+  ASSIGN_OR_RETURN(s.raised, store_->ApplyReport(s.write, before));
+  ASSIGN_OR_RETURN(v1::ReportResponse reply, Reply(report, s.now));
+  reply.set_outcome(order.outcome);
+  s.response = std::move(reply);
+  if (s.fingerprint != nullptr && order.outcome == v1::REPORT_APPLIED &&
+      s.response.commands_size() == 0 && report.backlog() == 0 &&
+      WritesOnlyTouch(s.view, s.write)) {
+    ASSIGN_OR_RETURN(s.remember_row, store_->hosts().RowId(report.host_id()));
+  }
+  return absl::OkStatus();
+}
+
+void ReportProcessor::Finish(Stored& s, const absl::Status& outcome) {
+  const v1::ReportRequest& report = s.report;
+  if (s.response.outcome() == v1::REPORT_STALE) {
+    spdlog::warn(
+        "report {} of {} (stream {}) is older than what is stored from another "
+        "stream; nothing kept",
+        report.sequence(), report.host_id(), report.stream_id());
+  }
+  if (s.response.outcome() != v1::REPORT_STALE || !outcome.ok()) {
+    // A report always rewrites its host's row: its success says the disk took it.
+    store_->health().Observe(outcome, s.now);
+  }
+  if (!outcome.ok()) {
+    if (s.before.has_value()) cache_.PutBack({*std::move(s.before)});
+    // The agent keeps the observation and sends it again; the health says it once a
+    // minute.
+    s.result = IsDiskFull(outcome) ? store_->health().DiskFullError() : outcome;
+    return;
+  }
+  if (s.response.outcome() == v1::REPORT_STALE) {
+    if (s.before.has_value()) cache_.PutBack({*std::move(s.before)});
+    s.result = std::move(s.response);
+    return;
+  }
+  LogRaisedEvents(s.write.events, s.raised);
+  for (const v1::AgentScrub* scrub : s.write.dropped_agent_scrubs) {
     spdlog::warn(
         "{}: not recording the scrub the agent started on its own at {}: pool {} is "
         "unknown",
         report.host_id(), FormatRfc3339(scrub->started_at()), scrub->pool());
   }
-  ASSIGN_OR_RETURN(v1::ReportResponse response, Reply(report, now));
-  response.set_outcome(order.outcome);
-  if (fingerprint != nullptr && order.outcome == v1::REPORT_APPLIED &&
-      response.commands_size() == 0 && report.backlog() == 0 && WritesOnlyTouch(*view, write)) {
+  if (s.remember_row.has_value()) {
     // Nothing can write between the commit and here: the store lock is held.
-    ASSIGN_OR_RETURN(std::optional<int64_t> row, store_->hosts().RowId(report.host_id()));
-    if (row.has_value()) {
-      cache_.Remember(report, *fingerprint, *write.stream, *row,
-                      store_->host_changes().Version(*row), response);
-    }
+    cache_.Remember(report, *s.fingerprint, *s.write.stream, *s.remember_row,
+                    store_->host_changes().Version(*s.remember_row), s.response);
   }
-  return response;
+  s.result = std::move(s.response);
 }
 
 absl::StatusOr<v1::ReportResponse> ReportProcessor::Reply(const v1::ReportRequest& report,

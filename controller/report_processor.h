@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
+#include "controller/group_commit.h"
 #include "controller/ingest/report_fingerprint.h"
 #include "controller/report_cache.h"
 #include "controller/store/store.h"
@@ -37,12 +38,18 @@ namespace zfleet::controller {
 // Validates a report's identity fields: InvalidArgument naming the bad field.
 absl::Status ValidateReport(const v1::ReportRequest& report);
 
+// Reports on the store path are committed in groups (group_commit.h) of at most this many:
+// enough to share one fsync among the reports that arrive during one.
+inline constexpr int kMaxReportGroup = 64;
+
 // Thread-safe: all store access happens under `store_mu`, shared with the other services.
 class ReportProcessor : public StoreService {
  public:
   ReportProcessor(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
                   const Clock* clock)
-      : StoreService(store, store_mu, config, clock), cache_(&store->host_changes()) {}
+      : StoreService(store, store_mu, config, clock),
+        cache_(&store->host_changes()),
+        group_(store, store_mu, kMaxReportGroup) {}
 
   // Returns InvalidArgument for a malformed report or one over the report limits (nothing of
   // it is read or stored), ResourceExhausted "controller database disk is full (PATH)" when
@@ -63,18 +70,19 @@ class ReportProcessor : public StoreService {
   size_t waiting_touches() const { return cache_.waiting(); }
 
  private:
-  // The store path. `fingerprint`: the report's, when the shortcut is on (else null).
-  // `before`: the host's touch still waiting (written first, in the same transaction);
-  // `*before_written` says whether it was.
-  absl::StatusOr<v1::ReportResponse> StorePath(const v1::ReportRequest& report,
-                                               const ReportFingerprint* fingerprint, absl::Time now,
-                                               const ReportTouch* before, bool* before_written)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+  struct Stored;
+  // The store path, in a group's transaction: reads what the store holds of the host,
+  // derives and applies the report's writes and its reply. Its error is the report's.
+  absl::Status StoreInGroup(Stored& stored) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
+  // Once the group's transaction has ended with `outcome`: logs what the report raised,
+  // remembers it for the shortcut, or puts its host's touch back; sets its result.
+  void Finish(Stored& stored, const absl::Status& outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
   absl::StatusOr<v1::ReportResponse> Reply(const v1::ReportRequest& report, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 
   std::atomic<bool> shortcut_{false};
   ReportCache cache_;
+  GroupCommit group_;
 };
 
 }  // namespace zfleet::controller

@@ -51,7 +51,7 @@ absl::StatusOr<StoredReportView> Store::ReadReportView(const v1::ReportRequest& 
 absl::StatusOr<std::vector<std::optional<RaisedEvent>>> Store::ApplyReport(
     const ReportWrite& write, const ReportTouch* before) {
   std::vector<std::optional<RaisedEvent>> raised;
-  absl::Status status = RunInTransaction([&]() -> absl::Status {
+  absl::Status status = Atomically([&]() -> absl::Status {
     if (before != nullptr) RETURN_IF_ERROR(WriteTouch(*before));
     RETURN_IF_ERROR(WriteReport(write));
     ASSIGN_OR_RETURN(raised, events_.InsertAll(write.events));

@@ -70,7 +70,11 @@ absl::Status Store::RunInTransaction(const std::function<absl::Status()>& fn) {
   if (!db_.InAutocommit()) {
     return absl::FailedPreconditionError("RunInTransaction: a transaction is already open");
   }
-  return Atomically(db_, fn);
+  return zfleet::controller::Atomically(db_, fn);
+}
+
+absl::Status Store::Atomically(const std::function<absl::Status()>& fn) {
+  return zfleet::controller::Atomically(db_, fn);
 }
 
 }  // namespace zfleet::controller

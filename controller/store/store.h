@@ -61,6 +61,11 @@ class Store {
   // nested call returns FailedPrecondition). Table methods called inside `fn` that fail
   // undo only their own writes, so `fn` may carry on after one.
   absl::Status RunInTransaction(const std::function<absl::Status()>& fn);
+  // Runs `fn` in a transaction of its own, or, inside one, in a savepoint: on fn's error
+  // only fn's writes are undone.
+  absl::Status Atomically(const std::function<absl::Status()>& fn);
+  // Whether a transaction is open.
+  bool InTransaction() const { return !db_.InAutocommit(); }
 
   HostTable& hosts() { return hosts_; }
   PoolTable& pools() { return pools_; }
@@ -85,7 +90,7 @@ class Store {
   // reported pools with their scan progress, the host's present pools, open and newest
   // runs, and the commands its acks name.
   absl::StatusOr<StoredReportView> ReadReportView(const v1::ReportRequest& report);
-  // Applies `write` in one transaction (REQUIRES: none open). Returns, per write.events,
+  // Applies `write` in one transaction, or a savepoint of the open one. Returns, per write.events,
   // what became of it (EventTable::Insert; nullopt: a duplicate). On error nothing of it
   // is kept.
   // `before`, when set, is the host's batched touch not written yet: it is written first,

@@ -240,10 +240,11 @@ void Database::Close() {
   sqlite3_close_v2(std::exchange(db_, nullptr));
 }
 
-absl::StatusOr<Database> Database::Open(const std::string& path) {
+absl::StatusOr<Database> Database::Open(const std::string& path, Mode mode) {
   sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   Database database(db);  // owns the handle even on failure, which SQLite allocates too
   if (rc != SQLITE_OK) {
     return SqliteError(db, rc, absl::StrCat("open ", path));

@@ -9,7 +9,8 @@
 // (reset, bindings cleared) and the next Prepare of the same SQL text reuses it, so a
 // query run on every report is parsed once, not every time.
 //
-// Neither class is thread-safe; the store serializes access to its one connection.
+// Neither class is thread-safe: whoever holds a Database serializes access to it (the store
+// holds its writer under one lock, each reader under its own).
 #ifndef ZFLEET_CONTROLLER_STORE_SQLITE_H_
 #define ZFLEET_CONTROLLER_STORE_SQLITE_H_
 
@@ -101,11 +102,16 @@ class Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
-  // Opens (creating if needed) the database at `path`; ":memory:" opens a private
-  // in-memory database. Returns Internal with SQLite's message when the file cannot be
-  // opened (e.g. its directory does not exist). A file that is not a database opens; the
-  // first statement then fails.
-  static absl::StatusOr<Database> Open(const std::string& path);
+  enum class Mode {
+    kReadWrite,  // creates the file if needed
+    kReadOnly,   // the file must exist; every write through the connection fails
+  };
+
+  // Opens the database at `path` in `mode`; ":memory:" opens a private in-memory database.
+  // Returns Internal with SQLite's message when the file cannot be opened (e.g. its
+  // directory does not exist, or a read-only open finds no file). A file that is not a
+  // database opens; the first statement then fails.
+  static absl::StatusOr<Database> Open(const std::string& path, Mode mode = Mode::kReadWrite);
 
   // Runs one or more ';'-separated statements that take no parameters (DDL, PRAGMAs,
   // BEGIN/COMMIT). Never use it with values from outside: use Prepare and bind instead.

@@ -14,12 +14,10 @@ namespace {
 // Long enough to ride out a checkpoint or a backup tool holding the file briefly.
 constexpr char kBusyTimeoutPragma[] = "PRAGMA busy_timeout = 5000";
 
-bool IsInMemory(const std::string& path) { return path == ":memory:" || path.empty(); }
-
 absl::Status OpenPragmas(Database& db, const std::string& path) {
   RETURN_IF_ERROR(db.Exec(kBusyTimeoutPragma));
   RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
-  if (!IsInMemory(path)) {
+  if (!IsInMemoryPath(path)) {
     // WAL lets the CLI-facing reads run while a report is being written. SQLite answers
     // with the mode it actually chose, which stays "delete" where WAL is impossible.
     ASSIGN_OR_RETURN(Statement wal, db.Prepare("PRAGMA journal_mode = WAL"));
@@ -34,6 +32,8 @@ absl::Status OpenPragmas(Database& db, const std::string& path) {
 }
 
 }  // namespace
+
+bool IsInMemoryPath(const std::string& path) { return path == ":memory:" || path.empty(); }
 
 // The tables keep pointers to each other (pools ↔ history) and to db_; members are
 // initialized in declaration order and the pointers are used only after construction.
@@ -64,6 +64,28 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenReader(const std::string& path) {
+  if (IsInMemoryPath(path)) {
+    return absl::InvalidArgumentError(
+        "a store reader needs a database file: a second connection to ':memory:' is another "
+        "database");
+  }
+  const std::string context = absl::StrCat("opening a reader of store ", path);
+  // Read-only at the file level: the writer alone creates, migrates and writes the file.
+  absl::StatusOr<Database> db = Database::Open(path, Database::Mode::kReadOnly);
+  if (!db.ok()) return WithContext(db.status(), context);
+  // Under WAL a reader waits only while the WAL index is rebuilt or a checkpoint resets it.
+  RETURN_IF_ERROR(WithContext(db->Exec(kBusyTimeoutPragma), context));
+  absl::StatusOr<int> version = SchemaVersion(*db);
+  if (!version.ok()) return WithContext(version.status(), context);
+  if (static_cast<size_t>(*version) != StoreMigrations().size()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(context, ": schema version ", *version, ", this binary reads version ",
+                     StoreMigrations().size(), " (open the writer first)"));
+  }
+  return std::unique_ptr<Store>(new Store(*std::move(db)));
+}
+
 absl::Status Store::Ping() { return SchemaVersion(db_).status(); }
 
 absl::Status Store::RunInTransaction(const std::function<absl::Status()>& fn) {
@@ -75,6 +97,20 @@ absl::Status Store::RunInTransaction(const std::function<absl::Status()>& fn) {
 
 absl::Status Store::Atomically(const std::function<absl::Status()>& fn) {
   return zfleet::controller::Atomically(db_, fn);
+}
+
+absl::Status Store::RunInReadTransaction(const std::function<absl::Status()>& fn) {
+  if (!db_.InAutocommit()) {
+    return absl::FailedPreconditionError("RunInReadTransaction: a transaction is already open");
+  }
+  // DEFERRED: no lock until the first read, and only a read lock then.
+  RETURN_IF_ERROR(db_.Exec("BEGIN DEFERRED"));
+  absl::Status status = fn();
+  if (status.ok()) status = db_.Exec("COMMIT");
+  // A read transaction left open would pin its snapshot (and keep checkpoints from
+  // reaching the end of the WAL).
+  if (!db_.InAutocommit()) db_.Exec("ROLLBACK").IgnoreError();
+  return status;
 }
 
 }  // namespace zfleet::controller

@@ -1,12 +1,16 @@
-// The controller's durable state in SQLite. One owning connection, WAL, synchronous=FULL,
-// the schema migrated through PRAGMA user_version (schema.h), every statement prepared and
-// bound. The tables are grouped into one class each (hosts, pools, scrub runs, commands, audit,
-// events, incidents, webhook notifications, history, scan watch, controller state); Store
-// owns the connection and the tables, runs transactions, and reads and applies one agent
+// The controller's durable state in SQLite: WAL, synchronous=FULL, the schema migrated
+// through PRAGMA user_version (schema.h), every statement prepared and bound. The tables
+// are grouped into one class each (hosts, pools, scrub runs, commands, audit, events,
+// incidents, webhook notifications, history, scan watch, controller state); Store owns one
+// connection and the tables over it, runs transactions, and reads and applies one agent
 // report (report_io.h).
 //
-// Thread-compatible: callers serialize access (the controller holds one mutex around the
-// store), so there is exactly one writer; health() alone is thread-safe. Every method
+// One Store (Open) is the writer: it owns the file and migrates it. Others may be opened
+// on the same file as readers (OpenReader; reader_pool.h keeps them): read-only
+// connections that WAL lets read the last committed state while the writer writes.
+//
+// Thread-compatible: callers serialize access to each Store (the controller holds one
+// mutex around the writer and one per reader); health() alone is thread-safe. Every method
 // returns Internal (with SQLite's message) on a database error, ResourceExhausted when the
 // disk is full (sqlite.h, IsDiskFull), and leaves the database as it was.
 #ifndef ZFLEET_CONTROLLER_STORE_STORE_H_
@@ -46,6 +50,10 @@ struct ForgottenHost {
   int events = 0;
 };
 
+// True for ":memory:" (and ""): a private database that no second connection can open, so
+// it has no readers.
+bool IsInMemoryPath(const std::string& path);
+
 class Store {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" for tests), enables WAL
@@ -53,6 +61,12 @@ class Store {
   // FailedPrecondition if the file's schema is newer than this binary knows, Internal if
   // the file cannot be opened or is not a database.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Opens a reader of the database file at `path`, which a writer has opened (and so
+  // migrated): a read-only connection, no migrations. Every write through it fails
+  // (Internal). InvalidArgument for an in-memory path (a second connection to ":memory:" is
+  // another, empty database); FailedPrecondition when the file's schema version is not
+  // this binary's; Internal when the file cannot be opened or is not a database.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenReader(const std::string& path);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -66,6 +80,11 @@ class Store {
   absl::Status Atomically(const std::function<absl::Status()>& fn);
   // Whether a transaction is open.
   bool InTransaction() const { return !db_.InAutocommit(); }
+  // Runs `fn` inside BEGIN … COMMIT without taking the write lock: under WAL every read of
+  // `fn` sees the one snapshot its first read took, whatever commits meanwhile. Returns fn's
+  // error (the transaction is ended either way) or the BEGIN's or COMMIT's.
+  // REQUIRES: no transaction is open (else FailedPrecondition).
+  absl::Status RunInReadTransaction(const std::function<absl::Status()>& fn);
 
   HostTable& hosts() { return hosts_; }
   PoolTable& pools() { return pools_; }

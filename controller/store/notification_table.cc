@@ -44,6 +44,7 @@ absl::StatusOr<int64_t> NotificationTable::Enqueue(const std::string& body,
     trim.BindText(1, url).BindInt64(2, limit);
     RETURN_IF_ERROR(WithContext(trim.Run(), "trimming the notification queue"));
     if (const int64_t dropped = db_->Changes(); dropped > 0) {
+      absl::MutexLock lock(&overflow_mu_);
       overflow_dropped_[url] += dropped;
       trimmed = true;
     }
@@ -54,6 +55,11 @@ absl::StatusOr<int64_t> NotificationTable::Enqueue(const std::string& body,
     RETURN_IF_ERROR(WithContext(sweep.Run(), "trimming the notification queue"));
   }
   return id;
+}
+
+std::map<std::string, int64_t> NotificationTable::overflow_dropped() const {
+  absl::MutexLock lock(&overflow_mu_);
+  return overflow_dropped_;
 }
 
 absl::StatusOr<std::optional<PendingNotification>> NotificationTable::Next(const std::string& url) {

@@ -5,8 +5,9 @@
 // delivery. Ids grow and are never reused (AUTOINCREMENT): a receiver can tell a
 // notification it saw before by its id.
 //
-// Thread-compatible; every method returns Internal (with SQLite's message) on a database
-// error.
+// Thread-compatible, except overflow_dropped(), which is thread-safe (/metrics reads it on
+// a reader's thread while the writer counts); every method returns Internal (with SQLite's
+// message) on a database error.
 #ifndef ZFLEET_CONTROLLER_STORE_NOTIFICATION_TABLE_H_
 #define ZFLEET_CONTROLLER_STORE_NOTIFICATION_TABLE_H_
 
@@ -16,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "controller/store/sqlite.h"
 
@@ -50,14 +53,15 @@ class NotificationTable {
   // deliveries went.
   absl::StatusOr<int64_t> ForgetOtherUrls(const std::vector<std::string>& urls);
   // Deliveries dropped for a full queue since this process opened the store, per URL.
-  const std::map<std::string, int64_t>& overflow_dropped() const { return overflow_dropped_; }
+  std::map<std::string, int64_t> overflow_dropped() const ABSL_LOCKS_EXCLUDED(overflow_mu_);
 
  private:
   // Deletes notifications without a delivery left.
   absl::Status DeleteDelivered();
 
   Database* db_;
-  std::map<std::string, int64_t> overflow_dropped_;
+  mutable absl::Mutex overflow_mu_;
+  std::map<std::string, int64_t> overflow_dropped_ ABSL_GUARDED_BY(overflow_mu_);
 };
 
 }  // namespace zfleet::controller

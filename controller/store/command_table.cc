@@ -104,6 +104,17 @@ absl::StatusOr<std::vector<CommandRecord>> CommandTable::Pending(const std::stri
   return ReadRows(stmt, ReadCommand);
 }
 
+absl::StatusOr<std::vector<CommandRecord>> CommandTable::PendingAll(absl::Time now) {
+  // commands_pending holds exactly the pending rows, by host and creation time.
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_->Prepare(absl::StrCat(kSelectCommands,
+                                             "WHERE c.state = 'pending' "
+                                             "AND (c.expires_at IS NULL OR c.expires_at >= ?1) "
+                                             "ORDER BY c.host_id, c.created_at, c.rowid")));
+  stmt.BindInt64(1, ToUnix(now));
+  return ReadRows(stmt, ReadCommand);
+}
+
 absl::StatusOr<std::vector<CommandRecord>> CommandTable::ExpiredBefore(absl::Time before) {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_->Prepare(absl::StrCat(kSelectCommands,

@@ -28,6 +28,9 @@ class CommandTable {
   // Pending commands for the host that have not expired at `now` (expires_at unset or not
   // before `now`), oldest first.
   absl::StatusOr<std::vector<CommandRecord>> Pending(const std::string& host_id, absl::Time now);
+  // Pending commands of every host that have not expired at `now`, ordered by host, then
+  // oldest first: Pending for the whole fleet in one query (the scheduler's tick).
+  absl::StatusOr<std::vector<CommandRecord>> PendingAll(absl::Time now);
   // Pending commands of every host whose expires_at is before `before`, oldest first.
   absl::StatusOr<std::vector<CommandRecord>> ExpiredBefore(absl::Time before);
   // The command with that id for that host, in any state; nullopt when there is none.

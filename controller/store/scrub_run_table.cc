@@ -149,6 +149,22 @@ absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::Open(const std::string&
                 [&](Statement& s) { s.BindText(1, host_id); });
 }
 
+absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::OpenAll() {
+  return Select("WHERE r.state IN ('requested', 'running') ORDER BY r.id", [](Statement&) {});
+}
+
+absl::StatusOr<std::vector<v1::ScrubRun>> ScrubRunTable::FinishedAmongNewest(int per_pool) {
+  if (per_pool <= 0) return std::vector<v1::ScrubRun>();
+  // The window numbers each pool's runs newest first along scrub_runs_by_pool; the state is
+  // filtered after numbering, so a pool's newest runs count whatever their state.
+  return Select(R"sql(
+    WHERE r.id IN (SELECT id FROM (
+      SELECT id, state, ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY id DESC) AS n
+      FROM scrub_runs) WHERE n <= ?1 AND state = 'finished')
+    ORDER BY r.pool_id, r.id DESC)sql",
+                [&](Statement& s) { s.BindInt64(1, per_pool); });
+}
+
 absl::StatusOr<int64_t> ScrubRunTable::DeleteEnded(absl::Time before, int limit) {
   if (limit <= 0) return 0;
   // The newest runs of a pool are found backwards on scrub_runs_by_pool; a command naming

@@ -42,6 +42,12 @@ class ScrubRunTable {
   absl::StatusOr<std::vector<v1::ScrubRun>> LatestOfHost(const std::string& host_id);
   // Runs in state requested or running for the host, oldest first.
   absl::StatusOr<std::vector<v1::ScrubRun>> Open(const std::string& host_id);
+  // Open for every host in one query, oldest first.
+  absl::StatusOr<std::vector<v1::ScrubRun>> OpenAll();
+  // The finished runs among each pool's `per_pool` newest runs (of any state), per pool
+  // newest first: what List(host, pool, per_pool) filtered to finished runs says, for every
+  // pool in one query (the scheduler's tick). Pools come in no particular order.
+  absl::StatusOr<std::vector<v1::ScrubRun>> FinishedAmongNewest(int per_pool);
   // Deletes at most `limit` runs that ended (finished, canceled, failed) before `before`
   // (or, without an end, were requested before it), oldest first. Kept whatever their age:
   // each pool's newest run, newest ended run and newest finished run (the scheduler's due

@@ -26,8 +26,11 @@ absl::StatusOr<v1::ListAuditResponse> AdminService::ListAudit(
                    RequestLimit(request.limit(), kDefaultAuditLimit, kMaxAuditLimit));
   const absl::Time since =
       request.since() == 0 ? absl::InfinitePast() : absl::FromUnixSeconds(request.since());
-  absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(std::vector<v1::AuditEntry> entries, store_->audit().List(since, limit));
+  std::vector<v1::AuditEntry> entries;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(entries, store.audit().List(since, limit));
+    return absl::OkStatus();
+  }));
   v1::ListAuditResponse response;
   for (v1::AuditEntry& entry : entries) *response.add_entries() = std::move(entry);
   return response;

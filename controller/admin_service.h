@@ -12,8 +12,8 @@
 
 namespace zfleet::controller {
 
-// Thread-safe: store access happens under `store_mu`, shared with the other services.
-// Store errors come back as Internal.
+// Thread-safe: ListAudit reads on a reader (store_service.h), the writes go to the writer
+// under `store_mu`, shared with the other services. Store errors come back as Internal.
 class AdminService : public StoreService {
  public:
   using StoreService::StoreService;

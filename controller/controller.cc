@@ -25,20 +25,33 @@ absl::StatusOr<std::unique_ptr<Controller>> Controller::Open(const std::string& 
                                                              const Clock* clock) {
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(db_path);
   if (!store.ok()) return store.status();
-  auto controller = std::make_unique<Controller>(store->get(), config, clock);
-  controller->owned_store_ = *std::move(store);
-  return controller;
+  std::unique_ptr<ReaderPool> readers;
+  if (!IsInMemoryPath(db_path)) {
+    absl::StatusOr<std::unique_ptr<ReaderPool>> opened = ReaderPool::Open(db_path, kReaders);
+    if (!opened.ok()) return opened.status();
+    readers = *std::move(opened);
+  }
+  Store* raw = store->get();
+  return std::unique_ptr<Controller>(
+      new Controller(*std::move(store), raw, std::move(readers), config, clock));
 }
 
 Controller::Controller(Store* store, const ControllerConfig* config, const Clock* clock)
-    : store_(store),
+    : Controller(nullptr, store, nullptr, config, clock) {}
+
+Controller::Controller(std::unique_ptr<Store> owned_store, Store* store,
+                       std::unique_ptr<ReaderPool> readers, const ControllerConfig* config,
+                       const Clock* clock)
+    : owned_store_(std::move(owned_store)),
+      store_(store),
+      readers_(std::move(readers)),
       config_(config),
       clock_(clock),
       reports_(store, &store_mu_, config, clock),
-      fleet_(store, &store_mu_, config, clock),
-      events_(store, &store_mu_, config, clock),
-      schedule_(store, &store_mu_, config, clock),
-      admin_(store, &store_mu_, config, clock),
+      fleet_(store, &store_mu_, readers_.get(), config, clock),
+      events_(store, &store_mu_, readers_.get(), config, clock),
+      schedule_(store, &store_mu_, readers_.get(), config, clock),
+      admin_(store, &store_mu_, readers_.get(), config, clock),
       liveness_(store, &store_mu_, config, clock),
       notification_queue_(store, &store_mu_),
       ticker_(config->scheduler.tick, [this] { Tick(); }),
@@ -85,15 +98,15 @@ Controller::~Controller() { StopTicking(); }
 absl::Status Controller::FeedAlerts() {
   if (alerts_ == nullptr) return absl::OkStatus();
   std::vector<v1::Incident> open, resolved;
-  {
-    absl::MutexLock lock(&store_mu_);
-    ASSIGN_OR_RETURN(open, store_->incidents().ListOpen());
-    ASSIGN_OR_RETURN(
-        resolved,
-        store_->incidents().ListResolvedSince(
-            clock_->Now() - DispatchPolicy::ForResend(config_->alerts.resend).resolved_for,
-            kMaxResolvedAlerts));
-  }
+  const absl::Time resolved_since =
+      clock_->Now() - DispatchPolicy::ForResend(config_->alerts.resend).resolved_for;
+  // After OnTick's commit, so a reader sees the incidents it opened and resolved.
+  RETURN_IF_ERROR(ReadStore(readers_.get(), store_, &store_mu_, [&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(open, store.incidents().ListOpen());
+    ASSIGN_OR_RETURN(resolved,
+                     store.incidents().ListResolvedSince(resolved_since, kMaxResolvedAlerts));
+    return absl::OkStatus();
+  }));
   alerts_->Update(IncidentAlerts(open), IncidentAlerts(resolved));
   return absl::OkStatus();
 }

@@ -1,10 +1,13 @@
-// The controller's composition root: the store, the one lock around it, the services that
-// answer agents and people over it (reports, fleet queries, events and triage, the
-// schedule, the audit trail and administration), the liveness probe systemd's watchdog
-// follows, and the periodic tick (scheduler, then event checks). The gRPC and /metrics
-// servers (service/) are thin shells over this.
+// The controller's composition root: the store's writer and the one lock around it, the
+// store's readers (on-disk stores), the services that answer agents and people over them
+// (reports, fleet queries, events and triage, the schedule, the audit trail and
+// administration), the liveness probe systemd's watchdog follows, and the periodic tick
+// (scheduler, then event checks). The gRPC and /metrics servers (service/) are thin shells
+// over this.
 //
-// Thread-safe: every service takes the store lock for each call.
+// Thread-safe: every write takes the writer's lock; every pure read (the CLI's queries,
+// /metrics, the scheduler's snapshot, the incidents fed to the alert sink) takes a reader
+// of its own instead (store_service.h), or the writer's lock when the store has no readers.
 #ifndef ZFLEET_CONTROLLER_CONTROLLER_H_
 #define ZFLEET_CONTROLLER_CONTROLLER_H_
 
@@ -24,6 +27,7 @@
 #include "controller/liveness_probe.h"
 #include "controller/report_processor.h"
 #include "controller/schedule_service.h"
+#include "controller/store/reader_pool.h"
 #include "controller/store/store.h"
 #include "controller/store_notification_queue.h"
 
@@ -31,12 +35,14 @@ namespace zfleet::controller {
 
 class Controller {
  public:
-  // Opens (or creates) the database at `db_path` and owns it. `config` and `clock` must
-  // outlive the controller. Returns the store's error (store/store.h, Store::Open).
+  // Opens (or creates) the database at `db_path` and owns it, with kReaders readers beside
+  // the writer unless it is in memory. `config` and `clock` must outlive the controller.
+  // Returns the store's error (store/store.h, Store::Open and Store::OpenReader).
   static absl::StatusOr<std::unique_ptr<Controller>> Open(const std::string& db_path,
                                                           const ControllerConfig* config,
                                                           const Clock* clock);
-  // Over a store the caller owns (tests that restart the controller on the same store).
+  // Over a store the caller owns (tests that restart the controller on the same store),
+  // without readers: every call takes the writer's lock, as an in-memory store needs.
   // `store`, `config` and `clock` must outlive the controller.
   Controller(Store* store, const ControllerConfig* config, const Clock* clock);
   ~Controller();  // StopTicking()
@@ -48,7 +54,7 @@ class Controller {
   EventQueries& events() { return events_; }
   ScheduleService& schedule() { return schedule_; }
   AdminService& admin() { return admin_; }
-  // For systemd's watchdog: passes only through the store lock and the store.
+  // For systemd's watchdog: passes only through the writer's lock and the writer.
   LivenessProbe& liveness() { return liveness_; }
 
   // One tick: the scheduler (which first fails the commands that expired unanswered), then
@@ -75,9 +81,16 @@ class Controller {
   // The /metrics page: EventQueries::Metrics with the senders' counters.
   absl::StatusOr<std::string> Metrics();
 
+  // Readers Open gives an on-disk store: one for a scrape or the tick beside one CLI call.
+  static constexpr int kReaders = 2;
+
  private:
+  Controller(std::unique_ptr<Store> owned_store, Store* store, std::unique_ptr<ReaderPool> readers,
+             const ControllerConfig* config, const Clock* clock);
+
   std::unique_ptr<Store> owned_store_;  // null when the caller owns the store
   Store* store_;
+  std::unique_ptr<ReaderPool> readers_;  // null: reads take the writer's lock
   const ControllerConfig* config_;
   const Clock* clock_;
   absl::Mutex store_mu_;

@@ -24,13 +24,14 @@ constexpr int kDefaultHistory = 50;
 constexpr int kMaxHistory = 1000;
 constexpr int kDiskSamples = 20;
 
-}  // namespace
-
-absl::Status EventQueries::CheckHost(const std::string& host_id) {
-  ASSIGN_OR_RETURN(std::optional<HostLiveness> host, store_->hosts().GetLiveness(host_id));
+// NotFound "unknown host H" unless the store knows `host_id`.
+absl::Status CheckHost(Store& store, const std::string& host_id) {
+  ASSIGN_OR_RETURN(std::optional<HostLiveness> host, store.hosts().GetLiveness(host_id));
   if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
   return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::StatusOr<v1::ListEventsResponse> EventQueries::ListEvents(
     const v1::ListEventsRequest& request) {
@@ -46,9 +47,12 @@ absl::StatusOr<v1::ListEventsResponse> EventQueries::ListEvents(
   if (request.since() > 0) filter.since = absl::FromUnixSeconds(request.since());
   filter.host_id = request.host_id();
   filter.unacknowledged_only = request.unacknowledged_only();
-  absl::MutexLock lock(store_mu_);
-  if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(filter.host_id));
-  ASSIGN_OR_RETURN(std::vector<v1::Event> events, store_->events().List(filter));
+  std::vector<v1::Event> events;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(store, filter.host_id));
+    ASSIGN_OR_RETURN(events, store.events().List(filter));
+    return absl::OkStatus();
+  }));
   v1::ListEventsResponse response;
   for (v1::Event& e : events) *response.add_events() = std::move(e);
   return response;
@@ -70,12 +74,15 @@ absl::StatusOr<v1::AckEventsResponse> EventQueries::AckEvents(const v1::AckEvent
 absl::StatusOr<v1::GetHistoryResponse> EventQueries::GetHistory(
     const v1::GetHistoryRequest& request) {
   ASSIGN_OR_RETURN(const int limit, RequestLimit(request.limit(), kDefaultHistory, kMaxHistory));
-  absl::MutexLock lock(store_mu_);
-  RETURN_IF_ERROR(CheckHost(request.host_id()));
-  ASSIGN_OR_RETURN(std::vector<v1::PoolChange> changes,
-                   store_->history().ListPoolChanges(request.host_id(), request.pool(), limit));
-  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                   store_->scrub_runs().List(request.host_id(), request.pool(), limit));
+  std::vector<v1::PoolChange> changes;
+  std::vector<v1::ScrubRun> runs;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    RETURN_IF_ERROR(CheckHost(store, request.host_id()));
+    ASSIGN_OR_RETURN(changes,
+                     store.history().ListPoolChanges(request.host_id(), request.pool(), limit));
+    ASSIGN_OR_RETURN(runs, store.scrub_runs().List(request.host_id(), request.pool(), limit));
+    return absl::OkStatus();
+  }));
   v1::GetHistoryResponse response;
   for (v1::ScrubRun& run : runs) *response.add_scrub_runs() = std::move(run);
   for (v1::PoolChange& change : changes) *response.add_changes() = std::move(change);
@@ -83,10 +90,13 @@ absl::StatusOr<v1::GetHistoryResponse> EventQueries::GetHistory(
 }
 
 absl::StatusOr<v1::ListDisksResponse> EventQueries::ListDisks(const v1::ListDisksRequest& request) {
-  absl::MutexLock lock(store_mu_);
-  if (!request.host_id().empty()) RETURN_IF_ERROR(CheckHost(request.host_id()));
-  ASSIGN_OR_RETURN(std::vector<v1::Disk> disks,
-                   store_->history().ListDisks(request.model(), request.host_id(), kDiskSamples));
+  std::vector<v1::Disk> disks;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    if (!request.host_id().empty()) RETURN_IF_ERROR(CheckHost(store, request.host_id()));
+    ASSIGN_OR_RETURN(disks,
+                     store.history().ListDisks(request.model(), request.host_id(), kDiskSamples));
+    return absl::OkStatus();
+  }));
   v1::ListDisksResponse response;
   for (v1::Disk& disk : disks) *response.add_disks() = std::move(disk);
   return response;
@@ -110,9 +120,12 @@ absl::StatusOr<v1::ListIncidentsResponse> EventQueries::ListIncidents(
   filter.resolved_too = request.all();
   filter.host_id = request.host_id();
   ASSIGN_OR_RETURN(filter.limit, RequestLimit(request.limit(), kDefaultEvents, kMaxEvents));
-  absl::MutexLock lock(store_mu_);
-  if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(filter.host_id));
-  ASSIGN_OR_RETURN(std::vector<v1::Incident> incidents, store_->incidents().List(filter));
+  std::vector<v1::Incident> incidents;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    if (!filter.host_id.empty()) RETURN_IF_ERROR(CheckHost(store, filter.host_id));
+    ASSIGN_OR_RETURN(incidents, store.incidents().List(filter));
+    return absl::OkStatus();
+  }));
   v1::ListIncidentsResponse response;
   for (v1::Incident& incident : incidents) *response.add_incidents() = std::move(incident);
   return response;
@@ -144,18 +157,19 @@ absl::StatusOr<std::string> EventQueries::Metrics(const std::vector<AlertSinkMet
   const absl::Time now = clock_->Now();
   MetricsInput input;
   input.alert_sinks = alert_sinks;
-  {
-    absl::MutexLock lock(store_mu_);
+  // Counted in the writer's memory, not stored: thread-safe, no store lock needed.
+  const std::map<std::string, int64_t> dropped = store_->notifications().overflow_dropped();
+  for (WebhookSinkMetrics& s : webhook_sinks) {
+    if (auto it = dropped.find(s.url); it != dropped.end()) s.overflow_dropped = it->second;
+  }
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
     for (WebhookSinkMetrics& s : webhook_sinks) {
-      ASSIGN_OR_RETURN(s.queued, store_->notifications().Pending(s.url));
-      const auto& dropped = store_->notifications().overflow_dropped();
-      if (auto it = dropped.find(s.url); it != dropped.end()) s.overflow_dropped = it->second;
+      ASSIGN_OR_RETURN(s.queued, store.notifications().Pending(s.url));
     }
-    input.webhook_sinks = std::move(webhook_sinks);
-    ASSIGN_OR_RETURN(input.pools, store_->pools().ListScrubStates());
-    ASSIGN_OR_RETURN(input.leaves, store_->pools().ListDevicesWithErrors());
-    ASSIGN_OR_RETURN(input.concerns, store_->scan_watch().ListConcerns());
-    ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store_->hosts().ListLiveness());
+    ASSIGN_OR_RETURN(input.pools, store.pools().ListScrubStates());
+    ASSIGN_OR_RETURN(input.leaves, store.pools().ListDevicesWithErrors());
+    ASSIGN_OR_RETURN(input.concerns, store.scan_watch().ListConcerns());
+    ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store.hosts().ListLiveness());
     input.hosts = static_cast<int64_t>(hosts.size());
     for (const HostLiveness& h : hosts) {
       if (now - h.last_seen <= config_->MissingAfter()) ++input.hosts_reporting;
@@ -163,14 +177,16 @@ absl::StatusOr<std::string> EventQueries::Metrics(const std::vector<AlertSinkMet
         input.zpool_not_answering.emplace_back(h.host_id, *h.zpool_stuck_since);
       }
     }
-    ASSIGN_OR_RETURN(input.events, store_->events().Count());
-    ASSIGN_OR_RETURN(std::vector<v1::Incident> open, store_->incidents().ListOpen());
+    ASSIGN_OR_RETURN(input.events, store.events().Count());
+    ASSIGN_OR_RETURN(std::vector<v1::Incident> open, store.incidents().ListOpen());
     std::map<std::pair<std::string, std::string>, int64_t> counts;
     for (const v1::Incident& i : open) {
       ++counts[{std::string(SeverityName(i.severity())), i.kind()}];
     }
     input.open_incidents.assign(counts.begin(), counts.end());
-  }
+    return absl::OkStatus();
+  }));
+  input.webhook_sinks = std::move(webhook_sinks);
   input.store_disk_full = store_->health().disk_full();
   input.store_disk_full_errors = store_->health().disk_full_errors();
   return RenderMetrics(input);

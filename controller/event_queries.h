@@ -16,8 +16,10 @@
 
 namespace zfleet::controller {
 
-// Thread-safe: store access happens under `store_mu`, shared with the report processor.
-// Store errors come back as Internal.
+// Thread-safe. What only reads (ListEvents, GetHistory, ListDisks, ListIncidents, Metrics)
+// goes to a reader, each call in one read transaction, so it never waits for a report; what
+// writes (the acks, and Triage, which opens and updates incidents) goes to the writer under
+// `store_mu`, shared with the other services. Store errors come back as Internal.
 class EventQueries : public StoreService {
  public:
   using StoreService::StoreService;
@@ -47,12 +49,10 @@ class EventQueries : public StoreService {
   // transaction.
   absl::StatusOr<v1::AckIncidentsResponse> AckIncidents(const v1::AckIncidentsRequest& request);
   // The /metrics page (metrics.h), with the alert sink's and the webhook sender's counters
-  // as given; each webhook's queue length and overflow drops come from the store.
+  // as given; each webhook's queue length and overflow drops come from the store (the
+  // drops are the writer's count since the controller started).
   absl::StatusOr<std::string> Metrics(const std::vector<AlertSinkMetrics>& alert_sinks = {},
                                       std::vector<WebhookSinkMetrics> webhook_sinks = {});
-
- private:
-  absl::Status CheckHost(const std::string& host_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 };
 
 }  // namespace zfleet::controller

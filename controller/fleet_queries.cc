@@ -16,6 +16,24 @@ namespace {
 
 bool Scanning(const v1::Scan& scan) { return scan.state() == "scanning"; }
 
+// The pool's record; NotFound "unknown host H" / "unknown pool H/P (pools on H: …)".
+absl::StatusOr<PoolRecord> FindPool(Store& store, const std::string& host_id,
+                                    const std::string& pool) {
+  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store.hosts().Get(host_id));
+  if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
+  ASSIGN_OR_RETURN(std::optional<PoolRecord> record, store.pools().Get(host_id, pool));
+  if (record.has_value()) return *std::move(record);
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> all, store.pools().List());
+  std::vector<std::string> names;
+  for (const auto& p : all) {
+    if (p.host_id == host_id) names.push_back(p.pool.name());
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "unknown pool ", host_id, "/", pool,
+      names.empty() ? " (the host reports no pools)"
+                    : absl::StrCat(" (pools on ", host_id, ": ", absl::StrJoin(names, ", "), ")")));
+}
+
 }  // namespace
 
 bool FleetQueries::Reporting(absl::Time last_seen, absl::Time now) const {
@@ -24,8 +42,11 @@ bool FleetQueries::Reporting(absl::Time last_seen, absl::Time now) const {
 
 absl::StatusOr<v1::ListHostsResponse> FleetQueries::ListHosts() {
   const absl::Time now = clock_->Now();
-  absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->hosts().List());
+  std::vector<HostRecord> hosts;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(hosts, store.hosts().List());
+    return absl::OkStatus();
+  }));
   v1::ListHostsResponse response;
   for (const HostRecord& h : hosts) {
     v1::HostSummary* s = response.add_hosts();
@@ -43,12 +64,17 @@ absl::StatusOr<v1::ListHostsResponse> FleetQueries::ListHosts() {
 
 absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
   const absl::Time now = clock_->Now();
-  absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->hosts().List());
+  std::vector<HostRecord> hosts;
+  std::vector<PoolRecord> pools;
+  std::vector<v1::ScrubRun> latest_runs;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(hosts, store.hosts().List());
+    ASSIGN_OR_RETURN(pools, store.pools().List());
+    ASSIGN_OR_RETURN(latest_runs, store.scrub_runs().Latest());
+    return absl::OkStatus();
+  }));
   absl::flat_hash_map<std::string, absl::Time> last_seen;
   for (const HostRecord& h : hosts) last_seen[h.host_id] = h.last_seen;
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->pools().List());
-  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> latest_runs, store_->scrub_runs().Latest());
   absl::flat_hash_map<std::pair<std::string, std::string>, v1::ScrubRun*> latest;
   for (auto& run : latest_runs) latest[{run.host_id(), run.pool()}] = &run;
   v1::ListPoolsResponse response;
@@ -67,8 +93,11 @@ absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
 
 absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus() {
   const absl::Time now = clock_->Now();
-  absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(FleetStatusRecord fleet, store_->pool_status().GetFleetStatus());
+  FleetStatusRecord fleet;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(fleet, store.pool_status().GetFleetStatus());
+    return absl::OkStatus();
+  }));
   v1::GetStatusResponse response;
   uint32_t reporting = 0;
   for (absl::Time last_seen : fleet.host_last_seen) reporting += Reporting(last_seen, now) ? 1 : 0;
@@ -83,35 +112,22 @@ absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus() {
   return response;
 }
 
-absl::StatusOr<PoolRecord> FleetQueries::FindPool(const std::string& host_id,
-                                                  const std::string& pool) {
-  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->hosts().Get(host_id));
-  if (!host.has_value()) return absl::NotFoundError(absl::StrCat("unknown host ", host_id));
-  ASSIGN_OR_RETURN(std::optional<PoolRecord> record, store_->pools().Get(host_id, pool));
-  if (record.has_value()) return *std::move(record);
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> all, store_->pools().List());
-  std::vector<std::string> names;
-  for (const auto& p : all) {
-    if (p.host_id == host_id) names.push_back(p.pool.name());
-  }
-  return absl::NotFoundError(absl::StrCat(
-      "unknown pool ", host_id, "/", pool,
-      names.empty() ? " (the host reports no pools)"
-                    : absl::StrCat(" (pools on ", host_id, ": ", absl::StrJoin(names, ", "), ")")));
-}
-
 absl::StatusOr<v1::GetPoolResponse> FleetQueries::GetPool(const v1::GetPoolRequest& request) {
   const absl::Time now = clock_->Now();
-  absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(PoolRecord record, FindPool(request.host_id(), request.pool()));
-  ASSIGN_OR_RETURN(std::optional<HostRecord> host, store_->hosts().Get(request.host_id()));
+  PoolRecord record;
+  std::optional<HostRecord> host;
+  std::vector<v1::ScrubRun> runs;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(record, FindPool(store, request.host_id(), request.pool()));
+    ASSIGN_OR_RETURN(host, store.hosts().Get(request.host_id()));
+    ASSIGN_OR_RETURN(runs, store.scrub_runs().List(request.host_id(), request.pool(), 20));
+    return absl::OkStatus();
+  }));
   v1::GetPoolResponse response;
   v1::PoolSummary* s = response.mutable_pool();
   s->set_host_id(record.host_id);
   s->set_last_seen(absl::ToUnixSeconds(record.last_seen));
   s->set_host_reporting(host.has_value() && Reporting(host->last_seen, now));
-  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                   store_->scrub_runs().List(request.host_id(), request.pool(), 20));
   if (!runs.empty()) *s->mutable_last_scrub() = runs.front();
   for (auto& run : runs) *response.add_scrub_runs() = std::move(run);
   *s->mutable_pool() = std::move(record.pool);
@@ -122,7 +138,7 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
     const v1::RequestScrubRequest& request) {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(PoolRecord record, FindPool(request.host_id(), request.pool()));
+  ASSIGN_OR_RETURN(PoolRecord record, FindPool(*store_, request.host_id(), request.pool()));
   const std::string where = absl::StrCat(request.host_id(), "/", request.pool());
   const v1::Scan& scan = record.pool.scan();
   ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store_->scrub_runs().Open(request.host_id()));

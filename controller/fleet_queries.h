@@ -15,7 +15,9 @@
 
 namespace zfleet::controller {
 
-// Thread-safe: store access happens under `store_mu`, shared with the report processor.
+// Thread-safe. The reads (ListHosts, ListPools, GetStatus, GetPool) go to a reader, each in
+// one read transaction, so they see one committed state and never wait for a report;
+// RequestScrub reads and writes on the writer under `store_mu`.
 class FleetQueries : public StoreService {
  public:
   using StoreService::StoreService;
@@ -41,8 +43,6 @@ class FleetQueries : public StoreService {
   void set_on_scrub_requested(std::function<void()> fn) { on_scrub_requested_ = std::move(fn); }
 
  private:
-  absl::StatusOr<PoolRecord> FindPool(const std::string& host_id, const std::string& pool)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
   bool Reporting(absl::Time last_seen, absl::Time now) const;
 
   std::function<void()> on_scrub_requested_;

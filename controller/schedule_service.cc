@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -20,13 +22,45 @@ namespace zfleet::controller {
 // What a run paused by the scheduler says to people (ScrubRun.pause says it to code).
 constexpr char kPausedAtWindowEnd[] = "paused at window end";
 
+namespace {
+
+// Runs looked at per pool for its scrub history (the finished ones among them).
+constexpr int kHistoryRuns = 50;
+
+using PoolKey = std::pair<std::string, std::string>;  // (host id, pool name)
+
+// A pool's open run as the scheduler saw it: what Apply compares with the store's.
+struct OpenRun {
+  int64_t id = 0;  // 0: none
+  v1::ScrubRunState state = v1::SCRUB_RUN_STATE_UNSPECIFIED;
+  v1::ScrubPause pause = v1::PAUSE_NONE;
+
+  friend bool operator==(const OpenRun& a, const OpenRun& b) {
+    return a.id == b.id && a.state == b.state && a.pause == b.pause;
+  }
+};
+
+OpenRun OpenRunOf(const v1::ScrubRun& run) { return {run.id(), run.state(), run.pause()}; }
+
+// The open run of `pool` among a host's open runs (oldest first): the newest, as Gather
+// takes it.
+OpenRun OpenRunOf(const std::vector<v1::ScrubRun>& open, const std::string& pool) {
+  OpenRun found;
+  for (const v1::ScrubRun& run : open) {
+    if (run.pool() == pool) found = OpenRunOf(run);
+  }
+  return found;
+}
+
+}  // namespace
+
 // Everything one decision needs, with store identities beside the scheduler's indexes.
 struct ScheduleService::Inputs {
   FleetSnapshot fleet;
   std::vector<RunningScrub> running;
   std::vector<ManualRequest> manual;
   std::vector<std::string> host_ids;  // by host index
-  std::vector<int64_t> open_run;      // by pool index; 0 = none
+  std::vector<OpenRun> open_run;      // by pool index
   std::vector<bool> command_pending;  // by pool index
 };
 
@@ -84,9 +118,10 @@ absl::Time CommandExpiry(ActionKind kind, DiskClass disk_class, const SchedulerP
 
 }  // namespace
 
-absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) {
+absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(Store& store,
+                                                                absl::Time now) const {
   Inputs in;
-  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store_->hosts().List());
+  ASSIGN_OR_RETURN(std::vector<HostRecord> hosts, store.hosts().List());
   absl::flat_hash_map<std::string, size_t> host_index;
   for (const HostRecord& h : hosts) {
     HostSnapshot snap;
@@ -99,22 +134,34 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     in.fleet.hosts.push_back(std::move(snap));
     in.host_ids.push_back(h.host_id);
   }
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store_->pools().List());
-  absl::flat_hash_map<std::string, std::vector<CommandRecord>> pending_by_host;
-  absl::flat_hash_map<std::string, std::vector<v1::ScrubRun>> open_by_host;
-  for (const HostRecord& h : hosts) {
-    ASSIGN_OR_RETURN(pending_by_host[h.host_id], store_->commands().Pending(h.host_id, now));
-    ASSIGN_OR_RETURN(open_by_host[h.host_id], store_->scrub_runs().Open(h.host_id));
+  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store.pools().List());
+  // The fleet's pending commands, open runs and run history in one query each, grouped by
+  // pool here.
+  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store.commands().PendingAll(now));
+  absl::flat_hash_set<PoolKey> command_pending;
+  for (const CommandRecord& c : pending) command_pending.insert({c.host_id, c.pool});
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> open, store.scrub_runs().OpenAll());
+  absl::flat_hash_map<PoolKey, std::vector<v1::ScrubRun>> open_by_pool;  // oldest first
+  for (v1::ScrubRun& run : open) {
+    open_by_pool[{run.host_id(), run.pool()}].push_back(std::move(run));
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> finished_runs,
+                   store.scrub_runs().FinishedAmongNewest(kHistoryRuns));
+  absl::flat_hash_map<PoolKey, std::vector<v1::ScrubRun>> finished_by_pool;  // newest first
+  for (v1::ScrubRun& run : finished_runs) {
+    finished_by_pool[{run.host_id(), run.pool()}].push_back(std::move(run));
   }
   // When each scan last progressed, as the report path records it (scan_progress table).
-  ASSIGN_OR_RETURN(std::vector<ScanProgressRecord> scans, store_->scan_watch().ListProgress());
-  absl::flat_hash_map<std::string, absl::Time> progressed_at;
+  ASSIGN_OR_RETURN(std::vector<ScanProgressRecord> scans, store.scan_watch().ListProgress());
+  absl::flat_hash_map<PoolKey, absl::Time> progressed_at;
   for (const auto& scan : scans) {
-    progressed_at[absl::StrCat(scan.host_id, "/", scan.pool)] = scan.progress.progressed_at;
+    progressed_at[{scan.host_id, scan.pool}] = scan.progress.progressed_at;
   }
+  const std::vector<v1::ScrubRun> none;
   for (const PoolRecord& p : pools) {
     auto hit = host_index.find(p.host_id);
     if (hit == host_index.end()) continue;
+    const PoolKey key(p.host_id, p.pool.name());
     const size_t index = in.fleet.pools.size();
     PoolSnapshot snap;
     snap.host = hit->second;
@@ -131,12 +178,13 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     } else if (p.pool.has_size_bytes()) {
       snap.size_bytes = static_cast<double>(p.pool.size_bytes());
     }
-    ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs,
-                     store_->scrub_runs().List(p.host_id, p.pool.name(), 50));
-    std::vector<FinishedScrub> finished;  // newest first, as List returns them
+    auto runs_of = [&](const auto& by_pool) -> const std::vector<v1::ScrubRun>& {
+      auto it = by_pool.find(key);
+      return it == by_pool.end() ? none : it->second;
+    };
+    std::vector<FinishedScrub> finished;  // newest first
     bool newest = true;
-    for (const auto& run : runs) {
-      if (run.state() != v1::RUN_FINISHED) continue;
+    for (const auto& run : runs_of(finished_by_pool)) {
       if (newest) {
         if (run.has_started_at()) snap.last_scrub_start = absl::FromUnixSeconds(run.started_at());
         if (run.has_ended_at()) snap.last_scrub_end = absl::FromUnixSeconds(run.ended_at());
@@ -152,13 +200,11 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
     if (auto took = ExpectedFromHistory(finished, snap.disk_class, config_->scheduler)) {
       snap.expected_duration = *took;
     }
-    bool pending = false;
-    for (const auto& c : pending_by_host[p.host_id]) pending |= c.pool == p.pool.name();
+    const bool pending = command_pending.contains(key);
     in.command_pending.push_back(pending);
-    in.open_run.push_back(0);
-    for (const auto& run : open_by_host[p.host_id]) {
-      if (run.pool() != p.pool.name()) continue;
-      in.open_run[index] = run.id();
+    in.open_run.emplace_back();
+    for (const auto& run : runs_of(open_by_pool)) {
+      in.open_run[index] = OpenRunOf(run);
       if (run.state() == v1::RUN_REQUESTED && !pending && run.trigger() == v1::TRIGGER_MANUAL) {
         in.manual.push_back({index, false, absl::FromUnixSeconds(run.requested_at())});
         continue;
@@ -173,7 +219,7 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
         r.state = run.pause() == v1::PAUSE_WINDOW_END ? RunState::kPausedByWindow
                                                       : RunState::kPausedByOperator;
       }
-      auto at = progressed_at.find(absl::StrCat(p.host_id, "/", p.pool.name()));
+      auto at = progressed_at.find(key);
       r.last_progress = at == progressed_at.end() ? r.started : std::max(at->second, r.started);
       in.running.push_back(r);
     }
@@ -183,18 +229,45 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(absl::Time now) 
 }
 
 absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, absl::Time now) {
+  // What the store holds now of each host acted on, read inside the transaction.
+  struct HostNow {
+    std::vector<CommandRecord> pending;
+    std::vector<v1::ScrubRun> open;  // oldest first; kept in step with Apply's updates
+  };
+  absl::flat_hash_map<std::string, HostNow> current;
+  auto host_now = [&](const std::string& host) -> absl::StatusOr<HostNow*> {
+    auto [it, inserted] = current.try_emplace(host);
+    if (inserted) {
+      ASSIGN_OR_RETURN(it->second.pending, store_->commands().Pending(host, now));
+      ASSIGN_OR_RETURN(it->second.open, store_->scrub_runs().Open(host));
+    }
+    return &it->second;
+  };
   return store_->RunInTransaction([&]() -> absl::Status {
     for (const Action& action : decision.actions) {
       if (action.pool >= in.fleet.pools.size() || in.command_pending[action.pool]) continue;
       const PoolSnapshot& pool = in.fleet.pools[action.pool];
       const std::string& host = in.host_ids[pool.host];
+      // The decision was made on a snapshot read beside the writer: a pool that got a
+      // command, or whose open run changed, since then is decided again at the next tick.
+      HostNow* stored = nullptr;
+      ASSIGN_OR_RETURN(stored, host_now(host));
+      const bool commanded =
+          std::any_of(stored->pending.begin(), stored->pending.end(),
+                      [&](const CommandRecord& c) { return c.pool == pool.name; });
+      if (commanded || OpenRunOf(stored->open, pool.name) != in.open_run[action.pool]) {
+        spdlog::info(
+            "scheduler: {} {}/{} left to the next tick: the pool changed since it was read",
+            ActionKindName(action.kind), host, pool.name);
+        continue;
+      }
       CommandRecord command;
       command.id = NewCommandId();
       command.host_id = host;
       command.pool = pool.name;
       command.created_at = now;
       command.expires_at = CommandExpiry(action.kind, pool.disk_class, config_->scheduler, now);
-      command.scrub_run_id = in.open_run[action.pool];
+      command.scrub_run_id = in.open_run[action.pool].id;
       switch (action.kind) {
         case ActionKind::kStart:
           command.kind = v1::SCRUB_START;
@@ -221,8 +294,7 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
       }
       if (command.scrub_run_id != 0 &&
           (action.kind == ActionKind::kPause || action.kind == ActionKind::kResume)) {
-        ASSIGN_OR_RETURN(std::vector<v1::ScrubRun> runs, store_->scrub_runs().Open(host));
-        for (v1::ScrubRun run : runs) {
+        for (v1::ScrubRun& run : stored->open) {
           if (run.id() != command.scrub_run_id) continue;
           const bool pause = action.kind == ActionKind::kPause;
           run.set_pause(pause ? v1::PAUSE_WINDOW_END : v1::PAUSE_NONE);
@@ -240,22 +312,38 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
 
 absl::Status ScheduleService::Tick() {
   const absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(store_mu_);
+    // First, at the same `now`: a manual run whose command expired unswept would look like
+    // a request still waiting for the scheduler, which would then start it after all.
+    RETURN_IF_ERROR(ExpireCommands(*store_, now).status());
+  }
+  // Read after that commit, so the snapshot has the expiries.
+  Inputs in;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(in, Gather(store, now));
+    return absl::OkStatus();
+  }));
+  Decision decision;
+  {
+    absl::MutexLock lock(&plan_mu_);
+    DecideOptions options;
+    options.explain = false;
+    options.plan = &plan_.At(now, in.fleet, config_->scheduler, in.running);
+    decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual, options);
+  }
   absl::MutexLock lock(store_mu_);
-  // First, at the same `now`: a manual run whose command expired unswept would look like a
-  // request still waiting for the scheduler, which would then start it after all.
-  RETURN_IF_ERROR(ExpireCommands(*store_, now).status());
-  ASSIGN_OR_RETURN(Inputs in, Gather(now));
-  DecideOptions options;
-  options.explain = false;
-  options.plan = &plan_.At(now, in.fleet, config_->scheduler, in.running);
-  Decision decision = Decide(now, in.fleet, config_->scheduler, in.running, in.manual, options);
   return Apply(in, decision, now);
 }
 
 absl::StatusOr<v1::GetScheduleResponse> ScheduleService::GetSchedule() {
   const absl::Time now = clock_->Now();
-  absl::MutexLock lock(store_mu_);
-  ASSIGN_OR_RETURN(Inputs in, Gather(now));
+  Inputs in;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(in, Gather(store, now));
+    return absl::OkStatus();
+  }));
+  absl::MutexLock lock(&plan_mu_);
   const ScrubPlan& plan = plan_.At(now, in.fleet, config_->scheduler, in.running);
   DecideOptions options;
   options.plan = &plan;

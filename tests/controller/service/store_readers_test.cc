@@ -1,5 +1,5 @@
-// Reads never wait for writes: over an on-disk store with readers, the CLI's queries and the
-// /metrics page answer while another thread holds the writer's lock
+// Reads never wait for writes: over an on-disk store with readers, the CLI's queries, the
+// /metrics page and `zfleet schedule` answer while another thread holds the writer's lock
 // (as a report waiting on its fsync does), and see what the writer committed. Threads of
 // their own, so under TSan with this folder; every wait is bounded by a generous deadline,
 // none is an assertion by itself.
@@ -120,9 +120,10 @@ TEST_F(StoreReadersTest, FleetQueriesAnswerWhileTheWriterIsHeld) {
   EXPECT_EQ(pool->pool().pool().name(), "tank");
 }
 
-TEST_F(StoreReadersTest, MetricsEventsAndAuditAnswerWhileTheWriterIsHeld) {
+TEST_F(StoreReadersTest, MetricsScheduleEventsAndAuditAnswerWhileTheWriterIsHeld) {
   ASSERT_NO_FATAL_FAILURE(Report("nas1"));
   absl::StatusOr<std::string> metrics;
+  absl::StatusOr<v1::GetScheduleResponse> schedule;
   absl::StatusOr<v1::ListEventsResponse> events;
   absl::StatusOr<v1::ListIncidentsResponse> incidents;
   absl::StatusOr<v1::GetHistoryResponse> history;
@@ -130,6 +131,7 @@ TEST_F(StoreReadersTest, MetricsEventsAndAuditAnswerWhileTheWriterIsHeld) {
   absl::StatusOr<v1::ListAuditResponse> audit;
   EXPECT_TRUE(AnswersWhileTheWriterIsHeld([&] {
     metrics = events_->Metrics({}, {{.url = "https://hooks.example/a"}});
+    schedule = schedule_->GetSchedule();
     events = events_->ListEvents(v1::ListEventsRequest());
     incidents = events_->ListIncidents(v1::ListIncidentsRequest());
     v1::GetHistoryRequest h;
@@ -141,6 +143,8 @@ TEST_F(StoreReadersTest, MetricsEventsAndAuditAnswerWhileTheWriterIsHeld) {
   }));
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   EXPECT_THAT(*metrics, HasSubstr("zfleet_hosts 1"));
+  ASSERT_TRUE(schedule.ok()) << schedule.status();
+  EXPECT_EQ(schedule->rows_size(), 1);
   EXPECT_TRUE(events.ok()) << events.status();
   EXPECT_TRUE(incidents.ok()) << incidents.status();
   EXPECT_TRUE(history.ok()) << history.status();
@@ -158,8 +162,31 @@ TEST_F(StoreReadersTest, AReadSeesEveryCommittedReport) {
   }
 }
 
+// The tick reads the fleet on a reader and writes its decision on the writer: a manual
+// request (a write, on the writer) is seen and started.
+TEST_F(StoreReadersTest, TheTickStartsARequestedScrubFromAReadersSnapshot) {
+  ASSERT_NO_FATAL_FAILURE(Report("nas1"));
+  v1::RequestScrubRequest request;
+  request.set_host_id("nas1");
+  request.set_pool("tank");
+  request.set_action(v1::START);  // without --now: the scheduler starts it
+  absl::StatusOr<v1::RequestScrubResponse> requested = fleet_->RequestScrub(request);
+  ASSERT_TRUE(requested.ok()) << requested.status();
+  ASSERT_TRUE(schedule_->Tick().ok());
+  absl::StatusOr<v1::ReportResponse> reply =
+      processor_->Process(PoolsReport("nas1", {TwoDiskTank(0, "ONLINE")}));
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  ASSERT_EQ(reply->commands_size(), 1);
+  EXPECT_EQ(reply->commands(0).kind(), v1::SCRUB_START);
+  // A second tick sees that command pending and adds none.
+  ASSERT_TRUE(schedule_->Tick().ok());
+  reply = processor_->Process(PoolsReport("nas1", {TwoDiskTank(0, "ONLINE")}));
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(reply->commands_size(), 1);
+}
+
 // Reports, ticks and reads at once through a controller over a file (Controller::Open):
-// every call succeeds, and TSan sees the readers and the writer race-free.
+// every call succeeds, and TSan sees the readers, the writer and the plan's lock race-free.
 TEST(StoreReadersControllerTest, ReportsTicksAndReadsRunTogether) {
   TempDir dir;
   ControllerConfig config;

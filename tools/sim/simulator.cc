@@ -167,8 +167,9 @@ void SchedulerSim::Replan(absl::Time now) {
     absl::Duration left = s.remaining;
     if (r.state == RunState::kRunning) left -= now - s.segment_start;
     fleet_.pools[r.pool].percent_done =
-        s.total > absl::ZeroDuration() ? 100 * (1 - std::max(left, absl::ZeroDuration()) / s.total)
-                                       : 0;
+        s.total > absl::ZeroDuration()
+            ? 100 * (1 - absl::FDivDuration(std::max(left, absl::ZeroDuration()), s.total))
+            : 0;
   }
   plan_ = PlanScrubs(now, fleet_, policy_, running_);
   replan_at_ = ReplanTime(now, policy_);

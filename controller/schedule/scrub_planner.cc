@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <queue>
 #include <tuple>
 #include <utility>
@@ -19,7 +20,10 @@ namespace {
 // Running and paused scrubs by pool: how much window time each still needs.
 struct Occupant {
   size_t pool;
-  absl::Time end;  // expected end, in its class's window time from now
+  // When it holds a slot from: now when running; when its window opens again when paused
+  // at a window's end, since it resumes then before any pool of its host or group starts.
+  absl::Time from;
+  absl::Time end;  // expected end, in its class's window time from `from`
 };
 
 // The pools and running scrubs of one cap group, and its slots while the plan is placed.
@@ -30,10 +34,13 @@ struct Group {
   int cap = 1;
   std::vector<size_t> pools;  // planned pools
   std::vector<Occupant> running;
-  // Placement state: slot s is held by running scrubs until busy_until[s]; free_until holds
-  // (the latest time its next pool must end by, slot) for the slots still taking pools;
-  // chains[s] are the slot's pools, latest first.
+  // Placement state: slot s is held by running scrubs from held_from[s] until busy_until[s];
+  // free_until holds (the latest time its next pool must end by, slot) for the slots still
+  // taking pools; chains[s] are the slot's pools, latest first. A slot held only from later
+  // (a paused scrub) takes pools before its scrub too: those from chains[s][before[s]] on.
+  std::vector<absl::Time> held_from;
   std::vector<absl::Time> busy_until;
+  std::vector<size_t> before;
   std::priority_queue<std::pair<absl::Time, size_t>> free_until;
   std::vector<std::vector<size_t>> chains;
 };
@@ -119,13 +126,27 @@ void Planner::MakeGroups(const std::vector<Occupant>& occupants) {
 
 void Planner::OpenSlots(Group& group) const {
   const size_t slots = std::clamp<size_t>(group.cap, 1, group.pools.size() + group.running.size());
-  // The running scrubs hold slots until their expected ends, the longest in slot 0 on.
+  // The running scrubs hold slots until their expected ends, the longest in slot 0 on. Paused
+  // ones do not count toward the cap, so a group can have more than slots; each of those
+  // waits for the slot that frees first.
+  group.held_from.assign(slots, now_);
   group.busy_until.assign(slots, now_);
-  std::vector<absl::Time> ends;
-  for (const Occupant& o : group.running) ends.push_back(o.end);
-  std::sort(ends.rbegin(), ends.rend());
-  for (size_t s = 0; s < slots && s < ends.size(); ++s) {
-    group.busy_until[s] = std::max(now_, ends[s]);
+  group.before.assign(slots, SIZE_MAX);
+  std::vector<Occupant> held = group.running;
+  std::sort(held.begin(), held.end(),
+            [](const Occupant& a, const Occupant& b) { return a.end > b.end; });
+  for (size_t i = 0; i < held.size(); ++i) {
+    const Occupant& o = held[i];
+    if (i < slots) {
+      group.held_from[i] = std::max(now_, o.from);
+      group.busy_until[i] = std::max(now_, o.end);
+      continue;
+    }
+    size_t s = std::min_element(group.busy_until.begin(), group.busy_until.end()) -
+               group.busy_until.begin();
+    absl::Time begin = std::max(group.busy_until[s], o.from);
+    group.busy_until[s] = std::max(group.busy_until[s], begin + (o.end - o.from));
+    group.held_from[s] = std::min(group.held_from[s], std::max(now_, o.from));
   }
   for (size_t s = 0; s < slots; ++s) group.free_until.push({absl::InfiniteFuture(), s});
   group.chains.resize(slots);
@@ -147,7 +168,15 @@ void Planner::PlacePool(size_t pool) {
       for (;;) {
         auto [until, slot] = group.free_until.top();
         absl::Time start = std::min(s, StartToEndBy(pool, until));
-        absl::Time busy = group.busy_until[slot];
+        // A slot whose pools already go before its paused scrub is free until then.
+        absl::Time busy = group.before[slot] == SIZE_MAX ? group.busy_until[slot] : now_;
+        if (start < busy && busy > now_ && group.held_from[slot] > now_) {
+          // Too late to follow the paused scrub: its next pools end before it resumes.
+          group.free_until.pop();
+          group.free_until.push({std::min(until, group.held_from[slot]), slot});
+          group.before[slot] = group.chains[slot].size();
+          continue;
+        }
         if (start < busy && busy > now_ && group.free_until.size() > 1) {
           group.free_until.pop();
           continue;
@@ -174,10 +203,17 @@ void Planner::PlacePool(size_t pool) {
 // lets them; a pool that cannot start by its due time will be late.
 void Planner::WalkChains(const Group& group) {
   for (size_t slot = 0; slot < group.chains.size(); ++slot) {
-    absl::Time free = group.busy_until[slot];
-    for (auto it = group.chains[slot].rbegin(); it != group.chains[slot].rend(); ++it) {
-      PoolPlan& p = plan_.pools[*it];
-      const ScrubWindows& w = windows(*it);
+    const std::vector<size_t>& chain = group.chains[slot];
+    const size_t before = group.before[slot];
+    absl::Time free = before == SIZE_MAX ? group.busy_until[slot] : now_;
+    for (size_t k = chain.size(); k-- > 0;) {
+      if (k + 1 == before) {
+        // The paused scrub resumes behind the pools placed before it.
+        absl::Time from = group.held_from[slot];
+        free = std::max(free, from) + (group.busy_until[slot] - from);
+      }
+      PoolPlan& p = plan_.pools[chain[k]];
+      const ScrubWindows& w = windows(chain[k]);
       absl::Time begin = free == absl::InfiniteFuture() || w.IsOpenAt(free, policy_.timezone)
                              ? free
                              : w.NextChange(free, policy_.timezone);
@@ -229,7 +265,10 @@ ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
     absl::Time end = r.trigger == ScrubTrigger::kScheduled
                          ? w.AdvanceOpenTime(now_, remaining, policy_.timezone)
                          : now_ + remaining;
-    occupants.push_back({r.pool, end});
+    absl::Time from = r.state == RunState::kPausedByWindow && !w.IsOpenAt(now_, policy_.timezone)
+                          ? std::min(w.NextChange(now_, policy_.timezone), end)
+                          : now_;
+    occupants.push_back({r.pool, from, end});
   }
   for (size_t i = 0; i < n; ++i) {
     const PoolSnapshot& p = fleet_.pools[i];

@@ -12,9 +12,14 @@
 // those slots' next scrubs room. So the pools of one host, which share its slots, are not
 // planned into the same hours by their rack. The running scrubs hold slots until their
 // expected ends (the longest first); such a slot takes no pool that would have to start
-// before then while another slot of its group can. Then each slot's chain is walked forward
-// from now behind the scrub running in it, and a pool whose earliest start there falls after
-// its due time will be late.
+// before then while another slot of its group can. A scrub paused at its window's end holds
+// its slot only from when the window opens again (it resumes first then), so a pool that
+// cannot follow it there goes before it, ending by then: e.g. a scrub of an always-open class
+// runs in the daytime instead of taking the night a paused one needs. Paused scrubs do not
+// count toward the caps, so a group may hold more of them than slots: each extra one follows
+// the one that ends first. Then each slot's chain is walked forward from now (behind the
+// scrub running in it), and a pool whose earliest start there falls after its due time will
+// be late.
 //
 // A pool's own latest sensible start is its due time when its window is open then; otherwise
 // the last window stretch before it, late enough in the stretch to finish inside it when

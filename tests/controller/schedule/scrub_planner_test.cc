@@ -136,6 +136,29 @@ TEST(ScrubPlannerTest, ARunningScrubDelaysTheChainAndMakesPoolsLate) {
   EXPECT_TRUE(plan.pools[1].late || plan.pools[2].late);
 }
 
+TEST(ScrubPlannerTest, APoolThatCannotFollowAPausedScrubGoesBeforeIt) {
+  // Tuesday 06:00 on a rack of one: pool 0's SATA scrub was paused at 05:00 with two hours to
+  // go, so it holds the slot Wednesday 01:00-03:00. Pool 1 (SAS, any time, 6h) is due
+  // Wednesday 02:00: it cannot follow the paused scrub in time, so it runs before it,
+  // ending by 01:00; the paused scrub's slot does not count as taken from now.
+  FleetSnapshot fleet = OneRack(2, At(4, 2), 4);
+  fleet.pools[0].scan_function = ScanFunction::kScrub;
+  fleet.pools[0].scan_state = ScanState::kPaused;
+  fleet.pools[0].percent_done = 50;
+  fleet.pools[1].disk_class = DiskClass::kSas;
+  fleet.pools[1].last_scrub_start = At(4, 2) - Days(30);
+  fleet.pools[1].size_bytes = 6 * 3600 * 100e6;
+  SchedulerPolicy policy = RackOfOne();
+  policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Mon-Fri 01:00-05:00"});
+  const absl::Time now = At(3, 6);
+  std::vector<RunningScrub> running = {
+      {0, ScrubTrigger::kScheduled, RunState::kPausedByWindow, At(3, 3), At(3, 5)}};
+  ScrubPlan plan = PlanScrubs(now, fleet, policy, running);
+  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19));
+  EXPECT_FALSE(plan.pools[1].late);
+  EXPECT_EQ(plan.late, 0);
+}
+
 TEST(ScrubPlannerTest, AGroupThatCannotHoldItsScrubsIsAShortfall) {
   // Four 50h SATA scrubs a week on a rack that runs one at a time: 200 > 168 hours.
   FleetSnapshot fleet = OneRack(4, At(9, 0), 50);

@@ -37,7 +37,11 @@ class Decider {
  public:
   Decider(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy,
           const DecideOptions& options)
-      : now_(now), fleet_(fleet), policy_(policy), options_(options), caps_(fleet, policy) {
+      : now_(now),
+        fleet_(fleet),
+        policy_(policy),
+        options_(options),
+        caps_(fleet, policy, options.host_labels) {
     for (int c = 0; c < kDiskClassCount; ++c) {
       open_[c] = policy.classes[c].windows.IsOpenAt(now, policy.timezone);
     }
@@ -210,6 +214,15 @@ absl::Time Decider::Urgency(size_t i, absl::Time due) const {
 
 void Decider::ConsiderPool(size_t i) {
   if (running_.contains(i) || manual_.contains(i)) return;
+  if (!explain()) {
+    // Without rows only starts matter. A pool that a rule other than the caps keeps from
+    // starting now is kept all through this decision, and the caps only fill while it starts
+    // pools, so neither its due time nor its rank matters: on an overloaded fleet that is
+    // most of the due pools. Only a window opening (a change of time) can let it start.
+    BlockReason blocked = PoolBlocker(pool(i), host_of(i), open(i), policy_, Bypass::kNothing);
+    if (blocked.blocker == Blocker::kWindowClosed) Touch(i);
+    if (!blocked.ok() || !caps_.Check(pool(i).host).ok()) return;
+  }
   absl::Time due = DueTime(pool(i), host_of(i), policy_);
   if (due <= now_) {
     Touch(i);

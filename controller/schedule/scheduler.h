@@ -152,6 +152,7 @@ struct PoolRow {
 };
 
 struct ScrubPlan;
+struct HostLabelIndex;
 
 struct DecideOptions {
   bool explain = true;  // fill Decision::rows
@@ -164,6 +165,10 @@ struct DecideOptions {
   // The look-ahead plan to act on: the standing one (standing_plan.h), made at or before
   // `now` for this fleet; null = Decide makes one for these inputs. Not owned.
   const ScrubPlan* plan = nullptr;
+  // Optional speed-up for callers whose hosts and labels seldom change (the simulator):
+  // IndexHostLabels (scheduler_rules.h) of this fleet and policy, so that a decision does not
+  // look up the labels of every host it checks a cap for. Not owned; must outlive the call.
+  const HostLabelIndex* host_labels = nullptr;
 };
 
 struct Decision {
@@ -173,7 +178,11 @@ struct Decision {
   std::vector<size_t> stalled;
   // The earliest time after `now` at which the actions could differ if no input but the
   // time changed (a due or early-start time, a window opening or closing). Stalls do not
-  // count. InfiniteFuture when nothing is pending.
+  // count. Without rows (explain false or candidates set) neither do the due and early times
+  // of pools that a rule keeps from starting now: a full cap (any pool while the fleet is
+  // full), the load, the state, a scan; such a pool can start only once an input changes, or
+  // a window of its class opens or of a running scrub closes, which do count. InfiniteFuture
+  // when nothing is pending.
   absl::Time wake_at = absl::InfiniteFuture();
 };
 

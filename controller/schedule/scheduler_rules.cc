@@ -73,31 +73,69 @@ BlockReason PoolBlocker(const PoolSnapshot& pool, const HostSnapshot& host, bool
   return {};
 }
 
-CapCounter::CapCounter(const FleetSnapshot& fleet, const SchedulerPolicy& policy)
-    : fleet_snapshot_(fleet),
-      policy_(policy),
-      per_host_(fleet.hosts.size(), 0),
-      per_label_(policy.max_per_label.size()) {}
+HostLabelIndex IndexHostLabels(const FleetSnapshot& fleet, const SchedulerPolicy& policy) {
+  HostLabelIndex index;
+  const size_t keys = policy.max_per_label.size();
+  index.counter.assign(fleet.hosts.size() * keys, -1);
+  std::vector<absl::flat_hash_map<absl::string_view, int>> numbers(keys);
+  for (size_t h = 0; h < fleet.hosts.size(); ++h) {
+    for (size_t i = 0; i < keys; ++i) {
+      auto it = fleet.hosts[h].labels.find(policy.max_per_label[i].first);
+      if (it == fleet.hosts[h].labels.end()) continue;
+      auto [entry, inserted] = numbers[i].try_emplace(it->second, index.values);
+      if (inserted) ++index.values;
+      index.counter[h * keys + i] = entry->second;
+    }
+  }
+  return index;
+}
+
+CapCounter::CapCounter(const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+                       const HostLabelIndex* index)
+    : fleet_snapshot_(fleet), policy_(policy), index_(index), per_host_(fleet.hosts.size(), 0) {
+  if (index_ != nullptr) {
+    counts_.assign(index_->values, 0);
+  } else {
+    counter_of_.assign(fleet.hosts.size() * policy.max_per_label.size(), kUnresolved);
+    value_index_.resize(policy.max_per_label.size());
+  }
+}
+
+const int* CapCounter::Counters(size_t host) const {
+  const size_t keys = policy_.max_per_label.size();
+  if (index_ != nullptr) return index_->counter.data() + host * keys;
+  int* counters = counter_of_.data() + host * keys;
+  if (keys == 0 || counters[0] != kUnresolved) return counters;
+  const HostSnapshot& h = fleet_snapshot_.hosts[host];
+  for (size_t i = 0; i < keys; ++i) {
+    auto it = h.labels.find(policy_.max_per_label[i].first);
+    if (it == h.labels.end()) {
+      counters[i] = kNoLabel;
+      continue;
+    }
+    auto [entry, inserted] =
+        value_index_[i].try_emplace(it->second, static_cast<int>(counts_.size()));
+    if (inserted) counts_.push_back(0);
+    counters[i] = entry->second;
+  }
+  return counters;
+}
 
 void CapCounter::Add(size_t host, int delta) {
   fleet_ += delta;
   per_host_[host] += delta;
-  const HostSnapshot& h = fleet_snapshot_.hosts[host];
-  for (size_t i = 0; i < per_label_.size(); ++i) {
-    auto it = h.labels.find(policy_.max_per_label[i].first);
-    if (it != h.labels.end()) per_label_[i][it->second] += delta;
+  const int* counters = Counters(host);
+  for (size_t i = 0; i < policy_.max_per_label.size(); ++i) {
+    if (counters[i] != kNoLabel) counts_[counters[i]] += delta;
   }
 }
 
 BlockReason CapCounter::Check(size_t host) const {
   if (fleet_ >= policy_.max_concurrent) return {Blocker::kCapFleet};
   if (per_host_[host] >= policy_.max_per_host) return {Blocker::kCapHost};
-  const HostSnapshot& h = fleet_snapshot_.hosts[host];
-  for (size_t i = 0; i < per_label_.size(); ++i) {
-    auto it = h.labels.find(policy_.max_per_label[i].first);
-    if (it == h.labels.end()) continue;
-    auto count = per_label_[i].find(it->second);
-    if (count != per_label_[i].end() && count->second >= policy_.max_per_label[i].second) {
+  const int* counters = Counters(host);
+  for (size_t i = 0; i < policy_.max_per_label.size(); ++i) {
+    if (counters[i] != kNoLabel && counts_[counters[i]] >= policy_.max_per_label[i].second) {
       return {Blocker::kCapLabel, static_cast<int>(i)};
     }
   }

@@ -49,11 +49,24 @@ std::string BlockReasonText(const BlockReason& reason, const PoolSnapshot& pool,
 BlockReason PoolBlocker(const PoolSnapshot& pool, const HostSnapshot& host, bool window_open,
                         const SchedulerPolicy& policy, Bypass bypass);
 
+// Each host's capped label values as numbers (DecideOptions::host_labels), so that checking
+// a cap does not look up the host's labels.
+struct HostLabelIndex {
+  // By host, then by max_per_label entry: a number in [0, values) per (key, value), the same
+  // for every host with that value; -1 where the host does not carry the key.
+  std::vector<int> counter;
+  int values = 0;
+};
+HostLabelIndex IndexHostLabels(const FleetSnapshot& fleet, const SchedulerPolicy& policy);
+
 // Counts running scrubs fleet-wide, per host and per capped label value. Holds pointers
-// into `fleet` and `policy`, which must outlive it.
+// into `fleet`, `policy` and `index`, which must outlive it. A decision checks thousands of
+// pools on a large fleet, so each host's label values are looked up once, on its first Add
+// or Check, or taken from `index` when one is given (made for this fleet and policy).
 class CapCounter {
  public:
-  CapCounter(const FleetSnapshot& fleet, const SchedulerPolicy& policy);
+  CapCounter(const FleetSnapshot& fleet, const SchedulerPolicy& policy,
+             const HostLabelIndex* index = nullptr);
 
   // +1 when a scrub starts or resumes on `host`, -1 when one pauses or stops.
   void Add(size_t host, int delta);
@@ -62,12 +75,21 @@ class CapCounter {
   int fleet() const { return fleet_; }
 
  private:
+  static constexpr int kUnresolved = -2;
+  static constexpr int kNoLabel = -1;  // the host does not carry the key
+  // The counter index of each max_per_label key on `host` (kNoLabel without the key).
+  const int* Counters(size_t host) const;
+
   const FleetSnapshot& fleet_snapshot_;
   const SchedulerPolicy& policy_;
+  const HostLabelIndex* index_;
   int fleet_ = 0;
   std::vector<int> per_host_;  // by host index
-  // One map per max_per_label entry: label value → running scrubs.
-  std::vector<absl::flat_hash_map<absl::string_view, int>> per_label_;
+  // By host, then max_per_label entry: the index into counts_, resolved on first use.
+  mutable std::vector<int> counter_of_;
+  // One map per max_per_label entry: label value → index into counts_.
+  mutable std::vector<absl::flat_hash_map<absl::string_view, int>> value_index_;
+  mutable std::vector<int> counts_;  // running scrubs per (key, value)
 };
 
 }  // namespace zfleet::controller

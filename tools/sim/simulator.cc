@@ -6,6 +6,7 @@
 #include <queue>
 #include <tuple>
 
+#include "controller/schedule/scheduler_rules.h"
 #include "controller/schedule/scrub_planner.h"
 #include "controller/schedule/standing_plan.h"
 
@@ -186,7 +187,9 @@ void SchedulerSim::Replan(absl::Time now) {
 
 SimRun SchedulerSim::Run() {
   const absl::Time end = options_.end();
-  DecideOptions decide_options{/*explain=*/false, &candidates_, &plan_};
+  // The hosts and their labels never change during a run.
+  const HostLabelIndex host_labels = IndexHostLabels(fleet_, policy_);
+  DecideOptions decide_options{/*explain=*/false, &candidates_, &plan_, &host_labels};
   absl::Time t = options_.start;
   absl::Time wake = t;
   bool dirty = true;

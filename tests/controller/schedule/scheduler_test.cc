@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/schedule/scheduler_rules.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/controller/schedule/scheduler_world.h"
@@ -126,6 +127,14 @@ TEST(SchedulerRulesTest, EachRuleBlocksADuePoolWithItsReason) {
       EXPECT_EQ(row.phase, PoolPhase::kWaiting) << c.name;
     }
     EXPECT_EQ(row.reason, c.reason) << c.name;
+    // The simulator's shortcuts (no rows, every pool a candidate, the hosts' labels indexed
+    // once) start the same pools.
+    const HostLabelIndex labels = IndexHostLabels(w.fleet, w.policy);
+    const std::vector<size_t> all = {0, 1, 2, 3};
+    DecideOptions fast{/*explain=*/false, &all, /*plan=*/nullptr, &labels};
+    EXPECT_EQ(Actions(controller::Decide(kNow, w.fleet, w.policy, w.running, w.manual, fast)),
+              Actions(d))
+        << c.name;
   }
 }
 

@@ -5,7 +5,6 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "controller/schedule/scheduler_rules.h"
 #include "controller/schedule/scrub_planner.h"
 
@@ -106,11 +105,10 @@ Decision Decider::Run(absl::Span<const RunningScrub> running,
     // The fleet is full: nothing starts or resumes whatever the time, so only the window
     // ends of running scrubs (already handled) matter until a scrub ends.
   } else if (options_.candidates != nullptr) {
-    absl::flat_hash_set<size_t> seen;
-    seen.reserve(options_.candidates->size());
+    std::vector<bool> seen(fleet_.pools.size());  // a bit per pool: cheaper than a hash set
     for (size_t i : *options_.candidates) {
-      if (i < fleet_.pools.size() && fleet_.pools[i].host < fleet_.hosts.size() &&
-          seen.insert(i).second) {
+      if (i < fleet_.pools.size() && !seen[i] && fleet_.pools[i].host < fleet_.hosts.size()) {
+        seen[i] = true;
         ConsiderPool(i);
       }
     }
@@ -219,9 +217,13 @@ void Decider::ConsiderPool(size_t i) {
     // starting now is kept all through this decision, and the caps only fill while it starts
     // pools, so neither its due time nor its rank matters: on an overloaded fleet that is
     // most of the due pools. Only a window opening (a change of time) can let it start.
-    BlockReason blocked = PoolBlocker(pool(i), host_of(i), open(i), policy_, Bypass::kNothing);
-    if (blocked.blocker == Blocker::kWindowClosed) Touch(i);
-    if (!blocked.ok() || !caps_.Check(pool(i).host).ok()) return;
+    // Cheapest first: the window needs only the pool's class, a cap only its host's index.
+    if (!open(i)) {
+      Touch(i);
+      return;
+    }
+    if (!caps_.Check(pool(i).host).ok()) return;
+    if (!PoolBlocker(pool(i), host_of(i), true, policy_, Bypass::kNothing).ok()) return;
   }
   absl::Time due = DueTime(pool(i), host_of(i), policy_);
   if (due <= now_) {

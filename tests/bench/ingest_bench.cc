@@ -1,32 +1,44 @@
-// Ingest at fleet scale: N simulated agents report over gRPC, as fast as they
-// are answered, first to the real zfleet-controller (plaintext on 127.0.0.1, its database
-// in a temporary directory, synchronous=FULL as by default), then to a bare echo of the
-// same AgentService.Report in a child process of its own. Per target it prints reports/s,
-// the latency of a call (p50, p99), failures (any status but OK), the target's CPU
-// (user + system seconds over wall seconds, from /proc) and its peak and final RSS; then
-// the ratio. Every host first reports once, unmeasured (a host new to the controller costs
-// more than one it knows): the figures are the steady state that follows. The controller runs
+// Ingest at fleet scale: N simulated agents report over gRPC to the real zfleet-controller
+// (plaintext on 127.0.0.1, its database in a temporary directory, synchronous=FULL as by
+// default), then to a bare echo of the same AgentService.Report in a child process of its
+// own; optionally the real zfleet-agent reports to the controller alone. Reports go as fast
+// as they are answered (--interval=0), or each host once per --interval, hosts spread
+// evenly over it, as a fleet reports. Per target it prints reports/s, the latency of a call
+// (p50, p99, max), failures (any status but OK), paced: the reports sent late (more than
+// 1 s after their slot, their host's previous report unanswered) and whether the load held;
+// the target's CPU (user + system seconds over wall seconds, from /proc) and its peak and
+// final RSS, and the load generator's CPU and peak RSS; then the ratio. While the controller
+// is loaded, the real `zfleet status` runs against it every --status-every seconds: its wall
+// time. Every host first reports once, unmeasured (a host new to the controller costs more
+// than one it knows): the figures are the steady state that follows. The controller runs
 // with its defaults, its tick every 30 s included: its peak RSS counts a tick once one ran.
-// Prints figures; not pass/fail on time (tests/bench/ingest_bench_smoke.sh runs it briefly).
+// The agent (--targets=...,agent) runs after the load, for --agent-seconds, with a fake
+// zpool of --pools x --disks: its RSS and CPU. Prints figures; not pass/fail on time
+// (tests/bench/ingest_bench_smoke.sh runs every mode briefly).
 //
-//   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--changed=0.01] [--pools=4]
-//                [--disks=24] [--dir=DIR] [--controller-bin=PATH]
+//   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--interval=0] [--changed=0.01]
+//                [--pools=4] [--disks=24] [--targets=controller,echo] [--status-every=5]
+//                [--agent-seconds=90] [--dir=DIR] [--controller-bin=PATH] [--cli-bin=PATH]
+//                [--agent-bin=PATH]
 //
-// --streams: client threads, each with its own channel (connection), each host on one of
-// them; --changed: the share of reports that change something material; --dir: where the
+// --streams: connections, each host on one of them (as fast as possible: a client thread
+// each); --changed: the share of reports that change something material; --targets: any of
+// controller, echo, agent; --status-every: 0 runs no `zfleet status`; --dir: where the
 // controller's database goes (default $TMPDIR or /tmp).
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
-#include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,48 +47,76 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "grpcpp/grpcpp.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "tests/bench/ingest_agent.h"
 #include "tests/bench/ingest_fleet.h"
+#include "tests/bench/ingest_load.h"
+#include "tests/bench/ingest_status.h"
 #include "tests/bench/ingest_target.h"
 #include "tests/testing/fleet_fixture.h"
-#include "zfleet/v1/zfleet.grpc.pb.h"
 
 namespace zfleet::bench {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr auto kCallDeadline = std::chrono::seconds(10);  // as the agent's
 constexpr absl::Duration kReadyWithin = absl::Seconds(20);
-// Every host's first report is sent before measuring; past this, measuring starts anyway.
+// Every host's first report is sent before measuring; past this (plus kWarmUpPerHost for
+// each host, as a large fleet takes its time to register), measuring starts anyway.
 constexpr auto kWarmUpLimit = std::chrono::seconds(120);
+constexpr auto kWarmUpPerHost = std::chrono::milliseconds(10);
+// A `zfleet status` not done in this long counts as failed.
+constexpr absl::Duration kStatusTimeout = absl::Seconds(30);
 
 struct Options {
   int hosts = 2000;
   int streams = 16;
   double seconds = 20;
-  FleetShape shape;
+  double interval = 0;  // 0: as fast as answered
+  double status_every = 5;
+  double agent_seconds = 90;
+  int max_target_rss_mb = 4000;
+  std::set<std::string> targets = {"controller", "echo"};
+  Fleet fleet;
   std::string dir;
   std::string controller_bin;
+  std::string cli_bin;
+  std::string agent_bin;
 };
 
 constexpr const char* kUsage =
-    "usage: ingest_bench [--hosts=N] [--streams=N] [--seconds=S] [--changed=FRACTION] "
-    "[--pools=N] [--disks=N] [--dir=DIR] [--controller-bin=PATH]";
+    "usage: ingest_bench [--hosts=N] [--streams=N] [--seconds=S] [--interval=S] "
+    "[--changed=FRACTION] [--pools=N] [--disks=N] [--targets=controller,echo,agent] "
+    "[--status-every=S] [--agent-seconds=S] [--max-target-rss-mb=N] [--dir=DIR] "
+    "[--controller-bin=PATH] "
+    "[--cli-bin=PATH] [--agent-bin=PATH]";
 
 // Flags as --name=value or --name value. Returns the first problem, or "".
 std::string ParseOptions(int argc, char** argv, Options& o) {
   const char* tmp = std::getenv("TMPDIR");
   o.dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
   o.controller_bin = testing::BinaryPath("zfleet-controller");
+  o.cli_bin = testing::BinaryPath("zfleet");
+  o.agent_bin = testing::BinaryPath("zfleet-agent");
+  std::string targets = "controller,echo";
+  FleetShape& shape = o.fleet.shape;
   const std::map<std::string, int*> ints = {{"hosts", &o.hosts},
+                                            {"max-target-rss-mb", &o.max_target_rss_mb},
                                             {"streams", &o.streams},
-                                            {"pools", &o.shape.pools},
-                                            {"disks", &o.shape.disks}};
+                                            {"pools", &shape.pools},
+                                            {"disks", &shape.disks}};
   const std::map<std::string, double*> doubles = {{"seconds", &o.seconds},
-                                                  {"changed", &o.shape.changed}};
+                                                  {"interval", &o.interval},
+                                                  {"status-every", &o.status_every},
+                                                  {"agent-seconds", &o.agent_seconds},
+                                                  {"changed", &shape.changed}};
   const std::map<std::string, std::string*> texts = {{"dir", &o.dir},
-                                                     {"controller-bin", &o.controller_bin}};
+                                                     {"controller-bin", &o.controller_bin},
+                                                     {"cli-bin", &o.cli_bin},
+                                                     {"agent-bin", &o.agent_bin},
+                                                     {"targets", &targets}};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (!absl::StartsWith(arg, "--")) return absl::StrCat("unexpected argument ", arg);
@@ -103,12 +143,27 @@ std::string ParseOptions(int argc, char** argv, Options& o) {
     }
     if (!ok) return absl::StrCat("bad value for --", name, ": \"", value, "\"");
   }
-  if (o.hosts < 1) return "--hosts must be at least 1";
+  o.targets.clear();
+  for (absl::string_view t : absl::StrSplit(targets, ',')) {
+    if (t != "controller" && t != "echo" && t != "agent") {
+      return absl::StrCat("--targets takes controller, echo and agent, not \"", t, "\"");
+    }
+    o.targets.insert(std::string(t));
+  }
+  if (o.hosts < 1 || o.hosts > 10000000) return "--hosts must be from 1 to 10000000";
   if (o.streams < 1 || o.streams > o.hosts) return "--streams must be from 1 to --hosts";
   if (!(o.seconds > 0 && o.seconds <= 3600)) return "--seconds must be above 0 and at most 3600";
-  if (!(o.shape.changed >= 0 && o.shape.changed <= 1)) return "--changed must be from 0 to 1";
-  if (o.shape.pools < 1 || o.shape.pools > 1000) return "--pools must be from 1 to 1000";
-  if (o.shape.disks < 1 || o.shape.disks > 10000) return "--disks must be from 1 to 10000";
+  if (!(o.interval >= 0 && o.interval <= 3600)) return "--interval must be from 0 to 3600";
+  if (!(o.status_every >= 0 && o.status_every <= 3600)) {
+    return "--status-every must be from 0 to 3600";
+  }
+  if (!(o.agent_seconds > 0 && o.agent_seconds <= 3600)) {
+    return "--agent-seconds must be above 0 and at most 3600";
+  }
+  if (!(shape.changed >= 0 && shape.changed <= 1)) return "--changed must be from 0 to 1";
+  if (shape.pools < 1 || shape.pools > 1000) return "--pools must be from 1 to 1000";
+  if (o.max_target_rss_mb < 10) return "--max-target-rss-mb must be at least 10";
+  if (shape.disks < 1 || shape.disks > 10000) return "--disks must be from 1 to 10000";
   return "";
 }
 
@@ -119,110 +174,72 @@ double CpuSecondsOfSelf() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-struct Load {
-  int64_t ok = 0;
-  int64_t failed = 0;
-  int64_t changed = 0;
-  int64_t not_applied = 0;  // OK, but the controller took it for a duplicate or stale
-  double seconds = 0;
-  std::vector<float> latency_ms;  // of every call, OK or not
-  std::string first_error;
-};
-
-// Streams threads, each on its own channel to `address`, send the reports of hosts
-// t, t + streams, … in turn: each host once (`once`), or round and round for `duration`.
-Load Drive(const std::string& address, std::vector<SimulatedHost>& hosts, int streams, bool once,
-           std::chrono::milliseconds duration) {
-  std::vector<Load> per_thread(static_cast<size_t>(streams));
-  std::vector<std::unique_ptr<v1::AgentService::Stub>> stubs;
-  for (int t = 0; t < streams; ++t) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection per stream
-    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-    channel->WaitForConnected(std::chrono::system_clock::now() + kCallDeadline);
-    stubs.push_back(v1::AgentService::NewStub(channel));
-  }
-  const auto start = SteadyClock::now();
-  const auto end = start + (once ? std::chrono::milliseconds(kWarmUpLimit) : duration);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < streams; ++t) {
-    threads.emplace_back([&, t] {
-      Load& load = per_thread[static_cast<size_t>(t)];
-      std::mt19937_64 rng(static_cast<uint64_t>(t) * 7919 + 17);
-      for (size_t h = static_cast<size_t>(t);; h += static_cast<size_t>(streams)) {
-        if (h >= hosts.size()) {
-          if (once) break;
-          h = static_cast<size_t>(t);
-        }
-        const auto sent = SteadyClock::now();
-        if (sent >= end) break;
-        const int64_t changes_before = hosts[h].changes();
-        const v1::ReportRequest& report = hosts[h].Next(UnixNow(), rng);
-        load.changed += hosts[h].changes() - changes_before;
-        grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-        v1::ReportResponse reply;
-        const grpc::Status status = stubs[static_cast<size_t>(t)]->Report(&context, report, &reply);
-        load.latency_ms.push_back(
-            std::chrono::duration<float, std::milli>(SteadyClock::now() - sent).count());
-        if (status.ok()) {
-          ++load.ok;
-          if (reply.outcome() != v1::REPORT_APPLIED) ++load.not_applied;
-        } else {
-          ++load.failed;
-          if (load.first_error.empty()) {
-            load.first_error =
-                absl::StrCat("code ", status.error_code(), ": ", status.error_message());
-          }
-        }
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  Load all;
-  all.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  for (Load& l : per_thread) {
-    all.ok += l.ok;
-    all.failed += l.failed;
-    all.changed += l.changed;
-    all.not_applied += l.not_applied;
-    all.latency_ms.insert(all.latency_ms.end(), l.latency_ms.begin(), l.latency_ms.end());
-    if (all.first_error.empty()) all.first_error = l.first_error;
-  }
-  return all;
-}
-
-double Percentile(std::vector<float> v, double p) {
-  if (v.empty()) return 0;
-  const auto k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
+double PeakRssMbOfSelf() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) * 1024 / 1e6;
 }
 
 struct Figures {
   double reports_per_s = 0;
 };
 
-// Loads `target` on `port`: every host once, then `o.seconds` measured. Prints its lines
-// under `label`. Returns nullopt (having said why) when the target stopped answering /proc.
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// Loads `target` on `port`: every host once, then `o.seconds` measured, as fast as answered
+// or paced; `zfleet status` runs meanwhile when `status` is set. Prints its lines under
+// `label`. Returns nullopt (having said why) when the target stopped answering /proc.
 std::optional<Figures> Measure(const char* label, Target& target, int port,
-                               std::vector<SimulatedHost>& hosts, const Options& o) {
+                               std::vector<SimulatedHost>& hosts, const Options& o,
+                               StatusProber* status) {
   const std::string address = absl::StrCat("127.0.0.1:", port);
-  const Load first = Drive(address, hosts, o.streams, true, {});
-  std::printf("%-11s first report of each host: %lld in %.1f s (%.0f/s), failures %lld\n",
-              absl::StrCat(label, ":").c_str(), static_cast<long long>(first.ok + first.failed),
-              first.seconds, static_cast<double>(first.ok) / first.seconds,
-              static_cast<long long>(first.failed));
+  const std::string tag = absl::StrCat(label, ":");
+  // A target that cannot keep up queues what it is sent: the controller's RSS grows by
+  // gigabytes a minute under a fleet it cannot hold. On a shared machine the load stops
+  // before that matters; the run then counts as not held.
+  std::atomic<bool> abort{false};
+  std::atomic<double> rss_at_abort{0};
+  absl::Notification load_done;
+  std::thread guard([&] {
+    while (!load_done.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+      const absl::StatusOr<Target::Usage> usage = target.Read();
+      if (usage.ok() && usage->rss_mb > o.max_target_rss_mb) {
+        rss_at_abort = usage->rss_mb;
+        abort = true;
+        return;
+      }
+    }
+  });
+  const auto warm_up_limit = kWarmUpLimit + kWarmUpPerHost * static_cast<int64_t>(hosts.size());
+  const Load first =
+      Drive(address, o.fleet, hosts, o.streams, true,
+            std::chrono::duration_cast<std::chrono::milliseconds>(warm_up_limit), &abort);
+  const int64_t first_sent = first.ok + first.failed;
+  std::printf("%-11s first report of each host: %lld in %.1f s (%.0f/s), failures %lld%s\n",
+              tag.c_str(), static_cast<long long>(first_sent), first.seconds,
+              static_cast<double>(first.ok) / first.seconds, static_cast<long long>(first.failed),
+              first_sent < static_cast<int64_t>(hosts.size())
+                  ? absl::StrCat(" (stopped at the limit; ",
+                                 static_cast<int64_t>(hosts.size()) - first_sent, " hosts not yet)")
+                        .c_str()
+                  : "");
+  std::fflush(stdout);
   const absl::StatusOr<Target::Usage> before = target.Read();
   const double self_before = CpuSecondsOfSelf();
-  const Load load = Drive(address, hosts, o.streams, false,
-                          std::chrono::milliseconds(static_cast<int64_t>(o.seconds * 1000)));
+  if (status != nullptr) status->Start();
+  const Load load =
+      o.interval > 0 ? DrivePaced(address, o.fleet, hosts, o.streams, Millis(o.interval),
+                                  Millis(o.seconds), &abort)
+                     : Drive(address, o.fleet, hosts, o.streams, false, Millis(o.seconds), &abort);
+  load_done.Notify();
+  guard.join();
+  if (status != nullptr) status->Stop();
+  if (abort) {
+    std::printf("%-11s load stopped early: its RSS passed %.0f MB (--max-target-rss-mb=%d)\n",
+                tag.c_str(), rss_at_abort.load(), o.max_target_rss_mb);
+  }
   const double self_cpu = CpuSecondsOfSelf() - self_before;
   const absl::StatusOr<Target::Usage> after = target.Read();
   if (!before.ok() || !after.ok() || !target.Running()) {
@@ -232,20 +249,46 @@ std::optional<Figures> Measure(const char* label, Target& target, int port,
   }
   Figures f;
   f.reports_per_s = static_cast<double>(load.ok) / load.seconds;
+  if (o.interval > 0) {
+    std::printf(
+        "%-11s paced, each host every %g s: %lld reports due, %lld sent late, %lld slots "
+        "missed; load generator behind by up to %.1f s (%lld reports over 1 s)\n",
+        tag.c_str(), o.interval, static_cast<long long>(load.due),
+        static_cast<long long>(load.late), static_cast<long long>(load.missed), load.max_behind_s,
+        static_cast<long long>(load.behind));
+  }
+  float max_ms = 0;
+  for (float ms : load.latency_ms) max_ms = std::max(max_ms, ms);
   std::printf(
-      "%-11s %.0f reports/s  p50 %.1f ms  p99 %.1f ms  failures %lld  changed %lld  cpu %.2f "
-      "cores  rss %.0f MB (end %.0f MB)  loadgen cpu %.2f cores\n",
-      absl::StrCat(label, ":").c_str(), f.reports_per_s, Percentile(load.latency_ms, 0.50),
-      Percentile(load.latency_ms, 0.99), static_cast<long long>(load.failed),
-      static_cast<long long>(load.changed),
+      "%-11s %.0f reports/s  p50 %.1f ms  p99 %.1f ms  max %.0f ms  failures %lld  changed %lld  "
+      "cpu %.2f cores  rss %.0f MB (end %.0f MB)  loadgen cpu %.2f cores, rss %.0f MB\n",
+      tag.c_str(), f.reports_per_s, Percentile(load.latency_ms, 0.50),
+      Percentile(load.latency_ms, 0.99), static_cast<double>(max_ms),
+      static_cast<long long>(load.failed), static_cast<long long>(load.changed),
       (after->cpu_seconds - before->cpu_seconds) / load.seconds, after->peak_rss_mb, after->rss_mb,
-      self_cpu / load.seconds);
+      self_cpu / load.seconds, PeakRssMbOfSelf());
   const std::string& error = !first.first_error.empty() ? first.first_error : load.first_error;
   if (!error.empty()) std::printf("%-11s first failure: %s\n", "", error.c_str());
   if (const int64_t n = first.not_applied + load.not_applied; n > 0) {
     std::printf("%-11s %lld reports answered but not applied (duplicate or stale)\n", "",
                 static_cast<long long>(n));
   }
+  if (o.interval > 0) {
+    // Held: every report due was sent on time and answered OK.
+    std::string verdict = "yes";
+    if (abort) {
+      verdict = "no (stopped early, see above)";
+    } else if (load.behind > 0) {
+      verdict = "unknown (the load generator fell behind: fewer hosts, or more free cores)";
+    } else if (load.failed > 0 || load.late > 0 || load.missed > 0 || load.ok != load.due) {
+      verdict = absl::StrCat("no (", load.due - load.ok, " of ", load.due,
+                             " reports not answered OK, ", load.late, " late)");
+    }
+    std::printf("%-11s held %d hosts at %g s for %g s: %s\n", tag.c_str(), o.hosts, o.interval,
+                o.seconds, verdict.c_str());
+  }
+  if (status != nullptr) PrintStatusFigures(label, status->Figures());
+  std::fflush(stdout);
   return f;
 }
 
@@ -266,56 +309,117 @@ class ScratchDir {
   std::string path_;
 };
 
-int Run(const Options& o) {
+// The mean serialized report, over up to 1,000 hosts spread over the fleet.
+double MeanReportKb(const Options& o) {
+  v1::ReportRequest report;
+  const int step = std::max(1, o.hosts / 1000);
+  double bytes = 0;
+  int n = 0;
+  for (int h = 0; h < o.hosts; h += step, ++n) {
+    SimulatedHost(h).Write(o.fleet, o.fleet.start, 1.0, &report);
+    bytes += static_cast<double>(report.ByteSizeLong());
+  }
+  return bytes / n / 1000;
+}
+
+// Stopped by SIGINT, SIGTERM or SIGHUP, the bench removes `dir` (a 100,000-host database
+// is large) and exits 128 + signal; its children die with it (PR_SET_PDEATHSIG). The
+// signals are taken by a thread of their own, so the removal is no signal handler's work.
+// REQUIRES: called before any other thread starts, as they must inherit the blocked mask.
+void RemoveOnSignal(std::string dir) {
+  sigset_t stop;
+  sigemptyset(&stop);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, sig);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  std::thread([stop, dir = std::move(dir)] {
+    int sig = 0;
+    if (sigwait(&stop, &sig) != 0) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+    std::fflush(stdout);
+    std::_Exit(128 + sig);
+  }).detach();
+}
+
+int Run(Options& o) {
   ScratchDir dir(o.dir);
   if (dir.path().empty()) {
     std::fprintf(stderr, "ingest_bench: cannot make a directory in %s\n", o.dir.c_str());
     return 1;
   }
-  const std::string run = absl::StrCat("loadgen-", getpid(), "-", UnixNow());
+  RemoveOnSignal(dir.path());
+  o.fleet.start = UnixNow();
+  o.fleet.run = absl::StrCat("loadgen-", getpid(), "-", o.fleet.start);
   std::vector<SimulatedHost> hosts;
   hosts.reserve(static_cast<size_t>(o.hosts));
-  for (int h = 0; h < o.hosts; ++h) hosts.emplace_back(h, o.shape, UnixNow(), run);
-
-  const int controller_port = testing::FreeLoopbackPort();
-  auto controller =
-      Target::Start({o.controller_bin, "--listen", absl::StrCat("127.0.0.1:", controller_port),
-                     "--db", dir.path() + "/zfleet.db"},
-                    dir.path() + "/controller.log", controller_port, kReadyWithin);
-  if (!controller.ok()) {
-    std::fprintf(stderr, "ingest_bench: the controller did not start: %s\n",
-                 std::string(controller.status().message()).c_str());
-    return 1;
+  for (int h = 0; h < o.hosts; ++h) hosts.emplace_back(h);
+  const bool load_controller = o.targets.count("controller") > 0;
+  const bool agent = o.targets.count("agent") > 0;
+  if (load_controller || o.targets.count("echo") > 0) {
+    std::printf(
+        "ingest_bench: %d hosts x %d pools x %d disks (raidz2 of up to 12, sata/sas; %.1f KB a "
+        "report), %g%% of reports changed, %d streams, %s, %g s per target, %u cpus, db in %s\n",
+        o.hosts, o.fleet.shape.pools, o.fleet.shape.disks, MeanReportKb(o),
+        o.fleet.shape.changed * 100, o.streams,
+        o.interval > 0 ? absl::StrCat("each host every ", o.interval, " s").c_str()
+                       : "as fast as answered",
+        o.seconds, std::thread::hardware_concurrency(), o.dir.c_str());
+    std::fflush(stdout);
   }
-  std::printf(
-      "ingest_bench: %d hosts x %d pools x %d disks (raidz2 of up to 12, sata/sas), "
-      "%g%% of reports changed, %d streams, %.0f s per target, %u cpus, db in %s\n",
-      o.hosts, o.shape.pools, o.shape.disks, o.shape.changed * 100, o.streams, o.seconds,
-      std::thread::hardware_concurrency(), o.dir.c_str());
-  std::fflush(stdout);
-  const std::optional<Figures> ctl = Measure("controller", **controller, controller_port, hosts, o);
-  (*controller)->Stop();
-  if (!ctl.has_value()) return 1;
-  double bytes = 0;
-  for (const SimulatedHost& host : hosts)
-    bytes += static_cast<double>(host.report().ByteSizeLong());
-  std::printf("%-11s mean serialized report %.1f KB\n", "", bytes / o.hosts / 1000);
-  std::fflush(stdout);
 
-  const int echo_port = testing::FreeLoopbackPort();
-  auto echo = Target::Start({"/proc/self/exe", "--echo", std::to_string(echo_port)},
-                            dir.path() + "/echo.log", echo_port, kReadyWithin);
-  if (!echo.ok()) {
-    std::fprintf(stderr, "ingest_bench: the echo server did not start: %s\n",
-                 std::string(echo.status().message()).c_str());
-    return 1;
+  std::optional<Figures> ctl, bare;
+  if (load_controller || agent) {
+    const int port = testing::FreeLoopbackPort();
+    const std::string address = absl::StrCat("127.0.0.1:", port);
+    auto controller =
+        Target::Start({o.controller_bin, "--listen", address, "--db", dir.path() + "/zfleet.db"},
+                      dir.path() + "/controller.log", port, kReadyWithin);
+    if (!controller.ok()) {
+      std::fprintf(stderr, "ingest_bench: the controller did not start: %s\n",
+                   std::string(controller.status().message()).c_str());
+      return 1;
+    }
+    if (load_controller) {
+      std::optional<StatusProber> status;
+      if (o.status_every > 0) {
+        status.emplace(o.cli_bin, address, dir.path() + "/status.log",
+                       absl::Seconds(o.status_every), kStatusTimeout);
+      }
+      ctl = Measure("controller", **controller, port, hosts, o,
+                    status.has_value() ? &*status : nullptr);
+      if (!ctl.has_value()) return 1;
+    }
+    if (agent) {
+      const absl::StatusOr<AgentFigures> figures = MeasureAgent(
+          o.agent_bin, address, o.fleet.shape, dir.path(), absl::Seconds(o.agent_seconds));
+      if (!figures.ok()) {
+        std::fprintf(stderr, "ingest_bench: %s\n", std::string(figures.status().message()).c_str());
+        return 1;
+      }
+      PrintAgentFigures(*figures, o.fleet.shape);
+      std::fflush(stdout);
+    }
+    (*controller)->Stop();
   }
-  const std::optional<Figures> bare = Measure("echo", **echo, echo_port, hosts, o);
-  (*echo)->Stop();
-  if (!bare.has_value()) return 1;
-  std::printf("controller/echo: %.3f (the echo answers %.1fx as many reports)\n",
-              bare->reports_per_s > 0 ? ctl->reports_per_s / bare->reports_per_s : 0,
-              ctl->reports_per_s > 0 ? bare->reports_per_s / ctl->reports_per_s : 0);
+
+  if (o.targets.count("echo") > 0) {
+    const int echo_port = testing::FreeLoopbackPort();
+    auto echo = Target::Start({"/proc/self/exe", "--echo", std::to_string(echo_port)},
+                              dir.path() + "/echo.log", echo_port, kReadyWithin);
+    if (!echo.ok()) {
+      std::fprintf(stderr, "ingest_bench: the echo server did not start: %s\n",
+                   std::string(echo.status().message()).c_str());
+      return 1;
+    }
+    bare = Measure("echo", **echo, echo_port, hosts, o, nullptr);
+    (*echo)->Stop();
+    if (!bare.has_value()) return 1;
+  }
+  if (ctl.has_value() && bare.has_value()) {
+    std::printf("controller/echo: %.3f (the echo answers %.1fx as many reports)\n",
+                bare->reports_per_s > 0 ? ctl->reports_per_s / bare->reports_per_s : 0,
+                ctl->reports_per_s > 0 ? bare->reports_per_s / ctl->reports_per_s : 0);
+  }
   return 0;
 }
 

@@ -3,12 +3,19 @@
 // Most reports repeat the host's previous one (only the sequence, times and load move, as
 // an agent's periodic report does); a share of them change something material first: one
 // disk's checksum counter rises, or a pool's scrub starts, moves or ends.
+//
+// A host keeps only what sets it apart (its number, sequence and the few changes it made),
+// tens of bytes; its report, about a hundred kilobytes as a message, is written on demand
+// into a message the caller reuses from host to host. So 100,000 hosts take megabytes, not
+// gigabytes, and writing a report into a warm message allocates nothing.
 #ifndef ZFLEET_TESTS_BENCH_INGEST_FLEET_H_
 #define ZFLEET_TESTS_BENCH_INGEST_FLEET_H_
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "zfleet/v1/zfleet.pb.h"
 
@@ -20,28 +27,56 @@ struct FleetShape {
   double changed = 0.01;  // share of reports that change something material
 };
 
-// One simulated host. Not thread-safe: each host is driven by one thread.
+// What every simulated host of a run shares: its agents started at unix second `start`,
+// and the instance and stream ids name `run`, so two runs never look like one agent.
+struct Fleet {
+  FleetShape shape;
+  int64_t start = 0;
+  std::string run;
+};
+
+// One simulated host. Not thread-safe: each host is driven by one thread at a time.
 class SimulatedHost {
  public:
-  // Host number `index` (host_id node00042.dc1), its agent started at unix second `start`
-  // (the instance and stream ids name `run`, so two runs never look like one agent).
-  SimulatedHost(int index, const FleetShape& shape, int64_t start, const std::string& run);
+  // Host number `index` (host_id node00042.dc1).
+  explicit SimulatedHost(int index) : index_(index) {}
 
-  // The next report at unix second `now`: the previous one, changed first with probability
-  // shape.changed (drawn from `rng`). The reference stays valid until the next call.
-  const v1::ReportRequest& Next(int64_t now, std::mt19937_64& rng);
+  // Writes the next report at unix second `now` into `*report`: the previous one, changed
+  // first with probability fleet.shape.changed (drawn from `rng`). Every field is
+  // rewritten, so `*report` may hold any host's report of the same fleet, or nothing.
+  void Next(const Fleet& fleet, int64_t now, std::mt19937_64& rng, v1::ReportRequest* report);
 
-  // The report last returned by Next() (before the first call: without sequence and times).
-  const v1::ReportRequest& report() const { return report_; }
+  // Writes the report last made by Next() as of `now`, with `load1`, without moving on
+  // (before the first Next(): sequence 0).
+  void Write(const Fleet& fleet, int64_t now, double load1, v1::ReportRequest* report) const;
+
   // Reports sent that changed something.
   int64_t changes() const { return changes_; }
 
  private:
-  void Change(int64_t now, std::mt19937_64& rng);
+  struct ScanChange {  // a pool's scan other than its initial finished scrub
+    int pool = 0;
+    bool scanning = false;
+    double percent = 0;
+    int64_t start_time = 0;
+    int64_t end_time = 0;
+  };
+  struct DiskChange {  // a disk with checksum errors
+    int pool = 0;
+    int disk = 0;  // in the pool, counting across its raidz2 groups
+    uint64_t checksum_errors = 0;
+  };
+  struct Changes {
+    std::vector<ScanChange> scans;
+    std::vector<DiskChange> disks;
+  };
 
-  FleetShape shape_;
-  v1::ReportRequest report_;
+  void Change(const Fleet& fleet, int64_t now, std::mt19937_64& rng);
+
+  int index_;
+  uint64_t sequence_ = 0;
   int64_t changes_ = 0;
+  std::unique_ptr<Changes> changed_;  // null until the host's first change, as for most
 };
 
 }  // namespace zfleet::bench

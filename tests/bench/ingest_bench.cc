@@ -18,13 +18,14 @@
 //
 //   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--interval=0] [--changed=0.01]
 //                [--pools=4] [--disks=24] [--targets=controller,echo] [--status-every=5]
-//                [--agent-seconds=90] [--dir=DIR] [--controller-bin=PATH] [--cli-bin=PATH]
-//                [--agent-bin=PATH]
+//                [--agent-seconds=90] [--max-target-rss-mb=4000] [--dir=DIR]
+//                [--controller-bin=PATH] [--cli-bin=PATH] [--agent-bin=PATH]
 //
 // --streams: connections, each host on one of them (as fast as possible: a client thread
 // each); --changed: the share of reports that change something material; --targets: any of
-// controller, echo, agent; --status-every: 0 runs no `zfleet status`; --dir: where the
-// controller's database goes (default $TMPDIR or /tmp).
+// controller, echo, agent; --status-every: 0 runs no `zfleet status`; --max-target-rss-mb:
+// the load on a target stops once its RSS passes this; --dir: where the controller's
+// database goes (default $TMPDIR or /tmp).
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>

@@ -222,11 +222,28 @@ std::optional<Figures> Measure(const char* label, Target& target, int port,
               tag.c_str(), static_cast<long long>(first_sent), first.seconds,
               static_cast<double>(first.ok) / first.seconds, static_cast<long long>(first.failed),
               first_sent < static_cast<int64_t>(hosts.size())
-                  ? absl::StrCat(" (stopped at the limit; ",
-                                 static_cast<int64_t>(hosts.size()) - first_sent, " hosts not yet)")
+                  ? absl::StrCat(" (stopped; ", static_cast<int64_t>(hosts.size()) - first_sent,
+                                 " hosts not yet)")
                         .c_str()
                   : "");
   std::fflush(stdout);
+  if (abort) {  // nothing to measure: say why, and that the load did not hold
+    load_done.Notify();
+    guard.join();
+    std::printf(
+        "%-11s load stopped before measuring: its RSS passed %.0f MB "
+        "(--max-target-rss-mb=%d)\n",
+        tag.c_str(), rss_at_abort.load(), o.max_target_rss_mb);
+    if (!first.first_error.empty()) {
+      std::printf("%-11s first failure: %s\n", "", first.first_error.c_str());
+    }
+    if (o.interval > 0) {
+      std::printf("%-11s held %d hosts at %g s for %g s: no (stopped early, see above)\n",
+                  tag.c_str(), o.hosts, o.interval, o.seconds);
+    }
+    std::fflush(stdout);
+    return Figures{};
+  }
   const absl::StatusOr<Target::Usage> before = target.Read();
   const double self_before = CpuSecondsOfSelf();
   if (status != nullptr) status->Start();

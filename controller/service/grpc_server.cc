@@ -67,6 +67,12 @@ class GrpcServer::AgentServiceImpl final : public v1::AgentService::Service {
       LogRefusalOnce(caller, request->host_id(), allowed);
       return ToGrpcStatus(allowed);
     }
+    // A call its agent gave up on (its deadline passed while it waited for a thread) is
+    // not worth the work: the agent sends the observation again. Under a load the
+    // controller cannot hold, this keeps it from falling further behind.
+    if (context->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled before it ran");
+    }
     auto result = reports_->Process(*request);
     // A refused report is the agent's to fix, and a full disk is logged once a minute by
     // the store's health, not once per report.

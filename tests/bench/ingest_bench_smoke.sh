@@ -22,6 +22,8 @@ rc=$?
 for target in controller echo; do
   grep -Eq "^$target: +first report of each host: 8 in .*, failures 0$" <<<"$out" ||
     fail "$target: every host's first report"
+  grep -Eq "^$target: +second report of each host: 8 in .*, failures 0$" <<<"$out" ||
+    fail "$target: every host's second report"
   grep -Eq "^$target: +[1-9][0-9]* reports/s  p50 [0-9.]+ ms  p99 [0-9.]+ ms  max [0-9]+ ms  failures 0  .*cpu [0-9.]+ cores  rss [0-9]+ MB .*loadgen cpu [0-9.]+ cores, rss [0-9]+ MB$" <<<"$out" ||
     fail "$target: the figures, without failures"
 done

@@ -134,7 +134,6 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(Store& store,
     in.fleet.hosts.push_back(std::move(snap));
     in.host_ids.push_back(h.host_id);
   }
-  ASSIGN_OR_RETURN(std::vector<PoolRecord> pools, store.pools().List());
   // The fleet's pending commands, open runs and run history in one query each, grouped by
   // pool here.
   ASSIGN_OR_RETURN(std::vector<CommandRecord> pending, store.commands().PendingAll(now));
@@ -158,9 +157,11 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(Store& store,
     progressed_at[{scan.host_id, scan.pool}] = scan.progress.progressed_at;
   }
   const std::vector<v1::ScrubRun> none;
-  for (const PoolRecord& p : pools) {
+  // One pool at a time: the snapshots of a large fleet take far more memory than the little
+  // the scheduler keeps of each.
+  RETURN_IF_ERROR(store.pools().ForEach([&](const PoolRecord& p) -> absl::Status {
     auto hit = host_index.find(p.host_id);
-    if (hit == host_index.end()) continue;
+    if (hit == host_index.end()) return absl::OkStatus();
     const PoolKey key(p.host_id, p.pool.name());
     const size_t index = in.fleet.pools.size();
     PoolSnapshot snap;
@@ -224,7 +225,8 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(Store& store,
       in.running.push_back(r);
     }
     in.fleet.pools.push_back(std::move(snap));
-  }
+    return absl::OkStatus();
+  }));
   return in;
 }
 

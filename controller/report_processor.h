@@ -8,8 +8,8 @@
 // transaction (Store::ApplyReport). Answers with the outcome, the AgentPolicy the agent
 // follows while it cannot reach the controller (agent_policy.h) and, once the agent has no
 // backlog, the host's pending commands. The reply is sent only
-// after the report's transaction commits, so nothing acknowledged to an agent is lost by a
-// controller crash.
+// after the transaction holding the report commits (reports arriving together share one:
+// group_commit.h), so nothing acknowledged to an agent is lost by a controller crash.
 //
 // Once the shortcut is on (set_shortcut, which the Controller turns on with its tick), a
 // report that says what the host's last one said is answered from memory, and its
@@ -42,7 +42,8 @@ absl::Status ValidateReport(const v1::ReportRequest& report);
 // enough to share one fsync among the reports that arrive during one.
 inline constexpr int kMaxReportGroup = 64;
 
-// Thread-safe: all store access happens under `store_mu`, shared with the other services.
+// Thread-safe: all store access happens under `store_mu`, shared with the other services;
+// the shortcut takes only its own lock.
 class ReportProcessor : public StoreService {
  public:
   ReportProcessor(Store* store, absl::Mutex* store_mu, const ControllerConfig* config,
@@ -65,7 +66,7 @@ class ReportProcessor : public StoreService {
   // Writes the waiting touches in one transaction. On error they wait for the next call;
   // a full disk is counted by Store::health() like a report's.
   absl::Status WriteTouches();
-  // How many hosts the shortcut knows, and how many touches wait (for /metrics and tests).
+  // How many hosts the shortcut knows, and how many touches wait.
   size_t shortcut_hosts() const { return cache_.hosts(); }
   size_t waiting_touches() const { return cache_.waiting(); }
 

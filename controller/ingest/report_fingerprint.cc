@@ -12,19 +12,31 @@
 namespace zfleet::controller {
 namespace {
 
-// Appends `message` to `out`, deterministically (map fields sorted).
-void Append(const google::protobuf::MessageLite& message, std::string& out) {
+// A count or length, as eight bytes.
+void AppendSize(uint64_t size, std::string& out) {
+  out.append(reinterpret_cast<const char*>(&size), sizeof(size));
+}
+
+// A field's bytes with their length first, so that "ab"+"c" and "a"+"bc" differ.
+void AppendText(absl::string_view text, std::string& out) {
+  AppendSize(text.size(), out);
+  out.append(text.data(), text.size());
+}
+
+// `message` with its length first, deterministically (map fields sorted).
+void AppendMessage(const google::protobuf::MessageLite& message, std::string& out) {
+  AppendSize(message.ByteSizeLong(), out);  // also caches the sizes the serializer needs
   google::protobuf::io::StringOutputStream stream(&out);
   google::protobuf::io::CodedOutputStream coded(&stream);
   coded.SetSerializationDeterministic(true);
   message.SerializeWithCachedSizes(&coded);
 }
 
-// A field's bytes with their length first, so that "ab"+"c" and "a"+"bc" differ.
-void AppendText(absl::string_view text, std::string& out) {
-  const uint64_t size = text.size();
-  out.append(reinterpret_cast<const char*>(&size), sizeof(size));
-  out.append(text.data(), text.size());
+// A repeated field: its element count, then each element.
+template <typename Repeated>
+void AppendAll(const Repeated& repeated, std::string& out) {
+  AppendSize(static_cast<uint64_t>(repeated.size()), out);
+  for (const auto& element : repeated) AppendMessage(element, out);
 }
 
 }  // namespace
@@ -40,25 +52,13 @@ ReportFingerprint FingerprintReport(const v1::ReportRequest& report) {
   bytes.push_back(report.pools_valid() ? '1' : '0');
   v1::ZpoolHealth zpool = report.zpool();
   zpool.clear_pools_read_at();
+  AppendMessage(zpool, bytes);
   v1::HostInfo host = report.host();
   host.clear_load1();
-  for (const google::protobuf::MessageLite* part :
-       std::initializer_list<const google::protobuf::MessageLite*>{&zpool, &host}) {
-    AppendText("", bytes);  // a boundary between the parts
-    part->ByteSizeLong();
-    Append(*part, bytes);
-  }
-  // Each repeated element on its own, with a boundary, in order.
-  auto append_all = [&](const auto& repeated) {
-    AppendText("", bytes);
-    for (const auto& element : repeated) {
-      AppendText(std::to_string(element.ByteSizeLong()), bytes);
-      Append(element, bytes);
-    }
-  };
-  append_all(report.pools());
-  append_all(report.acks());
-  append_all(report.agent_scrubs());
+  AppendMessage(host, bytes);
+  AppendAll(report.pools(), bytes);
+  AppendAll(report.acks(), bytes);
+  AppendAll(report.agent_scrubs(), bytes);
   const std::string_view view(bytes);
   return {absl::Hash<std::string_view>{}(view), std::hash<std::string_view>{}(view)};
 }

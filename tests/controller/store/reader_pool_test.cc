@@ -35,6 +35,16 @@ int HostCount(Store& store) {
   return hosts.ok() ? static_cast<int>(hosts->size()) : -1;
 }
 
+// How many hosts a read of `pool` lists, in a read of its own; -1 on an error.
+int HostCountRead(ReaderPool& pool) {
+  int seen = -1;
+  const absl::Status read = pool.Read([&](Store& reader) -> absl::Status {
+    seen = HostCount(reader);
+    return absl::OkStatus();
+  });
+  return read.ok() ? seen : -1;
+}
+
 class ReaderPoolTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_NO_FATAL_FAILURE(OpenStore(dir_.File("z.db"), &writer_)); }
@@ -93,14 +103,7 @@ TEST_F(ReaderPoolTest, ReadsSeeWhatTheWriterCommittedAndNothingUncommitted) {
   });
   ASSERT_TRUE(written.ok()) << written;
   for (int i = 0; i < 2; ++i) {  // each reader, whichever Read takes
-    int seen = -1;
-    ASSERT_TRUE((*pool)
-                    ->Read([&](Store& reader) -> absl::Status {
-                      seen = HostCount(reader);
-                      return absl::OkStatus();
-                    })
-                    .ok());
-    EXPECT_EQ(seen, 2);
+    EXPECT_EQ(HostCountRead(**pool), 2);
   }
 }
 
@@ -120,13 +123,7 @@ TEST_F(ReaderPoolTest, OneReadKeepsOneSnapshotWhileTheWriterCommits) {
   ASSERT_TRUE(read.ok()) << read;
   EXPECT_EQ(before, 1);
   EXPECT_EQ(after, 1);
-  ASSERT_TRUE((*pool)
-                  ->Read([&](Store& reader) -> absl::Status {
-                    after = HostCount(reader);
-                    return absl::OkStatus();
-                  })
-                  .ok());
-  EXPECT_EQ(after, 2);
+  EXPECT_EQ(HostCountRead(**pool), 2);
 }
 
 TEST_F(ReaderPoolTest, AFailedReadEndsItsTransaction) {
@@ -136,14 +133,7 @@ TEST_F(ReaderPoolTest, AFailedReadEndsItsTransaction) {
             absl::StatusCode::kNotFound);
   // A transaction left open would pin the old snapshot.
   ASSERT_TRUE(AddHost(*writer_, "nas1").ok());
-  int seen = -1;
-  ASSERT_TRUE((*pool)
-                  ->Read([&](Store& reader) -> absl::Status {
-                    seen = HostCount(reader);
-                    return absl::OkStatus();
-                  })
-                  .ok());
-  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(HostCountRead(**pool), 1);
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ absl::StatusOr<std::string> Controller::Metrics() {
                         .posts_failed = s.posts_failed,
                         .failing = s.failing});
   }
-  return events_.Metrics(sinks, std::move(webhooks));
+  return events_.Metrics(sinks, std::move(webhooks), reports_.path_metrics());
 }
 
 std::vector<WebhookTargetStats> Controller::WebhookStats() const {

@@ -153,10 +153,12 @@ absl::StatusOr<v1::AckIncidentsResponse> EventQueries::AckIncidents(
 }
 
 absl::StatusOr<std::string> EventQueries::Metrics(const std::vector<AlertSinkMetrics>& alert_sinks,
-                                                  std::vector<WebhookSinkMetrics> webhook_sinks) {
+                                                  std::vector<WebhookSinkMetrics> webhook_sinks,
+                                                  const ReportPathMetrics& reports) {
   const absl::Time now = clock_->Now();
   MetricsInput input;
   input.alert_sinks = alert_sinks;
+  input.reports = reports;
   // Counted in the writer's memory, not stored: thread-safe, no store lock needed.
   const std::map<std::string, int64_t> dropped = store_->notifications().overflow_dropped();
   for (WebhookSinkMetrics& s : webhook_sinks) {

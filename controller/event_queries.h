@@ -52,7 +52,8 @@ class EventQueries : public StoreService {
   // as given; each webhook's queue length and overflow drops come from the store (the
   // drops are the writer's count since the controller started).
   absl::StatusOr<std::string> Metrics(const std::vector<AlertSinkMetrics>& alert_sinks = {},
-                                      std::vector<WebhookSinkMetrics> webhook_sinks = {});
+                                      std::vector<WebhookSinkMetrics> webhook_sinks = {},
+                                      const ReportPathMetrics& reports = {});
 };
 
 }  // namespace zfleet::controller

@@ -6,9 +6,9 @@
 
 namespace zfleet::controller {
 
-std::optional<v1::ReportResponse> ReportCache::Answer(const v1::ReportRequest& report,
-                                                      const ReportFingerprint& fingerprint,
-                                                      absl::Time now) {
+std::optional<std::string> ReportCache::Answer(const v1::ReportEnvelope& report,
+                                               const ReportFingerprint& fingerprint,
+                                               absl::Time now) {
   // Acks, agent scrubs and a backlog each ask the store for something; a report without a
   // stream has no order to check.
   if (report.acks_size() > 0 || report.agent_scrubs_size() > 0 || report.backlog() > 0 ||
@@ -26,10 +26,8 @@ std::optional<v1::ReportResponse> ReportCache::Answer(const v1::ReportRequest& r
     hosts_.erase(it);  // someone wrote to the host: only the store knows what it holds now
     return std::nullopt;
   }
-  const ReportOrder order = OrderReport(host.stream, report, now);
+  const ReportOrder order = OrderReport(host.stream, PositionOf(report), now);
   if (order.outcome != v1::REPORT_APPLIED || !order.advance.has_value()) return std::nullopt;
-  v1::ReportResponse response;
-  if (!response.ParseFromString(host.response)) return std::nullopt;
   host.stream = *order.advance;
   touches_[report.host_id()] = ReportTouch{.host_id = report.host_id(),
                                            .instance_id = report.instance_id(),
@@ -38,8 +36,7 @@ std::optional<v1::ReportResponse> ReportCache::Answer(const v1::ReportRequest& r
                                            .now = now,
                                            .stream = host.stream,
                                            .observed = order.observed};
-  response.set_outcome(v1::REPORT_APPLIED);
-  return response;
+  return host.response;
 }
 
 void ReportCache::Remember(const v1::ReportRequest& report, const ReportFingerprint& fingerprint,
@@ -51,7 +48,9 @@ void ReportCache::Remember(const v1::ReportRequest& report, const ReportFingerpr
             .row = host_row,
             .version = version,
             .response = {}};
-  if (!response.SerializeToString(&host.response)) return;
+  if (response.outcome() != v1::REPORT_APPLIED || !response.SerializeToString(&host.response)) {
+    return;
+  }
   absl::MutexLock lock(&mu_);
   hosts_[report.host_id()] = std::move(host);
 }

@@ -30,6 +30,7 @@
 #include "controller/store/host_changes.h"
 #include "controller/store/report_io.h"
 #include "model/host_record.h"
+#include "zfleet/v1/report_envelope.pb.h"
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
@@ -41,15 +42,15 @@ class ReportCache {
   ReportCache(const ReportCache&) = delete;
   ReportCache& operator=(const ReportCache&) = delete;
 
-  // The answer to `report` (arrived at `now`, with fingerprint `fingerprint`) when it can
-  // be answered from here; its touch then waits for TakeTouches. nullopt: take the store
-  // path.
-  std::optional<v1::ReportResponse> Answer(const v1::ReportRequest& report,
-                                           const ReportFingerprint& fingerprint, absl::Time now);
+  // The answer to `report` (arrived at `now`, with fingerprint `fingerprint`), a
+  // serialized ReportResponse, when it can be answered from here; its touch then waits for
+  // TakeTouches. nullopt: take the store path.
+  std::optional<std::string> Answer(const v1::ReportEnvelope& report,
+                                    const ReportFingerprint& fingerprint, absl::Time now);
 
   // After the store path stored `report` (applied, advancing its stream to `stream`) and
   // it changed nothing but what a touch writes: remembers it, with the host's row id and
-  // version right after the commit, and the answer (without commands) it got.
+  // version right after the commit, and the answer (applied, without commands) it got.
   void Remember(const v1::ReportRequest& report, const ReportFingerprint& fingerprint,
                 const HostStream& stream, int64_t host_row, uint64_t version,
                 const v1::ReportResponse& response);
@@ -73,7 +74,7 @@ class ReportCache {
     HostStream stream;
     int64_t row = 0;
     uint64_t version = 0;
-    std::string response;  // serialized: a few hundred bytes a host, not a message's heap
+    std::string response;  // serialized, as sent: a few hundred bytes, not a message's heap
   };
 
   const HostChanges* const changes_;

@@ -1,6 +1,8 @@
-// Handles one agent report. First it is checked against the report limits
-// (model/report_limits.h: size, counts, duplicate pool names, UTF-8) and its identity
-// fields, before anything is read or stored. Then: read what the store holds of the host
+// Handles one agent report, as it arrived: its bytes and their envelope
+// (ingest/received_report.h), which is all a report answered from memory needs (below).
+// Any other is parsed whole and checked against the report limits (model/report_limits.h:
+// size, counts, duplicate pool names, UTF-8) and its identity fields, before anything is
+// read or stored. Then: read what the store holds of the host
 // (Store::ReadReportView); place the report in its agent's stream of observations
 // (ingest/report_order.h: applied, a duplicate that only says the host is alive and carries
 // acks, or stale and dropped) and date it by when the agent saw it; derive what it changes
@@ -12,8 +14,9 @@
 // group_commit.h), so nothing acknowledged to an agent is lost by a controller crash.
 //
 // Once the shortcut is on (set_shortcut, which the Controller turns on with its tick), a
-// report that says what the host's last one said is answered from memory, and its
-// last-seen time and stream position are written with others' at WriteTouches
+// report that says what the host's last one said is answered from memory, without being
+// parsed whole, and its last-seen time and stream position are written with others' at
+// WriteTouches
 // (report_cache.h says what a crash may lose of them: never a change).
 #ifndef ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
 #define ZFLEET_CONTROLLER_REPORT_PROCESSOR_H_
@@ -26,7 +29,9 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "controller/config/controller_config.h"
+#include "controller/events/metrics.h"
 #include "controller/group_commit.h"
+#include "controller/ingest/received_report.h"
 #include "controller/ingest/report_fingerprint.h"
 #include "controller/report_cache.h"
 #include "controller/store/store.h"
@@ -52,11 +57,14 @@ class ReportProcessor : public StoreService {
         cache_(&store->host_changes()),
         group_(store, store_mu, kMaxReportGroup) {}
 
-  // Returns InvalidArgument for a malformed report or one over the report limits (nothing of
-  // it is read or stored), ResourceExhausted "controller database disk is full (PATH)" when
-  // the disk has no room for it (counted and logged by Store::health()), Internal for
-  // another store failure; after either, the agent sends it again and nothing of it was
-  // kept.
+  // The answer to a report as it arrived (ingest/received_report.h): a serialized
+  // ReportResponse. Returns InvalidArgument for a malformed report or one over the report
+  // limits (nothing of it is read or stored), ResourceExhausted "controller database disk is
+  // full (PATH)" when the disk has no room for it (counted and logged by Store::health()),
+  // Internal for another store failure; after either, the agent sends it again and nothing
+  // of it was kept.
+  absl::StatusOr<std::string> Process(const ReceivedReport& received);
+  // The same for a report in hand (in-process callers, tests).
   absl::StatusOr<v1::ReportResponse> Process(const v1::ReportRequest& report);
 
   // Turns the in-memory shortcut on or off; off by default, so that every report is written
@@ -69,6 +77,8 @@ class ReportProcessor : public StoreService {
   // How many hosts the shortcut knows, and how many touches wait.
   size_t shortcut_hosts() const { return cache_.hosts(); }
   size_t waiting_touches() const { return cache_.waiting(); }
+  // Reports answered from memory and through the store, with the two figures above.
+  ReportPathMetrics path_metrics() const;
 
  private:
   struct Stored;
@@ -82,6 +92,8 @@ class ReportProcessor : public StoreService {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 
   std::atomic<bool> shortcut_{false};
+  std::atomic<int64_t> answered_from_memory_{0};
+  std::atomic<int64_t> answered_from_store_{0};
   ReportCache cache_;
   GroupCommit group_;
 };

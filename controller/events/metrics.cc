@@ -212,6 +212,17 @@ std::string RenderMetrics(const MetricsInput& in) {
   PerUrl(out, "zfleet_webhook_up", "gauge",
          "1 while the last POST to the webhook succeeded (or none was due yet), else 0.",
          in.webhook_sinks, [](const WebhookSinkMetrics& s) { return s.failing ? 0 : 1; });
+  Header(out, "zfleet_reports_answered_total", "counter",
+         "Agent reports answered: from memory (they changed nothing) or through the store.");
+  Sample(out, "zfleet_reports_answered_total", {{"path", "memory"}},
+         in.reports.answered_from_memory);
+  Sample(out, "zfleet_reports_answered_total", {{"path", "store"}}, in.reports.answered_from_store);
+  Header(out, "zfleet_report_shortcut_hosts", "gauge",
+         "Hosts whose next report, if it changes nothing, is answered from memory.");
+  Sample(out, "zfleet_report_shortcut_hosts", {}, in.reports.shortcut_hosts);
+  Header(out, "zfleet_report_touches_waiting", "gauge",
+         "Hosts whose last-seen time waits for the next batched write (every second).");
+  Sample(out, "zfleet_report_touches_waiting", {}, in.reports.touches_waiting);
   Header(out, "zfleet_store_disk_full", "gauge",
          "1 while the controller's database disk is full and writes are refused, else 0.");
   Sample(out, "zfleet_store_disk_full", {}, in.store_disk_full ? 1 : 0);

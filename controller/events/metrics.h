@@ -22,6 +22,13 @@
 //                                                        accepted (a resend counts again)
 //   zfleet_alertmanager_posts_failed_total{url}          POSTs refused, timed out or not 2xx
 //   zfleet_alertmanager_up{url}                          0 while the last POST failed
+//   zfleet_reports_answered_total{path}                  agent reports answered; path memory
+//                                                        (nothing changed: the report shortcut)
+//                                                        or store
+//   zfleet_report_shortcut_hosts                         hosts whose next unchanged report is
+//                                                        answered from memory
+//   zfleet_report_touches_waiting                        last-seen times waiting for the next
+//                                                        batched write (at most a second's)
 //   zfleet_store_disk_full                               1 while the database disk is full
 //   zfleet_store_write_errors_total{reason}              store writes refused; reason
 //                                                        disk_full
@@ -65,6 +72,14 @@ struct WebhookSinkMetrics {
   bool failing = false;
 };
 
+// The report path's counters (controller/report_processor.h).
+struct ReportPathMetrics {
+  int64_t answered_from_memory = 0;
+  int64_t answered_from_store = 0;
+  int64_t shortcut_hosts = 0;
+  int64_t touches_waiting = 0;
+};
+
 struct MetricsInput {
   std::vector<PoolScrubState> pools;
   std::vector<LeafCounterRow> leaves;  // devices with a non-zero counter
@@ -78,6 +93,7 @@ struct MetricsInput {
   std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> open_incidents;
   std::vector<AlertSinkMetrics> alert_sinks;
   std::vector<WebhookSinkMetrics> webhook_sinks;
+  ReportPathMetrics reports;
   bool store_disk_full = false;        // StoreHealth
   int64_t store_disk_full_errors = 0;  // writes refused for a full disk
 };

@@ -32,16 +32,15 @@ void AppendMessage(const google::protobuf::MessageLite& message, std::string& ou
   message.SerializeWithCachedSizes(&coded);
 }
 
-// A repeated field: its element count, then each element.
-template <typename Repeated>
-void AppendAll(const Repeated& repeated, std::string& out) {
+// A repeated field of serialized messages: its element count, then each element.
+void AppendAll(const google::protobuf::RepeatedPtrField<std::string>& repeated, std::string& out) {
   AppendSize(static_cast<uint64_t>(repeated.size()), out);
-  for (const auto& element : repeated) AppendMessage(element, out);
+  for (const std::string& element : repeated) AppendText(element, out);
 }
 
 }  // namespace
 
-ReportFingerprint FingerprintReport(const v1::ReportRequest& report) {
+ReportFingerprint FingerprintReport(const v1::ReportEnvelope& report) {
   // Reused per thread: a report is about 20 KB, and this runs on every one.
   thread_local std::string bytes;
   bytes.clear();

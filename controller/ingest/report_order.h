@@ -7,8 +7,10 @@
 #ifndef ZFLEET_CONTROLLER_INGEST_REPORT_ORDER_H_
 #define ZFLEET_CONTROLLER_INGEST_REPORT_ORDER_H_
 
+#include <cstdint>
 #include <optional>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "model/host_record.h"
 #include "zfleet/v1/zfleet.pb.h"
@@ -28,9 +30,27 @@ struct ReportOrder {
   std::optional<HostStream> advance;
 };
 
+// Where a report says it stands in its stream.
+struct ReportPosition {
+  absl::string_view stream_id;
+  uint64_t sequence = 0;
+  int64_t report_time = 0;
+  int64_t observed_at = 0;
+};
+
+// Of a v1::ReportRequest, or of its v1::ReportEnvelope (ingest/received_report.h).
+template <typename Report>
+ReportPosition PositionOf(const Report& report) {
+  return {report.stream_id(), report.sequence(), report.report_time(), report.observed_at()};
+}
+
 // `stored`: the host's stream as stored (nullopt: a new host). `now`: when it arrived.
-ReportOrder OrderReport(const std::optional<HostStream>& stored, const v1::ReportRequest& report,
+ReportOrder OrderReport(const std::optional<HostStream>& stored, const ReportPosition& report,
                         absl::Time now);
+inline ReportOrder OrderReport(const std::optional<HostStream>& stored,
+                               const v1::ReportRequest& report, absl::Time now) {
+  return OrderReport(stored, PositionOf(report), now);
+}
 
 }  // namespace zfleet::controller
 

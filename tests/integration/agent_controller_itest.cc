@@ -1,14 +1,18 @@
 // The agent and the controller in one process, talking real gRPC over 127.0.0.1, with a
 // fake zpool printing recorded output. The clock is fake, so nothing sleeps.
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "agent/agent_loop.h"
-#include "tests/agent/inline_agent.h"
 #include "agent/host/command_runner.h"
 #include "controller/service/grpc_server.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/agent/inline_agent.h"
 #include "tests/testing/fleet_fixture.h"
 #include "tests/testing/temp_dir.h"
 #include "zfleet/v1/zfleet.grpc.pb.h"
@@ -204,6 +208,66 @@ TEST_F(AgentControllerTest, UnknownPoolAndHostAreNotFound) {
   status = Call(&v1::FleetService::Stub::RequestScrub, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "unknown host h9");
+}
+
+// The report method takes the report's bytes and reads only their top level first.
+TEST_F(AgentControllerTest, BytesThatAreNoReportAreRefusedInOneLine) {
+  grpc::GenericStub stub(grpc::CreateChannel(target_, grpc::InsecureChannelCredentials()));
+  grpc::Slice slice(std::string("\xff\xff\xff", 3));
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/zfleet.v1.AgentService/Report", grpc::StubOptions(), &request,
+                 &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "the report does not parse as a ReportRequest (damaged, or a string field is not "
+            "valid UTF-8)");
+}
+
+TEST_F(AgentControllerTest, ARepeatedReportIsAnsweredFromMemoryAsTheStoreAnswered) {
+  auto agent =
+      v1::AgentService::NewStub(grpc::CreateChannel(target_, grpc::InsecureChannelCredentials()));
+  v1::ReportRequest report;
+  report.set_host_id("h1");
+  report.set_instance_id("i1");
+  report.set_stream_id("s1");
+  report.set_pools_valid(true);
+  v1::Pool& pool = *report.add_pools();
+  pool.set_name("tank");
+  pool.set_state("ONLINE");
+  std::vector<v1::ReportResponse> answers;
+  for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
+    report.set_sequence(sequence);
+    report.set_observed_at(absl::ToUnixSeconds(clock_.Now()));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::ReportResponse response;
+    grpc::Status status = agent->Report(&context, report, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    answers.push_back(response);
+    clock_.Advance(absl::Seconds(30));
+  }
+  // The first two took the store path (the second found nothing changed); the third was
+  // answered from memory, and its last-seen time is written with the next batch.
+  const controller::ReportPathMetrics path = controller_->reports().path_metrics();
+  EXPECT_EQ(path.answered_from_store, 2);
+  EXPECT_EQ(path.answered_from_memory, 1);
+  EXPECT_EQ(path.shortcut_hosts, 1);
+  EXPECT_EQ(answers[2].outcome(), v1::REPORT_APPLIED);
+  EXPECT_EQ(answers[2].SerializeAsString(), answers[1].SerializeAsString());
+  ASSERT_TRUE(controller_->reports().WriteTouches().ok());
+  v1::ListHostsResponse hosts;
+  ASSERT_TRUE(Call(&v1::FleetService::Stub::ListHosts, v1::ListHostsRequest(), &hosts).ok());
+  ASSERT_EQ(hosts.hosts_size(), 1);
+  EXPECT_EQ(hosts.hosts(0).last_seen(), absl::ToUnixSeconds(clock_.Now() - absl::Seconds(30)));
 }
 
 TEST_F(AgentControllerTest, AgentStartedBeforeControllerConnectsWhenItAppears) {

@@ -121,6 +121,22 @@ TEST(RenderMetricsTest, StoreDiskFullGaugeAndRefusedWrites) {
   EXPECT_THAT(text, HasSubstr("zfleet_store_write_errors_total{reason=\"disk_full\"} 42\n"));
 }
 
+TEST(RenderMetricsTest, ReportPathCountersAndGauges) {
+  MetricsInput in = Input();
+  in.reports = {.answered_from_memory = 950,
+                .answered_from_store = 50,
+                .shortcut_hosts = 40,
+                .touches_waiting = 7};
+  const std::string text = RenderMetrics(in);
+  EXPECT_THAT(text, HasSubstr("# TYPE zfleet_reports_answered_total counter\n"
+                              "zfleet_reports_answered_total{path=\"memory\"} 950\n"
+                              "zfleet_reports_answered_total{path=\"store\"} 50\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE zfleet_report_shortcut_hosts gauge\n"
+                              "zfleet_report_shortcut_hosts 40\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE zfleet_report_touches_waiting gauge\n"
+                              "zfleet_report_touches_waiting 7\n"));
+}
+
 TEST(RenderMetricsTest, OpenIncidentsAndAlertmanagerDelivery) {
   MetricsInput in = Input();
   std::string text = RenderMetrics(in);

@@ -47,6 +47,7 @@ Controller::Controller(std::unique_ptr<Store> owned_store, Store* store,
       readers_(std::move(readers)),
       config_(config),
       clock_(clock),
+      watching_since_(clock->Now()),
       reports_(store, &store_mu_, config, clock),
       fleet_(store, &store_mu_, readers_.get(), config, clock),
       events_(store, &store_mu_, readers_.get(), config, clock),
@@ -155,7 +156,7 @@ void Controller::Tick() {
   report("scheduler", schedule_.Tick());
   {
     absl::MutexLock lock(&store_mu_);
-    report("event checks", OnTick(*store_, *config_, clock_->Now()));
+    report("event checks", OnTick(*store_, *config_, clock_->Now(), watching_since_));
   }
   report("alerts", FeedAlerts());
   if (webhooks_ != nullptr) webhooks_->Wake();

@@ -93,6 +93,8 @@ class Controller {
   std::unique_ptr<ReaderPool> readers_;  // null: reads take the writer's lock
   const ControllerConfig* config_;
   const Clock* clock_;
+  // When this controller started: no host is declared missing for silence before it.
+  const absl::Time watching_since_;
   absl::Mutex store_mu_;
   ReportProcessor reports_;
   FleetQueries fleet_;

@@ -1,5 +1,6 @@
 #include "controller/events/event_detector.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -305,13 +306,19 @@ std::vector<NewEvent> DetectStackEvents(
   return out;
 }
 
+bool SilentTooLong(const HostLiveness& host, absl::Time now, absl::Duration missing_after,
+                   absl::Time watching_since) {
+  return now - std::max(host.last_seen, watching_since) > missing_after;
+}
+
 LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::Time now,
-                                  absl::Duration missing_after) {
+                                  absl::Duration missing_after, absl::Time watching_since) {
   LivenessResult result;
   for (const HostLiveness& host : hosts) {
     const absl::Duration silent = now - host.last_seen;
     const int64_t last = absl::ToUnixSeconds(host.last_seen);
-    if (!host.missing_since.has_value() && silent > missing_after) {
+    if (!host.missing_since.has_value() &&
+        SilentTooLong(host, now, missing_after, watching_since)) {
       result.events.push_back(
           Make(v1::SEVERITY_WARNING, "host_missing", host.host_id, "", "",
                absl::StrCat("host ", host.host_id, " stopped reporting: last report ",

@@ -97,9 +97,16 @@ struct LivenessResult {
   std::vector<HostLiveness> changes;
 };
 // host_missing (warning) for a host silent for more than `missing_after` and not yet
-// flagged; host_back (info) for a flagged host seen within `missing_after`.
+// flagged; host_back (info) for a flagged host seen within `missing_after`. Silence counts
+// from the later of the host's last report and `watching_since` (when the controller
+// started): while the controller was down or restarting, no host could reach it, and a
+// whole fleet declared missing at once would bury what is really wrong.
 LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::Time now,
-                                  absl::Duration missing_after);
+                                  absl::Duration missing_after,
+                                  absl::Time watching_since = absl::InfinitePast());
+// Whether `host` has been silent too long for DetectHostLiveness (flagged or not).
+bool SilentTooLong(const HostLiveness& host, absl::Time now, absl::Duration missing_after,
+                   absl::Time watching_since = absl::InfinitePast());
 
 // The scan progress to keep for a pool after a report: nullopt when no scan is running or
 // paused; else `before` with progressed_at moved to `now` when the progress value or the

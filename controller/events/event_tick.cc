@@ -24,12 +24,12 @@ constexpr absl::Duration kOverdueEvery = absl::Hours(1);
 constexpr absl::Duration kThinEvery = absl::Hours(24);
 
 absl::Status TickLiveness(Store& store, const ControllerConfig& config, absl::Time now,
-                          absl::flat_hash_set<std::string>& missing) {
+                          absl::Time watching_since, absl::flat_hash_set<std::string>& missing) {
   ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store.hosts().ListLiveness());
   for (const HostLiveness& h : hosts) {
-    if (now - h.last_seen > config.MissingAfter()) missing.insert(h.host_id);
+    if (SilentTooLong(h, now, config.MissingAfter(), watching_since)) missing.insert(h.host_id);
   }
-  LivenessResult result = DetectHostLiveness(hosts, now, config.MissingAfter());
+  LivenessResult result = DetectHostLiveness(hosts, now, config.MissingAfter(), watching_since);
   if (result.changes.empty()) return absl::OkStatus();
   return store.RunInTransaction([&]() -> absl::Status {
     for (const HostLiveness& change : result.changes) {
@@ -122,9 +122,11 @@ absl::Status TickRetention(Store& store, absl::Duration retention, absl::Time no
 
 }  // namespace
 
-absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now) {
+absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now,
+                    absl::Time watching_since) {
   absl::flat_hash_set<std::string> missing;
-  absl::Status first = WithContext(TickLiveness(store, config, now, missing), "host liveness");
+  absl::Status first =
+      WithContext(TickLiveness(store, config, now, watching_since, missing), "host liveness");
   auto keep = [&first](absl::Status s) {
     if (first.ok() && !s.ok()) first = std::move(s);
   };

@@ -317,6 +317,23 @@ TEST(HostLivenessTest, MissingOnceThenBackOnce) {
   EXPECT_THAT(r.events[0].event.message(), HasSubstr("after 2h1m of silence"));
 }
 
+// A controller that was down could not hear its hosts: silence counts from its start.
+TEST(HostLivenessTest, SilenceBeforeTheControllerStartedDoesNotCount) {
+  const absl::Duration missing_after = absl::Seconds(90);
+  const absl::Time started = kNow - absl::Seconds(60);
+  HostLiveness quiet{"nas1", kNow - absl::Hours(2), std::nullopt, std::nullopt, std::nullopt};
+  EXPECT_FALSE(SilentTooLong(quiet, kNow, missing_after, started));
+  EXPECT_THAT(DetectHostLiveness({quiet}, kNow, missing_after, started).events, IsEmpty());
+  // Still silent a full missing_after after the start: missing, dated by its last report.
+  const absl::Time later = started + absl::Seconds(91);
+  EXPECT_TRUE(SilentTooLong(quiet, later, missing_after, started));
+  LivenessResult r = DetectHostLiveness({quiet}, later, missing_after, started);
+  EXPECT_THAT(Summary(r.events), ElementsAre("warning host_missing"));
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].missing_since, quiet.last_seen);
+  EXPECT_THAT(r.events[0].event.message(), HasSubstr("(2h ago)"));
+}
+
 v1::Scan Scanning(uint64_t issued, const std::string& state = "scanning") {
   v1::Scan scan;
   scan.set_function("scrub");

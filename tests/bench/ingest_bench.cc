@@ -198,6 +198,29 @@ struct Figures {
   double reports_per_s = 0;
 };
 
+// One sample of the controller's /metrics page, e.g.
+// `zfleet_reports_answered_total{path="memory"}`; -1 when it is not there.
+double MetricSample(const std::string& page, const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(page, '\n')) {
+    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) continue;
+    double value = 0;
+    if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return -1;
+}
+
+// How the controller answered the reports of the whole run, warm-up included: from memory or
+// through the store (its /metrics).
+void PrintReportPaths(int metrics_port) {
+  const std::string page = testing::HttpGet(metrics_port, "/metrics");
+  std::printf(
+      "controller: reports answered from memory %.0f, through the store %.0f (warm-up "
+      "included)\n",
+      MetricSample(page, R"(zfleet_reports_answered_total{path="memory"})"),
+      MetricSample(page, R"(zfleet_reports_answered_total{path="store"})"));
+  std::fflush(stdout);
+}
+
 std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
@@ -416,9 +439,11 @@ int Run(Options& o) {
     const std::string address = absl::StrCat("127.0.0.1:", port);
     const std::string config = dir.path() + "/controller.toml";
     std::ofstream(config, std::ios::trunc) << kControllerToml;
-    auto controller = Target::Start({o.controller_bin, "--listen", address, "--db",
-                                     dir.path() + "/zfleet.db", "--config", config},
-                                    dir.path() + "/controller.log", port, kReadyWithin);
+    const int metrics_port = testing::FreeLoopbackPort();
+    auto controller = Target::Start(
+        {o.controller_bin, "--listen", address, "--db", dir.path() + "/zfleet.db", "--config",
+         config, "--metrics-listen", absl::StrCat("127.0.0.1:", metrics_port)},
+        dir.path() + "/controller.log", port, kReadyWithin);
     if (!controller.ok()) {
       std::fprintf(stderr, "ingest_bench: the controller did not start: %s\n",
                    std::string(controller.status().message()).c_str());
@@ -433,6 +458,7 @@ int Run(Options& o) {
       ctl = Measure("controller", **controller, port, hosts, o,
                     status.has_value() ? &*status : nullptr);
       if (!ctl.has_value()) return 1;
+      PrintReportPaths(metrics_port);
     }
     if (agent) {
       const absl::StatusOr<AgentFigures> figures = MeasureAgent(

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <queue>
 #include <tuple>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/duration.h"
+#include "controller/schedule/busy_profile.h"
 
 namespace zfleet::controller {
 namespace {
@@ -45,6 +47,48 @@ struct Group {
   std::vector<std::vector<size_t>> chains;
 };
 
+// A class's open stretches from a time on, read from its windows once per plan and on
+// demand, so that laying out thousands of scrubs does not convert each to local time.
+class OpenStretches {
+ public:
+  OpenStretches(const ScrubWindows& windows, absl::TimeZone tz, absl::Time from)
+      : windows_(windows), tz_(tz), next_(from) {}
+
+  // Calls add(begin, end) for each open part of a run of `length` window time from `t`.
+  template <typename Add>
+  void Lay(absl::Time t, absl::Duration length, Add add) {
+    while (spans_.empty() || spans_.back().second <= t) {
+      if (!Extend()) return;
+    }
+    size_t k = std::upper_bound(spans_.begin(), spans_.end(), t,
+                                [](absl::Time at, const auto& span) { return at < span.second; }) -
+               spans_.begin();
+    while (length > absl::ZeroDuration()) {
+      if (k == spans_.size() && !Extend()) return;
+      auto [begin, end] = spans_[k++];
+      begin = std::max(begin, t);
+      if (end - begin > length) end = begin + length;
+      add(begin, end);
+      length -= end - begin;
+    }
+  }
+
+ private:
+  bool Extend() {
+    if (next_ == absl::InfiniteFuture()) return false;
+    absl::Time open = windows_.IsOpenAt(next_, tz_) ? next_ : windows_.NextChange(next_, tz_);
+    if (open == absl::InfiniteFuture()) return false;
+    next_ = windows_.NextChange(open, tz_);
+    spans_.emplace_back(open, next_);
+    return true;
+  }
+
+  const ScrubWindows& windows_;
+  absl::TimeZone tz_;
+  absl::Time next_;
+  std::vector<std::pair<absl::Time, absl::Time>> spans_;
+};
+
 class Planner {
  public:
   Planner(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy)
@@ -61,6 +105,8 @@ class Planner {
   void PlacePool(size_t pool);
   void WalkChains(const Group& group);
   void FindShortfalls(const Group& group);
+  std::vector<std::optional<BusyProfile>> MakeProfiles() const;
+  void PlaceInGap(size_t pool, std::vector<std::optional<BusyProfile>>& profiles);
 
   const absl::Time now_;
   const FleetSnapshot& fleet_;
@@ -68,6 +114,9 @@ class Planner {
   ScrubPlan plan_;
   std::vector<absl::Time> own_start_;  // SensibleLatestStart of each planned pool, made once
   std::vector<DiskClass> class_;       // each pool's, packed: the groups visit pools at random
+  std::vector<bool> in_gaps_;          // placed into the gaps the others leave, after them
+  // False when the host or label caps never let the fleet run max_concurrent scrubs.
+  bool fleet_cap_binds_ = true;
   // Each class's window hours in its coming interval: every group's capacity, made once.
   std::array<double, kDiskClassCount> open_hours_{};
   std::vector<Group> groups_;                     // the fleet's first
@@ -103,14 +152,27 @@ void Planner::MakeGroups(const std::vector<Occupant>& occupants) {
   }
   // Each host's label groups (one per capped key it carries), looked up once per host.
   absl::flat_hash_map<std::pair<size_t, std::string>, size_t> label_index;
+  std::vector<size_t> carriers(policy_.max_per_label.size(), 0);  // hosts with each key
+  std::vector<int64_t> label_capacity(policy_.max_per_label.size(), 0);
   for (size_t h = 0; h < fleet_.hosts.size(); ++h) {
     for (size_t l = 0; l < policy_.max_per_label.size(); ++l) {
       const auto& [key, cap] = policy_.max_per_label[l];
       auto it = fleet_.hosts[h].labels.find(key);
       if (it == fleet_.hosts[h].labels.end()) continue;
+      ++carriers[l];
       auto [slot, inserted] = label_index.try_emplace({l, it->second}, groups_.size());
-      if (inserted) groups_.emplace_back(absl::StrCat(key, "=", it->second), cap);
+      if (inserted) {
+        groups_.emplace_back(absl::StrCat(key, "=", it->second), cap);
+        label_capacity[l] += cap;
+      }
       host_groups_[h].push_back(slot->second);
+    }
+  }
+  const int64_t fleet_cap = policy_.max_concurrent;
+  fleet_cap_binds_ = static_cast<int64_t>(fleet_.hosts.size()) * policy_.max_per_host > fleet_cap;
+  for (size_t l = 0; l < carriers.size(); ++l) {
+    if (carriers[l] == fleet_.hosts.size() && label_capacity[l] <= fleet_cap) {
+      fleet_cap_binds_ = false;
     }
   }
   for (size_t i = 0; i < fleet_.pools.size(); ++i) {
@@ -244,6 +306,79 @@ void Planner::FindShortfalls(const Group& group) {
   }
 }
 
+// For each group that a pool placed into gaps belongs to and whose cap can bind: the running
+// scrubs, and the pools placed backward, each in its class's open stretches from its latest
+// start (or now) until it has had its expected duration.
+std::vector<std::optional<BusyProfile>> Planner::MakeProfiles() const {
+  std::vector<std::optional<BusyProfile>> profiles(groups_.size());
+  auto open = [&](size_t g) {
+    const Group& group = groups_[g];
+    if (profiles[g] ||
+        static_cast<size_t>(group.cap) >= group.pools.size() + group.running.size() ||
+        (g == 0 && !fleet_cap_binds_)) {
+      return;
+    }
+    profiles[g].emplace(group.cap);
+  };
+  for (size_t i = 0; i < in_gaps_.size(); ++i) {
+    if (!in_gaps_[i]) continue;
+    open(0);
+    for (size_t g : host_groups_[fleet_.pools[i].host]) open(g);
+  }
+  auto add = [&](size_t pool, absl::Time from, absl::Time to) {
+    if (profiles[0]) profiles[0]->Add(from, to);
+    for (size_t g : host_groups_[fleet_.pools[pool].host]) {
+      if (profiles[g]) profiles[g]->Add(from, to);
+    }
+  };
+  for (const Occupant& o : groups_[0].running) {
+    add(o.pool, std::max(now_, o.from), std::max(now_, o.end));
+  }
+  std::array<std::optional<OpenStretches>, kDiskClassCount> stretches;
+  for (size_t i = 0; i < in_gaps_.size(); ++i) {
+    const PoolPlan& p = plan_.pools[i];
+    if (!p.planned || in_gaps_[i] || p.latest_start == absl::InfiniteFuture()) continue;
+    // Paused while its window is closed, it holds no slot then.
+    std::optional<OpenStretches>& open = stretches[static_cast<int>(class_[i])];
+    if (!open) open.emplace(windows(i), policy_.timezone, now_);
+    open->Lay(std::max(now_, p.latest_start), p.expected,
+              [&](absl::Time from, absl::Time to) { add(i, from, to); });
+  }
+  for (std::optional<BusyProfile>& profile : profiles) {
+    if (profile) profile->Seal();
+  }
+  return profiles;
+}
+
+// Places a pool of an always-open class, after the others, at the latest start before its
+// own that has a free slot for its whole run in all its groups: it then runs in the hours the
+// windowed classes leave free, instead of in the slots their windows need. A pool with no
+// such start from now on will be late; it is counted from now.
+void Planner::PlaceInGap(size_t pool, std::vector<std::optional<BusyProfile>>& profiles) {
+  absl::InlinedVector<size_t, 4> groups;
+  if (profiles[0]) groups.push_back(0);
+  for (size_t g : host_groups_[fleet_.pools[pool].host]) {
+    if (profiles[g]) groups.push_back(g);
+  }
+  PoolPlan& p = plan_.pools[pool];
+  absl::Time s = own_start_[pool];
+  if (s == absl::InfiniteFuture()) return;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t g : groups) {
+      absl::Time fit = profiles[g]->LatestFit(s, p.expected);
+      if (fit < s) {
+        s = fit;
+        changed = true;
+      }
+    }
+  }
+  p.latest_start = s;
+  p.late = s < now_;
+  absl::Time start = std::max(s, now_);
+  for (size_t g : groups) profiles[g]->Insert(start, start + p.expected);
+}
+
 ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
   const size_t n = fleet_.pools.size();
   plan_.pools.resize(n);
@@ -299,10 +434,25 @@ ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
     if (plan_.pools[i].planned) order.emplace_back(plan_.pools[i].due, i);
   }
   std::sort(order.rbegin(), order.rend());
-  for (const auto& [due, pool] : order) PlacePool(pool);
+  // When windowed classes are planned too, the pools of always-open classes go into the gaps
+  // the windowed ones leave, once those are placed: else, placed as late as they can be,
+  // they take the slots of the nights and weekends that only the windowed ones can use.
+  bool windowed = false;
+  for (const auto& [due, pool] : order) windowed = windowed || !windows(pool).AlwaysOpen();
+  in_gaps_.assign(n, false);
+  for (const auto& [due, pool] : order) {
+    in_gaps_[pool] = windowed && windows(pool).AlwaysOpen();
+    if (!in_gaps_[pool]) PlacePool(pool);
+  }
   for (const Group& g : groups_) {
     WalkChains(g);
     if (!g.pools.empty() || !g.running.empty()) FindShortfalls(g);
+  }
+  if (windowed) {
+    std::vector<std::optional<BusyProfile>> profiles = MakeProfiles();
+    for (const auto& [due, pool] : order) {
+      if (in_gaps_[pool]) PlaceInGap(pool, profiles);
+    }
   }
   for (PoolPlan& p : plan_.pools) {
     if (!p.planned) continue;

@@ -21,6 +21,12 @@
 // scrub running in it), and a pool whose earliest start there falls after its due time will
 // be late.
 //
+// When windowed classes are planned too, the pools of always-open classes (which can run at
+// any hour) are placed after all the others, each at the latest start before its own at
+// which every group it belongs to keeps a slot free for its whole run (busy_profile.h): in
+// the hours the windowed classes leave free, rather than in the nights and weekends only
+// those can use.
+//
 // A pool's own latest sensible start is its due time when its window is open then; otherwise
 // the last window stretch before it, late enough in the stretch to finish inside it when
 // the scrub fits.

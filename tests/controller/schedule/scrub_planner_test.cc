@@ -159,6 +159,26 @@ TEST(ScrubPlannerTest, APoolThatCannotFollowAPausedScrubGoesBeforeIt) {
   EXPECT_EQ(plan.late, 0);
 }
 
+TEST(ScrubPlannerTest, AnAlwaysOpenPoolRunsInTheHoursTheWindowsLeave) {
+  // A rack of one, Tuesday 02:00: pool 0 (SATA, Mon-Fri 01:00-05:00, 5h) is due Wednesday
+  // 01:30, pool 1 (SAS, any time, 6h) Wednesday 02:00. Placed by due time alone, the SAS
+  // scrub took Wednesday from 02:00 and left the SATA one only the nights before, which need
+  // it to have started Monday: late. Placed into the hours the SATA window leaves, the SAS
+  // scrub ends when the SATA one starts.
+  FleetSnapshot fleet = OneRack(2, At(4, 1, 30), 5);
+  fleet.pools[1].disk_class = DiskClass::kSas;
+  fleet.pools[1].last_scrub_start = At(4, 2) - Days(30);
+  fleet.pools[1].size_bytes = 6 * 3600 * 100e6;
+  SchedulerPolicy policy = RackOfOne();
+  policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Mon-Fri 01:00-05:00"});
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  EXPECT_EQ(plan.pools[0].latest_start, At(4, 1, 30));
+  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19, 30));
+  EXPECT_EQ(plan.late, 0);
+  EXPECT_THAT(Actions(Decide(At(3, 19, 30), fleet, policy, {}, {})),
+              ::testing::ElementsAre("start:1:planned"));
+}
+
 TEST(ScrubPlannerTest, AGroupThatCannotHoldItsScrubsIsAShortfall) {
   // Four 50h SATA scrubs a week on a rack that runs one at a time: 200 > 168 hours.
   FleetSnapshot fleet = OneRack(4, At(9, 0), 50);

@@ -98,6 +98,9 @@ class Planner {
 
  private:
   const ScrubWindows& windows(size_t pool) const { return policy_.For(class_[pool]).windows; }
+  // How long a pool holds its slots, in its class's window time: its expected duration and a
+  // tick, since the scheduler starts the pool after it only at its first tick after it ends.
+  absl::Duration Held(size_t pool) const { return plan_.pools[pool].expected + policy_.tick; }
   absl::Time SensibleLatestStart(size_t pool) const;
   absl::Time StartToEndBy(size_t pool, absl::Time end) const;
   void MakeGroups(const std::vector<Occupant>& occupants);
@@ -126,7 +129,17 @@ class Planner {
 absl::Time Planner::SensibleLatestStart(size_t pool) const {
   const PoolPlan& p = plan_.pools[pool];
   const ScrubWindows& w = windows(pool);
-  if (w.IsOpenAt(p.due, policy_.timezone)) return p.due;
+  if (w.IsOpenAt(p.due, policy_.timezone)) {
+    // Started at its due time, a scrub that outlasts the stretch is paused at its end and
+    // resumes first when the window reopens, taking a slot the pools due then need: it starts
+    // early enough to finish inside the stretch when it fits.
+    std::optional<absl::Time> close = w.EndOfOpenWindow(p.due, policy_.timezone);
+    if (close && *close - p.due < p.expected &&
+        *close - p.expected >= w.PreviousChange(p.due, policy_.timezone)) {
+      return *close - p.expected;
+    }
+    return p.due;
+  }
   auto span = w.LastOpenSpan(p.due, policy_.timezone);
   if (!span) return p.due;  // never open: it will be late whatever happens
   auto [begin, end] = *span;
@@ -140,7 +153,7 @@ absl::Time Planner::StartToEndBy(size_t pool, absl::Time end) const {
   // matter (it starts now or is late), and walking windows back through the past would cost
   // the most exactly when the fleet is the most behind.
   if (end <= now_) return end;
-  return windows(pool).RewindOpenTime(end, plan_.pools[pool].expected, policy_.timezone);
+  return windows(pool).RewindOpenTime(end, Held(pool), policy_.timezone);
 }
 
 void Planner::MakeGroups(const std::vector<Occupant>& occupants) {
@@ -280,7 +293,7 @@ void Planner::WalkChains(const Group& group) {
                              ? free
                              : w.NextChange(free, policy_.timezone);
       if (begin > p.due) p.late = true;
-      free = w.AdvanceOpenTime(begin, p.expected, policy_.timezone);
+      free = w.AdvanceOpenTime(begin, Held(chain[k]), policy_.timezone);
     }
   }
 }
@@ -308,7 +321,7 @@ void Planner::FindShortfalls(const Group& group) {
 
 // For each group that a pool placed into gaps belongs to and whose cap can bind: the running
 // scrubs, and the pools placed backward, each in its class's open stretches from its latest
-// start (or now) until it has had its expected duration.
+// start (or now) for as long as it holds its slots.
 std::vector<std::optional<BusyProfile>> Planner::MakeProfiles() const {
   std::vector<std::optional<BusyProfile>> profiles(groups_.size());
   auto open = [&](size_t g) {
@@ -341,7 +354,7 @@ std::vector<std::optional<BusyProfile>> Planner::MakeProfiles() const {
     // Paused while its window is closed, it holds no slot then.
     std::optional<OpenStretches>& open = stretches[static_cast<int>(class_[i])];
     if (!open) open.emplace(windows(i), policy_.timezone, now_);
-    open->Lay(std::max(now_, p.latest_start), p.expected,
+    open->Lay(std::max(now_, p.latest_start), Held(i),
               [&](absl::Time from, absl::Time to) { add(i, from, to); });
   }
   for (std::optional<BusyProfile>& profile : profiles) {
@@ -366,7 +379,7 @@ void Planner::PlaceInGap(size_t pool, std::vector<std::optional<BusyProfile>>& p
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t g : groups) {
-      absl::Time fit = profiles[g]->LatestFit(s, p.expected);
+      absl::Time fit = profiles[g]->LatestFit(s, Held(pool));
       if (fit < s) {
         s = fit;
         changed = true;
@@ -376,7 +389,7 @@ void Planner::PlaceInGap(size_t pool, std::vector<std::optional<BusyProfile>>& p
   p.latest_start = s;
   p.late = s < now_;
   absl::Time start = std::max(s, now_);
-  for (size_t g : groups) profiles[g]->Insert(start, start + p.expected);
+  for (size_t g : groups) profiles[g]->Insert(start, start + Held(pool));
 }
 
 ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {

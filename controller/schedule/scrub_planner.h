@@ -27,9 +27,13 @@
 // the hours the windowed classes leave free, rather than in the nights and weekends only
 // those can use.
 //
-// A pool's own latest sensible start is its due time when its window is open then; otherwise
-// the last window stretch before it, late enough in the stretch to finish inside it when
-// the scrub fits.
+// A pool's own latest sensible start is its due time when its window is open then, unless
+// the scrub would outlast that stretch but fits in it: then early enough to finish inside it
+// (paused at the stretch's end, it would resume first when the window reopens and take a
+// slot the pools due then need). When the window is closed at its due time: the last window
+// stretch before it, late enough in the stretch to finish inside it when the scrub fits.
+// Each scrub holds its slots for its expected duration and a tick (the scheduler starts the
+// next one at its first tick after it ends).
 #ifndef ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_
 #define ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_
 

@@ -16,6 +16,9 @@ inline absl::Time At(int day, int hour, int minute = 0) {
 }
 inline const absl::Time kNow = At(3, 2);  // Tuesday 02:00 UTC
 inline absl::Duration Days(double n) { return absl::Hours(24) * n; }
+// The default tick: the plan counts a scrub as holding its slots that much longer than it
+// runs, since the next one starts only at the scheduler's first tick after it ends.
+inline const absl::Duration kTick = SchedulerPolicy().tick;
 
 inline ScrubWindows Windows(const std::vector<std::string>& specs) {
   return *ScrubWindows::Parse(specs);

@@ -76,8 +76,8 @@ TEST(ScrubPlannerTest, ACapStaggersPoolsDueTogetherBackwards) {
   ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
   ASSERT_EQ(plan.pools.size(), 3u);
   EXPECT_EQ(plan.pools[2].latest_start, At(5, 0));
-  EXPECT_EQ(plan.pools[1].latest_start, At(4, 14));
-  EXPECT_EQ(plan.pools[0].latest_start, At(4, 4));
+  EXPECT_EQ(plan.pools[1].latest_start, At(4, 14) - kTick);
+  EXPECT_EQ(plan.pools[0].latest_start, At(4, 4) - 2 * kTick);
   EXPECT_EQ(plan.late, 0);
   // The first one starts when waiting longer would make the last one late.
   EXPECT_THAT(Actions(Decide(At(4, 3), fleet, policy, {}, {})), ::testing::IsEmpty());
@@ -86,8 +86,8 @@ TEST(ScrubPlannerTest, ACapStaggersPoolsDueTogetherBackwards) {
   // Rows show the latest start, and the next time the decision changes is that start.
   Decision rows = Decide(At(4, 3), fleet, policy, {}, {});
   ASSERT_EQ(rows.rows.size(), 3u);
-  EXPECT_EQ(rows.rows[1].start_by, At(4, 14));
-  EXPECT_EQ(rows.wake_at, At(4, 4));
+  EXPECT_EQ(rows.rows[1].start_by, At(4, 14) - kTick);
+  EXPECT_EQ(rows.wake_at, At(4, 4) - 2 * kTick);
 }
 
 TEST(ScrubPlannerTest, AHostsPoolsArePlannedIntoDifferentHoursByTheirRackToo) {
@@ -154,7 +154,7 @@ TEST(ScrubPlannerTest, APoolThatCannotFollowAPausedScrubGoesBeforeIt) {
   std::vector<RunningScrub> running = {
       {0, ScrubTrigger::kScheduled, RunState::kPausedByWindow, At(3, 3), At(3, 5)}};
   ScrubPlan plan = PlanScrubs(now, fleet, policy, running);
-  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19));
+  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19) - kTick);
   EXPECT_FALSE(plan.pools[1].late);
   EXPECT_EQ(plan.late, 0);
 }
@@ -173,9 +173,9 @@ TEST(ScrubPlannerTest, AnAlwaysOpenPoolRunsInTheHoursTheWindowsLeave) {
   policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Mon-Fri 01:00-05:00"});
   ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
   EXPECT_EQ(plan.pools[0].latest_start, At(4, 1, 30));
-  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19, 30));
+  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19, 30) - kTick);
   EXPECT_EQ(plan.late, 0);
-  EXPECT_THAT(Actions(Decide(At(3, 19, 30), fleet, policy, {}, {})),
+  EXPECT_THAT(Actions(Decide(At(3, 19, 30) - kTick, fleet, policy, {}, {})),
               ::testing::ElementsAre("start:1:planned"));
 }
 

@@ -1,7 +1,7 @@
 #include "controller/schedule/busy_profile.h"
 
 #include "gtest/gtest.h"
-#include "scheduler_world.h"
+#include "tests/controller/schedule/scheduler_world.h"
 
 namespace zfleet::controller {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "scheduler_world.h"
+#include "tests/controller/schedule/scheduler_world.h"
 
 namespace zfleet::controller {
 namespace {

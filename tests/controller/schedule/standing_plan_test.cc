@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "scheduler_world.h"
+#include "tests/controller/schedule/scheduler_world.h"
 
 namespace zfleet::controller {
 namespace {
@@ -66,7 +66,7 @@ TEST(StandingPlanTest, PoolsAreMatchedByHostAndNameWhenTheFleetChanges) {
   const ScrubPlan& matched = standing.At(kNow + absl::Minutes(1), w.fleet, w.policy, {});
   ASSERT_EQ(matched.pools.size(), 2u);
   EXPECT_EQ(standing.made(), kNow);
-  EXPECT_EQ(matched.pools[0].latest_start, pool1_start);  // h1/tank, now at index 0
+  EXPECT_EQ(matched.pools[0].latest_start, pool1_start);           // h1/tank, now at index 0
   EXPECT_EQ(matched.pools[1].latest_start, At(4, 4) - 2 * kTick);  // h0/tank, now at index 1
 }
 

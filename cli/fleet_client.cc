@@ -1,5 +1,6 @@
 #include "cli/fleet_client.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <memory>
 #include <utility>
@@ -7,6 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "common/grpc/grpc_status.h"
 #include "common/tls/grpc_credentials.h"
 #include "grpcpp/create_channel.h"
@@ -19,6 +22,19 @@ namespace {
 // The CLI is one short process: the files are read at start and there is nothing to
 // rotate, so the watcher's re-read only needs to be rare.
 constexpr absl::Duration kTlsRefresh = absl::Hours(1);
+// gRPC's words when a server has no thread left for a call: the controller caps its threads
+// so that more reports than it can answer are refused at once rather than queued. Such a
+// call never ran, so it is sent again, after a pause that doubles up to kMaxPause, until its
+// deadline or kMaxAttempts.
+constexpr absl::string_view kThreadsExhausted = "Server Threadpool Exhausted";
+constexpr absl::Duration kFirstPause = absl::Milliseconds(50);
+constexpr absl::Duration kMaxPause = absl::Seconds(1);
+constexpr int kMaxAttempts = 30;
+
+bool ThreadsExhausted(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+         status.error_message() == kThreadsExhausted;
+}
 
 // Whether `text` contains one of the lower-case `words`, in any case.
 bool Mentions(absl::string_view text, std::initializer_list<absl::string_view> words) {
@@ -83,6 +99,13 @@ absl::Status ControllerError(const grpc::Status& status, const ControllerConnect
       return absl::UnavailableError(
           absl::StrCat("cannot reach controller at ", target, ": ",
                        UnreachableReason(converted.message(), connection.tls.has_value())));
+    case absl::StatusCode::kResourceExhausted:
+      if (!ThreadsExhausted(status)) return converted;
+      return absl::ResourceExhaustedError(
+          absl::StrCat("controller at ", target,
+                       " is overloaded: no thread was free for the call "
+                       "within ",
+                       absl::FormatDuration(connection.timeout), "; try again"));
     default:
       if (!converted.message().empty()) return converted;
       return absl::Status(converted.code(),
@@ -113,12 +136,20 @@ FleetClient::FleetClient(ControllerConnection connection, const Clock& clock)
 template <typename Request, typename Response>
 absl::StatusOr<Response> FleetClient::Call(Rpc<Request, Response> rpc,
                                            const Request& request) const {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(clock_.Now() + connection_.timeout));
-  Response response;
-  const grpc::Status status = (stub_.get()->*rpc)(&context, request, &response);
-  if (!status.ok()) return ControllerError(status, connection_);
-  return response;
+  const absl::Time deadline = clock_.Now() + connection_.timeout;
+  absl::Duration pause = kFirstPause;
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    Response response;
+    const grpc::Status status = (stub_.get()->*rpc)(&context, request, &response);
+    if (status.ok()) return response;
+    if (!ThreadsExhausted(status) || attempt == kMaxAttempts || clock_.Now() + pause >= deadline) {
+      return ControllerError(status, connection_);
+    }
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, kMaxPause);
+  }
 }
 
 using Stub = v1::FleetService::Stub;

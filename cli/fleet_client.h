@@ -69,7 +69,8 @@ struct ControllerConnection {
 // `connection.tls` is set, else plaintext. The channel connects lazily, so construction
 // never fails; a controller that is down (or refuses our certificate) shows up as an
 // error from the first call. Each call gets its own deadline of `connection.timeout` from
-// `clock`'s now and does not wait for the channel to become ready. Thread-safe.
+// `clock`'s now and does not wait for the channel to become ready; a call the controller
+// refused for want of a free thread is sent again within that deadline. Thread-safe.
 // REQUIRES: connection.tls, when set, passed tls::CheckTlsFiles.
 class FleetClient final : public FleetApi {
  public:

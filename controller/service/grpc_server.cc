@@ -21,6 +21,12 @@ namespace {
 // Above the report limit (model/report_limits.h), so an oversized report gets its clear
 // InvalidArgument from the controller rather than gRPC's bare RESOURCE_EXHAUSTED.
 constexpr int kMaxReceiveBytes = 64 << 20;
+// Threads serving calls, at most. Past them a call is refused at once (RESOURCE_EXHAUSTED;
+// an agent keeps its observation and sends it again after its back-off) instead of waiting in
+// memory: a fleet larger than the controller can answer would otherwise queue reports by the
+// gigabyte, each answered after its caller gave up. Far above what a controller that keeps
+// up needs: answers from memory take microseconds, and a group commit takes 64 reports.
+constexpr int kMaxServingThreads = 256;
 // Refused reports are logged once per (certificate, claimed host); past this many pairs the
 // set starts over rather than grow without bound.
 constexpr size_t kMaxRefusalsRemembered = 10000;
@@ -372,6 +378,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
                                 : grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+  grpc::ResourceQuota quota("zfleet-controller");
+  quota.SetMaxThreads(kMaxServingThreads);
+  builder.SetResourceQuota(quota);
   builder.RegisterService(server->agent_service_.get());
   builder.RegisterService(server->fleet_service_.get());
   server->server_ = builder.BuildAndStart();

@@ -1,5 +1,6 @@
 // FleetClient against a real FleetService on 127.0.0.1:0: answers and errors cross the
 // wire the way the commands expect.
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -122,6 +123,16 @@ class CannedFleetService final : public v1::FleetService::Service {
     return grpc::Status::OK;
   }
 
+  // Refused as a server out of threads refuses, the first `busy_for` calls.
+  grpc::Status ListIncidents(grpc::ServerContext*, const v1::ListIncidentsRequest*,
+                             v1::ListIncidentsResponse* response) override {
+    if (incident_calls_.fetch_add(1) < busy_for_.load()) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "Server Threadpool Exhausted");
+    }
+    response->add_incidents()->set_id(7);
+    return grpc::Status::OK;
+  }
+
   grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
                       v1::WhoAmIResponse* response) override {
     response->set_name("local");
@@ -156,6 +167,8 @@ class CannedFleetService final : public v1::FleetService::Service {
   }
 
  public:
+  void BusyFor(int calls) { busy_for_ = calls; }
+  int incident_calls() const { return incident_calls_.load(); }
   std::string ack_by() {
     absl::MutexLock lock(&mu_);
     return ack_by_;
@@ -164,6 +177,8 @@ class CannedFleetService final : public v1::FleetService::Service {
  private:
   absl::Mutex mu_;
   std::string ack_by_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int> busy_for_{0};
+  std::atomic<int> incident_calls_{0};
 };
 
 class FleetClientServerTest : public ::testing::Test {
@@ -186,6 +201,29 @@ class FleetClientServerTest : public ::testing::Test {
   int port_ = 0;
   std::string target_;
 };
+
+TEST_F(FleetClientServerTest, ACallRefusedForWantOfThreadsIsSentAgain) {
+  service_.BusyFor(2);
+  FleetClient client({.target = target_, .timeout = absl::Seconds(5)});
+  absl::StatusOr<v1::ListIncidentsResponse> incidents = client.ListIncidents({});
+  ASSERT_TRUE(incidents.ok()) << incidents.status();
+  EXPECT_EQ(incidents->incidents(0).id(), 7);
+  EXPECT_EQ(service_.incident_calls(), 3);
+}
+
+TEST_F(FleetClientServerTest, AControllerOutOfThreadsTillTheDeadlineIsCalledOverloaded) {
+  service_.BusyFor(1000);
+  FleetClient client({.target = target_, .timeout = absl::Milliseconds(500)});
+  absl::StatusOr<v1::ListIncidentsResponse> incidents = client.ListIncidents({});
+  ASSERT_FALSE(incidents.ok());
+  EXPECT_EQ(incidents.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(incidents.status().message(),
+            absl::StrCat("controller at ", target_,
+                         " is overloaded: no thread was free for the call within 500ms; try "
+                         "again"));
+  EXPECT_GT(service_.incident_calls(), 1);
+  EXPECT_LT(service_.incident_calls(), 10);
+}
 
 TEST_F(FleetClientServerTest, AnswersArrive) {
   FleetClient client({.target = target_, .timeout = absl::Seconds(5)});

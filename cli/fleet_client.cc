@@ -101,11 +101,9 @@ absl::Status ControllerError(const grpc::Status& status, const ControllerConnect
                        UnreachableReason(converted.message(), connection.tls.has_value())));
     case absl::StatusCode::kResourceExhausted:
       if (!ThreadsExhausted(status)) return converted;
-      return absl::ResourceExhaustedError(
-          absl::StrCat("controller at ", target,
-                       " is overloaded: no thread was free for the call "
-                       "within ",
-                       absl::FormatDuration(connection.timeout), "; try again"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "controller at ", target, " is overloaded: no thread was free for the call within ",
+          absl::FormatDuration(connection.timeout), "; try again"));
     default:
       if (!converted.message().empty()) return converted;
       return absl::Status(converted.code(),

@@ -213,11 +213,16 @@ double MetricSample(const std::string& page, const std::string& series) {
 // through the store (its /metrics).
 void PrintReportPaths(int metrics_port) {
   const std::string page = testing::HttpGet(metrics_port, "/metrics");
-  std::printf(
-      "controller: reports answered from memory %.0f, through the store %.0f (warm-up "
-      "included)\n",
-      MetricSample(page, R"(zfleet_reports_answered_total{path="memory"})"),
-      MetricSample(page, R"(zfleet_reports_answered_total{path="store"})"));
+  const double memory = MetricSample(page, R"(zfleet_reports_answered_total{path="memory"})");
+  const double store = MetricSample(page, R"(zfleet_reports_answered_total{path="store"})");
+  if (memory < 0 || store < 0) {
+    std::printf("controller: its /metrics did not answer; how reports were answered unknown\n");
+  } else {
+    std::printf(
+        "controller: reports answered from memory %.0f, through the store %.0f (warm-up "
+        "included)\n",
+        memory, store);
+  }
   std::fflush(stdout);
 }
 

@@ -51,7 +51,8 @@ struct ReportProcessor::Stored {
 };
 
 absl::StatusOr<v1::ReportResponse> ReportProcessor::Process(const v1::ReportRequest& report) {
-  // Checked before it is serialized, which would garble a string that is not UTF-8.
+  // Checked on the message: the envelope's parse would refuse a top-level string that is
+  // not UTF-8 without naming it.
   RETURN_IF_ERROR(CheckReportLimits(report));
   ASSIGN_OR_RETURN(const ReceivedReport received, ReceiveReport(report));
   ASSIGN_OR_RETURN(const std::string reply, Process(received));

@@ -74,10 +74,8 @@ class ReportProcessor : public StoreService {
   // Writes the waiting touches in one transaction. On error they wait for the next call;
   // a full disk is counted by Store::health() like a report's.
   absl::Status WriteTouches();
-  // How many hosts the shortcut knows, and how many touches wait.
-  size_t shortcut_hosts() const { return cache_.hosts(); }
-  size_t waiting_touches() const { return cache_.waiting(); }
-  // Reports answered from memory and through the store, with the two figures above.
+  // Reports answered from memory and through the store, how many hosts the shortcut
+  // knows, and how many touches wait.
   ReportPathMetrics path_metrics() const;
 
  private:

@@ -44,7 +44,7 @@ class ReportShortcutTest : public FleetServicesTest {
       clock_.Advance(absl::Seconds(1));
       EXPECT_EQ(MustProcess(Seen(seq, clock_.Now())).outcome(), v1::REPORT_APPLIED);
     }
-    ASSERT_EQ(processor_->shortcut_hosts(), 1u);
+    ASSERT_EQ(processor_->path_metrics().shortcut_hosts, 1);
   }
 
   std::optional<HostStream> StoredStream() {
@@ -65,19 +65,19 @@ TEST_F(ReportShortcutTest, UnchangedReportIsAnsweredFromMemoryAndWrittenLater) {
   const absl::Time second = clock_.Now();
   // The first report is new, the second had to be compared with the store: both stored.
   EXPECT_EQ(StoredLastSeen(), second);
-  EXPECT_EQ(processor_->waiting_touches(), 0u);
+  EXPECT_EQ(processor_->path_metrics().touches_waiting, 0);
 
   clock_.Advance(absl::Seconds(30));
   v1::ReportResponse answered = MustProcess(Seen(3, clock_.Now()));
   EXPECT_EQ(answered.outcome(), v1::REPORT_APPLIED);
   EXPECT_TRUE(answered.has_policy());
   EXPECT_EQ(answered.next_report_interval_s(), 30u);
-  EXPECT_EQ(processor_->waiting_touches(), 1u);
+  EXPECT_EQ(processor_->path_metrics().touches_waiting, 1);
   EXPECT_EQ(StoredLastSeen(), second) << "answered from memory, not written yet";
   EXPECT_EQ(StoredStream()->last_sequence, 2u);
 
   ASSERT_TRUE(processor_->WriteTouches().ok());
-  EXPECT_EQ(processor_->waiting_touches(), 0u);
+  EXPECT_EQ(processor_->path_metrics().touches_waiting, 0);
   EXPECT_EQ(StoredLastSeen(), clock_.Now());
   EXPECT_EQ(StoredStream()->last_sequence, 3u);
   absl::StatusOr<std::optional<HostRecord>> host = store_->hosts().Get("nas1");
@@ -86,7 +86,7 @@ TEST_F(ReportShortcutTest, UnchangedReportIsAnsweredFromMemoryAndWrittenLater) {
   absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
   EXPECT_EQ(pool->pool().last_seen(), absl::ToUnixSeconds(clock_.Now()));
-  EXPECT_EQ(processor_->shortcut_hosts(), 1u) << "the flush is no change to the host";
+  EXPECT_EQ(processor_->path_metrics().shortcut_hosts, 1) << "the flush is no change to the host";
 }
 
 TEST_F(ReportShortcutTest, OffByDefaultEveryReportIsWrittenWhenAnswered) {
@@ -96,8 +96,8 @@ TEST_F(ReportShortcutTest, OffByDefaultEveryReportIsWrittenWhenAnswered) {
     MustProcess(Seen(seq, clock_.Now()));
     EXPECT_EQ(StoredLastSeen(), clock_.Now());
   }
-  EXPECT_EQ(processor_->shortcut_hosts(), 0u);
-  EXPECT_EQ(processor_->waiting_touches(), 0u);
+  EXPECT_EQ(processor_->path_metrics().shortcut_hosts, 0);
+  EXPECT_EQ(processor_->path_metrics().touches_waiting, 0);
 }
 
 TEST_F(ReportShortcutTest, AnotherWriterToTheHostSendsItsNextReportToTheStore) {
@@ -109,7 +109,7 @@ TEST_F(ReportShortcutTest, AnotherWriterToTheHostSendsItsNextReportToTheStore) {
   ASSERT_EQ(response.commands_size(), 1) << "the command a memory answer would have missed";
   EXPECT_EQ(response.commands(0).id(), asked->command_id());
   // A reply with commands is not remembered: the next one asks the store again.
-  EXPECT_EQ(processor_->shortcut_hosts(), 0u);
+  EXPECT_EQ(processor_->path_metrics().shortcut_hosts, 0);
   clock_.Advance(absl::Seconds(30));
   EXPECT_EQ(MustProcess(Seen(4, clock_.Now())).commands_size(), 1);
 }
@@ -118,13 +118,13 @@ TEST_F(ReportShortcutTest, ChangedReportWritesTheWaitingTouchFirst) {
   ASSERT_NO_FATAL_FAILURE(Establish());
   clock_.Advance(absl::Seconds(30));
   MustProcess(Seen(3, clock_.Now()));
-  ASSERT_EQ(processor_->waiting_touches(), 1u);
+  ASSERT_EQ(processor_->path_metrics().touches_waiting, 1);
 
   clock_.Advance(absl::Seconds(30));
   v1::ReportRequest degraded = Seen(4, clock_.Now(), "DEGRADED");
   EXPECT_EQ(MustProcess(degraded).outcome(), v1::REPORT_APPLIED);
-  EXPECT_EQ(processor_->waiting_touches(), 0u);
-  EXPECT_EQ(processor_->shortcut_hosts(), 0u);
+  EXPECT_EQ(processor_->path_metrics().touches_waiting, 0);
+  EXPECT_EQ(processor_->path_metrics().shortcut_hosts, 0);
   EXPECT_EQ(StoredStream()->last_sequence, 4u);
   absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
@@ -168,7 +168,7 @@ TEST_F(ReportShortcutTest, ReportsThatAskTheStoreAreNeverAnsweredFromMemory) {
     v1::ReportRequest r = Seen(seq++, clock_.Now());
     change(r);
     MustProcess(r);
-    return processor_->waiting_touches() == 1;
+    return processor_->path_metrics().touches_waiting == 1;
   };
   auto same = [](v1::ReportRequest&) {};
   EXPECT_TRUE(from_memory(same));
@@ -196,7 +196,7 @@ TEST_F(ReportShortcutTest, ForgottenHostReportsAsANewHost) {
   ASSERT_TRUE(store_->ForgetHost("nas1").ok());
   clock_.Advance(absl::Seconds(30));
   EXPECT_EQ(MustProcess(Seen(3, clock_.Now())).outcome(), v1::REPORT_APPLIED);
-  EXPECT_EQ(processor_->waiting_touches(), 0u);
+  EXPECT_EQ(processor_->path_metrics().touches_waiting, 0);
   absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
   ASSERT_TRUE(pool.ok()) << pool.status();
   EXPECT_EQ(StoredStream()->last_sequence, 3u);

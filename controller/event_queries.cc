@@ -108,10 +108,10 @@ absl::StatusOr<v1::TriageResponse> EventQueries::Triage(const v1::TriageRequest&
   // Opening the incidents of what the tick has not seen yet gives every item an id to ack;
   // a store that cannot write (a full disk) still answers, with the incidents it has.
   absl::StatusOr<v1::TriageResponse> triage =
-      TriageWithIncidents(*store_, *config_, now, /*write=*/true);
+      TriageWithIncidents(*store_, *config_, now, /*write=*/true, watching_since_);
   if (triage.ok()) return triage;
   spdlog::warn("triage: incidents not updated: {}", triage.status().message());
-  return TriageWithIncidents(*store_, *config_, now, /*write=*/false);
+  return TriageWithIncidents(*store_, *config_, now, /*write=*/false, watching_since_);
 }
 
 absl::StatusOr<v1::ListIncidentsResponse> EventQueries::ListIncidents(

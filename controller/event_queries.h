@@ -24,6 +24,10 @@ class EventQueries : public StoreService {
  public:
   using StoreService::StoreService;
 
+  // When the controller started: triage counts no host's silence from before it
+  // (events/triage.h). Set once, before any call.
+  void set_watching_since(absl::Time since) { watching_since_ = since; }
+
   // Events last seen at or after request.since, last seen newest first. InvalidArgument
   // for an unknown min_severity or a negative limit; limit 0 means 1000, larger limits are
   // capped at 10000.
@@ -54,6 +58,9 @@ class EventQueries : public StoreService {
   absl::StatusOr<std::string> Metrics(const std::vector<AlertSinkMetrics>& alert_sinks = {},
                                       std::vector<WebhookSinkMetrics> webhook_sinks = {},
                                       const ReportPathMetrics& reports = {});
+
+ private:
+  absl::Time watching_since_ = absl::InfinitePast();
 };
 
 }  // namespace zfleet::controller

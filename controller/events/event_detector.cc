@@ -306,9 +306,9 @@ std::vector<NewEvent> DetectStackEvents(
   return out;
 }
 
-bool SilentTooLong(const HostLiveness& host, absl::Time now, absl::Duration missing_after,
+bool SilentTooLong(absl::Time last_seen, absl::Time now, absl::Duration missing_after,
                    absl::Time watching_since) {
-  return now - std::max(host.last_seen, watching_since) > missing_after;
+  return now - std::max(last_seen, watching_since) > missing_after;
 }
 
 LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::Time now,
@@ -318,7 +318,7 @@ LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::
     const absl::Duration silent = now - host.last_seen;
     const int64_t last = absl::ToUnixSeconds(host.last_seen);
     if (!host.missing_since.has_value() &&
-        SilentTooLong(host, now, missing_after, watching_since)) {
+        SilentTooLong(host.last_seen, now, missing_after, watching_since)) {
       result.events.push_back(
           Make(v1::SEVERITY_WARNING, "host_missing", host.host_id, "", "",
                absl::StrCat("host ", host.host_id, " stopped reporting: last report ",

@@ -104,8 +104,9 @@ struct LivenessResult {
 LivenessResult DetectHostLiveness(const std::vector<HostLiveness>& hosts, absl::Time now,
                                   absl::Duration missing_after,
                                   absl::Time watching_since = absl::InfinitePast());
-// Whether `host` has been silent too long for DetectHostLiveness (flagged or not).
-bool SilentTooLong(const HostLiveness& host, absl::Time now, absl::Duration missing_after,
+// Whether a host last seen at `last_seen` has been silent too long, by the rule above: the
+// one rule of the liveness events, the `missing` set of the tick and triage's items.
+bool SilentTooLong(absl::Time last_seen, absl::Time now, absl::Duration missing_after,
                    absl::Time watching_since = absl::InfinitePast());
 
 // The scan progress to keep for a pool after a report: nullopt when no scan is running or

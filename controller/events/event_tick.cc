@@ -27,7 +27,9 @@ absl::Status TickLiveness(Store& store, const ControllerConfig& config, absl::Ti
                           absl::Time watching_since, absl::flat_hash_set<std::string>& missing) {
   ASSIGN_OR_RETURN(std::vector<HostLiveness> hosts, store.hosts().ListLiveness());
   for (const HostLiveness& h : hosts) {
-    if (SilentTooLong(h, now, config.MissingAfter(), watching_since)) missing.insert(h.host_id);
+    if (SilentTooLong(h.last_seen, now, config.MissingAfter(), watching_since)) {
+      missing.insert(h.host_id);
+    }
   }
   LivenessResult result = DetectHostLiveness(hosts, now, config.MissingAfter(), watching_since);
   if (result.changes.empty()) return absl::OkStatus();
@@ -133,7 +135,7 @@ absl::Status OnTick(Store& store, const ControllerConfig& config, absl::Time now
   keep(WithContext(TickStalls(store, config, now, missing), "stalled scans"));
   keep(WithContext(TickOverdue(store, config, now, missing), "overdue scrubs"));
   // After the checks above, which find what triage lists (missing hosts, scrub concerns).
-  keep(WithContext(TriageWithIncidents(store, config, now, /*write=*/true).status(),
+  keep(WithContext(TriageWithIncidents(store, config, now, /*write=*/true, watching_since).status(),
                    "incidents"));
   keep(WithContext(TickRetention(store, config.history_retention, now), "history retention"));
   absl::StatusOr<RetentionPass> trimmed = TrimStore(store, config.retention, now);

@@ -56,10 +56,11 @@ absl::Status Apply(Store& store, const WebhookConfig& webhook, const IncidentPla
 }  // namespace
 
 absl::StatusOr<TriageInput> ReadTriageInput(Store& store, const ControllerConfig& config,
-                                            absl::Time now) {
+                                            absl::Time now, absl::Time watching_since) {
   TriageInput input;
   input.now = now;
   input.missing_after = config.MissingAfter();
+  input.watching_since = watching_since;
   ASSIGN_OR_RETURN(input.pools, store.pools().ListNeedingAttention());
   for (const PoolRecord& p : input.pools) {
     if (!HasBadLeaf(p.pool)) continue;
@@ -73,8 +74,9 @@ absl::StatusOr<TriageInput> ReadTriageInput(Store& store, const ControllerConfig
 }
 
 absl::StatusOr<v1::TriageResponse> TriageWithIncidents(Store& store, const ControllerConfig& config,
-                                                       absl::Time now, bool write) {
-  ASSIGN_OR_RETURN(TriageInput input, ReadTriageInput(store, config, now));
+                                                       absl::Time now, bool write,
+                                                       absl::Time watching_since) {
+  ASSIGN_OR_RETURN(TriageInput input, ReadTriageInput(store, config, now, watching_since));
   Triage triage = BuildTriage(input);
   ASSIGN_OR_RETURN(std::vector<v1::Incident> open, store.incidents().ListOpen());
   if (write) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/duration.h"
 #include "common/time_format.h"
+#include "controller/events/event_detector.h"
 #include "model/enum_names.h"
 #include "model/pool_facts.h"
 
@@ -159,7 +160,7 @@ void PoolItems(const TriageInput& in, const PoolRecord& record, v1::TriageRespon
 }
 
 void HostItems(const TriageInput& in, const HostRecord& host, v1::TriageResponse& out) {
-  if (in.now - host.last_seen > in.missing_after) {
+  if (SilentTooLong(host.last_seen, in.now, in.missing_after, in.watching_since)) {
     v1::TriageItem& item = Add(out, v1::SEVERITY_WARNING, "host_missing", host.host_id, "");
     item.set_problem(absl::StrCat("no report since ",
                                   FormatRfc3339(absl::ToUnixSeconds(host.last_seen)), " (",

@@ -43,6 +43,8 @@ namespace zfleet::controller {
 struct TriageInput {
   absl::Time now;
   absl::Duration missing_after;
+  // When the controller started: silence before it does not count (SilentTooLong).
+  absl::Time watching_since = absl::InfinitePast();
   std::vector<PoolRecord> pools;  // pools needing attention (others are ignored anyway)
   // "host/pool" → the pool's counter samples per leaf (HistoryTable::GetDiskHistory).
   absl::flat_hash_map<std::string, DiskHistory> disk_history;

@@ -322,11 +322,11 @@ TEST(HostLivenessTest, SilenceBeforeTheControllerStartedDoesNotCount) {
   const absl::Duration missing_after = absl::Seconds(90);
   const absl::Time started = kNow - absl::Seconds(60);
   HostLiveness quiet{"nas1", kNow - absl::Hours(2), std::nullopt, std::nullopt, std::nullopt};
-  EXPECT_FALSE(SilentTooLong(quiet, kNow, missing_after, started));
+  EXPECT_FALSE(SilentTooLong(quiet.last_seen, kNow, missing_after, started));
   EXPECT_THAT(DetectHostLiveness({quiet}, kNow, missing_after, started).events, IsEmpty());
   // Still silent a full missing_after after the start: missing, dated by its last report.
   const absl::Time later = started + absl::Seconds(91);
-  EXPECT_TRUE(SilentTooLong(quiet, later, missing_after, started));
+  EXPECT_TRUE(SilentTooLong(quiet.last_seen, later, missing_after, started));
   LivenessResult r = DetectHostLiveness({quiet}, later, missing_after, started);
   EXPECT_THAT(Summary(r.events), ElementsAre("warning host_missing"));
   ASSERT_EQ(r.changes.size(), 1u);

@@ -203,6 +203,17 @@ TEST(TriageTest, AMissingHostHoldsEverythingElseAboutIt) {
   EXPECT_FALSE(t.Holds("nas1", "host_missing"));
 }
 
+// The rule of the liveness events: a restarted controller lists no host as missing before
+// it could hear from it.
+TEST(TriageTest, SilenceBeforeTheControllerStartedDoesNotCount) {
+  TriageInput in = TriageIn();
+  in.hosts = {Host("nas1", kNow - absl::Hours(1))};
+  in.watching_since = kNow - absl::Seconds(60);
+  EXPECT_THAT(Kinds(BuildTriage(in).response), ElementsAre());
+  in.watching_since = kNow - absl::Seconds(91);
+  EXPECT_THAT(Kinds(BuildTriage(in).response), ElementsAre("warning host_missing"));
+}
+
 TEST(ErrorsKeepGrowingTest, Table) {
   struct Case {
     std::vector<v1::CounterSample> history;

@@ -89,6 +89,14 @@ class OpenStretches {
   std::vector<std::pair<absl::Time, absl::Time>> spans_;
 };
 
+// How much longer than expected the plan lets each scrub run before the next one in its slots
+// starts. A scrub rarely takes exactly its estimate (the pool is busier, it grew), and a plan
+// whose latest starts leave no slack makes every overrun the next pool's lateness. Measured
+// with zfleet-sim on the generated fleets of the planner quality tests, scrub rates varying
+// by ±20%: a new fleet's overdue pool-days fell from 6.7 to 0.19 and a realistic one's from
+// 108 to 102, for 1% more scrubs; 0.3 saves little more and costs 3% more scrubs.
+constexpr double kDurationMargin = 0.2;
+
 class Planner {
  public:
   Planner(absl::Time now, const FleetSnapshot& fleet, const SchedulerPolicy& policy)
@@ -98,9 +106,12 @@ class Planner {
 
  private:
   const ScrubWindows& windows(size_t pool) const { return policy_.For(class_[pool]).windows; }
-  // How long a pool holds its slots, in its class's window time: its expected duration and a
-  // tick, since the scheduler starts the pool after it only at its first tick after it ends.
-  absl::Duration Held(size_t pool) const { return plan_.pools[pool].expected + policy_.tick; }
+  // How long a pool holds its slots, in its class's window time: its expected duration with
+  // kDurationMargin, and a tick, since the scheduler starts the pool after it only at its
+  // first tick after it ends.
+  absl::Duration Held(size_t pool) const {
+    return plan_.pools[pool].expected * (1 + kDurationMargin) + policy_.tick;
+  }
   absl::Time SensibleLatestStart(size_t pool) const;
   absl::Time StartToEndBy(size_t pool, absl::Time end) const;
   void MakeGroups(const std::vector<Occupant>& occupants);

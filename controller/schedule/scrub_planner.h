@@ -32,8 +32,9 @@
 // (paused at the stretch's end, it would resume first when the window reopens and take a
 // slot the pools due then need). When the window is closed at its due time: the last window
 // stretch before it, late enough in the stretch to finish inside it when the scrub fits.
-// Each scrub holds its slots for its expected duration and a tick (the scheduler starts the
-// next one at its first tick after it ends).
+// Each scrub holds its slots for its expected duration, a fifth more (a scrub that runs over
+// its estimate does not make the next one late), and a tick (the scheduler starts the next
+// one at its first tick after it ends).
 #ifndef ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_
 #define ZFLEET_CONTROLLER_SCHEDULE_SCRUB_PLANNER_H_
 

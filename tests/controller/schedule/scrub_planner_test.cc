@@ -76,18 +76,19 @@ TEST(ScrubPlannerTest, ACapStaggersPoolsDueTogetherBackwards) {
   ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
   ASSERT_EQ(plan.pools.size(), 3u);
   EXPECT_EQ(plan.pools[2].latest_start, At(5, 0));
-  EXPECT_EQ(plan.pools[1].latest_start, At(4, 14) - kTick);
-  EXPECT_EQ(plan.pools[0].latest_start, At(4, 4) - 2 * kTick);
+  // Each is given its 10 hours and a fifth more (a scrub may overrun its estimate) and a tick.
+  EXPECT_EQ(plan.pools[1].latest_start, At(4, 12) - kTick);
+  EXPECT_EQ(plan.pools[0].latest_start, At(4, 0) - 2 * kTick);
   EXPECT_EQ(plan.late, 0);
   // The first one starts when waiting longer would make the last one late.
-  EXPECT_THAT(Actions(Decide(At(4, 3), fleet, policy, {}, {})), ::testing::IsEmpty());
-  EXPECT_THAT(Actions(Decide(At(4, 4), fleet, policy, {}, {})),
+  EXPECT_THAT(Actions(Decide(At(3, 23), fleet, policy, {}, {})), ::testing::IsEmpty());
+  EXPECT_THAT(Actions(Decide(At(4, 0), fleet, policy, {}, {})),
               ::testing::ElementsAre("start:0:planned"));
   // Rows show the latest start, and the next time the decision changes is that start.
-  Decision rows = Decide(At(4, 3), fleet, policy, {}, {});
+  Decision rows = Decide(At(3, 23), fleet, policy, {}, {});
   ASSERT_EQ(rows.rows.size(), 3u);
-  EXPECT_EQ(rows.rows[1].start_by, At(4, 14) - kTick);
-  EXPECT_EQ(rows.wake_at, At(4, 4) - 2 * kTick);
+  EXPECT_EQ(rows.rows[1].start_by, At(4, 12) - kTick);
+  EXPECT_EQ(rows.wake_at, At(4, 0) - 2 * kTick);
 }
 
 TEST(ScrubPlannerTest, AHostsPoolsArePlannedIntoDifferentHoursByTheirRackToo) {
@@ -140,7 +141,8 @@ TEST(ScrubPlannerTest, APoolThatCannotFollowAPausedScrubGoesBeforeIt) {
   // Tuesday 06:00 on a rack of one: pool 0's SATA scrub was paused at 05:00 with two hours to
   // go, so it holds the slot Wednesday 01:00-03:00. Pool 1 (SAS, any time, 6h) is due
   // Wednesday 02:00: it cannot follow the paused scrub in time, so it runs before it,
-  // ending by 01:00; the paused scrub's slot does not count as taken from now.
+  // ending by 01:00 (given its 6h and a fifth more); the paused scrub's slot does not count
+  // as taken from now.
   FleetSnapshot fleet = OneRack(2, At(4, 2), 4);
   fleet.pools[0].scan_function = ScanFunction::kScrub;
   fleet.pools[0].scan_state = ScanState::kPaused;
@@ -154,7 +156,7 @@ TEST(ScrubPlannerTest, APoolThatCannotFollowAPausedScrubGoesBeforeIt) {
   std::vector<RunningScrub> running = {
       {0, ScrubTrigger::kScheduled, RunState::kPausedByWindow, At(3, 3), At(3, 5)}};
   ScrubPlan plan = PlanScrubs(now, fleet, policy, running);
-  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19) - kTick);
+  EXPECT_EQ(plan.pools[1].latest_start, At(3, 17, 48) - kTick);
   EXPECT_FALSE(plan.pools[1].late);
   EXPECT_EQ(plan.late, 0);
 }
@@ -164,7 +166,7 @@ TEST(ScrubPlannerTest, AnAlwaysOpenPoolRunsInTheHoursTheWindowsLeave) {
   // 01:30, pool 1 (SAS, any time, 6h) Wednesday 02:00. Placed by due time alone, the SAS
   // scrub took Wednesday from 02:00 and left the SATA one only the nights before, which need
   // it to have started Monday: late. Placed into the hours the SATA window leaves, the SAS
-  // scrub ends when the SATA one starts.
+  // scrub ends when the SATA one starts (given its 6h and a fifth more).
   FleetSnapshot fleet = OneRack(2, At(4, 1, 30), 5);
   fleet.pools[1].disk_class = DiskClass::kSas;
   fleet.pools[1].last_scrub_start = At(4, 2) - Days(30);
@@ -173,9 +175,9 @@ TEST(ScrubPlannerTest, AnAlwaysOpenPoolRunsInTheHoursTheWindowsLeave) {
   policy.classes[static_cast<int>(DiskClass::kSata)].windows = Windows({"Mon-Fri 01:00-05:00"});
   ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
   EXPECT_EQ(plan.pools[0].latest_start, At(4, 1, 30));
-  EXPECT_EQ(plan.pools[1].latest_start, At(3, 19, 30) - kTick);
+  EXPECT_EQ(plan.pools[1].latest_start, At(3, 18, 18) - kTick);
   EXPECT_EQ(plan.late, 0);
-  EXPECT_THAT(Actions(Decide(At(3, 19, 30) - kTick, fleet, policy, {}, {})),
+  EXPECT_THAT(Actions(Decide(At(3, 18, 18) - kTick, fleet, policy, {}, {})),
               ::testing::ElementsAre("start:1:planned"));
 }
 

@@ -9,8 +9,8 @@ namespace zfleet::controller {
 namespace {
 
 // Three 10h SATA scrubs due Thursday 00:00 on a rack that runs one at a time (the plan
-// staggers them: Wednesday 04:00, 14:00, Thursday 00:00); SATA windows open Tuesday to
-// Thursday all day.
+// staggers them, each given its 10 hours and a fifth more: Wednesday 00:00, 12:00, Thursday
+// 00:00); SATA windows open Tuesday to Thursday all day.
 struct Staggered {
   FleetSnapshot fleet = OneRack(3, At(5, 0), 10);
   SchedulerPolicy policy;
@@ -35,18 +35,18 @@ TEST(StandingPlanTest, ThePlanStandsUntilItsReplanTimeEvenWhenTheFleetMoves) {
   StandingPlan standing;
   const ScrubPlan& first = standing.At(kNow, w.fleet, w.policy, {});
   ASSERT_EQ(first.pools.size(), 3u);
-  EXPECT_EQ(first.pools[0].latest_start, At(4, 4) - 2 * kTick);
+  EXPECT_EQ(first.pools[0].latest_start, At(4, 0) - 2 * kTick);
   EXPECT_EQ(standing.made(), kNow);
   // An hour later pool 2 is found scrubbing (someone started it by hand). A new plan would
-  // let pool 0 wait until 14:00; the standing one keeps what it said.
+  // let pool 0 wait until 12:00; the standing one keeps what it said.
   w.fleet.pools[2].scan_function = ScanFunction::kScrub;
   w.fleet.pools[2].scan_state = ScanState::kScanning;
   std::vector<RunningScrub> running = {
       {2, ScrubTrigger::kExternal, RunState::kRunning, kNow, kNow}};
   EXPECT_EQ(PlanScrubs(kNow + absl::Hours(1), w.fleet, w.policy, running).pools[0].latest_start,
-            At(4, 14) - kTick);
+            At(4, 12) - kTick);
   const ScrubPlan& later = standing.At(kNow + absl::Hours(1), w.fleet, w.policy, running);
-  EXPECT_EQ(later.pools[0].latest_start, At(4, 4) - 2 * kTick);
+  EXPECT_EQ(later.pools[0].latest_start, At(4, 0) - 2 * kTick);
   EXPECT_EQ(standing.made(), kNow);
   // Twelve hours after it was made (no window edge in between), a new plan.
   standing.At(kNow + absl::Hours(12), w.fleet, w.policy, running);
@@ -67,7 +67,7 @@ TEST(StandingPlanTest, PoolsAreMatchedByHostAndNameWhenTheFleetChanges) {
   ASSERT_EQ(matched.pools.size(), 2u);
   EXPECT_EQ(standing.made(), kNow);
   EXPECT_EQ(matched.pools[0].latest_start, pool1_start);           // h1/tank, now at index 0
-  EXPECT_EQ(matched.pools[1].latest_start, At(4, 4) - 2 * kTick);  // h0/tank, now at index 1
+  EXPECT_EQ(matched.pools[1].latest_start, At(4, 0) - 2 * kTick);  // h0/tank, now at index 1
 }
 
 TEST(StandingPlanTest, APoolTheStandingPlanDoesNotKnowMakesANewPlan) {
@@ -78,7 +78,7 @@ TEST(StandingPlanTest, APoolTheStandingPlanDoesNotKnowMakesANewPlan) {
   const ScrubPlan& reported = standing.At(kNow + absl::Minutes(1), w.fleet, w.policy, {});
   EXPECT_EQ(standing.made(), kNow + absl::Minutes(1));
   ASSERT_EQ(reported.pools.size(), 3u);
-  EXPECT_EQ(reported.pools[0].latest_start, At(4, 4) - 2 * kTick);
+  EXPECT_EQ(reported.pools[0].latest_start, At(4, 0) - 2 * kTick);
   // A new pool on h0 later: planned at once too.
   PoolSnapshot added = w.fleet.pools[0];
   added.name = "bulk";

@@ -121,11 +121,12 @@ TEST(PlannerQualityTest, RealisticFleetStaysOnCadence) {
   // Last scrubs spread over every hour of the week fall due faster in the first week than
   // the weekday nights can start them in some racks: no scheduler avoids all of that.
   EXPECT_GT(o.bound, 10);
-  // Not at the bound yet (about 3.8× it, 0.20% of pool-days; 4.5× before always-open pools
-  // went into the hours the windowed ones leave): paused long scrubs take the next night, and
-  // pools due in the daytime crowd the weekend's opening.
+  // Not at the bound yet (about 3.7× it, 0.20% of pool-days; 3.8× before the plan gave each
+  // scrub a fifth more than its estimate, 4.5× before always-open pools went into the hours
+  // the windowed ones leave): paused long scrubs take the next night, and pools due in the
+  // daytime crowd the weekend's opening.
   EXPECT_LT(o.overdue, 0.0025 * PoolDays(fleet, options));
-  EXPECT_LT(o.overdue, 4.5 * o.bound);
+  EXPECT_LT(o.overdue, 4 * o.bound);
   SimFigures cron = ComputeFigures(fleet, policy, options, RunCronBaseline(fleet, policy, options));
   EXPECT_GT(cron.overdue_pool_days, 20 * o.overdue);
   EXPECT_LT(o.hours_outside, 1);  // at most a tick past each window's close
@@ -163,13 +164,26 @@ TEST(PlannerQualityTest, NewFleetWithoutHistorySpreadsItsFirstScrubs) {
   SimOptions options{kQualityStart, absl::Hours(24 * 60)};
   Outcome o = RunQuality(fleet, policy, options);
   EXPECT_EQ(o.bound, 0);
-  // Not zero yet: 0.81 pool-days (0.0017% of pool-days; 1.6 before always-open pools went
-  // into the hours the windowed ones leave, 2.6 before a scrub paused at a window's end held
-  // its slot only from the window's reopening, 6.4 before pools were planned in all their
-  // caps at once), as 31 starts 10 minutes to 2 hours late, all but one in a weekend (13 in
-  // the second, where the first week's overflow meets the pools falling due): the plan's
-  // latest starts leave no slack, and a pool that misses one pushes the next.
-  EXPECT_LT(o.overdue, 0.00003 * PoolDays(fleet, options));
+  // Not zero yet: 0.30 pool-days (0.0006% of pool-days; 0.81 before the plan gave each scrub
+  // a fifth more than its estimate, 1.6 before always-open pools went into the hours the
+  // windowed ones leave, 2.6 before a scrub paused at a window's end held its slot only from
+  // the window's reopening, 6.4 before pools were planned in all their caps at once), as a
+  // few starts up to two hours late in the weekends, where the plan's packing of the scrubs
+  // resumed at the window's opening is worse than the one it made before they paused.
+  EXPECT_LT(o.overdue, 0.00001 * PoolDays(fleet, options));
+}
+
+TEST(PlannerQualityTest, ScrubsThatOverrunTheirEstimateDoNotMakeTheNextOnesLate) {
+  // The same new fleet, each scrub's rate varying by ±20% from its pool's: the plan's
+  // estimates are off both ways. Planned with no room past each estimate, an overrun made
+  // the next pool in its slots late: 6.7 overdue pool-days. A fifth more per scrub: 0.19.
+  SimFleet fleet = GeneratedFleet(200, kMixedPools, /*history=*/false);
+  SchedulerPolicy policy = QualityPolicy(QualityPolicyToml(100, 4, kWeekendAndNights));
+  SimOptions options{kQualityStart, absl::Hours(24 * 60)};
+  options.jitter = 0.2;
+  Outcome o = RunQuality(fleet, policy, options);
+  EXPECT_EQ(o.bound, 0);
+  EXPECT_LT(o.overdue, 0.00001 * PoolDays(fleet, options));
 }
 
 TEST(PlannerQualityTest, MonthLongOutageOfOneClassIsAsShortAsItCanBe) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <string>
@@ -36,6 +37,12 @@ class ShortestFirst {
       hours_[i] += hours;
     }
   }
+  // How many added durations have a rank below `rank`.
+  int64_t CountBelow(size_t rank) const {
+    int64_t n = 0;
+    for (size_t i = std::min(rank, count_.size() - 1); i > 0; i -= i & (~i + 1)) n += count_[i];
+    return n;
+  }
   // The most added durations whose sum stays within `budget` (the shortest ones).
   int64_t Fitting(double budget) const {
     size_t pos = 0;
@@ -57,12 +64,25 @@ class ShortestFirst {
   std::vector<double> hours_;
 };
 
-// Pools of one class sharing a cap, in the order they start needing a scrub.
+// Pools of one group of classes sharing a cap, in the order they start needing a scrub.
 struct ClassSet {
   std::vector<std::pair<absl::Time, double>> pools;  // (needs_from, min_hours), sorted
   std::vector<size_t> rank;                          // of each pool's min_hours
+  std::vector<double> by_rank;                       // the min_hours, shortest first
   ShortestFirst needing;                             // the pools needing by now
   size_t added = 0;
+};
+
+// The classes present in the fleet, one bit each. The bound is taken for each class and for
+// groups of them (a mask): scrubs of several classes share a cap, and a window or a slot one
+// of them uses is not there for the others.
+struct ClassBits {
+  std::array<int, kDiskClassCount> bit{};  // of each present class; -1 when absent
+  std::vector<int> classes;                // the class of each bit
+  std::vector<uint32_t> masks;             // the groups looked at
+  uint32_t all = 0;
+  // Every group when there are few classes; else each class alone and all of them together.
+  static constexpr size_t kAllGroupsUpTo = 4;
 };
 
 struct CapSet {
@@ -70,14 +90,15 @@ struct CapSet {
   // The most scrubs of one class that can be started and unfinished (running or paused) in
   // the set at once; see overdue_bound.h.
   int64_t in_flight = 1;
-  std::array<ClassSet, kDiskClassCount> classes;
+  std::vector<ClassSet> by_mask;  // indexed by mask
 };
 
-// Window time and open stretches of one class over the span of one step.
+// Window time and open stretches of one group of classes over the span of one step.
 struct Supply {
-  double open_hours = 0;
-  double run_hours = 0;  // time a scrub may run in: open_hours, or all of it when scrubs go on
-  int stretches = 0;
+  double open_hours = 0;  // when at least one of them may scrub
+  double run_hours = 0;   // time a scrub may run in: open_hours, or all of it when scrubs go on
+  int stretches = 0;      // of each class, added up
+  int closing = 0;        // classes whose window closes inside the span: scrubs pause there
 };
 
 std::vector<BoundPool> BoundPools(const SimFleet& fleet, const SchedulerPolicy& policy,
@@ -101,12 +122,35 @@ std::vector<BoundPool> BoundPools(const SimFleet& fleet, const SchedulerPolicy& 
   return pools;
 }
 
-void AddToSet(const BoundPool& p, CapSet& set) {
-  set.classes[p.cls].pools.emplace_back(p.needs_from, p.min_hours);
+ClassBits MakeClassBits(const std::vector<BoundPool>& pools) {
+  ClassBits b;
+  b.bit.fill(-1);
+  for (const BoundPool& p : pools) {
+    if (b.bit[p.cls] >= 0) continue;
+    b.bit[p.cls] = static_cast<int>(b.classes.size());
+    b.classes.push_back(p.cls);
+  }
+  const size_t n = b.classes.size();
+  b.all = (1u << n) - 1;
+  if (n <= ClassBits::kAllGroupsUpTo) {
+    for (uint32_t m = 1; m <= b.all; ++m) b.masks.push_back(m);
+  } else {
+    for (size_t i = 0; i < n; ++i) b.masks.push_back(1u << i);
+    b.masks.push_back(b.all);
+  }
+  return b;
+}
+
+void AddToSet(const BoundPool& p, const ClassBits& bits, CapSet& set) {
+  set.by_mask.resize(bits.all + 1);
+  const uint32_t own = 1u << bits.bit[p.cls];
+  for (uint32_t m : bits.masks) {
+    if (m & own) set.by_mask[m].pools.emplace_back(p.needs_from, p.min_hours);
+  }
 }
 
 void Finish(CapSet& set) {
-  for (ClassSet& c : set.classes) {
+  for (ClassSet& c : set.by_mask) {
     std::sort(c.pools.begin(), c.pools.end());
     std::vector<size_t> by_hours(c.pools.size());
     for (size_t i = 0; i < by_hours.size(); ++i) by_hours[i] = i;
@@ -114,36 +158,77 @@ void Finish(CapSet& set) {
       return std::tie(c.pools[a].second, a) < std::tie(c.pools[b].second, b);
     });
     c.rank.assign(c.pools.size(), 0);
-    for (size_t r = 0; r < by_hours.size(); ++r) c.rank[by_hours[r]] = r;
+    c.by_rank.resize(c.pools.size());
+    for (size_t r = 0; r < by_hours.size(); ++r) {
+      c.rank[by_hours[r]] = r;
+      c.by_rank[r] = c.pools[by_hours[r]].second;
+    }
     c.needing.Reset(c.pools.size());
   }
 }
 
-// Pools of the set that are overdue at every moment of the step starting at `t`; steps
-// come in time order.
-int64_t SetBound(CapSet& set, absl::Time t, const std::array<Supply, kDiskClassCount>& s,
-                 WindowEndAction at_window_end) {
-  int64_t overdue = 0;
-  for (int c = 0; c < kDiskClassCount; ++c) {
-    ClassSet& cs = set.classes[c];
-    while (cs.added < cs.pools.size() && cs.pools[cs.added].first <= t) {
-      cs.needing.Add(cs.rank[cs.added], cs.pools[cs.added].second);
-      ++cs.added;
-    }
-    const int64_t need = static_cast<int64_t>(cs.added);
-    if (need == 0) continue;
-    int64_t starts = 0;
-    if (s[c].open_hours > 0) {
-      // Needing pools that start and finish in the span, then those still unfinished at
-      // its end (a stopped scrub frees its slot: a set's worth per open stretch).
-      starts = cs.needing.Fitting(set.cap * s[c].run_hours);
-      starts += at_window_end == WindowEndAction::kStop
-                    ? int64_t{set.cap} * std::max(1, s[c].stretches)
-                    : set.in_flight;
-    }
-    overdue += std::max<int64_t>(0, need - starts);
+// Pools of one group of classes of the set that are overdue at every moment of the step
+// starting at `t`; steps come in time order.
+int64_t GroupBound(const CapSet& set, ClassSet& cs, int classes, absl::Time t, const Supply& s,
+                   WindowEndAction at_window_end) {
+  while (cs.added < cs.pools.size() && cs.pools[cs.added].first <= t) {
+    cs.needing.Add(cs.rank[cs.added], cs.pools[cs.added].second);
+    ++cs.added;
   }
-  return overdue;
+  const int64_t need = static_cast<int64_t>(cs.added);
+  if (need == 0 || s.open_hours <= 0) return need;
+  // Needing pools that start and finish in the span, then those still unfinished at its end:
+  // at most the cap running, and those paused at a window's end inside the span (a stopped
+  // scrub frees its slot: a set's worth per open stretch).
+  // A scrub longer than the time there is to run in cannot finish in it, however many
+  // slots are free.
+  const size_t too_long =
+      std::upper_bound(cs.by_rank.begin(), cs.by_rank.end(), s.run_hours) - cs.by_rank.begin();
+  int64_t starts =
+      std::min(cs.needing.Fitting(set.cap * s.run_hours), cs.needing.CountBelow(too_long));
+  if (at_window_end == WindowEndAction::kStop) {
+    starts += int64_t{set.cap} * std::max(1, s.stretches);
+  } else {
+    starts += std::min(set.in_flight * classes, set.cap + set.in_flight * s.closing);
+  }
+  return std::max<int64_t>(0, need - starts);
+}
+
+// The set's bound at `t`: the best way to split its classes into groups, each group's bound
+// added up (the groups' pools do not overlap).
+struct SetBounder {
+  const ClassBits& bits;
+  const std::vector<Supply>& supply;  // by mask, for the step
+  WindowEndAction at_window_end;
+  std::vector<int64_t> group;  // scratch, by mask: made once, not per set and step
+  std::vector<int64_t> best;
+
+  int64_t operator()(CapSet& set, absl::Time t);
+};
+
+int64_t SetBounder::operator()(CapSet& set, absl::Time t) {
+  if (set.by_mask.empty()) return 0;
+  group.resize(bits.all + 1);
+  best.resize(bits.all + 1);
+  for (uint32_t m : bits.masks) {
+    group[m] = GroupBound(set, set.by_mask[m], std::popcount(m), t, supply[m], at_window_end);
+  }
+  if (bits.classes.size() > ClassBits::kAllGroupsUpTo) {
+    int64_t singles = 0;
+    for (size_t i = 0; i < bits.classes.size(); ++i) singles += group[1u << i];
+    return std::max(singles, group[bits.all]);
+  }
+  // best[m]: the best split of the classes of m; each split takes m's lowest class with some
+  // of the others.
+  best[0] = 0;
+  for (uint32_t m = 1; m <= bits.all; ++m) {
+    best[m] = 0;
+    const uint32_t low = m & (~m + 1);
+    for (uint32_t part = m; part != 0; part = (part - 1) & m) {
+      if (part & low) best[m] = std::max(best[m], group[part] + best[m & ~part]);
+    }
+  }
+  return best[bits.all];
 }
 
 }  // namespace
@@ -151,6 +236,7 @@ int64_t SetBound(CapSet& set, absl::Time t, const std::array<Supply, kDiskClassC
 double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
                          const SimOptions& options) {
   std::vector<BoundPool> pools = BoundPools(fleet, policy, options);
+  const ClassBits bits = MakeClassBits(pools);
   // The families: single pools that never start; hosts; each capped label key's values;
   // the fleet. Pools that never start are counted in every family, outside the cap sets.
   const int64_t host_cap = policy.max_per_host;
@@ -171,8 +257,8 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
         never.push_back(b.needs_from);
         continue;
       }
-      AddToSet(b, host_set);
-      AddToSet(b, fleet_set);
+      AddToSet(b, bits, host_set);
+      AddToSet(b, bits, fleet_set);
     }
     Finish(host_set);
     hosts.push_back(std::move(host_set));
@@ -203,7 +289,7 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
         CapSet& set = labels[l][slot->second];
         if (!counted) set.in_flight += host_cap;
         counted = true;
-        AddToSet(pools[flat], set);
+        AddToSet(pools[flat], bits, set);
       }
     }
     for (CapSet& set : labels[l]) {
@@ -217,36 +303,64 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
   Finish(fleet_set);
   std::sort(never.begin(), never.end());
 
-  std::array<bool, kDiskClassCount> present{};
-  for (const BoundPool& b : pools) present[b.cls] = true;
   // Scrubs that are not paused at a window's end finish in closed time too.
   bool run_outside = policy.at_window_end == WindowEndAction::kContinue;
   for (const SimHost& h : fleet.hosts) run_outside |= !h.can_pause;
+  const bool pauses = policy.at_window_end == WindowEndAction::kPause;
   double pool_hours = 0;
+  using Span = std::pair<absl::Time, absl::Time>;
+  std::vector<std::vector<Span>> open(bits.classes.size());
+  std::vector<Supply> supply(bits.all + 1);
+  SetBounder bound{bits, supply, policy.at_window_end, {}, {}};
   for (absl::Time t = options.start; t < options.end(); t += kStep) {
     // Starts that keep a pool on time somewhere in [t, t + step) lie in (t − interval,
-    // t + step], and never before the simulation's start.
-    std::array<Supply, kDiskClassCount> supply{};
-    for (int c = 0; c < kDiskClassCount; ++c) {
-      if (!present[c]) continue;
-      absl::Time from = std::max(options.start, t - policy.classes[c].interval);
-      for (const auto& [a, b] :
-           SimOpenSpans(policy, options, static_cast<DiskClass>(c), from, t + kStep)) {
-        supply[c].open_hours += absl::ToDoubleHours(b - a);
-        ++supply[c].stretches;
+    // t + step], and never before the simulation's start; for a group of classes, in the
+    // longest of their spans.
+    const absl::Time to = t + kStep;
+    auto from = [&](uint32_t m) {
+      absl::Duration longest;
+      for (size_t i = 0; i < bits.classes.size(); ++i) {
+        if (m & (1u << i)) longest = std::max(longest, policy.classes[bits.classes[i]].interval);
       }
-      supply[c].run_hours =
-          run_outside ? absl::ToDoubleHours(t + kStep - from) : supply[c].open_hours;
+      return std::max(options.start, t - longest);
+    };
+    const absl::Time widest = from(bits.all);
+    for (size_t i = 0; i < bits.classes.size(); ++i) {
+      open[i] = SimOpenSpans(policy, options, static_cast<DiskClass>(bits.classes[i]), widest, to);
+    }
+    for (uint32_t m : bits.masks) {
+      const absl::Time begin = from(m);
+      Supply& s = supply[m];
+      s = Supply{};
+      std::vector<Span> spans;
+      for (size_t i = 0; i < bits.classes.size(); ++i) {
+        if (!(m & (1u << i))) continue;
+        bool closes = false;
+        for (auto [a, b] : open[i]) {
+          if (b <= begin) continue;
+          spans.emplace_back(std::max(a, begin), b);
+          ++s.stretches;
+          closes |= b < to;
+        }
+        s.closing += pauses && closes ? 1 : 0;
+      }
+      std::sort(spans.begin(), spans.end());
+      absl::Time covered = begin;  // the union of the classes' open stretches
+      for (auto [a, b] : spans) {
+        if (b <= covered) continue;
+        s.open_hours += absl::ToDoubleHours(b - std::max(a, covered));
+        covered = b;
+      }
+      s.run_hours = run_outside ? absl::ToDoubleHours(to - begin) : s.open_hours;
     }
     int64_t never_overdue = std::upper_bound(never.begin(), never.end(), t) - never.begin();
-    const WindowEndAction end_action = policy.at_window_end;
-    int64_t best = SetBound(fleet_set, t, supply, end_action);
+    int64_t best = bound(fleet_set, t);
     int64_t by_hosts = 0;
-    for (CapSet& set : hosts) by_hosts += SetBound(set, t, supply, end_action);
+    for (CapSet& set : hosts) by_hosts += bound(set, t);
     best = std::max(best, by_hosts);
     for (auto& family : labels) {
       int64_t by_label = 0;
-      for (CapSet& set : family) by_label += SetBound(set, t, supply, end_action);
+      for (CapSet& set : family) by_label += bound(set, t);
       best = std::max(best, by_label);
     }
     pool_hours += static_cast<double>(best + never_overdue) *

@@ -58,13 +58,12 @@ class Answered {
     absl::MutexLock lock(&mu_);
     hosts_.push_back(host);
   }
-  // Waits until something was answered or `deadline`; takes what was.
-  std::vector<size_t> Take(absl::Time deadline) {
+  // Takes what was answered into `*hosts` (emptied first), without waiting: a sender that
+  // woke for every answer would spend more on wake-ups than on sending.
+  void Take(std::vector<size_t>* hosts) {
+    hosts->clear();
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithDeadline(absl::Condition(
-                              +[](std::vector<size_t>* h) { return !h->empty(); }, &hosts_),
-                          deadline);
-    return std::exchange(hosts_, {});
+    hosts->swap(hosts_);
   }
 
  private:
@@ -205,8 +204,10 @@ Load DrivePaced(const std::string& address, const Fleet& fleet, std::vector<Simu
         in_flight[j] = 1;
         ++outstanding;
       };
-      auto take_answers = [&](absl::Time until) {
-        for (size_t h : answered[i].Take(until)) {
+      std::vector<size_t> taken;
+      auto take_answers = [&] {
+        answered[i].Take(&taken);
+        for (size_t h : taken) {
           const size_t j = (h - i) / senders;
           in_flight[j] = 0;
           --outstanding;
@@ -227,11 +228,10 @@ Load DrivePaced(const std::string& address, const Fleet& fleet, std::vector<Simu
         const auto slot = start + std::chrono::duration_cast<SteadyClock::duration>(
                                       std::chrono::duration<double>(at));
         if (slot >= end || abort->load()) break;
-        while (SteadyClock::now() < slot) {
-          const double wait = std::chrono::duration<double>(slot - SteadyClock::now()).count();
-          take_answers(absl::Now() + absl::Seconds(std::max(wait, 0.0)));
-        }
-        take_answers(absl::InfinitePast());
+        // Sleeps until a batch of slots has come, sending each up to kPacedBatch after it:
+        // waking for every slot, hundreds of times a second, costs more than the sending.
+        if (SteadyClock::now() < slot) std::this_thread::sleep_until(slot + kPacedBatch);
+        take_answers();
         ++load.due;
         load.max_behind_s = std::max(
             load.max_behind_s, std::chrono::duration<double>(SteadyClock::now() - slot).count());
@@ -247,9 +247,11 @@ Load DrivePaced(const std::string& address, const Fleet& fleet, std::vector<Simu
       load.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
       // The reports in flight are answered (or time out) within their deadline; those still
       // waiting for a slot go unsent, as the load ends.
-      const absl::Time drain_until = absl::Now() + absl::Seconds(kCallDeadline.count() + 5);
+      const auto drain_until = SteadyClock::now() + kCallDeadline + std::chrono::seconds(5);
       std::fill(waiting.begin(), waiting.end(), kNone);
-      while (outstanding > 0 && absl::Now() < drain_until) take_answers(drain_until);
+      for (take_answers(); outstanding > 0 && SteadyClock::now() < drain_until; take_answers()) {
+        std::this_thread::sleep_for(kPacedBatch);
+      }
     });
   }
   for (std::thread& thread : sending) thread.join();

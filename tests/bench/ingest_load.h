@@ -20,6 +20,8 @@ inline constexpr auto kCallDeadline = std::chrono::seconds(10);
 inline constexpr auto kLateAfter = std::chrono::seconds(1);
 // Threads writing and sending paced reports, at most (one per stream below that).
 inline constexpr size_t kPacedSenders = 4;
+// A paced sender wakes once per this, and sends the reports whose slots came meanwhile.
+inline constexpr auto kPacedBatch = std::chrono::milliseconds(5);
 
 struct Load {
   int64_t ok = 0;
@@ -53,8 +55,9 @@ Load Drive(const std::string& address, const Fleet& fleet, std::vector<Simulated
 // Each host reports once per `interval`, host h at start + (h / hosts.size() + k) *
 // interval, for `duration`: hosts spread evenly over the interval, as a fleet of agents
 // started at random times is. Nothing waits for an answer but the host itself: a host's
-// next report goes at its slot when the previous one was answered, or as soon as it is
-// (late). Host h uses channel h % streams; up to kPacedSenders threads send. After
+// next report goes at its slot when the previous one was answered, or as soon as its sender
+// sees the answer (late). Senders wake every kPacedBatch, so a report goes up to that after
+// its slot. Host h uses channel h % streams; up to kPacedSenders threads send. After
 // `duration`, waits for the calls in flight (at most kCallDeadline more).
 Load DrivePaced(const std::string& address, const Fleet& fleet, std::vector<SimulatedHost>& hosts,
                 int streams, std::chrono::milliseconds interval, std::chrono::milliseconds duration,

@@ -90,7 +90,7 @@ struct CapSet {
   // The most scrubs of one class that can be started and unfinished (running or paused) in
   // the set at once; see overdue_bound.h.
   int64_t in_flight = 1;
-  std::vector<ClassSet> by_mask;  // indexed by mask
+  std::vector<ClassSet> groups;  // by index into ClassBits::masks
 };
 
 // Window time and open stretches of one group of classes over the span of one step.
@@ -142,15 +142,15 @@ ClassBits MakeClassBits(const std::vector<BoundPool>& pools) {
 }
 
 void AddToSet(const BoundPool& p, const ClassBits& bits, CapSet& set) {
-  set.by_mask.resize(bits.all + 1);
+  set.groups.resize(bits.masks.size());
   const uint32_t own = 1u << bits.bit[p.cls];
-  for (uint32_t m : bits.masks) {
-    if (m & own) set.by_mask[m].pools.emplace_back(p.needs_from, p.min_hours);
+  for (size_t k = 0; k < bits.masks.size(); ++k) {
+    if (bits.masks[k] & own) set.groups[k].pools.emplace_back(p.needs_from, p.min_hours);
   }
 }
 
 void Finish(CapSet& set) {
-  for (ClassSet& c : set.by_mask) {
+  for (ClassSet& c : set.groups) {
     std::sort(c.pools.begin(), c.pools.end());
     std::vector<size_t> by_hours(c.pools.size());
     for (size_t i = 0; i < by_hours.size(); ++i) by_hours[i] = i;
@@ -177,11 +177,10 @@ int64_t GroupBound(const CapSet& set, ClassSet& cs, int classes, absl::Time t, c
   }
   const int64_t need = static_cast<int64_t>(cs.added);
   if (need == 0 || s.open_hours <= 0) return need;
-  // Needing pools that start and finish in the span, then those still unfinished at its end:
-  // at most the cap running, and those paused at a window's end inside the span (a stopped
-  // scrub frees its slot: a set's worth per open stretch).
-  // A scrub longer than the time there is to run in cannot finish in it, however many
-  // slots are free.
+  // Needing pools that start and finish in the span (none longer than the time there is to
+  // run in, however many slots are free), then those still unfinished at its end: at most the
+  // cap running, and those paused at a window's end inside the span (a stopped scrub frees
+  // its slot: a set's worth per open stretch).
   const size_t too_long =
       std::upper_bound(cs.by_rank.begin(), cs.by_rank.end(), s.run_hours) - cs.by_rank.begin();
   int64_t starts =
@@ -198,7 +197,7 @@ int64_t GroupBound(const CapSet& set, ClassSet& cs, int classes, absl::Time t, c
 // added up (the groups' pools do not overlap).
 struct SetBounder {
   const ClassBits& bits;
-  const std::vector<Supply>& supply;  // by mask, for the step
+  const std::vector<Supply>& supply;  // by index into bits.masks, for the step
   WindowEndAction at_window_end;
   std::vector<int64_t> group;  // scratch, by mask: made once, not per set and step
   std::vector<int64_t> best;
@@ -207,11 +206,12 @@ struct SetBounder {
 };
 
 int64_t SetBounder::operator()(CapSet& set, absl::Time t) {
-  if (set.by_mask.empty()) return 0;
+  if (set.groups.empty()) return 0;
   group.resize(bits.all + 1);
   best.resize(bits.all + 1);
-  for (uint32_t m : bits.masks) {
-    group[m] = GroupBound(set, set.by_mask[m], std::popcount(m), t, supply[m], at_window_end);
+  for (size_t k = 0; k < bits.masks.size(); ++k) {
+    const uint32_t m = bits.masks[k];
+    group[m] = GroupBound(set, set.groups[k], std::popcount(m), t, supply[k], at_window_end);
   }
   if (bits.classes.size() > ClassBits::kAllGroupsUpTo) {
     int64_t singles = 0;
@@ -310,7 +310,7 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
   double pool_hours = 0;
   using Span = std::pair<absl::Time, absl::Time>;
   std::vector<std::vector<Span>> open(bits.classes.size());
-  std::vector<Supply> supply(bits.all + 1);
+  std::vector<Supply> supply(bits.masks.size());
   SetBounder bound{bits, supply, policy.at_window_end, {}, {}};
   for (absl::Time t = options.start; t < options.end(); t += kStep) {
     // Starts that keep a pool on time somewhere in [t, t + step) lie in (t − interval,
@@ -328,9 +328,10 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
     for (size_t i = 0; i < bits.classes.size(); ++i) {
       open[i] = SimOpenSpans(policy, options, static_cast<DiskClass>(bits.classes[i]), widest, to);
     }
-    for (uint32_t m : bits.masks) {
+    for (size_t k = 0; k < bits.masks.size(); ++k) {
+      const uint32_t m = bits.masks[k];
       const absl::Time begin = from(m);
-      Supply& s = supply[m];
+      Supply& s = supply[k];
       s = Supply{};
       std::vector<Span> spans;
       for (size_t i = 0; i < bits.classes.size(); ++i) {

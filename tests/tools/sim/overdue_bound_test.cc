@@ -93,5 +93,25 @@ TEST(OverdueBoundTest, ClassesSharingACapShareItsSlots) {
   EXPECT_DOUBLE_EQ(OverdueLowerBound(fleet, BoundPolicy("rack = 1", "pause"), options), 57.0 / 24);
 }
 
+TEST(OverdueBoundTest, WithMoreThanFourClassesTheyAreBoundedAloneAndAllTogether) {
+  // Five hosts of one rack capped at 1, each with a 10-hour pool of its own class, all
+  // needing a scrub from the start. Alone, each class would have the slot to itself: 0.
+  // Together: one in flight, four overdue until the first finishes (hour 9), then three,
+  // two, one: 4×9 + 3×10 + 2×10 + 1×10 = 96 pool-hours.
+  SimFleet fleet;
+  const DiskClass classes[] = {DiskClass::kSata, DiskClass::kScsi, DiskClass::kUsb,
+                               DiskClass::kSas, DiskClass::kNvme};
+  for (int h = 0; h < 5; ++h) {
+    SimHost host;
+    host.name = absl::StrCat("h", h);
+    host.labels = {{"rack", "r1"}};
+    host.pools.push_back({"tank", classes[h], 10 * 3600 * 100e6, 100e6, 40.0});
+    fleet.hosts.push_back(std::move(host));
+  }
+  SimOptions options{kBoundStart, absl::Hours(48)};
+  EXPECT_DOUBLE_EQ(OverdueLowerBound(fleet, BoundPolicy("rack = 1", "pause"), options),
+                   96.0 / 24);
+}
+
 }  // namespace
 }  // namespace zfleet::controller

@@ -80,6 +80,8 @@ struct ClassBits {
   std::array<int, kDiskClassCount> bit{};  // of each present class; -1 when absent
   std::vector<int> classes;                // the class of each bit
   std::vector<uint32_t> masks;             // the groups looked at
+  std::vector<absl::Duration> longest;     // of each group: its classes' longest interval
+  absl::Duration widest;                   // the longest interval of all
   uint32_t all = 0;
   // Every group when there are few classes; else each class alone and all of them together.
   static constexpr size_t kAllGroupsUpTo = 4;
@@ -122,7 +124,7 @@ std::vector<BoundPool> BoundPools(const SimFleet& fleet, const SchedulerPolicy& 
   return pools;
 }
 
-ClassBits MakeClassBits(const std::vector<BoundPool>& pools) {
+ClassBits MakeClassBits(const std::vector<BoundPool>& pools, const SchedulerPolicy& policy) {
   ClassBits b;
   b.bit.fill(-1);
   for (const BoundPool& p : pools) {
@@ -137,6 +139,14 @@ ClassBits MakeClassBits(const std::vector<BoundPool>& pools) {
   } else {
     for (size_t i = 0; i < n; ++i) b.masks.push_back(1u << i);
     b.masks.push_back(b.all);
+  }
+  for (uint32_t m : b.masks) {
+    absl::Duration longest;
+    for (size_t i = 0; i < n; ++i) {
+      if (m & (1u << i)) longest = std::max(longest, policy.classes[b.classes[i]].interval);
+    }
+    b.longest.push_back(longest);
+    b.widest = std::max(b.widest, longest);
   }
   return b;
 }
@@ -236,7 +246,7 @@ int64_t SetBounder::operator()(CapSet& set, absl::Time t) {
 double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
                          const SimOptions& options) {
   std::vector<BoundPool> pools = BoundPools(fleet, policy, options);
-  const ClassBits bits = MakeClassBits(pools);
+  const ClassBits bits = MakeClassBits(pools, policy);
   // The families: single pools that never start; hosts; each capped label key's values;
   // the fleet. Pools that never start are counted in every family, outside the cap sets.
   const int64_t host_cap = policy.max_per_host;
@@ -311,29 +321,23 @@ double OverdueLowerBound(const SimFleet& fleet, const SchedulerPolicy& policy,
   using Span = std::pair<absl::Time, absl::Time>;
   std::vector<std::vector<Span>> open(bits.classes.size());
   std::vector<Supply> supply(bits.masks.size());
+  std::vector<Span> spans;  // of one group, for one step
   SetBounder bound{bits, supply, policy.at_window_end, {}, {}};
   for (absl::Time t = options.start; t < options.end(); t += kStep) {
     // Starts that keep a pool on time somewhere in [t, t + step) lie in (t − interval,
     // t + step], and never before the simulation's start; for a group of classes, in the
     // longest of their spans.
     const absl::Time to = t + kStep;
-    auto from = [&](uint32_t m) {
-      absl::Duration longest;
-      for (size_t i = 0; i < bits.classes.size(); ++i) {
-        if (m & (1u << i)) longest = std::max(longest, policy.classes[bits.classes[i]].interval);
-      }
-      return std::max(options.start, t - longest);
-    };
-    const absl::Time widest = from(bits.all);
+    const absl::Time widest = std::max(options.start, t - bits.widest);
     for (size_t i = 0; i < bits.classes.size(); ++i) {
       open[i] = SimOpenSpans(policy, options, static_cast<DiskClass>(bits.classes[i]), widest, to);
     }
     for (size_t k = 0; k < bits.masks.size(); ++k) {
       const uint32_t m = bits.masks[k];
-      const absl::Time begin = from(m);
+      const absl::Time begin = std::max(options.start, t - bits.longest[k]);
       Supply& s = supply[k];
       s = Supply{};
-      std::vector<Span> spans;
+      spans.clear();
       for (size_t i = 0; i < bits.classes.size(); ++i) {
         if (!(m & (1u << i))) continue;
         bool closes = false;

@@ -1,5 +1,7 @@
 #include "cli/command_line.h"
 
+#include <string>
+
 #include "CLI/CLI.hpp"
 
 namespace zfleet::cli {
@@ -47,8 +49,16 @@ Subcommands BuildApp(CLI::App& app, Flags& f) {
       ->type_name("FILE");
 
   Subcommands s;
-  s.status = app.add_subcommand("status", "fleet summary and one line per pool");
+  s.status = app.add_subcommand(
+      "status", "fleet summary and one line per pool, unhealthy ones first past --limit");
   s.status->add_flag("-x", f.unhealthy_only, "only unhealthy pools");
+  CLI::Option* limit =
+      s.status
+          ->add_option("--limit", f.limit,
+                       "list at most N pools: every unhealthy one first, then healthy ones")
+          ->type_name("N")
+          ->default_str(std::to_string(kDefaultStatusLimit));
+  s.status->add_flag("--all", f.all, "list every pool, however many")->excludes(limit);
   s.hosts = app.add_subcommand("hosts", "agents known to the controller");
   s.pools = app.add_subcommand("pools", "pools with size, capacity and last scrub");
   s.pool = app.add_subcommand("pool", "one pool in detail, like zpool status");

@@ -18,6 +18,8 @@ namespace zfleet::cli {
 inline constexpr absl::string_view kDefaultController = "127.0.0.1:7400";
 inline constexpr absl::string_view kDefaultTimeout = "10s";
 inline constexpr absl::string_view kDefaultAuditSince = "7d";
+// Pools `zfleet status` lists unless told otherwise: a screenful, not a fleet.
+inline constexpr int kDefaultStatusLimit = 100;
 
 // Raw values as typed; the commands check them before anything is sent.
 struct Flags {
@@ -31,6 +33,7 @@ struct Flags {
   std::string tls_key;   // "" = $ZFLEET_TLS_KEY
   // status
   bool unhealthy_only = false;
+  int limit = kDefaultStatusLimit;
   // pool, history, scrub: HOST/POOL
   std::string pool_arg;
   // scrub
@@ -47,7 +50,7 @@ struct Flags {
   // ack
   std::vector<std::string> event_ids;  // incident ids, or event ids with --events
   bool ack_events = false;
-  // incidents
+  // incidents (resolved ones too), status (every pool)
   bool all = false;
   // watch
   std::string watch_what{"status"};

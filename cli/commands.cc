@@ -115,6 +115,9 @@ absl::Status Prepare(const Subcommands& sub, const Environment& env, Invocation*
     ASSIGN_OR_RETURN(in->since, ParseSince(f.since, env.now));
     ASSIGN_OR_RETURN(in->min_severity, ParseSeverity(f.severity));
   }
+  if (sub.status->parsed() && f.limit < 1) {
+    return absl::InvalidArgumentError("--limit: must be 1 or more (--all lists every pool)");
+  }
   if (sub.ack->parsed()) {
     ASSIGN_OR_RETURN(in->event_ids, ParseAckIds(f.event_ids, f.ack_events));
   }

@@ -205,8 +205,8 @@ absl::StatusOr<v1::TriageResponse> FleetClient::Triage() {
   return Call(&Stub::Triage, v1::TriageRequest());
 }
 
-absl::StatusOr<v1::GetStatusResponse> FleetClient::GetStatus() {
-  return Call(&Stub::GetStatus, v1::GetStatusRequest());
+absl::StatusOr<v1::GetStatusResponse> FleetClient::GetStatus(const v1::GetStatusRequest& request) {
+  return Call(&Stub::GetStatus, request);
 }
 
 absl::StatusOr<v1::WhoAmIResponse> FleetClient::WhoAmI() {

@@ -43,8 +43,9 @@ class FleetApi {
       const v1::AckIncidentsRequest& request) = 0;
   virtual absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) = 0;
   virtual absl::StatusOr<v1::TriageResponse> Triage() = 0;
-  // Host totals and each present pool's compact status, for `zfleet status`.
-  virtual absl::StatusOr<v1::GetStatusResponse> GetStatus() = 0;
+  // Host totals, the fleet's pool counts, and the compact status of the pools the request
+  // lists, for `zfleet status`.
+  virtual absl::StatusOr<v1::GetStatusResponse> GetStatus(const v1::GetStatusRequest& request) = 0;
   // Who the controller takes the caller for, and over which transport.
   virtual absl::StatusOr<v1::WhoAmIResponse> WhoAmI() = 0;
   // The controller's record of writes, newest first.
@@ -91,7 +92,7 @@ class FleetClient final : public FleetApi {
       const v1::AckIncidentsRequest& request) override;
   absl::StatusOr<v1::ListDisksResponse> ListDisks(const v1::ListDisksRequest& request) override;
   absl::StatusOr<v1::TriageResponse> Triage() override;
-  absl::StatusOr<v1::GetStatusResponse> GetStatus() override;
+  absl::StatusOr<v1::GetStatusResponse> GetStatus(const v1::GetStatusRequest& request) override;
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI() override;
   absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request) override;
   absl::StatusOr<v1::ForgetHostResponse> ForgetHost(const v1::ForgetHostRequest& request) override;

@@ -15,8 +15,9 @@ namespace zfleet::cli {
 
 absl::StatusOr<std::string> StatusOutput(FleetApi& api, const Invocation& in) {
   StatusInput input;
-  input.only_unhealthy = in.flags.unhealthy_only;
-  ASSIGN_OR_RETURN(input.status, api.GetStatus());
+  input.request.set_unhealthy_only(in.flags.unhealthy_only);
+  input.request.set_limit(in.flags.all ? 0 : static_cast<uint32_t>(in.flags.limit));
+  ASSIGN_OR_RETURN(input.status, api.GetStatus(input.request));
   return in.flags.json ? DumpJson(RenderStatusJson(input)) : RenderStatusText(input, in.render);
 }
 

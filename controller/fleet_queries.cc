@@ -1,5 +1,6 @@
 #include "controller/fleet_queries.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "controller/command_expiry.h"
 #include "controller/command_id.h"
 #include "model/enum_names.h"
+#include "model/status_listing.h"
 
 namespace zfleet::controller {
 namespace {
@@ -91,24 +93,24 @@ absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
   return response;
 }
 
-absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus() {
+absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus(const v1::GetStatusRequest& request) {
   const absl::Time now = clock_->Now();
-  FleetStatusRecord fleet;
-  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
-    ASSIGN_OR_RETURN(fleet, store.pool_status().GetFleetStatus());
-    return absl::OkStatus();
-  }));
   v1::GetStatusResponse response;
-  uint32_t reporting = 0;
-  for (absl::Time last_seen : fleet.host_last_seen) reporting += Reporting(last_seen, now) ? 1 : 0;
-  response.set_hosts_total(static_cast<uint32_t>(fleet.host_last_seen.size()));
-  response.set_hosts_reporting(reporting);
-  response.mutable_pools()->Reserve(static_cast<int>(fleet.pools.size()));
-  for (FleetStatusRecord::Pool& p : fleet.pools) {
-    v1::PoolStatus* s = response.add_pools();
-    *s = std::move(p.status);
-    s->set_host_reporting(Reporting(p.host_last_seen, now));
-  }
+  std::optional<StatusListing> listing;
+  RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<absl::Time> hosts, store.pool_status().HostsLastSeen());
+    uint32_t reporting = 0;
+    for (absl::Time last_seen : hosts) reporting += Reporting(last_seen, now) ? 1 : 0;
+    response.set_hosts_total(static_cast<uint32_t>(hosts.size()));
+    response.set_hosts_reporting(reporting);
+    listing.emplace(request);
+    return store.pool_status().ForEachPoolStatus(
+        [&](v1::PoolStatus status, absl::Time host_last_seen) {
+          status.set_host_reporting(Reporting(host_last_seen, now));
+          listing->Add(std::move(status));
+        });
+  }));
+  std::move(*listing).Finish(&response);
   return response;
 }
 

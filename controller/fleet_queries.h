@@ -24,9 +24,10 @@ class FleetQueries : public StoreService {
 
   absl::StatusOr<v1::ListHostsResponse> ListHosts();
   absl::StatusOr<v1::ListPoolsResponse> ListPools();
-  // Host totals and every present pool's PoolStatus, sorted by host and pool: what
-  // ListHosts + ListPools would say of the fleet, without the pools' snapshots.
-  absl::StatusOr<v1::GetStatusResponse> GetStatus();
+  // Host totals, the summary of every present pool, and the pools the request lists
+  // (StatusListing), sorted by host and pool: what ListHosts + ListPools would say of the
+  // fleet, without the pools' snapshots. Reads the fleet a pool at a time.
+  absl::StatusOr<v1::GetStatusResponse> GetStatus(const v1::GetStatusRequest& request);
   // NotFound "unknown host H" / "unknown pool H/P (pools on H: …)".
   absl::StatusOr<v1::GetPoolResponse> GetPool(const v1::GetPoolRequest& request);
   // START records a manual run that the scheduler starts when windows and caps allow

@@ -1,5 +1,6 @@
 #include "cli/render/render_status.h"
 
+#include <cstdint>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -7,10 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/render/format_util.h"
-#include "cli/render/pool_health.h"
 #include "cli/render/sorted.h"
 #include "cli/render/table.h"
+#include "model/pool_health.h"
 #include "model/pool_status.h"
+#include "model/status_listing.h"
 
 namespace zfleet::cli {
 namespace {
@@ -23,10 +25,10 @@ struct Row {
 };
 
 struct FleetView {
-  int hosts_reporting = 0;
-  std::map<std::string, int> pools_by_state;
-  std::vector<Row> rows;  // sorted by host and pool; filtered by only_unhealthy
-  bool all_healthy = true;
+  v1::GetStatusResponse status;  // with its summary
+  std::map<std::string, uint32_t> pools_by_state;
+  std::vector<Row> rows;  // the listed pools, sorted by host and pool
+  uint32_t unlisted = 0;  // pools the request matched but the limit left out
 };
 
 // The shape ScanSummary and ScanBriefJson read.
@@ -41,19 +43,41 @@ v1::Scan ScanOf(const v1::PoolStatus& pool) {
 
 FleetView BuildView(const StatusInput& input) {
   FleetView view;
-  view.hosts_reporting = static_cast<int>(input.status.hosts_reporting());
+  view.status = input.status;
+  if (!view.status.has_summary()) {
+    StatusListing listing(input.request);
+    for (const v1::PoolStatus& pool : input.status.pools()) listing.Add(pool);
+    std::move(listing).Finish(&view.status);
+  }
+  const v1::FleetStatusSummary& summary = view.status.summary();
+  view.pools_by_state.insert(summary.pools_by_state().begin(), summary.pools_by_state().end());
   const auto by_host_and_pool = [](const v1::PoolStatus& a, const v1::PoolStatus& b) {
     return std::tie(a.host_id(), a.pool()) < std::tie(b.host_id(), b.pool());
   };
-  for (const v1::PoolStatus* pool : SortedBy(input.status.pools(), by_host_and_pool)) {
-    const std::string& state = pool->state();
-    ++view.pools_by_state[state.empty() ? "UNKNOWN" : state];
-    Row row{pool, EvaluatePool(*pool)};
-    if (!row.health.healthy()) view.all_healthy = false;
-    if (input.only_unhealthy && row.health.healthy()) continue;
-    view.rows.push_back(std::move(row));
+  for (const v1::PoolStatus* pool : SortedBy(view.status.pools(), by_host_and_pool)) {
+    view.rows.push_back(Row{pool, EvaluatePool(*pool)});
   }
+  const uint32_t matched =
+      input.request.unhealthy_only() ? summary.pools_unhealthy() : summary.pools_total();
+  const auto listed = static_cast<uint32_t>(view.rows.size());
+  view.unlisted = matched > listed ? matched - listed : 0;
   return view;
+}
+
+// "listed 100 of 4000 pools, every unhealthy one (12) among them; --all lists every pool".
+std::string UnlistedLine(const StatusInput& input, const FleetView& view) {
+  const size_t listed = view.rows.size();
+  const uint32_t unhealthy = view.status.summary().pools_unhealthy();
+  if (input.request.unhealthy_only()) {
+    return absl::StrCat("listed ", listed, " of ", unhealthy,
+                        " unhealthy pools; --all lists every one\n");
+  }
+  std::string which = unhealthy == 0 ? "none unhealthy"
+                      : unhealthy <= listed
+                          ? absl::StrCat("every unhealthy one (", unhealthy, ") among them")
+                          : absl::StrCat("all unhealthy (", unhealthy, " are)");
+  return absl::StrCat("listed ", listed, " of ", view.status.summary().pools_total(), " pools, ",
+                      which, "; --all lists every pool\n");
 }
 
 std::string ErrorsCell(const PoolHealth& health) {
@@ -64,31 +88,37 @@ std::string ErrorsCell(const PoolHealth& health) {
 }  // namespace
 
 v1::GetStatusResponse StatusFromLists(const v1::ListHostsResponse& hosts,
-                                      const v1::ListPoolsResponse& pools) {
+                                      const v1::ListPoolsResponse& pools,
+                                      const v1::GetStatusRequest& request) {
   v1::GetStatusResponse status;
   status.set_hosts_total(static_cast<uint32_t>(hosts.hosts_size()));
   uint32_t reporting = 0;
   for (const auto& host : hosts.hosts()) reporting += host.reporting() ? 1 : 0;
   status.set_hosts_reporting(reporting);
-  for (const auto& summary : pools.pools()) *status.add_pools() = PoolStatusOf(summary);
+  StatusListing listing(request);
+  for (const auto& summary : pools.pools()) listing.Add(PoolStatusOf(summary));
+  std::move(listing).Finish(&status);
   return status;
 }
 
 std::string RenderStatusText(const StatusInput& input, const RenderOptions& options) {
   const FleetView view = BuildView(input);
-  if (input.only_unhealthy && view.rows.empty()) return "all pools are healthy\n";
+  if (input.request.unhealthy_only() && view.status.summary().pools_unhealthy() == 0) {
+    return "all pools are healthy\n";
+  }
 
-  const int hosts_total = static_cast<int>(input.status.hosts_total());
+  const uint32_t hosts_total = view.status.hosts_total();
+  const uint32_t hosts_reporting = view.status.hosts_reporting();
   std::string out = absl::StrCat(
       "hosts: ",
-      Colorize(absl::StrCat(view.hosts_reporting, " of ", hosts_total, " reporting"),
-               view.hosts_reporting < hosts_total ? Color::kRed : Color::kNone, options.color),
+      Colorize(absl::StrCat(hosts_reporting, " of ", hosts_total, " reporting"),
+               hosts_reporting < hosts_total ? Color::kRed : Color::kNone, options.color),
       "\n");
   std::vector<std::string> states;
   for (const auto& [state, count] : view.pools_by_state) {
     states.push_back(absl::StrCat(count, " ", Colorize(state, StateColor(state), options.color)));
   }
-  absl::StrAppend(&out, "pools: ", input.status.pools_size());
+  absl::StrAppend(&out, "pools: ", view.status.summary().pools_total());
   if (!states.empty()) absl::StrAppend(&out, " (", absl::StrJoin(states, ", "), ")");
   out += "\n";
   if (view.rows.empty()) return out;
@@ -104,19 +134,22 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
                        s.host_reporting() ? Color::kNone : Color::kRed)});
   }
   absl::StrAppend(&out, "\n", table.Render(options.color, "", options.width));
+  if (view.unlisted > 0) absl::StrAppend(&out, "\n", UnlistedLine(input, view));
   return out;
 }
 
 Json RenderStatusJson(const StatusInput& input) {
   const FleetView view = BuildView(input);
   Json doc;
-  doc["hosts_total"] = static_cast<int>(input.status.hosts_total());
-  doc["hosts_reporting"] = view.hosts_reporting;
-  doc["pools_total"] = input.status.pools_size();
+  const v1::FleetStatusSummary& summary = view.status.summary();
+  doc["hosts_total"] = view.status.hosts_total();
+  doc["hosts_reporting"] = view.status.hosts_reporting();
+  doc["pools_total"] = summary.pools_total();
   Json by_state = Json::object();
   for (const auto& [state, count] : view.pools_by_state) by_state[state] = count;
   doc["pools_by_state"] = std::move(by_state);
-  doc["all_healthy"] = view.all_healthy;
+  doc["pools_unhealthy"] = summary.pools_unhealthy();
+  doc["all_healthy"] = summary.pools_unhealthy() == 0;
   Json pools = Json::array();
   for (const Row& row : view.rows) {
     const v1::PoolStatus& s = *row.pool;
@@ -134,6 +167,7 @@ Json RenderStatusJson(const StatusInput& input) {
     pools.push_back(std::move(p));
   }
   doc["pools"] = std::move(pools);
+  doc["pools_unlisted"] = view.unlisted;
   return doc;
 }
 

@@ -193,10 +193,10 @@ class GrpcServer::FleetServiceImpl final : public v1::FleetService::Service {
     return Read(
         context, "list pools", [&] { return controller_->fleet().ListPools(); }, response);
   }
-  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest*,
+  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
                          v1::GetStatusResponse* response) override {
     return Read(
-        context, "read the fleet status", [&] { return controller_->fleet().GetStatus(); },
+        context, "read the fleet status", [&] { return controller_->fleet().GetStatus(*request); },
         response);
   }
   grpc::Status GetPool(grpc::ServerContext* context, const v1::GetPoolRequest* request,

@@ -92,21 +92,20 @@ absl::Status PoolStatusTable::Write(int64_t pool_id, const v1::Pool& pool) {
   return stmt.Run();
 }
 
-absl::StatusOr<FleetStatusRecord> PoolStatusTable::GetFleetStatus() {
-  FleetStatusRecord fleet;
+absl::StatusOr<std::vector<absl::Time>> PoolStatusTable::HostsLastSeen() {
   ASSIGN_OR_RETURN(Statement hosts, db_->Prepare("SELECT last_seen FROM hosts"));
-  ASSIGN_OR_RETURN(fleet.host_last_seen, ReadRows(hosts, [](const Statement& row) {
-                     return FromUnix(row.ColumnInt64(0));
-                   }));
+  return ReadRows(hosts, [](const Statement& row) { return FromUnix(row.ColumnInt64(0)); });
+}
+
+absl::Status PoolStatusTable::ForEachPoolStatus(
+    absl::FunctionRef<void(v1::PoolStatus status, absl::Time host_last_seen)> visit) {
   ASSIGN_OR_RETURN(Statement pools, db_->Prepare(kSelectStatus));
   while (true) {
     ASSIGN_OR_RETURN(bool row, pools.Step());
-    if (!row) break;
-    FleetStatusRecord::Pool& pool = fleet.pools.emplace_back();
-    ASSIGN_OR_RETURN(pool.status, ReadPoolStatus(pools));
-    pool.host_last_seen = FromUnix(pools.ColumnInt64(12));
+    if (!row) return absl::OkStatus();
+    ASSIGN_OR_RETURN(v1::PoolStatus status, ReadPoolStatus(pools));
+    visit(std::move(status), FromUnix(pools.ColumnInt64(12)));
   }
-  return fleet;
 }
 
 }  // namespace zfleet::controller

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/store/sqlite.h"
@@ -17,25 +18,20 @@
 
 namespace zfleet::controller {
 
-// The fleet as `zfleet status` needs it.
-struct FleetStatusRecord {
-  struct Pool {
-    v1::PoolStatus status;  // host_reporting left unset: the caller knows the clock
-    absl::Time host_last_seen;
-  };
-  std::vector<absl::Time> host_last_seen;  // one per host
-  std::vector<Pool> pools;                 // present pools, ordered by host then pool
-};
-
 class PoolStatusTable {
  public:
   explicit PoolStatusTable(Database* db) : db_(db) {}
 
   // Writes the row of pool `pool_id` from `pool`, its latest snapshot.
   absl::Status Write(int64_t pool_id, const v1::Pool& pool);
-  // Every host's last_seen and every present pool's PoolStatus, read from columns; only
-  // pools whose latest snapshot was stored before schema version 3 are parsed.
-  absl::StatusOr<FleetStatusRecord> GetFleetStatus();
+  // Every host's last_seen, one per host.
+  absl::StatusOr<std::vector<absl::Time>> HostsLastSeen();
+  // Calls `visit` with every present pool's PoolStatus (host_reporting left unset: the
+  // caller knows the clock) and its host's last_seen, in host then pool order. Read from
+  // columns; only pools whose latest snapshot was stored before schema version 3 are
+  // parsed. One pool at a time, so the fleet is never held whole.
+  absl::Status ForEachPoolStatus(
+      absl::FunctionRef<void(v1::PoolStatus status, absl::Time host_last_seen)> visit);
 
  private:
   Database* db_;

@@ -418,14 +418,21 @@ absl::Status RunPart1(const Options& o) {
       reports, load_ms / 1000, load_ms / reports, Mb(static_cast<double>(FileSize(path))),
       Mb(static_cast<double>(FileSize(path + "-wal"))), tick_ms);
 
-  std::vector<double> hosts_ms, pools_ms, lists_ms, status_ms, wire_ms, triage_ms;
+  std::vector<double> hosts_ms, pools_ms, lists_ms, status_ms, listed_ms, wire_ms, triage_ms;
   v1::ListHostsResponse hosts;
   v1::ListPoolsResponse pools;
   v1::GetStatusResponse status;
+  v1::GetStatusResponse listed;
+  v1::GetStatusRequest every_pool;  // `zfleet status --all`
+  v1::GetStatusRequest default_request;
+  default_request.set_limit(100);  // `zfleet status`: at most 100 pools listed
   v1::TriageResponse triage;
   for (int run = 0; run < o.runs; ++run) {
     start = SteadyClock::now();
-    ASSIGN_OR_RETURN(status, ctl.fleet->GetStatus());
+    ASSIGN_OR_RETURN(listed, ctl.fleet->GetStatus(default_request));
+    listed_ms.push_back(MsSince(start));
+    start = SteadyClock::now();
+    ASSIGN_OR_RETURN(status, ctl.fleet->GetStatus(every_pool));
     status_ms.push_back(MsSince(start));
     start = SteadyClock::now();
     v1::GetStatusResponse received;
@@ -464,7 +471,10 @@ absl::Status RunPart1(const Options& o) {
     return absl::InternalError(absl::StrCat("GetStatus disagrees with ListPools on ", mismatched,
                                             " of ", pools.pools_size(), " pools"));
   }
-  PrintTimes("status (FleetQueries::GetStatus)", status_ms,
+  PrintTimes("status (FleetQueries::GetStatus, at most 100 pools listed)", listed_ms,
+             absl::StrFormat("  (%d of %u pools listed, %u unhealthy)", listed.pools_size(),
+                             listed.summary().pools_total(), listed.summary().pools_unhealthy()));
+  PrintTimes("status --all (FleetQueries::GetStatus, every pool)", status_ms,
              absl::StrFormat("  (%d pools, all equal to ListPools')", status.pools_size()));
   PrintTimes("  + GetStatusResponse encode/decode", wire_ms, "");
   PrintTimes("old status (ListHosts + ListPools)", lists_ms, "");

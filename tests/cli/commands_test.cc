@@ -28,6 +28,10 @@ TEST_F(CommandsTest, BadArgumentsExitTwoWithOneLineAndNoCall) {
   ExpectUsageError({"bogus"}, "unknown command \"bogus\"");
   ExpectUsageError({"status", "--bogus"}, "--bogus");
   ExpectUsageError({"hosts", "-x"}, "-x");
+  ExpectUsageError({"status", "--limit", "0"}, "--limit: must be 1 or more");
+  ExpectUsageError({"status", "--limit", "-3"}, "--limit: must be 1 or more");
+  ExpectUsageError({"status", "--limit", "many"}, "--limit");
+  ExpectUsageError({"status", "--limit", "5", "--all"}, "excludes");
   ExpectUsageError({"pool"}, "missing HOST/POOL");
   ExpectUsageError({"pool", "tank"}, "bad pool \"tank\"");
   ExpectUsageError({"pool", "h1/tank/home"}, "a dataset, not a pool");
@@ -133,6 +137,37 @@ TEST_F(CommandsTest, StatusDashXOnHealthyFleet) {
   const CliResult r = Run({"status", "-x"});
   EXPECT_EQ(r.exit_code, kExitOk);
   EXPECT_EQ(r.out, "all pools are healthy\n");
+}
+
+// The filter and the limit go to the controller, which lists only those pools.
+TEST_F(CommandsTest, StatusSendsItsFilterAndLimit) {
+  Run({"status"});
+  Run({"status", "-x", "--limit", "7"});
+  Run({"status", "--all"});
+  Run({"watch", "status", "--count", "1", "--interval", "1s"});
+  ASSERT_EQ(fleet_.get_status.size(), 4u);
+  EXPECT_FALSE(fleet_.get_status[0].unhealthy_only());
+  EXPECT_EQ(fleet_.get_status[0].limit(), 100u);
+  EXPECT_TRUE(fleet_.get_status[1].unhealthy_only());
+  EXPECT_EQ(fleet_.get_status[1].limit(), 7u);
+  EXPECT_EQ(fleet_.get_status[2].limit(), 0u);  // every pool
+  EXPECT_EQ(fleet_.get_status[3].limit(), 100u);
+}
+
+TEST_F(CommandsTest, StatusPastItsLimitSaysHowToSeeTheRest) {
+  v1::PoolSummary second = fleet_.pools.pools(0);
+  second.mutable_pool()->set_name("zeta");
+  *fleet_.pools.add_pools() = second;
+  const CliResult r = Run({"status", "--limit", "1"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("pools: 2 (2 ONLINE)\n"));
+  EXPECT_THAT(r.out, HasSubstr(" tank "));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("zeta")));
+  EXPECT_THAT(r.out, EndsWith("listed 1 of 2 pools, none unhealthy; --all lists every pool\n"));
+  EXPECT_THAT(Run({"status", "--all"}).out, HasSubstr("zeta"));
+
+  fleet_.status_predates_limit = true;  // an older controller: the CLI lists and counts
+  EXPECT_EQ(Run({"status", "--limit", "1"}).out, r.out);
 }
 
 TEST_F(CommandsTest, PoolAsksForTheRightPool) {

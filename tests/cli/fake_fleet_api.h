@@ -31,6 +31,9 @@ struct FakeFleet {
   v1::ForgetHostResponse forget;
   v1::CancelQueuedResponse cancel_queued;
   absl::Status error;  // when set, every call fails with it
+  // GetStatus answers as a controller that predates its request's filter and limit: every
+  // pool, no summary.
+  bool status_predates_limit = false;
 
   std::vector<v1::GetPoolRequest> get_pool;
   std::vector<v1::RequestScrubRequest> scrub;
@@ -41,6 +44,7 @@ struct FakeFleet {
   std::vector<v1::AckIncidentsRequest> ack_incidents;
   std::vector<v1::ListDisksRequest> list_disks;
   std::vector<v1::ListAuditRequest> list_audit;
+  std::vector<v1::GetStatusRequest> get_status;
   std::vector<v1::ForgetHostRequest> forget_host;
   std::vector<v1::CancelQueuedRequest> cancel_queued_requests;
   int get_schedule_calls = 0;
@@ -137,9 +141,15 @@ class FakeFleetApi final : public FleetApi {
     return fleet_->triage;
   }
   // The controller's compact answer for the same fleet as ListHosts + ListPools.
-  absl::StatusOr<v1::GetStatusResponse> GetStatus() override {
+  absl::StatusOr<v1::GetStatusResponse> GetStatus(const v1::GetStatusRequest& request) override {
+    fleet_->get_status.push_back(request);
     if (!fleet_->error.ok()) return fleet_->error;
-    return StatusFromLists(fleet_->hosts, fleet_->pools);
+    if (!fleet_->status_predates_limit) {
+      return StatusFromLists(fleet_->hosts, fleet_->pools, request);
+    }
+    v1::GetStatusResponse all = StatusFromLists(fleet_->hosts, fleet_->pools, {});
+    all.clear_summary();
+    return all;
   }
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI() override {
     ++fleet_->whoami_calls;

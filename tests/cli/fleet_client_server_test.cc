@@ -232,7 +232,7 @@ TEST_F(FleetClientServerTest, AnswersArrive) {
   ASSERT_EQ(pools->pools_size(), 1);
   EXPECT_EQ(pools->pools(0).pool().name(), "tank");
 
-  absl::StatusOr<v1::GetStatusResponse> status = client.GetStatus();
+  absl::StatusOr<v1::GetStatusResponse> status = client.GetStatus({});
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->hosts_total(), 1u);
   ASSERT_EQ(status->pools_size(), 1);

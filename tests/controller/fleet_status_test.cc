@@ -62,8 +62,9 @@ class FleetStatusTest : public FleetServicesTest {
  protected:
   FleetStatusTest() : FleetServicesTest(kStatusT0) {}
 
-  v1::GetStatusResponse Status() {
-    absl::StatusOr<v1::GetStatusResponse> status = queries_->GetStatus();
+  // Every pool listed unless `request` says otherwise.
+  v1::GetStatusResponse Status(const v1::GetStatusRequest& request = {}) {
+    absl::StatusOr<v1::GetStatusResponse> status = queries_->GetStatus(request);
     EXPECT_TRUE(status.ok()) << status.status();
     return status.ok() ? *status : v1::GetStatusResponse();
   }
@@ -123,6 +124,41 @@ TEST_F(FleetStatusTest, ReadsWhatTheSnapshotsSay) {
   EXPECT_TRUE(backup.host_reporting());
   EXPECT_THAT(backup.devices_with_errors(), IsEmpty());
   ExpectMatchesListings();
+}
+
+// The summary counts every pool; the list holds what the request asks for, unhealthy pools
+// first when the limit leaves some out.
+TEST_F(FleetStatusTest, ListsWhatTheRequestAsksAndCountsEveryPool) {
+  OpenServices(":memory:");
+  ReportPools("nas1", {Healthy("fast"), Healthy("slow")});
+  ReportPools("nas2", {Healthy("backup"), Troubled(20)});
+
+  v1::GetStatusRequest request;
+  request.set_limit(2);
+  v1::GetStatusResponse status = Status(request);
+  std::vector<std::string> listed;
+  for (const auto& pool : status.pools()) listed.push_back(pool.host_id() + "/" + pool.pool());
+  EXPECT_THAT(listed, ElementsAre("nas1/fast", "nas2/tank"));
+  EXPECT_EQ(status.summary().pools_total(), 4u);
+  EXPECT_EQ(status.summary().pools_unhealthy(), 1u);
+  EXPECT_THAT(status.summary().pools_by_state(),
+              ::testing::UnorderedElementsAre(::testing::Pair("ONLINE", 3u),
+                                              ::testing::Pair("DEGRADED", 1u)));
+  EXPECT_EQ(status.hosts_total(), 2u);
+
+  request.set_unhealthy_only(true);
+  request.set_limit(0);
+  status = Status(request);
+  ASSERT_EQ(status.pools_size(), 1);
+  EXPECT_EQ(status.pools(0).pool(), "tank");
+  EXPECT_EQ(status.summary().pools_total(), 4u);
+
+  // An hour later nas1 is not reporting: its pools count as unhealthy too.
+  clock_.Advance(absl::Hours(1));
+  ReportPools("nas2", {Healthy("backup"), Troubled(30)});
+  status = Status(request);
+  EXPECT_EQ(status.summary().pools_unhealthy(), 3u);
+  EXPECT_EQ(status.pools_size(), 3);
 }
 
 TEST_F(FleetStatusTest, ScanProgressRefreshedInPlaceShows) {

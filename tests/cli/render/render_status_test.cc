@@ -1,7 +1,12 @@
 #include "cli/render/render_status.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/render/render_fixtures.h"
@@ -22,11 +27,19 @@ struct Fleet {
   v1::ListHostsResponse hosts;
   v1::ListPoolsResponse pools;
   bool only_unhealthy = false;
+  uint32_t limit = 100;  // the CLI's default
+  // Answered as a controller that predates the limit: every pool, no summary.
+  bool predates_limit = false;
 };
 
 StatusInput Input(const Fleet& fleet) {
-  return StatusInput{.status = StatusFromLists(fleet.hosts, fleet.pools),
-                     .only_unhealthy = fleet.only_unhealthy};
+  StatusInput input;
+  input.request.set_unhealthy_only(fleet.only_unhealthy);
+  input.request.set_limit(fleet.limit);
+  input.status = StatusFromLists(fleet.hosts, fleet.pools,
+                                 fleet.predates_limit ? v1::GetStatusRequest() : input.request);
+  if (fleet.predates_limit) input.status.clear_summary();
+  return input;
 }
 
 Fleet HealthyFleet() {
@@ -164,7 +177,97 @@ TEST(RenderStatusTest, JsonShape) {
   std::vector<std::string> keys;
   for (auto it = doc.begin(); it != doc.end(); ++it) keys.push_back(it.key());
   EXPECT_THAT(keys, ::testing::ElementsAre("hosts_total", "hosts_reporting", "pools_total",
-                                           "pools_by_state", "all_healthy", "pools"));
+                                           "pools_by_state", "pools_unhealthy", "all_healthy",
+                                           "pools", "pools_unlisted"));
+  EXPECT_EQ(doc["pools_unhealthy"], 0);
+  EXPECT_EQ(doc["pools_unlisted"], 0);
+}
+
+// h1/p0 .. h1/p5, the ones named in `broken` DEGRADED.
+Fleet SixPools(const std::vector<int>& broken) {
+  Fleet in;
+  *in.hosts.add_hosts() = Host("h1");
+  for (int i = 5; i >= 0; --i) {
+    v1::Pool pool = HealthyPool("p" + std::to_string(i));
+    if (std::find(broken.begin(), broken.end(), i) != broken.end()) pool.set_state("DEGRADED");
+    *in.pools.add_pools() = Summary("h1", pool);
+  }
+  return in;
+}
+
+std::vector<std::string> TableNames(const std::string& out) {
+  std::vector<std::string> names;
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::StartsWith(line, "h1 ")) {
+      names.push_back(std::string(absl::StripAsciiWhitespace(line.substr(3, 6))));
+    }
+  }
+  return names;
+}
+
+TEST(RenderStatusTest, PastTheLimitEveryUnhealthyPoolIsListedAndTheRestCounted) {
+  Fleet in = SixPools({5});
+  in.limit = 3;
+  const std::string out = RenderStatusText(Input(in), kPlain);
+  EXPECT_THAT(TableNames(out), ::testing::ElementsAre("p0", "p1", "p5"));
+  EXPECT_THAT(out, HasSubstr("pools: 6 (1 DEGRADED, 5 ONLINE)\n"));
+  EXPECT_THAT(out, ::testing::EndsWith(
+                       "\nlisted 3 of 6 pools, every unhealthy one (1) among them; --all lists "
+                       "every pool\n"));
+
+  const Json doc = RenderStatusJson(Input(in));
+  EXPECT_EQ(doc["pools"].size(), 3u);
+  EXPECT_EQ(doc["pools_total"], 6);
+  EXPECT_EQ(doc["pools_unhealthy"], 1);
+  EXPECT_EQ(doc["pools_unlisted"], 3);
+  EXPECT_FALSE(doc["all_healthy"].get<bool>());
+}
+
+TEST(RenderStatusTest, MoreUnhealthyPoolsThanTheLimitSaysSo) {
+  Fleet in = SixPools({1, 3, 4});
+  in.limit = 2;
+  std::string out = RenderStatusText(Input(in), kPlain);
+  EXPECT_THAT(TableNames(out), ::testing::ElementsAre("p1", "p3"));
+  EXPECT_THAT(out, ::testing::EndsWith(
+                       "\nlisted 2 of 6 pools, all unhealthy (3 are); --all lists every pool\n"));
+
+  in.only_unhealthy = true;
+  out = RenderStatusText(Input(in), kPlain);
+  EXPECT_THAT(TableNames(out), ::testing::ElementsAre("p1", "p3"));
+  EXPECT_THAT(out, ::testing::EndsWith("\nlisted 2 of 3 unhealthy pools; --all lists every one\n"));
+  EXPECT_EQ(RenderStatusJson(Input(in))["pools_unlisted"], 1);
+}
+
+TEST(RenderStatusTest, AHealthyFleetPastTheLimitSaysNoneIsUnhealthy) {
+  Fleet in = SixPools({});
+  in.limit = 4;
+  const std::string out = RenderStatusText(Input(in), kPlain);
+  EXPECT_THAT(TableNames(out), ::testing::ElementsAre("p0", "p1", "p2", "p3"));
+  EXPECT_THAT(
+      out, ::testing::EndsWith("\nlisted 4 of 6 pools, none unhealthy; --all lists every pool\n"));
+  in.limit = 0;  // --all
+  EXPECT_THAT(RenderStatusText(Input(in), kPlain), Not(HasSubstr("listed")));
+  EXPECT_EQ(TableNames(RenderStatusText(Input(in), kPlain)).size(), 6u);
+}
+
+// A controller that predates the limit sends every pool and no summary: the CLI lists and
+// counts them itself, so the output is the same.
+TEST(RenderStatusTest, AnOlderControllerGivesTheSameOutput) {
+  for (const bool only_unhealthy : {false, true}) {
+    for (const uint32_t limit : {0u, 2u, 100u}) {
+      Fleet in = SixPools({1, 3, 4});
+      *in.hosts.add_hosts() = Host("h2", /*reporting=*/false, 0);
+      in.only_unhealthy = only_unhealthy;
+      in.limit = limit;
+      Fleet old = in;
+      old.predates_limit = true;
+      ASSERT_FALSE(Input(old).status.has_summary());
+      ASSERT_EQ(Input(old).status.pools_size(), 6);
+      EXPECT_EQ(RenderStatusText(Input(old), kPlain), RenderStatusText(Input(in), kPlain))
+          << only_unhealthy << " " << limit;
+      EXPECT_EQ(RenderStatusJson(Input(old)), RenderStatusJson(Input(in)));
+    }
+  }
 }
 
 TEST(RenderStatusTest, ColourOnlyWhenAsked) {

@@ -101,7 +101,7 @@ TEST_F(StoreReadersTest, FleetQueriesAnswerWhileTheWriterIsHeld) {
   absl::StatusOr<v1::ListPoolsResponse> pools;
   absl::StatusOr<v1::GetPoolResponse> pool;
   EXPECT_TRUE(AnswersWhileTheWriterIsHeld([&] {
-    status = fleet_->GetStatus();
+    status = fleet_->GetStatus({});
     hosts = fleet_->ListHosts();
     pools = fleet_->ListPools();
     v1::GetPoolRequest request;
@@ -156,7 +156,7 @@ TEST_F(StoreReadersTest, MetricsScheduleEventsAndAuditAnswerWhileTheWriterIsHeld
 TEST_F(StoreReadersTest, AReadSeesEveryCommittedReport) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_NO_FATAL_FAILURE(Report("nas" + std::to_string(i)));
-    absl::StatusOr<v1::GetStatusResponse> status = fleet_->GetStatus();
+    absl::StatusOr<v1::GetStatusResponse> status = fleet_->GetStatus({});
     ASSERT_TRUE(status.ok()) << status.status();
     EXPECT_EQ(status->hosts_total(), static_cast<uint32_t>(i + 1));
   }
@@ -212,7 +212,7 @@ TEST(StoreReadersControllerTest, ReportsTicksAndReadsRunTogether) {
   for (int t = 0; t < 2; ++t) {
     readers.emplace_back([&] {
       while (!reported.HasBeenNotified()) {
-        EXPECT_TRUE(c.fleet().GetStatus().ok());
+        EXPECT_TRUE(c.fleet().GetStatus({}).ok());
         EXPECT_TRUE(c.Metrics().ok());
         EXPECT_TRUE(c.schedule().GetSchedule().ok());
       }
@@ -221,7 +221,7 @@ TEST(StoreReadersControllerTest, ReportsTicksAndReadsRunTogether) {
   writer.join();
   ticker.join();
   for (std::thread& t : readers) t.join();
-  absl::StatusOr<v1::GetStatusResponse> status = c.fleet().GetStatus();
+  absl::StatusOr<v1::GetStatusResponse> status = c.fleet().GetStatus({});
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->hosts_total(), static_cast<uint32_t>(kHosts));
   EXPECT_TRUE(c.liveness().Check().ok());

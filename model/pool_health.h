@@ -1,6 +1,6 @@
 // When on-call must look at a pool. Pure: a PoolStatus (or PoolSummary) in, a verdict out.
-#ifndef ZFLEET_CLI_RENDER_POOL_HEALTH_H_
-#define ZFLEET_CLI_RENDER_POOL_HEALTH_H_
+#ifndef ZFLEET_MODEL_POOL_HEALTH_H_
+#define ZFLEET_MODEL_POOL_HEALTH_H_
 
 #include <cstdint>
 #include <optional>
@@ -9,7 +9,7 @@
 
 #include "zfleet/v1/zfleet.pb.h"
 
-namespace zfleet::cli {
+namespace zfleet {
 
 struct PoolHealth {
   // Why the pool is unhealthy, one short phrase per criterion, in a fixed order:
@@ -31,6 +31,6 @@ PoolHealth EvaluatePool(const v1::PoolStatus& status);
 // The same verdict from a full snapshot: EvaluatePool(PoolStatusOf(summary)).
 PoolHealth EvaluatePool(const v1::PoolSummary& summary);
 
-}  // namespace zfleet::cli
+}  // namespace zfleet
 
-#endif  // ZFLEET_CLI_RENDER_POOL_HEALTH_H_
+#endif  // ZFLEET_MODEL_POOL_HEALTH_H_

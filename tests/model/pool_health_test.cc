@@ -1,4 +1,4 @@
-#include "cli/render/pool_health.h"
+#include "model/pool_health.h"
 
 #include <functional>
 #include <string>
@@ -7,8 +7,10 @@
 #include "gtest/gtest.h"
 #include "tests/cli/fleet_fixtures.h"
 
-namespace zfleet::cli {
+namespace zfleet {
 namespace {
+
+namespace fixtures = cli::fixtures;
 
 using fixtures::HealthyPool;
 using fixtures::Summary;
@@ -99,4 +101,4 @@ TEST(PoolHealthTest, ProblemsComeInAFixedOrder) {
 }
 
 }  // namespace
-}  // namespace zfleet::cli
+}  // namespace zfleet

@@ -1,10 +1,10 @@
-#include "cli/render/pool_health.h"
+#include "model/pool_health.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "model/pool_status.h"
 
-namespace zfleet::cli {
+namespace zfleet {
 
 PoolHealth EvaluatePool(const v1::PoolStatus& status) {
   PoolHealth health;
@@ -33,4 +33,4 @@ PoolHealth EvaluatePool(const v1::PoolSummary& summary) {
   return EvaluatePool(PoolStatusOf(summary));
 }
 
-}  // namespace zfleet::cli
+}  // namespace zfleet

@@ -18,14 +18,18 @@
 // zpool of --pools x --disks: its RSS and CPU. Prints figures; not pass/fail on time
 // (tests/bench/ingest_bench_smoke.sh runs every mode briefly).
 //
-//   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--interval=0] [--changed=0.01]
+//   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--interval=0] [--settle=0]
+//                [--changed=0.01]
 //                [--pools=4] [--disks=24] [--targets=controller,echo] [--status-every=5]
 //                [--agent-seconds=90] [--max-target-rss-mb=4000] [--dir=DIR]
 //                [--controller-bin=PATH] [--cli-bin=PATH] [--agent-bin=PATH]
 //
 // --streams: connections, each host on one of them (as fast as possible: a client thread
 // each); --changed: the share of reports that change something material; --targets: any of
-// controller, echo, agent; --status-every: 0 runs no `zfleet status`; --max-target-rss-mb:
+// controller, echo, agent; --settle: with --interval, the paced load runs this long before
+// it is measured (its failures printed apart): what follows a warm-up that registered every
+// host at once is not the steady state; --status-every: 0 runs no `zfleet status`;
+// --max-target-rss-mb:
 // the load on a target stops once its RSS passes this; --dir: where the controller's
 // database goes (default $TMPDIR or /tmp).
 #include <pthread.h>
@@ -34,6 +38,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -89,6 +94,7 @@ struct Options {
   int streams = 16;
   double seconds = 20;
   double interval = 0;  // 0: as fast as answered
+  double settle = 0;    // paced load, unmeasured, between the warm-up and the measure
   double status_every = 5;
   double agent_seconds = 90;
   int max_target_rss_mb = 4000;
@@ -102,7 +108,8 @@ struct Options {
 
 constexpr const char* kUsage =
     "usage: ingest_bench [--hosts=N] [--streams=N] [--seconds=S] [--interval=S] "
-    "[--changed=FRACTION] [--pools=N] [--disks=N] [--targets=controller,echo,agent] "
+    "[--settle=S] [--changed=FRACTION] [--pools=N] [--disks=N] "
+    "[--targets=controller,echo,agent] "
     "[--status-every=S] [--agent-seconds=S] [--max-target-rss-mb=N] [--dir=DIR] "
     "[--controller-bin=PATH] "
     "[--cli-bin=PATH] [--agent-bin=PATH]";
@@ -123,6 +130,7 @@ std::string ParseOptions(int argc, char** argv, Options& o) {
                                             {"disks", &shape.disks}};
   const std::map<std::string, double*> doubles = {{"seconds", &o.seconds},
                                                   {"interval", &o.interval},
+                                                  {"settle", &o.settle},
                                                   {"status-every", &o.status_every},
                                                   {"agent-seconds", &o.agent_seconds},
                                                   {"changed", &shape.changed}};
@@ -168,6 +176,8 @@ std::string ParseOptions(int argc, char** argv, Options& o) {
   if (o.streams < 1 || o.streams > o.hosts) return "--streams must be from 1 to --hosts";
   if (!(o.seconds > 0 && o.seconds <= 3600)) return "--seconds must be above 0 and at most 3600";
   if (!(o.interval >= 0 && o.interval <= 3600)) return "--interval must be from 0 to 3600";
+  if (!(o.settle >= 0 && o.settle <= 3600)) return "--settle must be from 0 to 3600";
+  if (o.settle > 0 && o.interval == 0) return "--settle needs --interval";
   if (!(o.status_every >= 0 && o.status_every <= 3600)) {
     return "--status-every must be from 0 to 3600";
   }
@@ -228,6 +238,30 @@ void PrintReportPaths(int metrics_port) {
 
 std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// The failed calls grouped into runs of consecutive seconds, each as seconds from
+// `start_ms` and a count ("31-34 s: 4210, 62 s: 12"), the first kMaxBursts of them: whether
+// failures come in bursts, and when, beside what else ran then.
+std::string FailureBursts(std::vector<int64_t> at_ms, int64_t start_ms) {
+  constexpr size_t kMaxBursts = 40;
+  std::sort(at_ms.begin(), at_ms.end());
+  std::vector<std::string> bursts;
+  size_t i = 0;
+  while (i < at_ms.size() && bursts.size() < kMaxBursts) {
+    const int64_t first = (at_ms[i] - start_ms) / 1000;
+    int64_t last = first;
+    size_t n = 0;
+    while (i < at_ms.size() && (at_ms[i] - start_ms) / 1000 <= last + 1) {
+      last = (at_ms[i] - start_ms) / 1000;
+      ++n;
+      ++i;
+    }
+    bursts.push_back(first == last ? absl::StrCat(first, " s: ", n)
+                                   : absl::StrCat(first, "-", last, " s: ", n));
+  }
+  if (i < at_ms.size()) bursts.push_back(absl::StrCat("… ", at_ms.size() - i, " more"));
+  return absl::StrJoin(bursts, ", ");
 }
 
 // Loads `target` on `port`: every host once, then `o.seconds` measured, as fast as answered
@@ -297,8 +331,22 @@ std::optional<Figures> Measure(const char* label, Target& target, int port,
     std::fflush(stdout);
     return Figures{};
   }
+  if (o.settle > 0 && !abort) {
+    const int64_t settle_start_ms = UnixMillis();
+    const Load settle = DrivePaced(address, o.fleet, hosts, o.streams, Millis(o.interval),
+                                   Millis(o.settle), &abort);
+    std::printf(
+        "%-11s settling, paced for %g s, unmeasured: %lld reports due, %lld failures%s\n",
+        tag.c_str(), o.settle, static_cast<long long>(settle.due),
+        static_cast<long long>(settle.failed),
+        settle.failed > 0
+            ? absl::StrCat(" (", FailureBursts(settle.failed_at_ms, settle_start_ms), ")").c_str()
+            : "");
+    std::fflush(stdout);
+  }
   const absl::StatusOr<Target::Usage> before = target.Read();
   const double self_before = CpuSecondsOfSelf();
+  const int64_t load_start_ms = UnixMillis();
   if (status != nullptr) status->Start();
   const Load load =
       o.interval > 0 ? DrivePaced(address, o.fleet, hosts, o.streams, Millis(o.interval),
@@ -358,7 +406,21 @@ std::optional<Figures> Measure(const char* label, Target& target, int port,
     std::printf("%-11s held %d hosts at %g s for %g s: %s\n", tag.c_str(), o.hosts, o.interval,
                 o.seconds, verdict.c_str());
   }
-  if (status != nullptr) PrintStatusFigures(label, status->Figures());
+  if (load.failed > 0) {
+    std::printf("%-11s failures by when (from the measured load's start): %s\n", "",
+                FailureBursts(load.failed_at_ms, load_start_ms).c_str());
+  }
+  if (status != nullptr) {
+    const StatusFigures figures = status->Figures();
+    PrintStatusFigures(label, figures);
+    if (load.failed > 0) {
+      std::vector<std::string> starts;
+      for (int64_t ms : figures.started_at_ms)
+        starts.push_back(absl::StrCat((ms - load_start_ms) / 1000));
+      std::printf("%-11s zfleet status started at (s): %s\n", "",
+                  absl::StrJoin(starts, ", ").c_str());
+    }
+  }
   std::fflush(stdout);
   return f;
 }

@@ -8,7 +8,7 @@ set -u
 bench="$1/tests/bench/ingest_bench"
 fail() { echo "FAIL: $*"; echo "$out"; exit 1; }
 
-for bad in --bogus --targets=controller,mars --interval=-1; do
+for bad in --bogus --targets=controller,mars --interval=-1 --settle=5; do
   out=$("$bench" "$bad" 2>&1)
   [ $? -eq 2 ] || fail "$bad must exit 2"
   [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "$bad must say one line"
@@ -33,12 +33,14 @@ grep -Eq "^echo: +zfleet status" <<<"$out" && fail "zfleet status runs against t
 grep -Eq "^controller/echo: [0-9.]+ " <<<"$out" || fail "the ratio"
 echo "$out"
 
-# Paced (8 hosts, each every second, for 2 s: 16 reports due), then the agent, controller
-# only.
-out=$(timeout 60 "$bench" --hosts=8 --streams=2 --seconds=2 --interval=1 --pools=2 --disks=6 \
-  --status-every=0.5 --targets=controller,agent --agent-seconds=3 2>&1)
+# Paced (8 hosts, each every second, for 2 s: 16 reports due, after 1 s unmeasured), then
+# the agent, controller only.
+out=$(timeout 60 "$bench" --hosts=8 --streams=2 --seconds=2 --interval=1 --settle=1 --pools=2 \
+  --disks=6 --status-every=0.5 --targets=controller,agent --agent-seconds=3 2>&1)
 rc=$?
 [ $rc -eq 0 ] || fail "paced ingest_bench exited $rc"
+grep -Eq "^controller: +settling, paced for 1 s, unmeasured: 8 reports due, 0 failures$" <<<"$out" ||
+  fail "paced: the settling"
 grep -Eq "^controller: +paced, each host every 1 s: 16 reports due, 0 sent late, 0 slots missed; load generator behind by up to [0-9.]+ s \(0 reports over 1 s\)$" <<<"$out" ||
   fail "paced: the slots"
 grep -Eq "^controller: +[1-9][0-9]* reports/s  p50 [0-9.]+ ms  p99 [0-9.]+ ms  max [0-9]+ ms  failures 0  " <<<"$out" ||

@@ -35,6 +35,7 @@ void Record(const grpc::Status& status, const v1::ReportResponse& reply,
     return;
   }
   ++load.failed;
+  load.failed_at_ms.push_back(UnixMillis());
   if (load.first_error.empty()) {
     load.first_error = absl::StrCat("code ", status.error_code(), ": ", status.error_message());
   }
@@ -78,6 +79,7 @@ void Load::Add(const Load& l) {
   changed += l.changed;
   not_applied += l.not_applied;
   latency_ms.insert(latency_ms.end(), l.latency_ms.begin(), l.latency_ms.end());
+  failed_at_ms.insert(failed_at_ms.end(), l.failed_at_ms.begin(), l.failed_at_ms.end());
   if (first_error.empty()) first_error = l.first_error;
   due += l.due;
   late += l.late;
@@ -88,6 +90,12 @@ void Load::Add(const Load& l) {
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t UnixMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }

@@ -30,6 +30,7 @@ struct Load {
   int64_t not_applied = 0;        // OK, but the controller took it for a duplicate or stale
   double seconds = 0;             // from the first call to the last answer (paced: to the end)
   std::vector<float> latency_ms;  // of every call, OK or not
+  std::vector<int64_t> failed_at_ms;  // UnixMillis() of each failed call's answer
   std::string first_error;
   // Paced only: slots that came due; reports sent over kLateAfter after their slot because
   // the host's previous report was still unanswered then (late), or because the load
@@ -67,6 +68,7 @@ Load DrivePaced(const std::string& address, const Fleet& fleet, std::vector<Simu
 double Percentile(std::vector<float> v, double p);
 
 int64_t UnixNow();
+int64_t UnixMillis();
 
 }  // namespace zfleet::bench
 

@@ -61,9 +61,11 @@ void StatusProber::Loop() {
                                          "status"};
   while (true) {
     const absl::Time next = absl::Now() + every_;
+    const int64_t started_at_ms = UnixMillis();
     const TimedRun run = RunTimed(argv, log_path_, timeout_ + absl::Seconds(5));
     absl::MutexLock lock(&mu_);
     ++figures_.runs;
+    figures_.started_at_ms.push_back(started_at_ms);
     if (run.exit_code == 0) {
       figures_.seconds.push_back(static_cast<float>(run.seconds));
     } else {

@@ -18,6 +18,7 @@ struct StatusFigures {
   int runs = 0;
   int failures = 0;            // exit code not 0, or no exit within the timeout
   std::vector<float> seconds;  // of the runs that succeeded
+  std::vector<int64_t> started_at_ms;  // UnixMillis() at each run's start
   std::string first_failure;
 };
 

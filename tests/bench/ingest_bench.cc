@@ -19,9 +19,8 @@
 // (tests/bench/ingest_bench_smoke.sh runs every mode briefly).
 //
 //   ingest_bench [--hosts=2000] [--streams=16] [--seconds=20] [--interval=0] [--settle=0]
-//                [--changed=0.01]
-//                [--pools=4] [--disks=24] [--targets=controller,echo] [--status-every=5]
-//                [--agent-seconds=90] [--max-target-rss-mb=4000] [--dir=DIR]
+//                [--changed=0.01] [--pools=4] [--disks=24] [--targets=controller,echo]
+//                [--status-every=5] [--agent-seconds=90] [--max-target-rss-mb=4000] [--dir=DIR]
 //                [--controller-bin=PATH] [--cli-bin=PATH] [--agent-bin=PATH]
 //
 // --streams: connections, each host on one of them (as fast as possible: a client thread
@@ -29,9 +28,8 @@
 // controller, echo, agent; --settle: with --interval, the paced load runs this long before
 // it is measured (its failures printed apart): what follows a warm-up that registered every
 // host at once is not the steady state; --status-every: 0 runs no `zfleet status`;
-// --max-target-rss-mb:
-// the load on a target stops once its RSS passes this; --dir: where the controller's
-// database goes (default $TMPDIR or /tmp).
+// --max-target-rss-mb: the load on a target stops once its RSS passes this; --dir: where the
+// controller's database goes (default $TMPDIR or /tmp).
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -415,8 +413,9 @@ std::optional<Figures> Measure(const char* label, Target& target, int port,
     PrintStatusFigures(label, figures);
     if (load.failed > 0) {
       std::vector<std::string> starts;
-      for (int64_t ms : figures.started_at_ms)
+      for (int64_t ms : figures.started_at_ms) {
         starts.push_back(absl::StrCat((ms - load_start_ms) / 1000));
+      }
       std::printf("%-11s zfleet status started at (s): %s\n", "",
                   absl::StrJoin(starts, ", ").c_str());
     }

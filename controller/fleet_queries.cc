@@ -96,21 +96,20 @@ absl::StatusOr<v1::ListPoolsResponse> FleetQueries::ListPools() {
 absl::StatusOr<v1::GetStatusResponse> FleetQueries::GetStatus(const v1::GetStatusRequest& request) {
   const absl::Time now = clock_->Now();
   v1::GetStatusResponse response;
-  std::optional<StatusListing> listing;
+  StatusListing listing(request);
   RETURN_IF_ERROR(Read([&](Store& store) -> absl::Status {
     ASSIGN_OR_RETURN(std::vector<absl::Time> hosts, store.pool_status().HostsLastSeen());
     uint32_t reporting = 0;
     for (absl::Time last_seen : hosts) reporting += Reporting(last_seen, now) ? 1 : 0;
     response.set_hosts_total(static_cast<uint32_t>(hosts.size()));
     response.set_hosts_reporting(reporting);
-    listing.emplace(request);
     return store.pool_status().ForEachPoolStatus(
         [&](v1::PoolStatus status, absl::Time host_last_seen) {
           status.set_host_reporting(Reporting(host_last_seen, now));
-          listing->Add(std::move(status));
+          listing.Add(std::move(status));
         });
   }));
-  std::move(*listing).Finish(&response);
+  std::move(listing).Finish(&response);
   return response;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <tuple>
 #include <vector>
 
@@ -25,7 +26,11 @@ struct Row {
 };
 
 struct FleetView {
-  v1::GetStatusResponse status;  // with its summary
+  // The listing made here for a controller that predates the limit (no summary); on the
+  // heap, so the rows' pointers into it survive a move of the view.
+  std::unique_ptr<v1::GetStatusResponse> listed_here;
+  const v1::GetStatusResponse* status = nullptr;  // with its summary: input's or listed_here
+
   std::map<std::string, uint32_t> pools_by_state;
   std::vector<Row> rows;  // the listed pools, sorted by host and pool
   uint32_t unlisted = 0;  // pools the request matched but the limit left out
@@ -43,18 +48,22 @@ v1::Scan ScanOf(const v1::PoolStatus& pool) {
 
 FleetView BuildView(const StatusInput& input) {
   FleetView view;
-  view.status = input.status;
-  if (!view.status.has_summary()) {
+  view.status = &input.status;
+  if (!input.status.has_summary()) {
+    view.listed_here = std::make_unique<v1::GetStatusResponse>();
+    view.listed_here->set_hosts_total(input.status.hosts_total());
+    view.listed_here->set_hosts_reporting(input.status.hosts_reporting());
     StatusListing listing(input.request);
     for (const v1::PoolStatus& pool : input.status.pools()) listing.Add(pool);
-    std::move(listing).Finish(&view.status);
+    std::move(listing).Finish(view.listed_here.get());
+    view.status = view.listed_here.get();
   }
-  const v1::FleetStatusSummary& summary = view.status.summary();
+  const v1::FleetStatusSummary& summary = view.status->summary();
   view.pools_by_state.insert(summary.pools_by_state().begin(), summary.pools_by_state().end());
   const auto by_host_and_pool = [](const v1::PoolStatus& a, const v1::PoolStatus& b) {
     return std::tie(a.host_id(), a.pool()) < std::tie(b.host_id(), b.pool());
   };
-  for (const v1::PoolStatus* pool : SortedBy(view.status.pools(), by_host_and_pool)) {
+  for (const v1::PoolStatus* pool : SortedBy(view.status->pools(), by_host_and_pool)) {
     view.rows.push_back(Row{pool, EvaluatePool(*pool)});
   }
   const uint32_t matched =
@@ -67,7 +76,7 @@ FleetView BuildView(const StatusInput& input) {
 // "listed 100 of 4000 pools, every unhealthy one (12) among them; --all lists every pool".
 std::string UnlistedLine(const StatusInput& input, const FleetView& view) {
   const size_t listed = view.rows.size();
-  const uint32_t unhealthy = view.status.summary().pools_unhealthy();
+  const uint32_t unhealthy = view.status->summary().pools_unhealthy();
   if (input.request.unhealthy_only()) {
     return absl::StrCat("listed ", listed, " of ", unhealthy,
                         " unhealthy pools; --all lists every one\n");
@@ -76,7 +85,7 @@ std::string UnlistedLine(const StatusInput& input, const FleetView& view) {
                       : unhealthy <= listed
                           ? absl::StrCat("every unhealthy one (", unhealthy, ") among them")
                           : absl::StrCat("all unhealthy (", unhealthy, " are)");
-  return absl::StrCat("listed ", listed, " of ", view.status.summary().pools_total(), " pools, ",
+  return absl::StrCat("listed ", listed, " of ", view.status->summary().pools_total(), " pools, ",
                       which, "; --all lists every pool\n");
 }
 
@@ -103,12 +112,12 @@ v1::GetStatusResponse StatusFromLists(const v1::ListHostsResponse& hosts,
 
 std::string RenderStatusText(const StatusInput& input, const RenderOptions& options) {
   const FleetView view = BuildView(input);
-  if (input.request.unhealthy_only() && view.status.summary().pools_unhealthy() == 0) {
+  if (input.request.unhealthy_only() && view.status->summary().pools_unhealthy() == 0) {
     return "all pools are healthy\n";
   }
 
-  const uint32_t hosts_total = view.status.hosts_total();
-  const uint32_t hosts_reporting = view.status.hosts_reporting();
+  const uint32_t hosts_total = view.status->hosts_total();
+  const uint32_t hosts_reporting = view.status->hosts_reporting();
   std::string out = absl::StrCat(
       "hosts: ",
       Colorize(absl::StrCat(hosts_reporting, " of ", hosts_total, " reporting"),
@@ -118,7 +127,7 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
   for (const auto& [state, count] : view.pools_by_state) {
     states.push_back(absl::StrCat(count, " ", Colorize(state, StateColor(state), options.color)));
   }
-  absl::StrAppend(&out, "pools: ", view.status.summary().pools_total());
+  absl::StrAppend(&out, "pools: ", view.status->summary().pools_total());
   if (!states.empty()) absl::StrAppend(&out, " (", absl::StrJoin(states, ", "), ")");
   out += "\n";
   if (view.rows.empty()) return out;
@@ -141,9 +150,9 @@ std::string RenderStatusText(const StatusInput& input, const RenderOptions& opti
 Json RenderStatusJson(const StatusInput& input) {
   const FleetView view = BuildView(input);
   Json doc;
-  const v1::FleetStatusSummary& summary = view.status.summary();
-  doc["hosts_total"] = view.status.hosts_total();
-  doc["hosts_reporting"] = view.status.hosts_reporting();
+  const v1::FleetStatusSummary& summary = view.status->summary();
+  doc["hosts_total"] = view.status->hosts_total();
+  doc["hosts_reporting"] = view.status->hosts_reporting();
   doc["pools_total"] = summary.pools_total();
   Json by_state = Json::object();
   for (const auto& [state, count] : view.pools_by_state) by_state[state] = count;

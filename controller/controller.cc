@@ -1,7 +1,10 @@
 #include "controller/controller.h"
 
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "controller/events/event_tick.h"
@@ -17,6 +20,34 @@ constexpr int kMaxResolvedAlerts = 10000;
 // How long a report answered from memory waits for its last-seen time to be written: what
 // a crash may lose of them, and how far behind a reader of the store may be.
 constexpr absl::Duration kTouchWriteInterval = absl::Seconds(1);
+
+// A tick slower than this is logged with its steps: reports that change something wait for
+// the store while a step holds it.
+constexpr absl::Duration kSlowTick = absl::Seconds(1);
+
+// How long each step of one tick took, on the monotonic clock.
+class TickTimes {
+ public:
+  template <typename Step>
+  void Time(absl::string_view name, Step step) {
+    const absl::Time start = MonotonicClock::Get().Now();
+    step();
+    const absl::Duration took = MonotonicClock::Get().Now() - start;
+    total_ += took;
+    absl::StrAppend(&steps_, steps_.empty() ? "" : ", ", name, " ",
+                    absl::FormatDuration(absl::Trunc(took, absl::Milliseconds(1))));
+  }
+
+  void LogIfSlow() const {
+    if (total_ < kSlowTick) return;
+    spdlog::warn("tick: took {} ({})",
+                 absl::FormatDuration(absl::Trunc(total_, absl::Milliseconds(1))), steps_);
+  }
+
+ private:
+  absl::Duration total_;
+  std::string steps_;
+};
 
 }  // namespace
 
@@ -152,15 +183,17 @@ void Controller::Tick() {
       spdlog::error("{}: {}", what, s.message());
     }
   };
+  TickTimes times;
   // The tick judges liveness and load by what the store holds.
-  WriteTouches();
-  report("scheduler", schedule_.Tick());
-  {
+  times.Time("last-seen times", [&] { WriteTouches(); });
+  times.Time("scheduler", [&] { report("scheduler", schedule_.Tick()); });
+  times.Time("event checks", [&] {
     absl::MutexLock lock(&store_mu_);
     report("event checks", OnTick(*store_, *config_, clock_->Now(), watching_since_));
-  }
-  report("alerts", FeedAlerts());
+  });
+  times.Time("alerts", [&] { report("alerts", FeedAlerts()); });
   if (webhooks_ != nullptr) webhooks_->Wake();
+  times.LogIfSlow();
 }
 
 void Controller::StartTicking() {

@@ -1,6 +1,6 @@
-// The pool_status table (schema v3): per pool, what `zfleet status` judges of its latest
-// snapshot (model/pool_status.h), in narrow columns, so the fleet's status is read without
-// the snapshots' blobs.
+// The pool_status table (schema v3, sizes since v11): per pool, what `zfleet status` judges
+// of its latest snapshot (model/pool_status.h) and what the scheduler reads of it, in narrow
+// columns, so neither reads the snapshots' blobs.
 //
 // Thread-compatible; every method returns Internal (with SQLite's message) on a database
 // error.
@@ -8,6 +8,8 @@
 #define ZFLEET_CONTROLLER_STORE_POOL_STATUS_TABLE_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -17,6 +19,21 @@
 #include "zfleet/v1/zfleet.pb.h"
 
 namespace zfleet::controller {
+
+// What the scheduler reads of a present pool (ScheduleService): its latest snapshot's state,
+// scan and sizes, and the classes of its disks.
+struct PoolScheduleRow {
+  std::string host_id;
+  std::string pool;
+  absl::Time first_seen;
+  std::string state;
+  std::string scan_function;
+  std::string scan_state;
+  double percent_done = 0;  // 0 when zpool did not say
+  std::optional<uint64_t> allocated_bytes;
+  std::optional<uint64_t> size_bytes;
+  std::vector<std::string> disk_classes;  // ScrubClasses (model/pool_facts.h)
+};
 
 class PoolStatusTable {
  public:
@@ -32,6 +49,12 @@ class PoolStatusTable {
   // parsed. One pool at a time, so the fleet is never held whole.
   absl::Status ForEachPoolStatus(
       absl::FunctionRef<void(v1::PoolStatus status, absl::Time host_last_seen)> visit);
+  // Calls `visit` with every present pool's PoolScheduleRow, in host then pool order, and
+  // stops at its first error, which it returns. Read from columns; a pool's snapshot is
+  // parsed only when its row here (written before schema version 11) or its disk classes
+  // (before version 2) are missing.
+  absl::Status ForEachPoolSchedule(
+      absl::FunctionRef<absl::Status(const PoolScheduleRow& row)> visit);
 
  private:
   Database* db_;

@@ -325,15 +325,6 @@ absl::StatusOr<std::vector<PoolRecord>> PoolTable::List() {
   return Select("ORDER BY h.name, p.name", [](Statement&) {});
 }
 
-absl::Status PoolTable::ForEach(const std::function<absl::Status(const PoolRecord&)>& fn) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db_->Prepare(absl::StrCat(kSelectPools, "ORDER BY h.name, p.name")));
-  return ForEachRow(stmt, [&](const Statement& row) -> absl::Status {
-    ASSIGN_OR_RETURN(PoolRecord pool, ReadPool(row));
-    return fn(pool);
-  });
-}
-
 absl::StatusOr<std::optional<PoolRecord>> PoolTable::Get(const std::string& host_id,
                                                          const std::string& pool) {
   ASSIGN_OR_RETURN(std::vector<PoolRecord> found,

@@ -117,9 +117,6 @@ class PoolTable {
 
   // Present pools, ordered by host then pool name.
   absl::StatusOr<std::vector<PoolRecord>> List();
-  // Each pool as List() orders them, one at a time, so that a pass over the fleet holds one
-  // snapshot in memory rather than all of them. Stops at fn's first error and returns it.
-  absl::Status ForEach(const std::function<absl::Status(const PoolRecord&)>& fn);
   // nullopt when the host or pool is unknown or absent.
   absl::StatusOr<std::optional<PoolRecord>> Get(const std::string& host_id,
                                                 const std::string& pool);

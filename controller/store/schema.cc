@@ -329,6 +329,18 @@ CREATE TABLE notification_deliveries (
 ) WITHOUT ROWID;
 CREATE INDEX notification_deliveries_by_id ON notification_deliveries (notification_id);
 )sql",
+
+    // Version 11: the scheduler reads the fleet's pools without their snapshot blobs
+    // (PoolStatusTable::ForEachPoolSchedule): pool_status gains the pool's allocated and
+    // total bytes (Pool.allocated_bytes, Pool.size_bytes; NULL when zpool did not say). The
+    // rows are dropped so each is written again whole: a pool without a row is read from its
+    // blob, and its next report that takes the store path (every host's first one after a
+    // restart) writes the row.
+    R"sql(
+DELETE FROM pool_status;
+ALTER TABLE pool_status ADD COLUMN allocated_bytes INTEGER;
+ALTER TABLE pool_status ADD COLUMN size_bytes INTEGER;
+)sql",
 };
 
 absl::Status CheckNotNewer(int version, size_t known) {

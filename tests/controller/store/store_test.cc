@@ -104,7 +104,7 @@ TEST(StoreOpenTest, FilePersistsAcrossReopenWithSchemaVersionAndWal) {
   absl::StatusOr<int> version = SchemaVersion(*raw);
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, static_cast<int>(StoreMigrations().size()));
-  EXPECT_EQ(*version, 10);
+  EXPECT_EQ(*version, 11);
   absl::StatusOr<Statement> mode = raw->Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.ok()) << mode.status();
   ASSERT_TRUE(*mode->Step());

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace zfleet {
 namespace {
@@ -204,6 +205,10 @@ std::vector<std::string> ScrubClasses(const v1::Pool& pool) {
     if (leaf.disk().has_class_()) classes.insert(leaf.disk().class_());
   });
   return {classes.begin(), classes.end()};
+}
+
+std::vector<std::string> SplitDiskClasses(absl::string_view joined) {
+  return absl::StrSplit(joined, ',', absl::SkipEmpty());
 }
 
 bool IsActiveScanState(absl::string_view state) { return state == "scanning" || state == "paused"; }

@@ -67,6 +67,9 @@ PoolFacts ComputePoolFacts(const v1::Pool& pool);
 // spares) that name one. Empty when none does.
 std::vector<std::string> ScrubClasses(const v1::Pool& pool);
 
+// PoolFacts.disk_classes back into ScrubClasses' list.
+std::vector<std::string> SplitDiskClasses(absl::string_view joined);
+
 // The pool with what moves on every report cleared: sizes, and a running or paused scan's
 // progress figures. Two snapshots with equal material views differ in nothing a new history
 // row is kept for (state, status, scan kind and outcome, errors, the vdev tree with its

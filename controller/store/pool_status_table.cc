@@ -70,7 +70,7 @@ absl::Status ReadPoolSchedule(const Statement& stmt, PoolScheduleRow& row) {
   row.percent_done = stmt.ColumnIsNull(7) ? 0 : stmt.ColumnDouble(7);
   row.allocated_bytes = ColumnCounter(stmt, 8);
   row.size_bytes = ColumnCounter(stmt, 9);
-  row.disk_classes = absl::StrSplit(stmt.ColumnText(3), ',', absl::SkipEmpty());
+  row.disk_classes = SplitDiskClasses(stmt.ColumnText(3));
   return absl::OkStatus();
 }
 

@@ -7,7 +7,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "controller/store/columns.h"
 #include "controller/store/history_table.h"
@@ -395,7 +394,7 @@ absl::StatusOr<std::vector<PoolScrubState>> PoolTable::SelectScrubStates(
     status.scan_function = stmt.ColumnText(5);
     status.scan_state = stmt.ColumnText(6);
     if (!stmt.ColumnIsNull(7)) {
-      status.disk_classes = absl::StrSplit(stmt.ColumnText(7), ',', absl::SkipEmpty());
+      status.disk_classes = SplitDiskClasses(stmt.ColumnText(7));
     }
     for (auto [first, run] :
          {std::pair{kEnded, &status.last_ended}, std::pair{kFinished, &status.last_finished}}) {

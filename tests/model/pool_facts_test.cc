@@ -33,6 +33,11 @@ TEST(ScrubClassesTest, DataPathDisksThatNameAClass) {
   EXPECT_THAT(ScrubClasses(v1::Pool()), IsEmpty());
 }
 
+TEST(ScrubClassesTest, DiskClassesSplitBackIntoTheList) {
+  EXPECT_THAT(SplitDiskClasses(ComputePoolFacts(Pool()).disk_classes), ElementsAre("nvme", "sas"));
+  EXPECT_THAT(SplitDiskClasses(ComputePoolFacts(v1::Pool()).disk_classes), IsEmpty());
+}
+
 TEST(MaterialViewTest, SizesAndRunningProgressAreNotMaterial) {
   v1::Pool a = Pool();
   a.mutable_scan()->set_function("scrub");

@@ -175,6 +175,12 @@ TEST(StoreOpenTest, Version10StatusRowsAreDroppedAndSizesReadFromTheBlob) {
                   })
                   .ok());
   ASSERT_EQ(rows.size(), 1u);
+  absl::StatusOr<Database> db = Database::Open(path);
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::StatusOr<Statement> kept = db->Prepare("SELECT count(*) FROM pool_status");
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_TRUE(*kept->Step());
+  EXPECT_EQ(kept->ColumnInt64(0), 0);  // dropped: the row said nothing of the sizes
   EXPECT_THAT(rows[0].allocated_bytes, Optional(3'000'000'000'000u));
   EXPECT_THAT(rows[0].size_bytes, Optional(8'000'000'000'000u));
   EXPECT_DOUBLE_EQ(rows[0].percent_done, 42.5);

@@ -91,6 +91,7 @@ Controller::Controller(std::unique_ptr<Store> owned_store, Store* store,
           kTouchWriteInterval, [this] { WriteTouches(); }, kTouchWriteInterval) {
   fleet_.set_on_scrub_requested([this] { ticker_.Kick(); });
   events_.set_watching_since(watching_since_);
+  schedule_.set_watching_since(watching_since_);
   if (!config->alerts.alertmanagers.empty()) {
     // ParseControllerConfig has checked every URL, so this fails only for a config built by
     // hand; alerts are then off, said once.

@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "controller/command_expiry.h"
 #include "controller/command_id.h"
+#include "controller/events/event_detector.h"
 #include "controller/schedule/scrub_planner.h"
 #include "model/enum_names.h"
 #include "schedule_policy/scrub_cadence.h"
@@ -129,6 +130,8 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(Store& store,
     for (const auto& [k, v] : h.info.labels()) snap.labels[k] = v;
     snap.load1 = h.info.has_load1() ? h.info.load1() : -1;
     snap.reporting = now - h.last_seen <= config_->MissingAfter();
+    snap.expected_back = !snap.reporting &&
+                         !SilentTooLong(h.last_seen, now, config_->MissingAfter(), watching_since_);
     snap.can_pause = h.info.zpool_generation() != "legacy";
     host_index[h.host_id] = in.fleet.hosts.size();
     in.fleet.hosts.push_back(std::move(snap));

@@ -31,6 +31,12 @@ class ScheduleService : public StoreService {
  public:
   using StoreService::StoreService;
 
+  // When the controller started: a host's silence counts from then at the earliest, as for
+  // the liveness events (SilentTooLong), so that after a restart its hosts are planned as
+  // reporting until they have had missing_after to report (HostSnapshot::expected_back).
+  // Nothing starts on one before it reports. Call before Tick.
+  void set_watching_since(absl::Time since) { watching_since_ = since; }
+
   // Fails the commands that expired unanswered (command_expiry.h), then evaluates the
   // schedule now and queues the commands it decides, each expiring at the end of the window
   // it is meant for (a class always open, a pause or a stop: in kRequestLifetime), but for
@@ -50,6 +56,7 @@ class ScheduleService : public StoreService {
   absl::Status Apply(const Inputs& in, const Decision& decision, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 
+  absl::Time watching_since_ = absl::InfinitePast();
   absl::Mutex plan_mu_;
   // What Tick acts on and GetSchedule shows: the same plan (standing_plan.h).
   StandingPlan plan_ ABSL_GUARDED_BY(plan_mu_);

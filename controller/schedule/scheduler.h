@@ -56,6 +56,10 @@ struct HostSnapshot {
   double load1 = 0;       // 1-minute load average; negative = unknown (not checked)
   bool reporting = true;  // reported within the controller's missing_after
   bool can_pause = true;  // its zpool supports `zpool scrub -p`
+  // Not reporting, but silent only since before the controller started (it was away, not
+  // the host): planned as if reporting, so that the first plan after a restart has its
+  // pools; nothing starts on it until it reports.
+  bool expected_back = false;
 };
 
 enum class ScanFunction : uint8_t { kNone, kScrub, kResilver };

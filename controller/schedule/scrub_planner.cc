@@ -437,7 +437,8 @@ ScrubPlan Planner::Run(absl::Span<const RunningScrub> running) {
     plan.due = DueTime(p, host, policy_);
     plan.expected = ExpectedScrubDuration(p, policy_);
     bool scanning = p.scan_state == ScanState::kScanning || p.scan_state == ScanState::kPaused;
-    plan.planned = !occupied[i] && !scanning && host.reporting && !policy_.Skips(p.state);
+    plan.planned = !occupied[i] && !scanning && (host.reporting || host.expected_back) &&
+                   !policy_.Skips(p.state);
   }
   own_start_.assign(n, absl::InfiniteFuture());
   for (size_t i = 0; i < n; ++i) {

@@ -50,7 +50,9 @@
 namespace zfleet::controller {
 
 struct PoolPlan {
-  bool planned = false;  // false: running, paused, on a host not reporting, or in a skip state
+  // false: running, paused, on a host not reporting (unless expected back), or in a skip
+  // state
+  bool planned = false;
   absl::Time due = absl::InfiniteFuture();
   absl::Duration expected = absl::ZeroDuration();  // ExpectedScrubDuration
   // Start by then; InfinitePast when the horizon holds no room at all.

@@ -18,10 +18,17 @@ absl::Time ReplanTime(absl::Time made, const SchedulerPolicy& policy) {
 const ScrubPlan& StandingPlan::At(absl::Time now, const FleetSnapshot& fleet,
                                   const SchedulerPolicy& policy,
                                   absl::Span<const RunningScrub> running) {
+  if (now < replan_at_ && now >= made_ && AHostCameBack(fleet)) {
+    replan_at_ = std::min(replan_at_, made_ + kHostBackReplanGap);
+  }
   if (now < replan_at_ && now >= made_) {
     if (const ScrubPlan* matched = Match(fleet)) return *matched;
   }
   made_plan_ = PlanScrubs(now, fleet, policy, running);
+  silent_hosts_.clear();
+  for (const HostSnapshot& h : fleet.hosts) {
+    if (!h.reporting && !h.expected_back) silent_hosts_.insert(h.id);
+  }
   keys_.clear();
   keys_.reserve(fleet.pools.size());
   for (const PoolSnapshot& p : fleet.pools) {
@@ -30,6 +37,14 @@ const ScrubPlan& StandingPlan::At(absl::Time now, const FleetSnapshot& fleet,
   made_ = now;
   replan_at_ = ReplanTime(now, policy);
   return made_plan_;
+}
+
+bool StandingPlan::AHostCameBack(const FleetSnapshot& fleet) const {
+  if (silent_hosts_.empty()) return false;
+  for (const HostSnapshot& h : fleet.hosts) {
+    if (h.reporting && silent_hosts_.contains(h.id)) return true;
+  }
+  return false;
 }
 
 const ScrubPlan* StandingPlan::Match(const FleetSnapshot& fleet) {

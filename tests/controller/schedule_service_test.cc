@@ -96,5 +96,35 @@ TEST_F(ScheduleServiceTest, APoolLongerThanItsWindowsIsAShortfall) {
                                    "give 24 (1 pools)"));
 }
 
+TEST_F(ScheduleServiceTest, AfterARestartSilenceCountsFromWhenTheControllerStarted) {
+  // nas1 last reported two hours ago, long past missing_after, and the controller (down
+  // since) has just started: until nas1 has had missing_after to report, its pool is planned
+  // as if it reported, as liveness counts it. Without that its pool had no planned start
+  // until the next plan, up to 12 hours later.
+  const absl::Time saturday = kMonday - absl::Hours(40);
+  clock_.Set(kMonday - absl::Hours(2));
+  ReportPools("nas1", {SataPool("tank", saturday, saturday + absl::Hours(3))});
+  clock_.Set(kMonday);
+  ASSERT_GT(absl::Hours(2), config_.MissingAfter());
+  ScheduleService restarted(store_.get(), &mu_, &config_, &clock_);
+  restarted.set_watching_since(kMonday);
+  absl::StatusOr<v1::GetScheduleResponse> s = restarted.GetSchedule();
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->rows_size(), 1);
+  EXPECT_EQ(s->rows(0).start_by(), absl::ToUnixSeconds(saturday + absl::Hours(24 * 7)));
+  // A controller watching since before the silence began sees the host missing: no plan.
+  v1::GetScheduleResponse watching = Schedule();
+  ASSERT_EQ(watching.rows_size(), 1);
+  EXPECT_FALSE(watching.rows(0).has_start_by());
+  // Nor one whose first plan comes missing_after since its start, without a report.
+  clock_.Set(kMonday + config_.MissingAfter() + absl::Seconds(1));
+  ScheduleService later(store_.get(), &mu_, &config_, &clock_);
+  later.set_watching_since(kMonday);
+  s = later.GetSchedule();
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->rows_size(), 1);
+  EXPECT_FALSE(s->rows(0).has_start_by());
+}
+
 }  // namespace
 }  // namespace zfleet::controller

@@ -38,6 +38,13 @@ TEST(SchedulerRulesTest, EachRuleBlocksADuePoolWithItsReason) {
       {"healthy", [](World&) {}, ""},
       {"host not reporting", [](World& w) { w.fleet.hosts[0].reporting = false; },
        "host not reporting"},
+      // Planned (the controller was away, not the host), but not started before it reports.
+      {"host expected back",
+       [](World& w) {
+         w.fleet.hosts[0].reporting = false;
+         w.fleet.hosts[0].expected_back = true;
+       },
+       "host not reporting"},
       {"resilver",
        [](World& w) {
          w.fleet.pools[0].scan_function = ScanFunction::kResilver;

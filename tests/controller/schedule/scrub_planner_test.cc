@@ -137,6 +137,23 @@ TEST(ScrubPlannerTest, ARunningScrubDelaysTheChainAndMakesPoolsLate) {
   EXPECT_TRUE(plan.pools[1].late || plan.pools[2].late);
 }
 
+TEST(ScrubPlannerTest, AHostExpectedBackIsPlannedAndOneAwayIsNot) {
+  FleetSnapshot fleet = OneRack(3, At(3, 20), 10);
+  SchedulerPolicy policy = RackOfOne();
+  fleet.hosts[0].reporting = false;  // away: its pool takes no slot in the plan
+  fleet.hosts[1].reporting = false;  // silent only while the controller was away
+  fleet.hosts[1].expected_back = true;
+  ScrubPlan plan = PlanScrubs(kNow, fleet, policy, {});
+  EXPECT_FALSE(plan.pools[0].planned);
+  ASSERT_TRUE(plan.pools[1].planned);
+  ASSERT_TRUE(plan.pools[2].planned);
+  // The two planned pools share the rack's one slot: one of them goes first, ten hours and
+  // a fifth (and a tick) before the other.
+  EXPECT_EQ(std::max(plan.pools[1].latest_start, plan.pools[2].latest_start) -
+                std::min(plan.pools[1].latest_start, plan.pools[2].latest_start),
+            absl::Hours(12) + kTick);
+}
+
 TEST(ScrubPlannerTest, APoolThatCannotFollowAPausedScrubGoesBeforeIt) {
   // Tuesday 06:00 on a rack of one: pool 0's SATA scrub was paused at 05:00 with two hours to
   // go, so it holds the slot Wednesday 01:00-03:00. Pool 1 (SAS, any time, 6h) is due

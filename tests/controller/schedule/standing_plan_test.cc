@@ -89,5 +89,29 @@ TEST(StandingPlanTest, APoolTheStandingPlanDoesNotKnowMakesANewPlan) {
   EXPECT_TRUE(grown.pools[3].planned);
 }
 
+TEST(StandingPlanTest, AHostThatReportsAgainIsPlannedWithinTheReplanGap) {
+  // h0 was not reporting when the plan was made: its pool has no planned start, and the
+  // others are planned as if it did not exist.
+  Staggered w;
+  w.fleet.hosts[0].reporting = false;
+  StandingPlan standing;
+  EXPECT_FALSE(standing.At(kNow, w.fleet, w.policy, {}).pools[0].planned);
+  // It reports a minute later: the plan stands until kHostBackReplanGap after it was made.
+  w.fleet.hosts[0].reporting = true;
+  EXPECT_FALSE(standing.At(kNow + absl::Minutes(1), w.fleet, w.policy, {}).pools[0].planned);
+  EXPECT_EQ(standing.made(), kNow);
+  const ScrubPlan& back = standing.At(kNow + kHostBackReplanGap, w.fleet, w.policy, {});
+  EXPECT_EQ(standing.made(), kNow + kHostBackReplanGap);
+  ASSERT_TRUE(back.pools[0].planned);
+  EXPECT_NE(back.pools[0].latest_start, absl::InfiniteFuture());
+  // A host that stops reporting makes no new plan (Decide does not start its pools anyway),
+  // and nor does its return, since the standing plan has its pools.
+  w.fleet.hosts[1].reporting = false;
+  standing.At(kNow + absl::Hours(1), w.fleet, w.policy, {});
+  w.fleet.hosts[1].reporting = true;
+  EXPECT_TRUE(standing.At(kNow + absl::Hours(2), w.fleet, w.policy, {}).pools[1].planned);
+  EXPECT_EQ(standing.made(), kNow + kHostBackReplanGap);
+}
+
 }  // namespace
 }  // namespace zfleet::controller

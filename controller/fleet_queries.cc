@@ -36,6 +36,17 @@ absl::StatusOr<PoolRecord> FindPool(Store& store, const std::string& host_id,
                     : absl::StrCat(" (pools on ", host_id, ": ", absl::StrJoin(names, ", "), ")")));
 }
 
+// Whether a START of `run` is on its way to its host: pending, expired or not (the tick fails
+// an expired one, and the run with it).
+absl::StatusOr<bool> StartSent(Store& store, const v1::ScrubRun& run) {
+  ASSIGN_OR_RETURN(std::vector<CommandRecord> pending,
+                   store.commands().Pending(run.host_id(), absl::InfinitePast()));
+  for (const CommandRecord& c : pending) {
+    if (c.kind == v1::SCRUB_START && c.scrub_run_id == run.id()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool FleetQueries::Reporting(absl::Time last_seen, absl::Time now) const {
@@ -171,11 +182,20 @@ absl::StatusOr<v1::RequestScrubResponse> FleetQueries::RequestScrub(
           return absl::FailedPreconditionError(
               absl::StrCat(where, " is already scrubbing; use --stop or --pause to change that"));
         }
-        if (open_run != nullptr && open_run->state() == v1::RUN_REQUESTED) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "a scrub of ", where, " is already requested (run ", open_run->id(), ")"));
-        }
         command.kind = v1::SCRUB_START;
+        if (open_run != nullptr && open_run->state() == v1::RUN_REQUESTED) {
+          ASSIGN_OR_RETURN(bool sent, StartSent(*store_, *open_run));
+          if (sent || !request.now()) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("a scrub of ", where, " is already requested (run ", open_run->id(),
+                             ")", sent ? "" : "; --now starts it at once"));
+          }
+          // --now on a request still waiting for the scheduler: its start goes out now, for
+          // the same run (the scheduler leaves a pool with a pending command alone).
+          command.scrub_run_id = open_run->id();
+          response.set_scrub_run_id(open_run->id());
+          break;
+        }
         if (scan.function() == "scrub" && scan.state() == "paused" && open_run != nullptr) {
           // `zpool scrub` resumes a paused scrub: the same run goes on.
           command.scrub_run_id = open_run->id();

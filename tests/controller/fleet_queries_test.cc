@@ -167,6 +167,42 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
   EXPECT_NE(pending[0].id(), pending[1].id());
 }
 
+TEST_F(FleetQueriesTest, NowSendsTheStartOfARequestStillWaitingForTheScheduler) {
+  ReportPools("nas1", {Idle("tank")});
+  v1::RequestScrubRequest plain;
+  plain.set_host_id("nas1");
+  plain.set_pool("tank");
+  plain.set_action(v1::START);
+  absl::StatusOr<v1::RequestScrubResponse> queued = queries_->RequestScrub(plain);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_TRUE(Pending().empty());  // the scheduler sends it, inside windows and caps
+  // Asked again without --now: refused, saying how to have it at once.
+  absl::StatusOr<v1::RequestScrubResponse> again = queries_->RequestScrub(plain);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.status().message(),
+            absl::StrCat("a scrub of nas1/tank is already requested (run ", queued->scrub_run_id(),
+                         "); --now starts it at once"));
+  // With --now: the start goes out for the same run, not a second one.
+  absl::StatusOr<v1::RequestScrubResponse> now = RequestScrub("nas1", "tank", v1::START);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->scrub_run_id(), queued->scrub_run_id());
+  std::vector<v1::Command> pending = Pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id(), now->command_id());
+  EXPECT_EQ(pending[0].kind(), v1::SCRUB_START);
+  absl::StatusOr<v1::GetPoolResponse> pool = GetPool("nas1", "tank");
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  ASSERT_EQ(pool->scrub_runs_size(), 1);
+  EXPECT_EQ(pool->scrub_runs(0).state(), v1::RUN_REQUESTED);
+  // Once its start is on its way, --now has nothing left to hurry.
+  absl::StatusOr<v1::RequestScrubResponse> twice = RequestScrub("nas1", "tank", v1::START);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      twice.status().message(),
+      absl::StrCat("a scrub of nas1/tank is already requested (run ", queued->scrub_run_id(), ")"));
+  EXPECT_EQ(Pending().size(), 1u);
+}
+
 TEST_F(FleetQueriesTest, StopOfAnExternalScrubBelongsToItsRun) {
   // Recorded as external, running.
   ReportPools("nas1", {PoolScanning("tank", "scrub", "scanning")});

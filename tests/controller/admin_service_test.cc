@@ -39,16 +39,6 @@ class AdminServiceTest : public FleetServicesTest {
     return stmt->ColumnInt64(0);
   }
 
-  // Scrub requests without --now: they wait for the scheduler in state requested.
-  absl::StatusOr<v1::RequestScrubResponse> QueueScrub(const std::string& host,
-                                                      const std::string& pool) {
-    v1::RequestScrubRequest request;
-    request.set_host_id(host);
-    request.set_pool(pool);
-    request.set_action(v1::START);
-    return queries_->RequestScrub(request);
-  }
-
   testing::TempDir dir_;
   std::unique_ptr<AdminService> admin_;
 };

@@ -75,6 +75,17 @@ class FleetServicesTest : public ::testing::Test {
     return queries_->RequestScrub(request);
   }
 
+  // Asks for a scrub of host/pool as `zfleet scrub` does without `--now`: it waits for the
+  // scheduler in state requested.
+  absl::StatusOr<v1::RequestScrubResponse> QueueScrub(const std::string& host,
+                                                      const std::string& pool) {
+    v1::RequestScrubRequest request;
+    request.set_host_id(host);
+    request.set_pool(pool);
+    request.set_action(v1::START);
+    return queries_->RequestScrub(request);
+  }
+
   ControllerConfig config_;  // report every 30s, missing after 3 intervals
   FakeClock clock_;
   absl::Mutex mu_;

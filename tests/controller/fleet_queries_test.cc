@@ -169,15 +169,11 @@ TEST_F(FleetQueriesTest, StartCreatesARequestedRunAndASecondStartIsRefused) {
 
 TEST_F(FleetQueriesTest, NowSendsTheStartOfARequestStillWaitingForTheScheduler) {
   ReportPools("nas1", {Idle("tank")});
-  v1::RequestScrubRequest plain;
-  plain.set_host_id("nas1");
-  plain.set_pool("tank");
-  plain.set_action(v1::START);
-  absl::StatusOr<v1::RequestScrubResponse> queued = queries_->RequestScrub(plain);
+  absl::StatusOr<v1::RequestScrubResponse> queued = QueueScrub("nas1", "tank");
   ASSERT_TRUE(queued.ok()) << queued.status();
   EXPECT_TRUE(Pending().empty());  // the scheduler sends it, inside windows and caps
   // Asked again without --now: refused, saying how to have it at once.
-  absl::StatusOr<v1::RequestScrubResponse> again = queries_->RequestScrub(plain);
+  absl::StatusOr<v1::RequestScrubResponse> again = QueueScrub("nas1", "tank");
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(again.status().message(),
             absl::StrCat("a scrub of nas1/tank is already requested (run ", queued->scrub_run_id(),

@@ -8,7 +8,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "controller/store/schema.h"
 #include "controller/store/sqlite.h"
 #include "controller/store/store.h"
 #include "gmock/gmock.h"
@@ -144,9 +143,8 @@ TEST(StoreOpenTest, Version10StatusRowsAreDroppedAndSizesReadFromTheBlob) {
   const std::string path = dir.File("v10.db");
   v1::Pool pool = MixedScrubbing("tank");
   {
-    absl::StatusOr<Database> db = Database::Open(path);
+    absl::StatusOr<Database> db = DatabaseAtVersion(path, 10);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(MigrateSchema(*db, StoreMigrations().subspan(0, 10)).ok());
     ASSERT_TRUE(db->Exec(R"sql(
       INSERT INTO hosts (id, name, instance_id, first_seen, last_seen, info)
         VALUES (1, 'nas1', 'i', 1, 1, X'');

@@ -1,5 +1,5 @@
-// Helpers of the tests over a Store (here and in tests/controller): opening one, and the
-// two-disk pool the store tests record.
+// Helpers of the tests over a Store (here and in tests/controller): opening one, one at an
+// older schema version, and the two-disk pool the store tests record.
 #ifndef ZFLEET_TESTS_CONTROLLER_STORE_STORE_FIXTURES_H_
 #define ZFLEET_TESTS_CONTROLLER_STORE_STORE_FIXTURES_H_
 
@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "controller/store/schema.h"
+#include "controller/store/sqlite.h"
 #include "controller/store/store.h"
 #include "gtest/gtest.h"
 #include "tests/testing/pool_builders.h"
@@ -22,6 +24,18 @@ inline void OpenStore(const std::string& path, std::unique_ptr<Store>* store) {
   absl::StatusOr<std::unique_ptr<Store>> opened = Store::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status();
   *store = *std::move(opened);
+}
+
+// A store file at `path` as schema `version` left it (its first `version` migrations), for a
+// migration test to fill before Store::Open migrates it on.
+inline absl::StatusOr<Database> DatabaseAtVersion(const std::string& path, int version) {
+  absl::StatusOr<Database> db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  if (absl::Status migrated = MigrateSchema(*db, StoreMigrations().subspan(0, version));
+      !migrated.ok()) {
+    return migrated;
+  }
+  return db;
 }
 
 // tank in `state`: mirror-0 (ONLINE) of the disks sda and sdb (serials SN-sda and SN-sdb,

@@ -117,9 +117,8 @@ TEST(StoreOpenTest, Version3PausedRunsMigrateToThePauseColumn) {
   TempDir dir;
   const std::string path = dir.File("v3.db");
   {
-    absl::StatusOr<Database> db = Database::Open(path);
+    absl::StatusOr<Database> db = DatabaseAtVersion(path, 3);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(MigrateSchema(*db, StoreMigrations().subspan(0, 3)).ok());
     ASSERT_TRUE(db->Exec(R"sql(
       INSERT INTO hosts (id, name, instance_id, first_seen, last_seen, info)
         VALUES (1, 'nas1', 'i', 1, 1, X'');
@@ -154,9 +153,8 @@ TEST(StoreOpenTest, Version6PendingCommandsExpireAnHourAfterTheyWereQueued) {
   TempDir dir;
   const std::string path = dir.File("v6.db");
   {
-    absl::StatusOr<Database> db = Database::Open(path);
+    absl::StatusOr<Database> db = DatabaseAtVersion(path, 6);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(MigrateSchema(*db, StoreMigrations().subspan(0, 6)).ok());
     ASSERT_TRUE(db->Exec(R"sql(
       INSERT INTO hosts (id, name, instance_id, first_seen, last_seen, info)
         VALUES (1, 'nas1', 'i', 1, 1, X'');

@@ -298,13 +298,13 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
           command.kind = v1::SCRUB_STOP;
           break;
       }
-      if (command.scrub_run_id != 0 &&
-          (action.kind == ActionKind::kPause || action.kind == ActionKind::kResume)) {
+      // A pause says why from when it is sent (scrub_tracking.h). A resume leaves that until
+      // a report shows the scan running: if it fails, the scheduler resumes it again.
+      if (command.scrub_run_id != 0 && action.kind == ActionKind::kPause) {
         for (v1::ScrubRun& run : stored->open) {
           if (run.id() != command.scrub_run_id) continue;
-          const bool pause = action.kind == ActionKind::kPause;
-          run.set_pause(pause ? v1::PAUSE_WINDOW_END : v1::PAUSE_NONE);
-          run.set_message(pause ? kPausedAtWindowEnd : "");
+          run.set_pause(v1::PAUSE_WINDOW_END);
+          run.set_message(kPausedAtWindowEnd);
           RETURN_IF_ERROR(store_->scrub_runs().Update(run));
         }
       }

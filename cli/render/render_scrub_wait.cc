@@ -31,12 +31,15 @@ std::string ScrubWaitLine(const v1::ScrubRun& run, const v1::Scan& scan) {
     return "queued: waiting for the scheduler (window, caps) or the agent";
   }
   const bool scanning = scan.function() == "scrub" && scan.has_percent_done();
-  if (run.pause() != v1::PAUSE_NONE || scan.state() == "paused") {
+  // A pause is recorded when the scheduler sends it; the scan says when it took effect.
+  if (scan.state() == "paused" || (run.pause() != v1::PAUSE_NONE && scan.state() != "scanning")) {
     std::string line = "paused";
     if (scanning) absl::StrAppend(&line, " at ", FormatPercent(scan.percent_done()));
-    absl::StrAppend(&line, run.pause() == v1::PAUSE_WINDOW_END
-                               ? " (window closed; the scheduler resumes it)"
-                               : " (`zfleet scrub " + Where(run) + "` resumes it)");
+    if (run.pause() == v1::PAUSE_WINDOW_END) {
+      absl::StrAppend(&line, " (window closed; the scheduler resumes it)");
+    } else {
+      absl::StrAppend(&line, " (`zfleet scrub ", Where(run), "` resumes it)");
+    }
     return line;
   }
   if (!scanning) return "scrubbing: starting";

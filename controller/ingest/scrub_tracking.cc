@@ -107,9 +107,19 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* befo
       EndRun(scan, run);
     } else if (IsActive(scan)) {
       CopyFigures(scan, run);
+      // The scheduler records why it pauses a scrub when it sends the pause, and the agent's
+      // next report, made before it got the command, still shows the scan running: that
+      // must not end the pause, or the ack would then count it as the operator's and the
+      // scheduler would never resume it. A scan running again ends a pause seen to take
+      // effect (the last report showed it paused) and the operator's.
+      const bool was_paused =
+          before != nullptr && IsScrub(before->scan()) && before->scan().state() == "paused";
+      const bool scheduler_pause = run.pause() == v1::PAUSE_WINDOW_END;
       if (scan.state() == "scanning") {
-        run.set_pause(v1::PAUSE_NONE);
-        run.set_message("");
+        if (was_paused || !scheduler_pause) {
+          run.set_pause(v1::PAUSE_NONE);
+          run.set_message("");
+        }
       } else {
         MarkPaused(run);
       }
@@ -173,6 +183,8 @@ v1::ScrubRun ApplyAck(v1::ScrubRun run, v1::CommandKind kind, const v1::CommandA
       SetRunState(run, v1::RUN_FAILED);
       run.set_ended_at(ack.executed_at());
     }
+    // The scheduler's pause did not happen (refused or expired): the scrub runs on.
+    if (kind == v1::SCRUB_PAUSE) run.set_pause(v1::PAUSE_NONE);
     run.set_message(ack.error());
     return run;
   }

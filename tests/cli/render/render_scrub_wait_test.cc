@@ -24,9 +24,11 @@ TEST(ScrubWaitLineTest, QueuedScanningPaused) {
   scan.set_percent_done(99.99);
   EXPECT_EQ(ScrubWaitLine(WaitRun(v1::RUN_RUNNING), scan),
             "scrubbing 99.9% [###################-]");
-  scan.set_state("paused");
   v1::ScrubRun paused = WaitRun(v1::RUN_RUNNING);
   paused.set_pause(v1::PAUSE_WINDOW_END);
+  // Sent, not carried out yet.
+  EXPECT_EQ(ScrubWaitLine(paused, scan), "scrubbing 99.9% [###################-]");
+  scan.set_state("paused");
   EXPECT_EQ(ScrubWaitLine(paused, scan),
             "paused at 99.9% (window closed; the scheduler resumes it)");
   paused.set_pause(v1::PAUSE_OPERATOR);

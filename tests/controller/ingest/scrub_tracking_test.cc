@@ -157,6 +157,12 @@ std::vector<TrackCase> TrackCases() {
       {"WindowEndPauseEndsWhenScanning", kPaused, kScrubbing,
        {PausedAtWindowEnd(Ended(Running(1000), "running", std::nullopt, 600, 0, 0))},
        {Ended(Running(1000), "running", std::nullopt, 500, 0, 0)}, std::nullopt},
+      // The scheduler records its pause when it sends it; the report the agent made before it
+      // got the command still shows the scan running, which does not end the pause.
+      {"WindowEndPauseSentIsKeptWhileTheScanStillRuns", kScrubbing, kScrubbing,
+       {PausedAtWindowEnd(Ended(Running(1000), "running", std::nullopt, 400, 0, 0))},
+       {PausedAtWindowEnd(Ended(Running(1000), "running", std::nullopt, 500, 0, 0))},
+       std::nullopt},
       // A requested run waits for its ack; the scan does not move it.
       {"RequestedRunIsNotTouched", kOldFinished, kOldFinished, {Requested()}, {}, std::nullopt},
 
@@ -258,6 +264,9 @@ std::vector<AckCase> AckCases() {
       {"PauseFailedKeepsRunning", running, v1::SCRUB_PAUSE,
        Ack(false, "this host's zpool cannot pause a scrub"),
        WithMessage(running, "this host's zpool cannot pause a scrub")},
+      // The scheduler's pause, recorded when it was sent, did not happen: it runs on.
+      {"PauseFailedEndsTheSchedulersPause", PausedAtWindowEnd(running), v1::SCRUB_PAUSE,
+       Ack(false, "expired"), WithMessage(running, "expired")},
   };
 }
 

@@ -222,6 +222,7 @@ absl::StatusOr<ScheduleService::Inputs> ScheduleService::Gather(Store& store,
       r.state = RunState::kRunning;
       if (snap.scan_state == ScanState::kPaused) {
         r.state = run.pause() == v1::PAUSE_WINDOW_END ? RunState::kPausedByWindow
+                  : run.pause() == v1::PAUSE_YIELD    ? RunState::kYielded
                                                       : RunState::kPausedByOperator;
       }
       auto at = progressed_at.find(key);
@@ -250,10 +251,25 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
     return &it->second;
   };
   return store_->RunInTransaction([&]() -> absl::Status {
+    // A yield's pauses come right before the start they make room for (scheduler.h): when
+    // one of them is not sent, neither is that start, which would pass the caps.
+    bool yield_held = false;
     for (const Action& action : decision.actions) {
-      if (action.pool >= in.fleet.pools.size() || in.command_pending[action.pool]) continue;
+      const bool held_start = yield_held && !action.yield && action.kind == ActionKind::kStart;
+      if (!action.yield) yield_held = false;
+      if (action.pool >= in.fleet.pools.size() || in.command_pending[action.pool]) {
+        yield_held = yield_held || action.yield;
+        continue;
+      }
       const PoolSnapshot& pool = in.fleet.pools[action.pool];
       const std::string& host = in.host_ids[pool.host];
+      if (held_start) {
+        spdlog::info(
+            "scheduler: start {}/{} left to the next tick: a scrub whose slot it needs "
+            "was not paused",
+            host, pool.name);
+        continue;
+      }
       // The decision was made on a snapshot read beside the writer: a pool that got a
       // command, or whose open run changed, since then is decided again at the next tick.
       HostNow* stored = nullptr;
@@ -265,6 +281,7 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
         spdlog::info(
             "scheduler: {} {}/{} left to the next tick: the pool changed since it was read",
             ActionKindName(action.kind), host, pool.name);
+        yield_held = yield_held || action.yield;
         continue;
       }
       CommandRecord command;
@@ -303,8 +320,13 @@ absl::Status ScheduleService::Apply(const Inputs& in, const Decision& decision, 
       if (command.scrub_run_id != 0 && action.kind == ActionKind::kPause) {
         for (v1::ScrubRun& run : stored->open) {
           if (run.id() != command.scrub_run_id) continue;
-          run.set_pause(v1::PAUSE_WINDOW_END);
-          run.set_message(kPausedAtWindowEnd);
+          if (action.yield) {
+            run.set_pause(v1::PAUSE_YIELD);
+            run.set_message(absl::StrCat("paused ", action.reason));
+          } else {
+            run.set_pause(v1::PAUSE_WINDOW_END);
+            run.set_message(kPausedAtWindowEnd);
+          }
           RETURN_IF_ERROR(store_->scrub_runs().Update(run));
         }
       }

@@ -37,6 +37,8 @@ std::string ScrubWaitLine(const v1::ScrubRun& run, const v1::Scan& scan) {
     if (scanning) absl::StrAppend(&line, " at ", FormatPercent(scan.percent_done()));
     if (run.pause() == v1::PAUSE_WINDOW_END) {
       absl::StrAppend(&line, " (window closed; the scheduler resumes it)");
+    } else if (run.pause() == v1::PAUSE_YIELD) {
+      absl::StrAppend(&line, " (its slot went to a due pool; the scheduler resumes it)");
     } else {
       absl::StrAppend(&line, " (`zfleet scrub ", Where(run), "` resumes it)");
     }

@@ -114,7 +114,8 @@ ScrubTrackingResult TrackScrubs(const std::string& host_id, const v1::Pool* befo
       // effect (the last report showed it paused) and the operator's.
       const bool was_paused =
           before != nullptr && IsScrub(before->scan()) && before->scan().state() == "paused";
-      const bool scheduler_pause = run.pause() == v1::PAUSE_WINDOW_END;
+      const bool scheduler_pause =
+          run.pause() == v1::PAUSE_WINDOW_END || run.pause() == v1::PAUSE_YIELD;
       if (scan.state() == "scanning") {
         if (was_paused || !scheduler_pause) {
           run.set_pause(v1::PAUSE_NONE);

@@ -6,9 +6,10 @@
 // one the agent started on its own while the controller was away comes in the report's
 // agent_scrubs and is recorded as `agent` (AgentRun), not as external.
 // A running run whose scan is paused says why in `pause`: PAUSE_WINDOW_END when the
-// scheduler paused it at its window's end (set by the schedule service when it sends the
-// pause, and kept here until a report shows the scan running again after one showed it
-// paused, or the pause fails), else PAUSE_OPERATOR; an ended run is never paused.
+// scheduler paused it at its window's end, PAUSE_YIELD when it paused it for a due pool (both
+// set by the schedule service when it sends the pause, and kept here until a report shows
+// the scan running again after one showed it paused, or the pause fails), else
+// PAUSE_OPERATOR; an ended run is never paused.
 #ifndef ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
 #define ZFLEET_CONTROLLER_INGEST_SCRUB_TRACKING_H_
 

@@ -5,6 +5,9 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
 #include "controller/schedule/scheduler_rules.h"
 #include "controller/schedule/scrub_planner.h"
 
@@ -30,6 +33,18 @@ struct Draft {
   PoolPhase phase = PoolPhase::kNotDue;
   BlockReason reason;
   bool operator_paused = false;
+  bool yielded = false;  // paused by this decision for a due pool
+};
+
+// The running scrubs that may pause for a due pool (scheduler.h, "Yield"), each list the one
+// due last first: all of them, by host, and by capped label value (CapCounter's counter).
+struct YieldCandidates {
+  std::vector<size_t> all;
+  size_t all_head = 0;  // all[0, all_head) have yielded
+  absl::flat_hash_map<size_t, std::vector<size_t>> by_host;
+  absl::flat_hash_map<int, std::vector<size_t>> by_label;
+  absl::flat_hash_set<size_t> yielded;
+  size_t left() const { return all.size() - yielded.size(); }
 };
 
 class Decider {
@@ -70,6 +85,12 @@ class Decider {
   // modified-due-date rule, for the least total lateness); but never later than a quarter
   // interval after its due time, so that a long scrub cannot be passed over for ever.
   absl::Time Urgency(size_t i, absl::Time due) const;
+  // Whether running scrub `r` may pause so that a due pool sharing its caps starts.
+  bool MayYield(const RunningScrub& r) const;
+  void IndexYieldCandidates(std::vector<std::pair<absl::Time, size_t>> by_due);
+  // Pauses scrubs that hold the caps due pool `i` needs, when that frees every one of them;
+  // false, pausing nothing, when it does not.
+  bool TryYield(size_t i);
   void ConsiderPool(size_t i);
   void Evaluate(const Candidate& c);
   void BuildRows();
@@ -84,6 +105,7 @@ class Decider {
   absl::flat_hash_map<size_t, const RunningScrub*> running_;
   absl::flat_hash_map<size_t, Candidate> manual_;
   std::vector<Candidate> candidates_;
+  YieldCandidates yield_;
   std::vector<Draft> drafts_;
   ScrubPlan own_plan_;
   const ScrubPlan* plan_ = nullptr;
@@ -101,9 +123,9 @@ Decision Decider::Run(absl::Span<const RunningScrub> running,
   CollectManual(manual);
   bool any_now = std::any_of(manual_.begin(), manual_.end(),
                              [](const auto& entry) { return entry.second.now; });
-  if (!explain() && !any_now && caps_.fleet() >= policy_.max_concurrent) {
-    // The fleet is full: nothing starts or resumes whatever the time, so only the window
-    // ends of running scrubs (already handled) matter until a scrub ends.
+  if (!explain() && !any_now && caps_.fleet() >= policy_.max_concurrent && yield_.left() == 0) {
+    // The fleet is full and no scrub yields: nothing starts or resumes whatever the time, so
+    // only the window ends of running scrubs (already handled) matter until a scrub ends.
   } else if (options_.candidates != nullptr) {
     std::vector<bool> seen(fleet_.pools.size());  // a bit per pool: cheaper than a hash set
     for (size_t i : *options_.candidates) {
@@ -134,7 +156,9 @@ Decision Decider::Run(absl::Span<const RunningScrub> running,
       std::pop_heap(candidates_.begin(), candidates_.end(), after);
       Candidate c = candidates_.back();
       candidates_.pop_back();
-      if (c.group >= Group::kDue && caps_.fleet() >= policy_.max_concurrent) break;
+      if (c.group >= Group::kDue && caps_.fleet() >= policy_.max_concurrent && yield_.left() == 0) {
+        break;
+      }
       Evaluate(c);
     }
   }
@@ -151,6 +175,7 @@ void Decider::HandleRunning(absl::Span<const RunningScrub> running) {
   running_.reserve(running.size());
   std::vector<const RunningScrub*> unique;
   unique.reserve(running.size());
+  std::vector<std::pair<absl::Time, size_t>> may_yield;  // (due, pool)
   for (const RunningScrub& r : running) {
     if (r.pool >= fleet_.pools.size() || pool(r.pool).host >= fleet_.hosts.size()) continue;
     if (!running_.emplace(r.pool, &r).second) continue;  // the first entry for a pool wins
@@ -160,6 +185,13 @@ void Decider::HandleRunning(absl::Span<const RunningScrub> running) {
   for (const RunningScrub* entry : unique) {
     const RunningScrub& r = *entry;
     const HostSnapshot& host = host_of(r.pool);
+    if (r.state == RunState::kYielded) {
+      // Resumes when a slot is free, ranked among the due pools by its own due time.
+      Touch(r.pool);
+      absl::Time due = DueTime(pool(r.pool), host, policy_);
+      candidates_.push_back({Group::kDue, due, r.pool, false, due});
+      continue;
+    }
     if (r.state == RunState::kPausedByWindow) {
       Touch(r.pool);
       candidates_.push_back({Group::kResume, DueTime(pool(r.pool), host, policy_), r.pool});
@@ -174,7 +206,10 @@ void Decider::HandleRunning(absl::Span<const RunningScrub> running) {
     SetDraft(r.pool, PoolPhase::kRunning);
     if (r.trigger != ScrubTrigger::kScheduled) continue;
     Touch(r.pool);
-    if (open(r.pool) || !host.reporting) continue;
+    if (open(r.pool) || !host.reporting) {
+      if (MayYield(r)) may_yield.emplace_back(DueTime(pool(r.pool), host, policy_), r.pool);
+      continue;
+    }
     ActionKind kind;
     if (policy_.at_window_end == WindowEndAction::kStop) {
       kind = ActionKind::kStop;
@@ -188,6 +223,79 @@ void Decider::HandleRunning(absl::Span<const RunningScrub> running) {
     SetDraft(r.pool, kind == ActionKind::kPause ? PoolPhase::kPaused : PoolPhase::kWaiting,
              {Blocker::kWindowClosed});
   }
+  if (!may_yield.empty()) IndexYieldCandidates(std::move(may_yield));
+}
+
+bool Decider::MayYield(const RunningScrub& r) const {
+  // Not due yet, even by the next tick: it started ahead of its cadence, so pausing it makes
+  // nothing late. Only where the policy pauses scrubs at all.
+  const HostSnapshot& host = host_of(r.pool);
+  return policy_.at_window_end == WindowEndAction::kPause && r.state == RunState::kRunning &&
+         r.trigger == ScrubTrigger::kScheduled && host.reporting && host.can_pause &&
+         open(r.pool) && DueTime(pool(r.pool), host, policy_) > now_ + policy_.tick;
+}
+
+void Decider::IndexYieldCandidates(std::vector<std::pair<absl::Time, size_t>> by_due) {
+  std::sort(by_due.rbegin(), by_due.rend());
+  for (const auto& [due, i] : by_due) {
+    yield_.all.push_back(i);
+    yield_.by_host[pool(i).host].push_back(i);
+    for (size_t l = 0; l < policy_.max_per_label.size(); ++l) {
+      int counter = caps_.LabelCounter(pool(i).host, l);
+      if (counter >= 0) yield_.by_label[counter].push_back(i);
+    }
+  }
+}
+
+bool Decider::TryYield(size_t i) {
+  if (yield_.left() == 0) return false;
+  const size_t host = pool(i).host;
+  absl::InlinedVector<size_t, 3> chosen;
+  auto free = [&](size_t v) {
+    return !yield_.yielded.contains(v) &&
+           std::find(chosen.begin(), chosen.end(), v) == chosen.end();
+  };
+  auto first_free = [&](const std::vector<size_t>& list, size_t from) -> size_t {
+    for (size_t k = from; k < list.size(); ++k) {
+      if (free(list[k])) return list[k];
+    }
+    return SIZE_MAX;
+  };
+  // Each pass frees a slot of the cap that blocks, or gives up: it ends. The most local cap
+  // first, so that one scrub on the host (or in the rack) frees the fleet's slot too.
+  BlockReason blocked = caps_.CheckLocalFirst(host);
+  while (!blocked.ok()) {
+    size_t victim = SIZE_MAX;
+    if (blocked.blocker == Blocker::kCapFleet) {
+      victim = first_free(yield_.all, yield_.all_head);
+    } else if (blocked.blocker == Blocker::kCapHost) {
+      auto it = yield_.by_host.find(host);
+      if (it != yield_.by_host.end()) victim = first_free(it->second, 0);
+    } else if (blocked.blocker == Blocker::kCapLabel) {
+      auto it = yield_.by_label.find(caps_.LabelCounter(host, blocked.label));
+      if (it != yield_.by_label.end()) victim = first_free(it->second, 0);
+    }
+    if (victim == SIZE_MAX) break;
+    chosen.push_back(victim);
+    caps_.Add(pool(victim).host, -1);
+    blocked = caps_.CheckLocalFirst(host);
+  }
+  if (!blocked.ok()) {
+    for (size_t v : chosen) caps_.Add(pool(v).host, +1);
+    return false;
+  }
+  const std::string reason = absl::StrCat("for ", host_of(i).id, "/", pool(i).name, ", due");
+  for (size_t v : chosen) {
+    yield_.yielded.insert(v);
+    decision_.actions.push_back({ActionKind::kPause, v, running_.at(v)->trigger, reason, true});
+    SetDraft(v, PoolPhase::kPaused);
+    if (explain()) drafts_[v].yielded = true;
+  }
+  while (yield_.all_head < yield_.all.size() &&
+         yield_.yielded.contains(yield_.all[yield_.all_head])) {
+    ++yield_.all_head;
+  }
+  return true;
 }
 
 void Decider::CollectManual(absl::Span<const ManualRequest> manual) {
@@ -222,7 +330,11 @@ void Decider::ConsiderPool(size_t i) {
       Touch(i);
       return;
     }
-    if (!caps_.Check(pool(i).host).ok()) return;
+    // A due pool the caps keep out may still start by a yield (TryYield).
+    if (!caps_.Check(pool(i).host).ok() &&
+        (yield_.left() == 0 || DueTime(pool(i), host_of(i), policy_) > now_)) {
+      return;
+    }
     if (!PoolBlocker(pool(i), host_of(i), true, policy_, Bypass::kNothing).ok()) return;
   }
   absl::Time due = DueTime(pool(i), host_of(i), policy_);
@@ -258,7 +370,9 @@ void Decider::Evaluate(const Candidate& c) {
   const PoolSnapshot& p = pool(c.pool);
   const HostSnapshot& host = host_of(c.pool);
   BlockReason reason;
-  if (c.group == Group::kResume) {
+  // A yielded scrub ranks among the due pools but resumes like one paused at a window end.
+  const bool resume = c.group == Group::kResume || running_.contains(c.pool);
+  if (resume) {
     if (!host.reporting) {
       reason = {Blocker::kHostNotReporting};
     } else if (!open(c.pool)) {
@@ -268,16 +382,27 @@ void Decider::Evaluate(const Candidate& c) {
     reason = PoolBlocker(p, host, open(c.pool), policy_, c.now ? Bypass::kNow : Bypass::kNothing);
   }
   if (reason.ok() && !c.now) reason = caps_.Check(p.host);
+  if (!reason.ok() && !resume && c.group == Group::kDue && c.due <= now_ &&
+      (reason.blocker == Blocker::kCapFleet || reason.blocker == Blocker::kCapHost ||
+       reason.blocker == Blocker::kCapLabel) &&
+      TryYield(c.pool)) {
+    reason = {};
+  }
   if (reason.ok() && c.group == Group::kEarly && caps_.fleet() + 1 > policy_.EarlyCapacity()) {
     return;  // not due: waits silently for idle capacity
   }
   if (!reason.ok()) {
     if (c.group >= Group::kPlanned) return;  // not due, so nothing to explain
-    SetDraft(c.pool, c.group == Group::kResume ? PoolPhase::kPaused : PoolPhase::kWaiting, reason);
+    SetDraft(c.pool, resume ? PoolPhase::kPaused : PoolPhase::kWaiting, reason);
     return;
   }
   caps_.Add(p.host, +1);
   SetDraft(c.pool, PoolPhase::kStarting);
+  if (resume && c.group != Group::kResume) {
+    decision_.actions.push_back(
+        {ActionKind::kResume, c.pool, running_.at(c.pool)->trigger, "slot free"});
+    return;
+  }
   switch (c.group) {
     case Group::kResume:
       decision_.actions.push_back(
@@ -315,6 +440,7 @@ void Decider::BuildRows() {
     row.phase = d.phase;
     if (d.phase == PoolPhase::kPaused) {
       row.reason = d.operator_paused ? "paused by operator"
+                   : d.yielded       ? "yielded to a due pool"
                    : d.reason.ok()   ? "window closed"
                                      : BlockReasonText(d.reason, p, host, policy_);
     } else if (d.phase == PoolPhase::kWaiting) {

@@ -20,13 +20,22 @@
 // - Order: scrubs paused at a window end resume first, then manual requests, then due pools
 //   and pools whose planned start has come, by urgency: the due time, or now + the expected
 //   duration when that is later (so the shortest overdue scrub first), but never later than
-//   due + interval/4 (a pool overdue that long goes before any that is not); then early
-//   pools by due time; ties by earliest due, then fleet order.
+//   due + interval/4 (a pool overdue that long goes before any that is not), with scrubs
+//   that yielded (below) among them by their own due time; then early pools by due time;
+//   ties by earliest due, then fleet order.
 // - Early starts (flatten peaks): pools that fall due while their window is closed would
 //   all wait for it to open and start together. Such a pool may instead start in an open
 //   window up to early_start × interval before its due time, when every rule above holds
 //   and the fleet would still run at most early_below × max_concurrent scrubs. Pools due
 //   inside their window never start early, so idle capacity adds no scrubs.
+// - Yield: a due pool that only the caps keep from starting may pause running scheduled
+//   scrubs that share the full caps with it and are not due yet themselves (they started
+//   early or planned), the one due last first, when that frees every cap it needs. Only with
+//   at_window_end = pause, on hosts that can pause, while their window is open. The plan
+//   packs scrubs into the caps with little room; when scrubs overrun it, or a pause at a
+//   window's end reshuffles them, a scrub started ahead of its cadence gives its slot to the
+//   one whose time has come instead of making it late. A yielded scrub resumes when a slot is
+//   free, ranked among the due pools by its own due time.
 // - Window end: a running *scheduled* scrub whose window has closed is paused (at_window_end
 //   = pause, on hosts that can pause; others continue), stopped (stop) or left (continue).
 //   Scrubs paused that way resume when their window reopens and the caps allow. Manual and
@@ -95,7 +104,8 @@ struct FleetSnapshot {
 enum class ScrubTrigger : uint8_t { kScheduled, kManual, kExternal };
 absl::string_view ScrubTriggerName(ScrubTrigger t);  // "scheduled", "manual", "external"
 
-enum class RunState : uint8_t { kRunning, kPausedByWindow, kPausedByOperator };
+// kYielded: paused by the scheduler so that a due pool sharing its caps could start.
+enum class RunState : uint8_t { kRunning, kPausedByWindow, kPausedByOperator, kYielded };
 
 // A scrub the controller knows is in progress or paused. The caller lists every one,
 // including scrubs someone started on the host (kExternal), so the caps see them.
@@ -123,8 +133,10 @@ struct Action {
   size_t pool = 0;
   ScrubTrigger trigger = ScrubTrigger::kScheduled;  // kStart: kScheduled or kManual
   // kStart: "due", "planned", "early", "manual", "manual --now"; kPause/kStop: "window closed";
-  // kResume: "window open".
+  // kPause with yield: "for HOST/POOL, due"; kResume: "window open", or "slot free" after a
+  // yield.
   std::string reason;
+  bool yield = false;  // kPause: to let a due pool sharing its caps start (RunState::kYielded)
 };
 
 enum class PoolPhase : uint8_t {
@@ -132,7 +144,7 @@ enum class PoolPhase : uint8_t {
   kWaiting,   // due (or manually requested) but not startable; see reason
   kStarting,  // a start or resume action was taken this call
   kRunning,
-  kPaused,  // paused by the operator, or at a window end and not resumed yet
+  kPaused,  // paused by the operator, at a window end or to yield, and not resumed yet
 };
 absl::string_view PoolPhaseName(PoolPhase p);  // "not due", "waiting", ...
 
@@ -146,7 +158,8 @@ struct PoolRow {
   // kWaiting: "window closed", "cap rack=r07 reached", "cap max_per_host reached",
   // "cap max_concurrent reached", "pool DEGRADED", "resilvering", "scan running",
   // "scrub paused", "host not reporting", "load 12.3 > 8.0". kPaused: "paused by operator",
-  // else why it does not resume yet ("window closed" or a cap). Otherwise empty.
+  // "yielded to a due pool" when paused so this call, else why it does not resume yet
+  // ("window closed" or a cap). Otherwise empty.
   std::string reason;
   absl::Duration estimated_duration = absl::ZeroDuration();  // ExpectedScrubDuration
   // The plan's latest start (not set for running and paused pools), and whether the plan

@@ -132,6 +132,10 @@ void CapCounter::Add(size_t host, int delta) {
 
 BlockReason CapCounter::Check(size_t host) const {
   if (fleet_ >= policy_.max_concurrent) return {Blocker::kCapFleet};
+  return CheckLocalFirst(host);
+}
+
+BlockReason CapCounter::CheckLocalFirst(size_t host) const {
   if (per_host_[host] >= policy_.max_per_host) return {Blocker::kCapHost};
   const int* counters = Counters(host);
   for (size_t i = 0; i < policy_.max_per_label.size(); ++i) {
@@ -139,6 +143,7 @@ BlockReason CapCounter::Check(size_t host) const {
       return {Blocker::kCapLabel, static_cast<int>(i)};
     }
   }
+  if (fleet_ >= policy_.max_concurrent) return {Blocker::kCapFleet};
   return {};
 }
 

@@ -72,7 +72,13 @@ class CapCounter {
   void Add(size_t host, int delta);
   // The first cap a new scrub on `host` would exceed: fleet, host, then labels in key order.
   BlockReason Check(size_t host) const;
+  // The same caps, the host's first, then its labels, then the fleet's: the order in which a
+  // scrub sharing the cap frees the most of the others too (one on the host frees them all).
+  BlockReason CheckLocalFirst(size_t host) const;
   int fleet() const { return fleet_; }
+  // Which counter the host's value of max_per_label entry `label` counts on, the same for
+  // every host with that value; -1 when the host does not carry the key.
+  int LabelCounter(size_t host, size_t label) const { return Counters(host)[label]; }
 
  private:
   static constexpr int kUnresolved = -2;

@@ -1,7 +1,8 @@
 // The scheduler's pauses through the controller, with the agent's reports as they come: the
 // pause is recorded when it is sent, the report the agent made before it got the command
 // (the scan still running) does not end it, the ack keeps its cause, and the scheduler
-// resumes the scrub at its window's reopening.
+// resumes the scrub: at its window's reopening, or, for a scrub that yielded its slot to a
+// due pool, once that pool is done.
 #include <memory>
 #include <string>
 #include <vector>
@@ -130,6 +131,63 @@ TEST_F(SchedulerPausesTest, AScrubPausedAtItsWindowsEndIsResumedWhenItReopens) {
   Report({tank_scanning_}, {Ack(commands[0], clock_.Now())});
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_NONE);
   EXPECT_EQ(TankRun().message(), "");
+}
+
+TEST_F(SchedulerPausesTest, AScrubNotDueGivesItsSlotToADuePoolAndResumesAfterIt) {
+  // bulk was scrubbed ten years and a day ago: it is due.
+  const absl::Time decade_ago = kPausesT0 - absl::Hours(24 * 3651);
+  const v1::Pool bulk_done = PoolWithScan("bulk", "finished", decade_ago, decade_ago);
+  StartTank({bulk_done});
+  Report({tank_scanning_, bulk_done});
+
+  ASSERT_TRUE(schedule_->Tick().ok());
+  std::vector<v1::Command> commands = Report({tank_scanning_, bulk_done});
+  ASSERT_EQ(commands.size(), 2u);
+  EXPECT_EQ(commands[0].kind(), v1::SCRUB_PAUSE);
+  EXPECT_EQ(commands[0].pool(), "tank");
+  EXPECT_EQ(commands[1].kind(), v1::SCRUB_START);
+  EXPECT_EQ(commands[1].pool(), "bulk");
+  EXPECT_EQ(TankRun().pause(), v1::PAUSE_YIELD);
+  EXPECT_EQ(TankRun().message(), "paused for nas1/bulk, due");
+
+  // The agent did both. tank stays paused while bulk holds the host's slot.
+  clock_.Advance(absl::Minutes(1));
+  const v1::Pool bulk_scanning = PoolWithScan("bulk", "scanning", kPausesT0);
+  EXPECT_TRUE(Report({tank_paused_, bulk_scanning},
+                     {Ack(commands[0], clock_.Now()), Ack(commands[1], clock_.Now())})
+                  .empty());
+  EXPECT_EQ(TankRun().pause(), v1::PAUSE_YIELD);
+  ASSERT_TRUE(schedule_->Tick().ok());
+  EXPECT_TRUE(Report({tank_paused_, bulk_scanning}).empty());
+
+  // bulk is done: tank resumes.
+  clock_.Advance(absl::Minutes(1));
+  const v1::Pool bulk_done_now = PoolWithScan("bulk", "finished", kPausesT0, clock_.Now());
+  Report({tank_paused_, bulk_done_now});
+  ASSERT_TRUE(schedule_->Tick().ok());
+  commands = Report({tank_paused_, bulk_done_now});
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0].kind(), v1::SCRUB_START);
+  EXPECT_EQ(commands[0].pool(), "tank");
+  clock_.Advance(absl::Minutes(1));
+  Report({tank_scanning_, bulk_done_now}, {Ack(commands[0], clock_.Now())});
+  EXPECT_EQ(TankRun().pause(), v1::PAUSE_NONE);
+}
+
+TEST_F(SchedulerPausesTest, AYieldWhosePauseIsNotSentStartsNothing) {
+  const absl::Time decade_ago = kPausesT0 - absl::Hours(24 * 3651);
+  const v1::Pool bulk_done = PoolWithScan("bulk", "finished", decade_ago, decade_ago);
+  StartTank({bulk_done});
+  Report({tank_scanning_, bulk_done});
+  // Someone asked to stop tank: its command waits for the agent, so no pause goes out, and
+  // bulk may not start beside it (one slot).
+  absl::StatusOr<v1::RequestScrubResponse> stop = RequestScrub("nas1", "tank", v1::STOP);
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  ASSERT_TRUE(schedule_->Tick().ok());
+  std::vector<v1::Command> commands = Report({tank_scanning_, bulk_done});
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0].kind(), v1::SCRUB_STOP);
+  EXPECT_EQ(TankRun().pause(), v1::PAUSE_NONE);
 }
 
 }  // namespace

@@ -128,6 +128,7 @@ void Peaks(const SimFleet& fleet, const SimRun& run, SimFigures& f) {
 Json FiguresJson(const SimFigures& f) {
   Json j;
   j["scrubs"] = f.scrubs;
+  j["yields"] = f.yields;
   j["overdue_pool_days"] = Round3(f.overdue_pool_days);
   Json classes = Json::object();
   for (const auto& [name, c] : f.classes) {
@@ -167,6 +168,7 @@ std::string Optional3(const std::optional<double>& v) {
 SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
                           const SimOptions& options, const SimRun& run) {
   SimFigures f;
+  f.yields = run.yields;
   GapAndOverdue(fleet, policy, options, run, f);
   Peaks(fleet, run, f);
   auto flat = FlatPools(fleet);
@@ -221,6 +223,7 @@ std::string SimReportText(const SimFleet& fleet, const SimOptions& options, cons
   auto num = [](double v) { return absl::StrFormat("%.3f", v); };
   line("", "scheduler", "cron");
   line("scrubs", absl::StrCat(s.scrubs), absl::StrCat(b.scrubs));
+  line("  paused for a due pool", absl::StrCat(s.yields), absl::StrCat(b.yields));
   line("overdue pool-days", num(s.overdue_pool_days), num(b.overdue_pool_days));
   if (best != nullptr)
     line("  lower bound (no scheduler below)", num(best->overdue_lower_bound), "");

@@ -39,6 +39,7 @@ struct ClassFigures {
 
 struct SimFigures {
   int64_t scrubs = 0;
+  int64_t yields = 0;  // scrubs paused so that a due pool could start
   double overdue_pool_days = 0;
   std::map<std::string, ClassFigures> classes;  // classes with at least one pool
   int64_t peak_fleet = 0;
@@ -62,7 +63,7 @@ SimFigures ComputeFigures(const SimFleet& fleet, const SchedulerPolicy& policy,
 
 // The one JSON document zfleet-sim --json prints (pretty, with a trailing newline):
 // {"start", "end", "days", "hosts", "pools", "seed", "outages": [{"class", "from", "to"}],
-//  "scrubs", "overdue_pool_days",
+//  "scrubs", "yields", "overdue_pool_days",
 //  "classes": {"sata": {"pools", "scrubs", "overdue_pool_days", "max_gap_days",
 //  "mean_gap_days"}},
 //  "peak_concurrent": {"fleet", "per_host", "per_label": {"rack": n}},

@@ -137,7 +137,9 @@ void SchedulerSim::Apply(const Action& a, absl::Time now) {
       CloseSegment(a.pool, now);
       s.remaining -= now - s.segment_start;
       ++s.epoch;
-      running_[running_pos_[a.pool]].state = RunState::kPausedByWindow;
+      running_[running_pos_[a.pool]].state =
+          a.yield ? RunState::kYielded : RunState::kPausedByWindow;
+      run_.yields += a.yield ? 1 : 0;
       p.scan_state = ScanState::kPaused;
       break;
     case ActionKind::kResume:

@@ -52,6 +52,7 @@ struct SimSegment {
 struct SimRun {
   std::vector<SimSegment> segments;  // ordered by scrub_id, then start
   int64_t scrubs = 0;                // scrubs started
+  int64_t yields = 0;                // scrubs paused for a due pool (scheduler.h, "Yield")
   int64_t decisions = 0;             // Decide() calls (scheduler run only)
 };
 

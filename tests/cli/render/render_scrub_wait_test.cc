@@ -31,6 +31,9 @@ TEST(ScrubWaitLineTest, QueuedScanningPaused) {
   scan.set_state("paused");
   EXPECT_EQ(ScrubWaitLine(paused, scan),
             "paused at 99.9% (window closed; the scheduler resumes it)");
+  paused.set_pause(v1::PAUSE_YIELD);
+  EXPECT_EQ(ScrubWaitLine(paused, scan),
+            "paused at 99.9% (its slot went to a due pool; the scheduler resumes it)");
   paused.set_pause(v1::PAUSE_OPERATOR);
   EXPECT_EQ(ScrubWaitLine(paused, scan), "paused at 99.9% (`zfleet scrub h1/tank` resumes it)");
 }

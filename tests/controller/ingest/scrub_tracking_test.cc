@@ -84,6 +84,13 @@ v1::ScrubRun PausedAtWindowEnd(v1::ScrubRun run) {
   return run;
 }
 
+// Paused by the scheduler for a due pool.
+v1::ScrubRun PausedToYield(v1::ScrubRun run) {
+  run.set_pause(v1::PAUSE_YIELD);
+  run.set_message("paused for h2/tank, due");
+  return run;
+}
+
 v1::ScrubRun External(const std::string& state, std::optional<int64_t> start,
                       std::optional<int64_t> end, int64_t requested_at) {
   v1::ScrubRun run;
@@ -163,6 +170,15 @@ std::vector<TrackCase> TrackCases() {
        {PausedAtWindowEnd(Ended(Running(1000), "running", std::nullopt, 400, 0, 0))},
        {PausedAtWindowEnd(Ended(Running(1000), "running", std::nullopt, 500, 0, 0))},
        std::nullopt},
+      {"YieldPauseSentIsKeptWhileTheScanStillRuns", kScrubbing, kScrubbing,
+       {PausedToYield(Ended(Running(1000), "running", std::nullopt, 400, 0, 0))},
+       {PausedToYield(Ended(Running(1000), "running", std::nullopt, 500, 0, 0))}, std::nullopt},
+      {"YieldPauseIsKeptWhenItTakesEffect", kScrubbing, kPaused,
+       {PausedToYield(Ended(Running(1000), "running", std::nullopt, 500, 0, 0))},
+       {PausedToYield(Ended(Running(1000), "running", std::nullopt, 600, 0, 0))}, std::nullopt},
+      {"YieldPauseEndsWhenScanning", kPaused, kScrubbing,
+       {PausedToYield(Ended(Running(1000), "running", std::nullopt, 600, 0, 0))},
+       {Ended(Running(1000), "running", std::nullopt, 500, 0, 0)}, std::nullopt},
       // A requested run waits for its ack; the scan does not move it.
       {"RequestedRunIsNotTouched", kOldFinished, kOldFinished, {Requested()}, {}, std::nullopt},
 
@@ -267,6 +283,8 @@ std::vector<AckCase> AckCases() {
       // The scheduler's pause, recorded when it was sent, did not happen: it runs on.
       {"PauseFailedEndsTheSchedulersPause", PausedAtWindowEnd(running), v1::SCRUB_PAUSE,
        Ack(false, "expired"), WithMessage(running, "expired")},
+      {"PauseFailedEndsTheYield", PausedToYield(running), v1::SCRUB_PAUSE, Ack(false, "expired"),
+       WithMessage(running, "expired")},
   };
 }
 

@@ -84,13 +84,15 @@ TEST(SchedulerRulesTest, EachRuleBlocksADuePoolWithItsReason) {
       {"load", [](World& w) { w.fleet.hosts[0].load1 = 12.3; }, "load 12.3 > 8.0"},
       {"load at threshold", [](World& w) { w.fleet.hosts[0].load1 = 8.0; }, ""},
       {"load unknown", [](World& w) { w.fleet.hosts[0].load1 = -1; }, ""},
+      // The running scrubs that fill a cap here are manual: a scheduled one not due would
+      // give its slot to the due pool (SchedulerYieldTest).
       {"fleet cap",
        [](World& w) {
          w.policy.max_concurrent = 1;
-         w.Run(3);
+         w.Run(3, ScrubTrigger::kManual);
        },
        "cap max_concurrent reached"},
-      {"host cap", [](World& w) { w.Run(1); }, "cap max_per_host reached"},
+      {"host cap", [](World& w) { w.Run(1, ScrubTrigger::kManual); }, "cap max_per_host reached"},
       {"host cap of 2",
        [](World& w) {
          w.policy.max_per_host = 2;
@@ -100,7 +102,7 @@ TEST(SchedulerRulesTest, EachRuleBlocksADuePoolWithItsReason) {
       {"rack cap",
        [](World& w) {
          w.policy.max_per_label = {{"rack", 1}};
-         w.Run(2);
+         w.Run(2, ScrubTrigger::kManual);
        },
        "cap rack=r07 reached"},
       {"rack cap elsewhere",
@@ -332,6 +334,116 @@ TEST(SchedulerResumeTest, ResumesGoBeforeDuePools) {
   w.policy.max_concurrent = 1;
   w.Run(3, ScrubTrigger::kScheduled, RunState::kPausedByWindow);
   EXPECT_THAT(Actions(w.Decide()), ElementsAre("resume:3:window open"));
+}
+
+// The actions of the simulator's shortcuts (no rows, every pool a candidate, the labels
+// indexed once), which must be the same as those of a decision with rows.
+std::vector<std::string> FastActions(const World& w) {
+  const HostLabelIndex labels = IndexHostLabels(w.fleet, w.policy);
+  std::vector<size_t> all(w.fleet.pools.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  DecideOptions fast{/*explain=*/false, &all, /*plan=*/nullptr, &labels};
+  return Actions(controller::Decide(kNow, w.fleet, w.policy, w.running, w.manual, fast));
+}
+
+// Pool 0 (h0, rack r07) is due; pool 2 (h1, rack r07) scrubs six days ahead of its cadence
+// and holds the rack's one slot.
+World RackFullOfAScrubNotDue() {
+  World w;
+  w.policy.max_per_label = {{"rack", 1}};
+  w.Run(2);
+  return w;
+}
+
+TEST(SchedulerYieldTest, ADuePoolTakesTheSlotOfAScrubNotDue) {
+  World w = RackFullOfAScrubNotDue();
+  Decision d = w.Decide();
+  EXPECT_THAT(Actions(d), ElementsAre("pause:2:for h0/tank, due", "start:0:due"));
+  ASSERT_EQ(d.actions.size(), 2u);
+  EXPECT_TRUE(d.actions[0].yield);
+  EXPECT_FALSE(d.actions[1].yield);
+  EXPECT_EQ(d.rows[2].phase, PoolPhase::kPaused);
+  EXPECT_EQ(d.rows[2].reason, "yielded to a due pool");
+  EXPECT_EQ(d.rows[0].phase, PoolPhase::kStarting);
+  EXPECT_EQ(FastActions(w), Actions(d));
+  // A window end's pause is no yield.
+  w.policy.classes[0].windows = Windows({"Sat 00:00-Mon 06:00"});
+  Decision closed = w.Decide();
+  ASSERT_EQ(closed.actions.size(), 1u);
+  EXPECT_EQ(closed.actions[0].reason, "window closed");
+  EXPECT_FALSE(closed.actions[0].yield);
+}
+
+TEST(SchedulerYieldTest, OnlyAScheduledScrubNotDueThatCanPauseYields) {
+  struct Case {
+    std::string name;
+    std::function<void(World&)> change;
+  } cases[] = {
+      {"it is due itself", [](World& w) { w.fleet.pools[2].last_scrub_start = kNow - Days(7); }},
+      {"manual", [](World& w) { w.running[0].trigger = ScrubTrigger::kManual; }},
+      {"external", [](World& w) { w.running[0].trigger = ScrubTrigger::kExternal; }},
+      {"host cannot pause", [](World& w) { w.fleet.hosts[1].can_pause = false; }},
+      {"policy stops at window end",
+       [](World& w) { w.policy.at_window_end = WindowEndAction::kStop; }},
+      {"host not reporting", [](World& w) { w.fleet.hosts[1].reporting = false; }},
+      // Not due: a manual request waits for a slot like any other start.
+      {"the waiting pool is only requested",
+       [](World& w) {
+         w.fleet.pools[0].last_scrub_start = kNow - Days(1);
+         w.manual.push_back({0, false, kNow - absl::Hours(1)});
+       }},
+  };
+  for (const Case& c : cases) {
+    World w = RackFullOfAScrubNotDue();
+    c.change(w);
+    Decision d = w.Decide();
+    EXPECT_THAT(Actions(d), IsEmpty()) << c.name;
+    EXPECT_EQ(d.rows[0].reason, "cap rack=r07 reached") << c.name;
+    EXPECT_THAT(FastActions(w), IsEmpty()) << c.name;
+  }
+}
+
+TEST(SchedulerYieldTest, PausesOnlyWhenThatFreesEveryCapTheDuePoolNeeds) {
+  // The fleet's two slots: pool 2 in the rack and pool 3 (h2, nvme) outside it.
+  World w = RackFullOfAScrubNotDue();
+  w.policy.max_concurrent = 2;
+  w.Run(3);
+  // Pool 2 frees both the rack and the fleet.
+  EXPECT_THAT(Actions(w.Decide()), ElementsAre("pause:2:for h0/tank, due", "start:0:due"));
+  EXPECT_THAT(FastActions(w), ElementsAre("pause:2:for h0/tank, due", "start:0:due"));
+  // Pool 3 alone would free the fleet but not the rack: nothing pauses.
+  w.running[0].trigger = ScrubTrigger::kManual;
+  Decision d = w.Decide();
+  EXPECT_THAT(Actions(d), IsEmpty());
+  EXPECT_EQ(d.rows[3].phase, PoolPhase::kRunning);
+  EXPECT_THAT(FastActions(w), IsEmpty());
+  // The host's own slot: its SAS pool (always open, not due) gives it up.
+  World host;
+  host.Run(1);
+  EXPECT_THAT(Actions(host.Decide()), ElementsAre("pause:1:for h0/tank, due", "start:0:due"));
+  EXPECT_THAT(FastActions(host), ElementsAre("pause:1:for h0/tank, due", "start:0:due"));
+}
+
+TEST(SchedulerYieldTest, AYieldedScrubResumesWhenASlotIsFreeAfterTheDuePools) {
+  World w;
+  w.policy.max_per_label = {{"rack", 1}};
+  w.Run(2, ScrubTrigger::kScheduled, RunState::kYielded);
+  // Pool 0 is due: it goes first (a scrub paused at a window end would resume first).
+  Decision d = w.Decide();
+  EXPECT_THAT(Actions(d), ElementsAre("start:0:due"));
+  EXPECT_EQ(d.rows[2].phase, PoolPhase::kPaused);
+  EXPECT_EQ(d.rows[2].reason, "cap rack=r07 reached");
+  // Once pool 0 has been scrubbed, the slot is the yielded scrub's.
+  w.fleet.pools[0].last_scrub_start = kNow;
+  Decision free = w.Decide();
+  EXPECT_THAT(Actions(free), ElementsAre("resume:2:slot free"));
+  EXPECT_EQ(free.actions[0].kind, ActionKind::kResume);
+  EXPECT_EQ(free.rows[2].phase, PoolPhase::kStarting);
+  // Its class's window closed: it waits for it, like any start.
+  w.policy.classes[0].windows = Windows({"Sat 00:00-Mon 06:00"});
+  Decision closed = w.Decide();
+  EXPECT_THAT(Actions(closed), IsEmpty());
+  EXPECT_EQ(closed.rows[2].reason, "window closed");
 }
 
 }  // namespace

@@ -439,10 +439,14 @@ void Decider::BuildRows() {
     row.next_due = DueTime(p, host, policy_);
     row.phase = d.phase;
     if (d.phase == PoolPhase::kPaused) {
+      auto run = running_.find(i);
+      const bool yielded =
+          d.yielded || (run != running_.end() && run->second->state == RunState::kYielded);
       row.reason = d.operator_paused ? "paused by operator"
-                   : d.yielded       ? "yielded to a due pool"
-                   : d.reason.ok()   ? "window closed"
+                   : d.reason.ok()   ? (yielded ? "yielded to a due pool" : "window closed")
                                      : BlockReasonText(d.reason, p, host, policy_);
+      // Why it was paused first: a cap alone reads as if it had never started.
+      if (yielded && !d.reason.ok()) row.reason = "yielded to a due pool; " + row.reason;
     } else if (d.phase == PoolPhase::kWaiting) {
       row.reason = BlockReasonText(d.reason, p, host, policy_);
     }

@@ -158,8 +158,8 @@ struct PoolRow {
   // kWaiting: "window closed", "cap rack=r07 reached", "cap max_per_host reached",
   // "cap max_concurrent reached", "pool DEGRADED", "resilvering", "scan running",
   // "scrub paused", "host not reporting", "load 12.3 > 8.0". kPaused: "paused by operator",
-  // "yielded to a due pool" when paused so this call, else why it does not resume yet
-  // ("window closed" or a cap). Otherwise empty.
+  // else why it does not resume yet ("window closed" or a cap), after "yielded to a due
+  // pool; " when it yielded (alone when it yields in this call). Otherwise empty.
   std::string reason;
   absl::Duration estimated_duration = absl::ZeroDuration();  // ExpectedScrubDuration
   // The plan's latest start (not set for running and paused pools), and whether the plan

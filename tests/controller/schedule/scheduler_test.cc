@@ -432,7 +432,7 @@ TEST(SchedulerYieldTest, AYieldedScrubResumesWhenASlotIsFreeAfterTheDuePools) {
   Decision d = w.Decide();
   EXPECT_THAT(Actions(d), ElementsAre("start:0:due"));
   EXPECT_EQ(d.rows[2].phase, PoolPhase::kPaused);
-  EXPECT_EQ(d.rows[2].reason, "cap rack=r07 reached");
+  EXPECT_EQ(d.rows[2].reason, "yielded to a due pool; cap rack=r07 reached");
   // Once pool 0 has been scrubbed, the slot is the yielded scrub's.
   w.fleet.pools[0].last_scrub_start = kNow;
   Decision free = w.Decide();
@@ -443,7 +443,7 @@ TEST(SchedulerYieldTest, AYieldedScrubResumesWhenASlotIsFreeAfterTheDuePools) {
   w.policy.classes[0].windows = Windows({"Sat 00:00-Mon 06:00"});
   Decision closed = w.Decide();
   EXPECT_THAT(Actions(closed), IsEmpty());
-  EXPECT_EQ(closed.rows[2].reason, "window closed");
+  EXPECT_EQ(closed.rows[2].reason, "yielded to a due pool; window closed");
 }
 
 }  // namespace

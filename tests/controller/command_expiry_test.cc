@@ -47,10 +47,7 @@ class CommandExpiryTest : public FleetServicesTest {
   // nas1 reports `pool` (and `acks`) now; returns the reply's commands.
   std::vector<v1::Command> Report(const v1::Pool& pool,
                                   const std::vector<v1::CommandAck>& acks = {}) {
-    v1::ReportRequest report = PoolsReport("nas1", {pool});
-    for (const v1::CommandAck& ack : acks) *report.add_acks() = ack;
-    const v1::ReportResponse reply = MustProcess(report);
-    return {reply.commands().begin(), reply.commands().end()};
+    return ReportForCommands("nas1", {pool}, acks);
   }
 
   std::vector<v1::ScrubRun> Runs() {
@@ -85,10 +82,7 @@ TEST_F(CommandExpiryTest, NowStartAndStopExpireAnHourAfterTheyWereQueued) {
   EXPECT_EQ(commands[0].expires_at(), absl::ToUnixSeconds(kExpiryT0 + absl::Hours(1)));
 
   clock_.Advance(absl::Minutes(5));
-  v1::CommandAck ack;
-  ack.set_id(start);
-  ack.set_ok(true);
-  ack.set_executed_at(absl::ToUnixSeconds(kExpiryT0));
+  const v1::CommandAck ack = OkAck(start, kExpiryT0);
   EXPECT_TRUE(Report(Tank("scrub", "scanning"), {ack}).empty());
   const std::string stop = MustRequest(v1::STOP);
   commands = Report(Tank("scrub", "scanning"));
@@ -131,10 +125,7 @@ TEST_F(CommandExpiryTest, CommandNotTakenInTimeIsWithheldAndFailedWithItsRun) {
 TEST_F(CommandExpiryTest, ExpiredStopLeavesTheRunningScrubAndSaysSo) {
   Report(Tank());
   const std::string start = MustRequest(v1::START);
-  v1::CommandAck ack;
-  ack.set_id(start);
-  ack.set_ok(true);
-  ack.set_executed_at(absl::ToUnixSeconds(kExpiryT0));
+  const v1::CommandAck ack = OkAck(start, kExpiryT0);
   Report(Tank("scrub", "scanning"), {ack});
   const std::string stop = MustRequest(v1::STOP);
   clock_.Advance(absl::Hours(2));

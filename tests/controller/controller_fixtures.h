@@ -31,6 +31,15 @@ inline v1::ReportRequest PoolsReport(const std::string& host, const std::vector<
   return report;
 }
 
+// An agent's ack that command `id` ran, at `at`.
+inline v1::CommandAck OkAck(const std::string& id, absl::Time at) {
+  v1::CommandAck ack;
+  ack.set_id(id);
+  ack.set_ok(true);
+  ack.set_executed_at(absl::ToUnixSeconds(at));
+  return ack;
+}
+
 class FleetServicesTest : public ::testing::Test {
  protected:
   explicit FleetServicesTest(absl::Time start) : clock_(start) {}
@@ -53,6 +62,16 @@ class FleetServicesTest : public ::testing::Test {
   // `host` reports `pools` now.
   void ReportPools(const std::string& host, const std::vector<v1::Pool>& pools) {
     MustProcess(PoolsReport(host, pools));
+  }
+
+  // `host` reports `pools` and `acks` now; returns the commands of the reply.
+  std::vector<v1::Command> ReportForCommands(const std::string& host,
+                                             const std::vector<v1::Pool>& pools,
+                                             const std::vector<v1::CommandAck>& acks = {}) {
+    v1::ReportRequest report = PoolsReport(host, pools);
+    for (const v1::CommandAck& ack : acks) *report.add_acks() = ack;
+    const v1::ReportResponse reply = MustProcess(report);
+    return {reply.commands().begin(), reply.commands().end()};
   }
 
   absl::StatusOr<v1::GetPoolResponse> GetPool(const std::string& host, const std::string& pool) {

@@ -131,10 +131,7 @@ TEST_F(ReportStreamTest, AReplayStillDeliversItsAcks) {
   absl::StatusOr<v1::RequestScrubResponse> requested = RequestScrub("nas1", "tank", v1::STOP);
   ASSERT_TRUE(requested.ok()) << requested.status();
   v1::ReportRequest replay = Scrubbing(1, kStreamT0);
-  v1::CommandAck& ack = *replay.add_acks();
-  ack.set_id(requested->command_id());
-  ack.set_ok(true);
-  ack.set_executed_at(absl::ToUnixSeconds(kStreamT0));
+  *replay.add_acks() = OkAck(requested->command_id(), kStreamT0);
   EXPECT_EQ(MustProcess(replay).outcome(), v1::REPORT_DUPLICATE);
   // Acked: the next reply no longer carries the command.
   EXPECT_EQ(MustProcess(Scrubbing(2, kStreamT0)).commands_size(), 0);

@@ -68,10 +68,7 @@ class SchedulerPausesTest : public FleetServicesTest {
 
   std::vector<v1::Command> Report(const std::vector<v1::Pool>& pools,
                                   const std::vector<v1::CommandAck>& acks = {}) {
-    v1::ReportRequest report = PoolsReport("nas1", pools);
-    for (const v1::CommandAck& ack : acks) *report.add_acks() = ack;
-    const v1::ReportResponse reply = MustProcess(report);
-    return {reply.commands().begin(), reply.commands().end()};
+    return ReportForCommands("nas1", pools, acks);
   }
 
   v1::ScrubRun TankRun() {
@@ -84,14 +81,6 @@ class SchedulerPausesTest : public FleetServicesTest {
     }
     ADD_FAILURE() << "no scheduled run on tank";
     return {};
-  }
-
-  static v1::CommandAck Ack(const v1::Command& command, absl::Time at) {
-    v1::CommandAck ack;
-    ack.set_id(command.id());
-    ack.set_ok(true);
-    ack.set_executed_at(absl::ToUnixSeconds(at));
-    return ack;
   }
 
   const absl::Time kTankStarted = kPausesT0 - absl::Hours(1);
@@ -113,7 +102,7 @@ TEST_F(SchedulerPausesTest, AScrubPausedAtItsWindowsEndIsResumedWhenItReopens) {
   EXPECT_EQ(commands[0].kind(), v1::SCRUB_PAUSE);
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_WINDOW_END);
   clock_.Advance(absl::Minutes(1));
-  Report({tank_paused_}, {Ack(commands[0], clock_.Now())});
+  Report({tank_paused_}, {OkAck(commands[0].id(), clock_.Now())});
   // Before, the scanning report had ended the pause and the ack made it the operator's:
   // the scheduler never resumed it.
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_WINDOW_END);
@@ -128,7 +117,7 @@ TEST_F(SchedulerPausesTest, AScrubPausedAtItsWindowsEndIsResumedWhenItReopens) {
   // Paused until a report shows it running.
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_WINDOW_END);
   clock_.Advance(absl::Minutes(1));
-  Report({tank_scanning_}, {Ack(commands[0], clock_.Now())});
+  Report({tank_scanning_}, {OkAck(commands[0].id(), clock_.Now())});
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_NONE);
   EXPECT_EQ(TankRun().message(), "");
 }
@@ -154,7 +143,7 @@ TEST_F(SchedulerPausesTest, AScrubNotDueGivesItsSlotToADuePoolAndResumesAfterIt)
   clock_.Advance(absl::Minutes(1));
   const v1::Pool bulk_scanning = PoolWithScan("bulk", "scanning", kPausesT0);
   EXPECT_TRUE(Report({tank_paused_, bulk_scanning},
-                     {Ack(commands[0], clock_.Now()), Ack(commands[1], clock_.Now())})
+                     {OkAck(commands[0].id(), clock_.Now()), OkAck(commands[1].id(), clock_.Now())})
                   .empty());
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_YIELD);
   ASSERT_TRUE(schedule_->Tick().ok());
@@ -170,7 +159,7 @@ TEST_F(SchedulerPausesTest, AScrubNotDueGivesItsSlotToADuePoolAndResumesAfterIt)
   EXPECT_EQ(commands[0].kind(), v1::SCRUB_START);
   EXPECT_EQ(commands[0].pool(), "tank");
   clock_.Advance(absl::Minutes(1));
-  Report({tank_scanning_, bulk_done_now}, {Ack(commands[0], clock_.Now())});
+  Report({tank_scanning_, bulk_done_now}, {OkAck(commands[0].id(), clock_.Now())});
   EXPECT_EQ(TankRun().pause(), v1::PAUSE_NONE);
 }
 
